@@ -1,0 +1,35 @@
+// swift-tools-version:6.0
+// ffrtmp: a distributed FFmpeg transcoding and power-measurement system.
+// No package dependencies by design: only the toolchain and system C libraries.
+import PackageDescription
+
+/// Hot-path modules trade exclusivity checks for speed; their types are loop-confined by design.
+let fastSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+
+let package = Package(
+    name: "ffrtmp",
+    products: [
+        .executable(name: "ffrtmp", targets: ["ffrtmp"])
+    ],
+    targets: [
+        // C shim: epoll, eventfd, sockets, signals; constants Swift cannot import.
+        .target(name: "CSystem"),
+        // Small shared utilities: logging, command-line flags, config files.
+        .target(name: "Support"),
+        // NATS wire format: parsers and encoders, pure (no I/O).
+        .target(name: "Wire", swiftSettings: fastSettings),
+        // Event loop, sockets, syscalls.
+        .target(name: "Net", dependencies: ["CSystem", "Support"], swiftSettings: fastSettings),
+        // The broker: server, connections, subject routing.
+        .target(name: "Broker", dependencies: ["Wire", "Net", "Support"], swiftSettings: fastSettings),
+        // NATS client used by the CLI, the bench tool and later agents and master.
+        .target(name: "Client", dependencies: ["Wire", "Net", "Support"], swiftSettings: fastSettings),
+        // The `ffrtmp` command.
+        .executableTarget(name: "ffrtmp", dependencies: ["Broker", "Client", "Support"]),
+
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire"]),
+        .testTarget(name: "BrokerTests", dependencies: ["Broker", "Client", "Wire", "Net"]),
+        .testTarget(name: "ClientTests", dependencies: ["Client", "Wire", "Broker"]),
+    ]
+)

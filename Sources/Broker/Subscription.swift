@@ -1,0 +1,28 @@
+/// One `SUB` of one client: what the subject index stores and what delivery walks.
+///
+/// The subject index and per-loop match caches hold subscriptions strongly; the client's table
+/// of subscriptions is cleared when it closes, so the reference to `client` forms no lasting cycle.
+public final class Subscription {
+    /// The connection that receives the messages.
+    let client: ClientConnection
+    /// The subscribed subject, possibly with `*` and `>` wildcards (already validated).
+    public let subject: String
+    /// The queue group name, when the subscription shares messages with its group.
+    public let queueGroup: String?
+    /// The subscription id chosen by the client, as sent back in MSG lines.
+    let sid: [UInt8]
+    /// Auto-unsubscribe after this many deliveries in total (0: never). Guarded by the client's
+    /// outbound lock, like `deliveredCount`.
+    var maxDeliveries = 0
+    var deliveredCount = 0
+    /// Set (under the client's outbound lock) once the subscription is removed, so a message
+    /// routed through a stale match cache entry is not delivered.
+    var isRemoved = false
+
+    init(client: ClientConnection, subject: String, queueGroup: String?, sid: [UInt8]) {
+        self.client = client
+        self.subject = subject
+        self.queueGroup = queueGroup
+        self.sid = sid
+    }
+}

@@ -1,0 +1,2 @@
+// Event loop and sockets: see EventLoop.swift (being written).
+enum NetPlaceholder {}

@@ -1,0 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Support
+
+exit(CommandLineInterface.run(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,2 @@
+import XCTest
+final class ClientTestsPlaceholder: XCTestCase { func testBuilds() {} }

@@ -1,0 +1,2 @@
+import XCTest
+final class SupportTestsPlaceholder: XCTestCase { func testBuilds() {} }
