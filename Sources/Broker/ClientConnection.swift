@@ -1,5 +1,241 @@
-/// Placeholder: the broker's client connection (being written).
-public final class ClientConnection {
+import Net
+import Support
+import Wire
+
+/// One client's connection: it reads and parses the client's operations on its own loop, and
+/// receives messages that any loop routes to its subscriptions.
+///
+/// Threading: everything except the outbound side belongs to the owning loop (`context.loop`).
+/// The outbound buffer and the fields next to it (marked "outbound lock") are shared with every
+/// loop that delivers to this client and change only under `outboundLock`; that is what makes the
+/// `@unchecked Sendable` true.
+public final class ClientConnection: EventHandler, @unchecked Sendable {
     public let id: UInt64
-    init(id: UInt64) { self.id = id }
+    let fd: Int32
+    unowned let broker: Broker
+    let context: LoopContext
+    let remoteAddress: String
+
+    // MARK: owned by the loop
+    var options = ConnectOptions()
+    var hasConnected = false
+    var subscriptions: [String: Subscription] = [:]
+    /// A frame split across reads, kept until the rest arrives (nil when none).
+    var pendingInput: WireBuffer?
+    /// Bytes `pendingInput` must hold before parsing can finish (0: unknown).
+    var pendingInputNeeded = 0
+    var parser: ClientOpParser
+    var pingsOutstanding = 0
+    var lastPingSent: UInt64
+    var lastActivity: UInt64
+    var isTornDown = false
+    var closeReason = ""
+    /// Per loop: the flush generation in which this client was last marked (see LoopContext).
+    let flushMarks: UnsafeMutablePointer<UInt64>
+
+    // MARK: outbound lock
+    let outboundLock = Lock()
+    let outbound: WireBuffer
+    /// No more output is accepted; the socket is closing or closed.
+    var outboundClosed = false
+    /// Whether deliveries keep header blocks (CONNECT `headers`); copied here for other loops.
+    var deliversHeaders = false
+    var writableInterest = false
+    /// When a write last found the socket full with output still pending (0: not stalled).
+    var stalledSince: UInt64 = 0
+
+    init(id: UInt64, fd: Int32, broker: Broker, context: LoopContext) {
+        self.id = id
+        self.fd = fd
+        self.broker = broker
+        self.context = context
+        remoteAddress = Socket.peer(fd)?.description ?? "unknown"
+        parser = ClientOpParser(maxControlLine: broker.config.maxControlLine, maxPayload: broker.config.maxPayload)
+        outbound = WireBuffer(capacity: 512)
+        let now = Clock.monotonicNanoseconds()
+        lastPingSent = now
+        lastActivity = now
+        flushMarks = UnsafeMutablePointer<UInt64>.allocate(capacity: broker.contexts.count)
+        flushMarks.initialize(repeating: 0, count: broker.contexts.count)
+    }
+
+    deinit {
+        flushMarks.deallocate()
+    }
+
+    var logger: Logger { broker.logger }
+
+    /// Registers with the loop and greets the client with INFO. Loop thread.
+    func open() {
+        Socket.setNoDelay(fd)
+        do {
+            try context.loop.register(fd, handler: self)
+        } catch {
+            logger.error("cannot watch client socket", ["cid": id, "error": error])
+            Socket.close(fd)
+            broker.connectionCount.subtract(1, ordering: .relaxed)
+            return
+        }
+        context.connections[id] = self
+        let clientIP = Socket.peer(fd)?.host ?? ""
+        outboundLock.withLock {
+            ServerOpEncoder.appendInfo(to: outbound, json: broker.info.json(clientID: id, clientIP: clientIP))
+        }
+        flushOutbound()
+        logger.debug("client connected", ["cid": id, "addr": remoteAddress])
+    }
+
+    // MARK: reading
+
+    /// Reads what the socket has (up to a fair share), parses and handles each whole operation.
+    public func handleReadable() {
+        var reads = 0
+        while !isTornDown {
+            let buffer = inputBuffer()
+            let space = buffer.writableBytes
+            switch Socket.read(fd, into: space) {
+            case .transferred(let count):
+                buffer.commitWritten(count)
+                lastActivity = Clock.monotonicNanoseconds()
+                context.counters.bump(context.counters.bytesIn, by: count)
+                process(buffer)
+                context.flushMarked()
+                if count < space.count { return }
+                reads += 1
+                if reads >= 8 {
+                    context.loop.scheduleRead(self)
+                    return
+                }
+            case .wouldBlock:
+                return
+            case .endOfStream:
+                tearDown(reason: "client closed connection")
+                return
+            case .failed(let error):
+                tearDown(reason: "read error: \(error)")
+                return
+            }
+        }
+    }
+
+    public func handleWritable() {
+        flushOutbound()
+    }
+
+    /// Parses and handles whole operations from the front of `buffer`; keeps a split frame.
+    private func process(_ buffer: WireBuffer) {
+        if buffer === pendingInput && buffer.readableCount < pendingInputNeeded { return }
+        pendingInputNeeded = 0
+        while !isTornDown && !buffer.isEmpty {
+            switch parser.parse(buffer.readableBytes) {
+            case .operation(let operation, let consumed):
+                handle(operation)
+                buffer.consume(consumed)
+            case .needMore(let minimumTotal):
+                keepPartialFrame(from: buffer, needed: minimumTotal)
+                return
+            case .failure(let error):
+                protocolError(error)
+                return
+            }
+        }
+        if buffer === pendingInput && buffer.isEmpty { releasePendingInput() }
+    }
+
+    private func keepPartialFrame(from buffer: WireBuffer, needed: Int) {
+        pendingInputNeeded = needed
+        if buffer === pendingInput {
+            buffer.compact()
+            return
+        }
+        let partial = WireBuffer(capacity: max(4096, needed, buffer.readableCount * 2))
+        partial.append(buffer.readableBytes)
+        buffer.clear()
+        pendingInput = partial
+    }
+
+    private func releasePendingInput() {
+        pendingInput = nil
+        pendingInputNeeded = 0
+    }
+
+    /// Where the next read goes: the loop's shared buffer, with a small split frame moved to its
+    /// front; or, for a frame larger than half the shared buffer, this connection's own buffer.
+    private func inputBuffer() -> WireBuffer {
+        let shared = context.readBuffer
+        guard let pending = pendingInput else {
+            shared.clear()
+            return shared
+        }
+        if max(pendingInputNeeded, pending.readableCount) <= shared.capacity / 2 {
+            shared.clear()
+            shared.append(pending.readableBytes)
+            releasePendingInput()
+            return shared
+        }
+        pending.reserveWritable(max(64 * 1024, pendingInputNeeded - pending.readableCount))
+        return pending
+    }
+
+    // MARK: closing
+
+    /// Sends `-ERR` for errors that say so, then closes when the error is fatal.
+    func protocolError(_ error: WireError) {
+        if error.sendsError { send(error) }
+        if error.closesConnection {
+            flushOutbound()
+            tearDown(reason: "protocol error: \(error.text)\(detail(error))")
+        }
+    }
+
+    private func detail(_ error: WireError) -> String {
+        if case .malformedArguments(let what) = error { return " (\(what))" }
+        return ""
+    }
+
+    /// Queues a `-ERR` line for this client.
+    func send(_ error: WireError) {
+        outboundLock.withLock { if !outboundClosed { ServerOpEncoder.appendError(to: outbound, error) } }
+        context.markForFlush(self)
+    }
+
+    /// Closes from any thread: stops output now and finishes on the owning loop.
+    func closeFromAnyThread(reason: String) {
+        outboundLock.withLock {
+            outboundClosed = true
+            outbound.clear()
+        }
+        if context.loop.isCurrent {
+            tearDown(reason: reason)
+        } else {
+            context.loop.execute { [self] in tearDown(reason: reason) }
+        }
+    }
+
+    /// Flushes what is pending (best effort) and closes. Used by lame-duck shutdown.
+    func closeForShutdown() {
+        flushOutbound()
+        tearDown(reason: "server shutdown")
+    }
+
+    /// Releases everything: socket, subscriptions, registration. Loop thread; idempotent.
+    func tearDown(reason: String) {
+        guard !isTornDown else { return }
+        isTornDown = true
+        context.loop.deregister(fd)
+        outboundLock.withLock {
+            outboundClosed = true
+            outbound.clear()
+            Socket.close(fd)
+        }
+        for subscription in subscriptions.values {
+            outboundLock.withLock { subscription.isRemoved = true }
+            broker.subjectIndex.remove(subscription)
+        }
+        subscriptions.removeAll()
+        pendingInput = nil
+        context.connections[id] = nil
+        broker.connectionCount.subtract(1, ordering: .relaxed)
+        logger.debug("client closed", ["cid": id, "addr": remoteAddress, "reason": reason])
+    }
 }

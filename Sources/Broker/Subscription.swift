@@ -2,7 +2,8 @@
 ///
 /// The subject index and per-loop match caches hold subscriptions strongly; the client's table
 /// of subscriptions is cleared when it closes, so the reference to `client` forms no lasting cycle.
-public final class Subscription {
+/// `@unchecked Sendable`: its mutable fields change only under the client's outbound lock.
+public final class Subscription: @unchecked Sendable {
     /// The connection that receives the messages.
     let client: ClientConnection
     /// The subscribed subject, possibly with `*` and `>` wildcards (already validated).

@@ -1,5 +1,7 @@
+#define _GNU_SOURCE
 #include "CSystem.h"
 #include <pthread.h>
+#include <sched.h>
 
 uint32_t CSystem_EPOLLIN(void) { return (uint32_t)EPOLLIN; }
 uint32_t CSystem_EPOLLOUT(void) { return (uint32_t)EPOLLOUT; }
@@ -35,4 +37,24 @@ uint64_t CSystem_realtime_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int CSystem_set_nonblocking(int fd, int nonblocking) {
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0) return -1;
+    return fcntl(fd, F_SETFL, nonblocking ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK));
+}
+
+void CSystem_set_thread_name(const char *name) {
+    char shortened[16];
+    strncpy(shortened, name, 15);
+    shortened[15] = 0;
+    pthread_setname_np(pthread_self(), shortened);
+}
+
+int CSystem_available_cpus(void) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) != 0) return 0;
+    return CPU_COUNT(&set);
 }

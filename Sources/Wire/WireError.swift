@@ -23,6 +23,8 @@ public enum WireError: Error, Equatable, Sendable {
     case slowConsumer
     case maximumConnectionsExceeded
     case maximumSubscriptionsExceeded
+    /// CONNECT asked for no_responders without headers.
+    case noRespondersRequiresHeaders
     case permissionsViolationForPublish(subject: String)
     case permissionsViolationForSubscription(subject: String)
 
@@ -43,6 +45,7 @@ public enum WireError: Error, Equatable, Sendable {
         case .slowConsumer: "Slow Consumer"
         case .maximumConnectionsExceeded: "maximum connections exceeded"
         case .maximumSubscriptionsExceeded: "maximum subscriptions exceeded"
+        case .noRespondersRequiresHeaders: "no responders requires headers support"
         case .permissionsViolationForPublish(let subject): "Permissions Violation for Publish to \"\(subject)\""
         case .permissionsViolationForSubscription(let subject): "Permissions Violation for Subscription to \"\(subject)\""
         }

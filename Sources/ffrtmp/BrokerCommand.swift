@@ -1,13 +1,85 @@
+import Broker
+import Net
 import Support
 
-/// `ffrtmp broker`: runs the NATS-compatible broker (being written).
+/// `ffrtmp broker`: runs the NATS-compatible broker until SIGINT/SIGTERM, then shuts down in
+/// lame-duck fashion (stop accepting, flush, close).
 enum BrokerCommand: CLICommand {
     static let spec = CommandSpec(
-        name: "ffrtmp broker", summary: "Run the NATS-compatible message broker",
-        usage: "ffrtmp broker [options]", options: [])
+        name: "ffrtmp broker",
+        summary: "Run the NATS-compatible message broker",
+        usage: "ffrtmp broker [options]",
+        options: [
+            OptionSpec(["-a", "--addr", "--net"], value: "HOST", help: "Interface to listen on", default: "0.0.0.0"),
+            OptionSpec(["-p", "--port"], value: "PORT", help: "Client port (0 picks a free one)", default: "4222"),
+            OptionSpec(["-n", "--name", "--server_name"], value: "NAME", help: "Server name announced to clients"),
+            OptionSpec(["-c", "--config"], value: "FILE", help: "Configuration file (nats-server format)"),
+            OptionSpec(["--max_payload"], value: "SIZE", help: "Largest message a client may publish (e.g. 1MB)"),
+            OptionSpec(["--max_pending"], value: "SIZE", help: "Pending output per client before it is cut off as a slow consumer"),
+            OptionSpec(["--max_connections"], value: "N", help: "Most client connections at once"),
+            OptionSpec(["--max_subscriptions"], value: "N", help: "Most subscriptions per connection (0: no limit)"),
+            OptionSpec(["--max_control_line"], value: "N", help: "Longest protocol control line in bytes"),
+            OptionSpec(["--ping_interval"], value: "DURATION", help: "Interval between server PINGs to idle clients (e.g. 2m)"),
+            OptionSpec(["--ping_max"], value: "N", help: "Unanswered PINGs before a client is closed as stale"),
+            OptionSpec(["--write_deadline"], value: "DURATION", help: "How long output may stay unwritable before the client is cut off"),
+            OptionSpec(["--threads"], value: "N", help: "Event loops (threads); default: one per usable core"),
+            OptionSpec(["-l", "--log"], value: "FILE", help: "Append logs to FILE instead of standard error"),
+            OptionSpec(["-D", "--debug"], help: "Log debug events (connections, subscriptions, closes)"),
+        ],
+        discussion: """
+            Clients connect with any NATS client: nats://HOST:PORT. Flags override the config file;
+            sizes accept 1048576, 64KB, 1MB; durations 500ms, 10s, 2m. Logs are one logfmt line per
+            event. SIGINT or SIGTERM stops accepting, flushes pending output and exits 0.
+
+            Example: ffrtmp broker -p 4222 --max_payload 8MB
+            """)
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
-        printError("not yet\n")
-        return 1
+        guard arguments.positionals.isEmpty else {
+            throw UsageError("unexpected argument \"\(arguments.positionals[0])\"")
+        }
+        let config = try configuration(from: arguments)
+        do { try config.validate() } catch { throw UsageError(error.message) }
+        let sink = try config.logFile.map { try LogSink(path: $0) } ?? LogSink.standardError
+        if config.debug { sink.setMinimumLevel(.debug) }
+        let logger = Logger(component: "broker", sink: sink)
+
+        SignalWaiter.blockTerminationSignals()
+        let broker = Broker(config: config, logger: logger)
+        do {
+            try broker.start()
+        } catch {
+            logger.error("broker failed to start", ["error": error])
+            return 1
+        }
+        SignalWaiter.start { signal in
+            logger.info("signal received", ["signal": SignalWaiter.name(signal)])
+            broker.shutdown()
+        }
+        broker.waitUntilStopped()
+        return 0
+    }
+
+    /// Defaults, then the config file, then flags.
+    static func configuration(from arguments: ParsedArguments) throws -> BrokerConfig {
+        var config = BrokerConfig()
+        if let path = arguments.string("--config") {
+            try BrokerConfigFile.apply(path: path, to: &config)
+        }
+        if arguments.isGiven("--addr") { config.host = arguments.string("--addr")! }
+        if arguments.isGiven("--port") { config.port = try arguments.int("--port")! }
+        if let name = arguments.string("--name") { config.serverName = name }
+        if let value = try arguments.byteSize("--max_payload") { config.maxPayload = value }
+        if let value = try arguments.byteSize("--max_pending") { config.maxPending = value }
+        if let value = try arguments.int("--max_connections") { config.maxConnections = value }
+        if let value = try arguments.int("--max_subscriptions") { config.maxSubscriptions = value }
+        if let value = try arguments.int("--max_control_line") { config.maxControlLine = value }
+        if let value = try arguments.durationNanoseconds("--ping_interval") { config.pingInterval = value }
+        if let value = try arguments.int("--ping_max") { config.maxPingsOutstanding = value }
+        if let value = try arguments.durationNanoseconds("--write_deadline") { config.writeDeadline = value }
+        if let value = try arguments.int("--threads") { config.eventLoops = value }
+        if let value = arguments.string("--log") { config.logFile = value }
+        if arguments.flag("--debug") { config.debug = true }
+        return config
     }
 }

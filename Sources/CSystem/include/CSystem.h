@@ -3,10 +3,6 @@
 #ifndef CSYSTEM_H
 #define CSYSTEM_H
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
-
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -43,8 +39,17 @@ int CSystem_accept_nonblocking(int fd, struct sockaddr *addr, socklen_t *len);
 /// socket() of the given family with SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC.
 int CSystem_socket_stream_nonblocking(int family);
 
+/// Sets or clears O_NONBLOCK (fcntl is variadic, which Swift cannot call).
+int CSystem_set_nonblocking(int fd, int nonblocking);
+
 /// Blocks the given signal in the calling thread (and threads it creates afterwards).
 int CSystem_block_signal(int signo);
+
+/// Names the calling thread (Linux keeps 15 characters).
+void CSystem_set_thread_name(const char *name);
+
+/// CPUs this process may run on (sched_getaffinity), or 0 when unknown.
+int CSystem_available_cpus(void);
 
 /// Monotonic clock in nanoseconds.
 uint64_t CSystem_monotonic_ns(void);

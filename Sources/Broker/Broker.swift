@@ -1,0 +1,165 @@
+import Net
+import Support
+import Synchronization
+import Wire
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The NATS-compatible broker: listens for clients, spreads their connections over one event
+/// loop per core, and routes messages between them through one shared subject index.
+///
+/// `@unchecked Sendable`: configuration and loops are immutable after `start`; the mutable parts
+/// are atomics, or confined to loop threads, or under `lifecycle`'s lock.
+public final class Broker: @unchecked Sendable {
+    public let config: BrokerConfig
+    let logger: Logger
+    let subjectIndex = SubjectIndex()
+    let serverID = ServerInfo.randomServerID()
+    private(set) var contexts: [LoopContext] = []
+    private var listener: Listener?
+    private let nextClientID = Atomic<UInt64>(1)
+    private let nextLoop = Atomic<Int>(0)
+    let connectionCount = Atomic<Int>(0)
+    let slowConsumerCount = Atomic<Int>(0)
+    private let lifecycle = Mutex<LifecycleState>(.created)
+    private let stoppedSignal = Mutex<Bool>(false)
+    private(set) var boundPort = 0
+    private(set) var info: ServerInfo
+
+    enum LifecycleState { case created, running, stopping, stopped }
+
+    public init(config: BrokerConfig, logger: Logger = Logger(component: "broker")) {
+        self.config = config
+        self.logger = logger
+        info = ServerInfo(server_id: serverID, server_name: config.serverName ?? serverID, host: config.host,
+                          port: config.port, max_payload: config.maxPayload)
+    }
+
+    /// The port the broker listens on (useful with port 0).
+    public var port: Int { boundPort }
+
+    /// Binds the listener and starts the loops; returns once clients can connect.
+    public func start() throws {
+        try config.validate()
+        let tick = UInt64(min(1_000_000_000, max(10_000_000, config.pingInterval / 4)))
+        var loops: [EventLoop] = []
+        for index in 0..<config.eventLoops {
+            loops.append(try EventLoop(index: index, tickInterval: tick))
+        }
+        contexts = loops.map { LoopContext(loop: $0, index: subjectIndex, readBufferSize: 128 * 1024) }
+        let (fd, port) = try Socket.listen(host: config.host, port: config.port)
+        boundPort = port
+        info.port = port
+        let listener = Listener(fd: fd, broker: self, context: contexts[0])
+        self.listener = listener
+        for context in contexts {
+            context.loop.onTick = { [unowned self, context] in self.tick(context) }
+            context.loop.start(name: "loop-\(context.index)")
+        }
+        let started = Mutex<Bool>(false)
+        contexts[0].loop.execute {
+            do {
+                try listener.register()
+            } catch {
+                self.logger.error("cannot watch the listening socket", ["error": error])
+            }
+            started.withLock { $0 = true }
+        }
+        while !started.withLock({ $0 }) { usleep(1000) }
+        lifecycle.withLock { $0 = .running }
+        logger.info("broker listening", [
+            "addr": "\(config.host):\(port)", "server_id": serverID, "version": Version.current,
+            "loops": config.eventLoops, "max_payload": config.maxPayload,
+        ])
+    }
+
+    /// Hands a freshly accepted socket to the next loop, round-robin.
+    func adopt(fd: Int32) {
+        let count = connectionCount.add(1, ordering: .relaxed).newValue
+        let clientID = nextClientID.add(1, ordering: .relaxed).oldValue
+        if count > config.maxConnections {
+            connectionCount.subtract(1, ordering: .relaxed)
+            refuseConnection(fd: fd, clientID: clientID)
+            return
+        }
+        let context = contexts[nextLoop.add(1, ordering: .relaxed).oldValue % contexts.count]
+        let start: @Sendable () -> Void = { [self] in
+            let client = ClientConnection(id: clientID, fd: fd, broker: self, context: context)
+            client.open()
+        }
+        if context.loop.isCurrent { start() } else { context.loop.execute(start) }
+    }
+
+    /// nats-server sends INFO then `-ERR 'maximum connections exceeded'` and closes.
+    private func refuseConnection(fd: Int32, clientID: UInt64) {
+        let buffer = WireBuffer(capacity: 1024)
+        ServerOpEncoder.appendInfo(to: buffer, json: info.json(clientID: clientID, clientIP: Socket.peer(fd)?.host ?? ""))
+        ServerOpEncoder.appendError(to: buffer, .maximumConnectionsExceeded)
+        _ = Socket.write(fd, buffer.readableBytes)
+        Socket.close(fd)
+        logger.warning("connection refused: maximum connections exceeded", ["max_connections": config.maxConnections])
+    }
+
+    private func tick(_ context: LoopContext) {
+        let now = Clock.monotonicNanoseconds()
+        for client in Array(context.connections.values) { client.checkTimers(now: now) }
+        context.flushMarked()
+    }
+
+    /// Lame-duck shutdown: stop accepting, flush what each client has pending, close, stop loops.
+    public func shutdown() {
+        let proceed = lifecycle.withLock { state -> Bool in
+            guard state == .running else { return false }
+            state = .stopping
+            return true
+        }
+        guard proceed else { return }
+        logger.info("broker shutting down", ["connections": connectionCount.load(ordering: .relaxed)])
+        let remaining = Atomic<Int>(contexts.count)
+        for context in contexts {
+            context.loop.execute { [self] in
+                if context.index == 0 { listener?.close() }
+                for client in Array(context.connections.values) { client.closeForShutdown() }
+                if remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
+                    for other in contexts { other.loop.stop() }
+                }
+            }
+        }
+        for context in contexts { context.loop.join() }
+        lifecycle.withLock { $0 = .stopped }
+        stoppedSignal.withLock { $0 = true }
+        logger.info("broker stopped")
+    }
+
+    /// Blocks until `shutdown` has finished.
+    public func waitUntilStopped() {
+        while !stoppedSignal.withLock({ $0 }) { usleep(20_000) }
+    }
+
+    /// Totals over every loop.
+    public var statistics: BrokerStatistics {
+        var totals = BrokerStatistics()
+        for context in contexts {
+            totals.messagesIn += context.counters.messagesIn.load(ordering: .relaxed)
+            totals.bytesIn += context.counters.bytesIn.load(ordering: .relaxed)
+            totals.messagesOut += context.counters.messagesOut.load(ordering: .relaxed)
+            totals.bytesOut += context.counters.bytesOut.load(ordering: .relaxed)
+        }
+        totals.slowConsumers = slowConsumerCount.load(ordering: .relaxed)
+        totals.connections = connectionCount.load(ordering: .relaxed)
+        totals.subscriptions = subjectIndex.count
+        return totals
+    }
+}
+
+/// Counters summed over the broker's loops.
+public struct BrokerStatistics: Sendable, Equatable {
+    public var connections = 0
+    public var subscriptions = 0
+    public var messagesIn = 0
+    public var bytesIn = 0
+    public var messagesOut = 0
+    public var bytesOut = 0
+    public var slowConsumers = 0
+}

@@ -1,0 +1,100 @@
+import Net
+import Wire
+
+/// Handling of each parsed client operation except PUB/HPUB (see ClientConnection+Publish).
+/// Behaviour, including when `+OK` and `-ERR` are sent, follows nats-server 2.15.
+extension ClientConnection {
+    func handle(_ operation: ClientOp) {
+        switch operation {
+        case .publish(let frame):
+            publish(frame)
+        case .subscribe(let subject, let queue, let sid):
+            subscribe(subject: subject, queue: queue, sid: sid)
+        case .unsubscribe(let sid, let maximum):
+            unsubscribe(sid: sid, maximum: maximum)
+        case .ping:
+            appendControl(ServerOpEncoder.pong)
+        case .pong:
+            pingsOutstanding = 0
+        case .connect(let json):
+            connect(json: json)
+        case .ignored:
+            break
+        case .error(let text):
+            tearDown(reason: "client sent -ERR \(String(decoding: text, as: UTF8.self))")
+        }
+    }
+
+    /// Queues a fixed control line (PONG, +OK, PING) for this client.
+    func appendControl(_ line: StaticString) {
+        outboundLock.lock()
+        if !outboundClosed { outbound.append(line) }
+        outboundLock.unlock()
+        context.markForFlush(self)
+    }
+
+    private func connect(json: UnsafeRawBufferPointer) {
+        do {
+            try options.apply(json: json)
+        } catch {
+            tearDown(reason: "invalid CONNECT: \(error)")
+            return
+        }
+        if options.noResponders && !options.headers {
+            send(.noRespondersRequiresHeaders)
+            flushOutbound()
+            tearDown(reason: "no_responders without headers")
+            return
+        }
+        hasConnected = true
+        outboundLock.withLock { deliversHeaders = options.headers }
+        if options.verbose { appendControl(ServerOpEncoder.ok) }
+        logger.debug("client connect", [
+            "cid": id, "name": options.name ?? "", "lang": options.language ?? "", "version": options.version ?? "",
+        ])
+    }
+
+    private func subscribe(subject: UnsafeRawBufferPointer, queue: UnsafeRawBufferPointer?, sid: UnsafeRawBufferPointer) {
+        guard Subject.isValidSubscribe(subject) else {
+            send(.invalidSubject)
+            return
+        }
+        let limit = broker.config.maxSubscriptions
+        if limit > 0 && subscriptions.count >= limit {
+            send(.maximumSubscriptionsExceeded)
+            return
+        }
+        let key = String(decoding: sid, as: UTF8.self)
+        if subscriptions[key] == nil {
+            let subscription = Subscription(
+                client: self, subject: String(decoding: subject, as: UTF8.self),
+                queueGroup: queue.map { String(decoding: $0, as: UTF8.self) }, sid: Array(sid))
+            subscriptions[key] = subscription
+            broker.subjectIndex.insert(subscription)
+        }
+        if options.verbose { appendControl(ServerOpEncoder.ok) }
+    }
+
+    private func unsubscribe(sid: UnsafeRawBufferPointer, maximum: Int?) {
+        let key = String(decoding: sid, as: UTF8.self)
+        if let subscription = subscriptions[key] {
+            let keep = outboundLock.withLock { () -> Bool in
+                if let maximum, maximum > 0, maximum > subscription.deliveredCount {
+                    subscription.maxDeliveries = maximum
+                    return true
+                }
+                subscription.isRemoved = true
+                return false
+            }
+            if !keep { removeSubscription(subscription) }
+        }
+        if options.verbose { appendControl(ServerOpEncoder.ok) }
+    }
+
+    /// Drops a subscription from the index and this client's table. Loop thread.
+    func removeSubscription(_ subscription: Subscription) {
+        let key = String(decoding: subscription.sid, as: UTF8.self)
+        if subscriptions[key] === subscription { subscriptions[key] = nil }
+        broker.subjectIndex.remove(subscription)
+    }
+}

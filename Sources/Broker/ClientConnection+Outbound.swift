@@ -1,0 +1,86 @@
+import Net
+import Wire
+
+/// The outbound side, shared by every loop that delivers to this client: appending messages under
+/// the outbound lock, writing them out once per batch, and cutting off slow consumers.
+extension ClientConnection {
+    /// Appends one message for `subscription`; false when the client or subscription is gone.
+    /// Any loop thread. The caller marks the client for flushing.
+    @inline(__always)
+    func enqueue(_ frame: PublishFrame, for subscription: Subscription) -> Bool {
+        outboundLock.lock()
+        if outboundClosed || subscription.isRemoved {
+            outboundLock.unlock()
+            return false
+        }
+        var reachedMaximum = false
+        if subscription.maxDeliveries > 0 {
+            subscription.deliveredCount += 1
+            if subscription.deliveredCount >= subscription.maxDeliveries {
+                subscription.isRemoved = true
+                reachedMaximum = true
+            }
+        }
+        var message = frame.message
+        var headerLength = frame.headerLength
+        if headerLength > 0 && !deliversHeaders {
+            message = frame.payload
+            headerLength = 0
+        }
+        subscription.sid.withUnsafeBytes { sid in
+            ServerOpEncoder.appendMessage(
+                to: outbound, subject: frame.subject, sid: sid, reply: frame.reply, message: message,
+                headerLength: headerLength)
+        }
+        let overLimit = outbound.readableCount > broker.config.maxPending
+        outboundLock.unlock()
+        if reachedMaximum {
+            context.loop.execute { [self] in removeSubscription(subscription) }
+        }
+        if overLimit { cutOffSlowConsumer(reason: "pending output above max_pending") }
+        return true
+    }
+
+    /// Writes pending output until done or the socket is full; then waits for writability.
+    /// Any thread (the lock serialises writers); the socket is closed only under the same lock.
+    func flushOutbound() {
+        outboundLock.lock()
+        guard !outboundClosed, !outbound.isEmpty else {
+            outboundLock.unlock()
+            return
+        }
+        var failure: String?
+        while !outbound.isEmpty {
+            switch Socket.write(fd, outbound.readableBytes) {
+            case .transferred(let count):
+                outbound.consume(count)
+            case .wouldBlock:
+                if !writableInterest {
+                    context.loop.setWritableInterest(fd, true)
+                    writableInterest = true
+                }
+                if stalledSince == 0 { stalledSince = Clock.monotonicNanoseconds() }
+                outboundLock.unlock()
+                return
+            case .endOfStream:
+                failure = "write: connection closed"
+            case .failed(let error):
+                failure = "write error: \(error)"
+            }
+            if failure != nil { break }
+        }
+        stalledSince = 0
+        if failure == nil && outbound.capacity > 1 << 20 { outbound.shrink(to: 64 * 1024) }
+        outboundLock.unlock()
+        if let failure { closeFromAnyThread(reason: failure) }
+    }
+
+    /// Drops a client whose output piles up faster than it reads (nats-server's slow consumer).
+    func cutOffSlowConsumer(reason: String) {
+        let alreadyClosed = outboundLock.withLock { outboundClosed }
+        guard !alreadyClosed else { return }
+        broker.slowConsumerCount.add(1, ordering: .relaxed)
+        logger.warning("slow consumer detected, closing", ["cid": id, "addr": remoteAddress, "reason": reason])
+        closeFromAnyThread(reason: "slow consumer: \(reason)")
+    }
+}

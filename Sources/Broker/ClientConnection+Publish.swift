@@ -1,0 +1,94 @@
+import Net
+import Wire
+
+/// Routing a client's PUB/HPUB to the matching subscriptions, and the no-responders reply.
+extension ClientConnection {
+    func publish(_ frame: PublishFrame) {
+        if frame.hasHeaders && !options.headers {
+            // nats-server closes without an -ERR ("message headers not supported").
+            tearDown(reason: "message headers not supported")
+            return
+        }
+        let counters = context.counters
+        counters.bump(counters.messagesIn, by: 1)
+        var routable = true
+        if !Subject.isValidPublish(frame.subject) {
+            if options.pedantic { send(.invalidPublishSubject) }
+            // Wildcard tokens are routed literally, as nats-server does; empty tokens match nothing.
+            routable = !Self.hasEmptyToken(frame.subject)
+        }
+        if options.verbose { appendControl(ServerOpEncoder.ok) }
+        guard routable else { return }
+
+        let match = context.matchCache.match(frame.subject)
+        var deliveries = 0
+        let echo = options.echo
+        for subscription in match.plain {
+            let target = subscription.client
+            if !echo && target === self { continue }
+            if target.enqueue(frame, for: subscription) {
+                context.markForFlush(target)
+                deliveries += 1
+            }
+        }
+        for group in match.groups where deliver(frame, toOneOf: group, echo: echo) {
+            deliveries += 1
+        }
+        if deliveries > 0 {
+            counters.bump(counters.messagesOut, by: deliveries)
+            counters.bump(counters.bytesOut, by: deliveries &* frame.message.count)
+        } else if frame.hasReply && options.noResponders {
+            sendNoResponders(for: frame)
+        }
+    }
+
+    /// Gives the message to one member of a queue group: the group's next pick, or the next
+    /// members after it when that one is gone or is this client with echo off.
+    private func deliver(_ frame: PublishFrame, toOneOf group: QueueGroupMatch, echo: Bool) -> Bool {
+        var subscription = group.pick()
+        for _ in 0..<group.members.count {
+            let target = subscription.client
+            if (echo || target !== self) && target.enqueue(frame, for: subscription) {
+                context.markForFlush(target)
+                return true
+            }
+            subscription = group.pick()
+        }
+        return false
+    }
+
+    /// A request nobody subscribes to: answer on the reply subject with a `503` status, as
+    /// nats-server 2.15 does (`NATS/1.0 503` plus a `Nats-Subject` header naming the request subject).
+    private func sendNoResponders(for frame: PublishFrame) {
+        let match = context.matchCache.match(frame.reply)
+        var header: [UInt8] = Array("NATS/1.0 503\r\nNats-Subject: ".utf8)
+        header.append(contentsOf: frame.subject)
+        header.append(contentsOf: "\r\n\r\n".utf8)
+        header.withUnsafeBytes { headerBytes in
+            let status = PublishFrame(subject: frame.reply, reply: UnsafeRawBufferPointer(start: nil, count: 0),
+                                      headerLength: headerBytes.count, message: headerBytes, hasHeaders: true)
+            for subscription in match.plain where subscription.client === self {
+                if enqueue(status, for: subscription) { context.markForFlush(self) }
+            }
+            for group in match.groups {
+                if let member = group.members.first(where: { $0.client === self }), enqueue(status, for: member) {
+                    context.markForFlush(self)
+                }
+            }
+        }
+    }
+
+    /// True when the subject has an empty token (`a..b`, `.a`, `a.`) or is empty.
+    static func hasEmptyToken(_ subject: UnsafeRawBufferPointer) -> Bool {
+        guard !subject.isEmpty else { return true }
+        let dot = UInt8(ascii: ".")
+        if subject.first == dot || subject.last == dot { return true }
+        var previousWasDot = false
+        for byte in subject {
+            let isDot = byte == dot
+            if isDot && previousWasDot { return true }
+            previousWasDot = isDot
+        }
+        return false
+    }
+}

@@ -1,0 +1,29 @@
+import Net
+import Wire
+
+/// Periodic checks run by the owning loop's tick: keep-alive PINGs, stale connections and
+/// write deadlines.
+extension ClientConnection {
+    func checkTimers(now: UInt64) {
+        guard !isTornDown else { return }
+        let config = broker.config
+        let stalled = outboundLock.withLock { stalledSince }
+        if stalled != 0 && now > stalled && now - stalled > UInt64(config.writeDeadline) {
+            cutOffSlowConsumer(reason: "write deadline exceeded")
+            return
+        }
+        let interval = UInt64(config.pingInterval)
+        guard now - lastPingSent >= interval else { return }
+        lastPingSent = now
+        // Like nats-server: a client heard from within the interval needs no PING.
+        if now - lastActivity < interval && pingsOutstanding == 0 { return }
+        if pingsOutstanding + 1 > config.maxPingsOutstanding {
+            send(.staleConnection)
+            flushOutbound()
+            tearDown(reason: "stale connection")
+            return
+        }
+        pingsOutstanding += 1
+        appendControl(ServerOpEncoder.ping)
+    }
+}

@@ -1,0 +1,56 @@
+import Net
+import Synchronization
+import Wire
+
+/// What one event loop owns in the broker: its connections, its match cache, the shared read
+/// buffer, the list of connections with output to flush at the end of the current read, and its
+/// counters. Touched only on that loop's thread, except the relaxed counters read by stats.
+final class LoopContext: @unchecked Sendable {
+    let loop: EventLoop
+    let matchCache: MatchCache
+    /// Input is read here first; only a frame split across reads is copied to the connection.
+    let readBuffer: WireBuffer
+    var connections: [UInt64: ClientConnection] = [:]
+    private var connectionsToFlush: [ClientConnection] = []
+    /// Increments each time `flushMarked` runs, so a connection is marked at most once per batch.
+    private(set) var flushGeneration: UInt64 = 1
+    let counters = LoopCounters()
+
+    init(loop: EventLoop, index: SubjectIndex, readBufferSize: Int) {
+        self.loop = loop
+        matchCache = MatchCache(index: index)
+        readBuffer = WireBuffer(capacity: readBufferSize)
+    }
+
+    var index: Int { loop.index }
+
+    /// Remembers that `client` has new output to write when the current batch ends.
+    @inline(__always)
+    func markForFlush(_ client: ClientConnection) {
+        if client.flushMarks[index] == flushGeneration { return }
+        client.flushMarks[index] = flushGeneration
+        connectionsToFlush.append(client)
+    }
+
+    /// Writes every marked connection's output: one write per connection per batch.
+    func flushMarked() {
+        guard !connectionsToFlush.isEmpty else { return }
+        flushGeneration &+= 1
+        for client in connectionsToFlush { client.flushOutbound() }
+        connectionsToFlush.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Message and byte counters of one loop: written only by that loop (plain load+store, no atomic
+/// read-modify-write on the hot path), read by anyone for stats.
+final class LoopCounters: Sendable {
+    let messagesIn = Atomic<Int>(0)
+    let bytesIn = Atomic<Int>(0)
+    let messagesOut = Atomic<Int>(0)
+    let bytesOut = Atomic<Int>(0)
+
+    @inline(__always)
+    func bump(_ counter: borrowing Atomic<Int>, by amount: Int) {
+        counter.store(counter.load(ordering: .relaxed) &+ amount, ordering: .relaxed)
+    }
+}

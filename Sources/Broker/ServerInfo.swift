@@ -1,0 +1,42 @@
+import FoundationEssentials
+import Support
+
+/// The INFO document the broker greets each client with.
+///
+/// `version` is the NATS server version whose client-visible behaviour we match (clients use it for
+/// feature checks); ffrtmp's own version travels in `ffrtmp_version`.
+struct ServerInfo: Encodable {
+    static let compatibleNATSVersion = "2.10.0"
+
+    var server_id: String
+    var server_name: String
+    var version = ServerInfo.compatibleNATSVersion
+    var ffrtmp_version = Version.current
+    var proto = 1
+    var host: String
+    var port: Int
+    var headers = true
+    var max_payload: Int
+    var client_id: UInt64 = 0
+    var client_ip: String = ""
+    var jetstream: Bool?
+    var ldm: Bool?
+
+    /// The JSON text for one client.
+    func json(clientID: UInt64, clientIP: String) -> String {
+        var copy = self
+        copy.client_id = clientID
+        copy.client_ip = clientIP
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        guard let data = try? encoder.encode(copy) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// A random id in nats-server's style: `N` followed by 55 base-32 characters.
+    static func randomServerID() -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+        var generator = SystemRandomNumberGenerator()
+        return "N" + String((0..<55).map { _ in alphabet[Int(generator.next() % 32)] })
+    }
+}

@@ -1,2 +1,0 @@
-// Event loop and sockets: see EventLoop.swift (being written).
-enum NetPlaceholder {}
