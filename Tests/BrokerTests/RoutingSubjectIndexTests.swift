@@ -205,9 +205,9 @@ final class RoutingSubjectIndexTests: XCTestCase {
 
 // MARK: - Shared by the routing tests
 
-/// A subscription from a placeholder client.
+/// A subscription from a detached client (no socket, never registered with a loop).
 func makeSubscription(_ subject: String, queue: String? = nil) -> Subscription {
-    Subscription(client: ClientConnection(id: 1), subject: subject, queueGroup: queue, sid: Array("1".utf8))
+    Subscription(client: TestClients.detached(), subject: subject, queueGroup: queue, sid: Array("1".utf8))
 }
 
 /// Helpers shared by the routing tests.

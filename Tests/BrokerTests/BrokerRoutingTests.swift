@@ -1,0 +1,100 @@
+@testable import Broker
+import XCTest
+
+final class BrokerRoutingTests: BrokerTestCase {
+    func testAMessageReachesEverySubscriberOnOtherConnections() throws {
+        let first = try client(), second = try client(), publisher = try client()
+        for (subscriber, subject) in [(first, "orders.*"), (second, "orders.>")] {
+            subscriber.handshake()
+            subscriber.send("SUB \(subject) 1\r\nPING\r\n")
+            subscriber.read(until: "PONG\r\n")
+        }
+        publisher.handshake()
+        publisher.send("PUB orders.new reply.1 5\r\nhello\r\nPING\r\n")
+        publisher.read(until: "PONG\r\n")
+        XCTAssertEqual(first.read(until: "hello\r\n"), "MSG orders.new 1 reply.1 5\r\nhello\r\n")
+        XCTAssertEqual(second.read(until: "hello\r\n"), "MSG orders.new 1 reply.1 5\r\nhello\r\n")
+    }
+
+    func testQueueGroupMembersOnSeparateConnectionsShareMessagesEvenly() throws {
+        let members = try (0..<4).map { _ in try client() }
+        for member in members {
+            member.handshake()
+            member.send("SUB work workers 1\r\nPING\r\n")
+            member.read(until: "PONG\r\n")
+        }
+        let publisher = try client()
+        publisher.handshake()
+        let count = 4000
+        publisher.send(String(repeating: "PUB work 1\r\nx\r\n", count: count) + "PING\r\n")
+        publisher.read(until: "PONG\r\n")
+        var received: [Int] = []
+        for member in members {
+            member.send("PING\r\n")
+            let text = member.read(until: "PONG\r\n")
+            received.append(text.components(separatedBy: "MSG work 1 1").count - 1)
+        }
+        XCTAssertEqual(received.reduce(0, +), count, "every message delivered exactly once: \(received)")
+        for share in received { XCTAssertEqual(Double(share), Double(count) / 4, accuracy: Double(count) * 0.02, "\(received)") }
+    }
+
+    func testUnsubscribeWithMaxStopsAfterThatManyAndRemovesTheSubscription() throws {
+        let subscriber = try client()
+        subscriber.handshake()
+        subscriber.send("SUB foo 9\r\nUNSUB 9 2\r\nPUB foo 1\r\na\r\nPUB foo 1\r\nb\r\nPUB foo 1\r\nc\r\nPING\r\n")
+        XCTAssertEqual(subscriber.read(until: "PONG\r\n"), "MSG foo 9 1\r\na\r\nMSG foo 9 1\r\nb\r\nPONG\r\n")
+        XCTAssertTrue(eventually { self.broker.subjectIndex.count == 0 })
+    }
+
+    func testClosingAClientRemovesAllItsSubscriptions() throws {
+        var subscriber: RawClient? = try client()
+        subscriber!.handshake()
+        subscriber!.send((0..<500).map { "SUB s.\($0) \($0)\r\n" }.joined() + "PING\r\n")
+        subscriber!.read(until: "PONG\r\n")
+        XCTAssertEqual(broker.subjectIndex.count, 500)
+        subscriber = nil
+        XCTAssertTrue(eventually { self.broker.subjectIndex.count == 0 && self.broker.statistics.connections == 0 })
+    }
+
+    func testTenThousandSubscriptionsFromOneClientStillRouteAndUnsubscribe() throws {
+        let subscriber = try client()
+        subscriber.handshake()
+        subscriber.send((0..<10_000).map { "SUB many.\($0) \($0)\r\n" }.joined() + "PING\r\n")
+        subscriber.read(until: "PONG\r\n")
+        XCTAssertEqual(broker.subjectIndex.count, 10_000)
+        subscriber.send("PUB many.9999 2\r\nok\r\nPING\r\n")
+        XCTAssertEqual(subscriber.read(until: "PONG\r\n"), "MSG many.9999 9999 2\r\nok\r\nPONG\r\n")
+        subscriber.send((0..<10_000).map { "UNSUB \($0)\r\n" }.joined() + "PING\r\n")
+        subscriber.read(until: "PONG\r\n")
+        XCTAssertEqual(broker.subjectIndex.count, 0)
+    }
+
+    func testAClientSendingOneByteAtATimeGetsTheSameAnswers() throws {
+        let slow = try client()
+        slow.readInfo()
+        for byte in Array("CONNECT {\"verbose\":false}\r\nSUB a.b 1\r\nPUB a.b 3\r\nxyz\r\nPING\r\n".utf8) {
+            slow.send([byte])
+        }
+        XCTAssertEqual(slow.read(until: "PONG\r\n"), "MSG a.b 1 3\r\nxyz\r\nPONG\r\n")
+    }
+
+    func testARequestNobodyServesGetsANoRespondersStatus() throws {
+        let requester = try client()
+        requester.handshake()
+        requester.send("SUB _INBOX.me.* 3\r\nPUB service _INBOX.me.1 2\r\nhi\r\nPING\r\n")
+        XCTAssertEqual(requester.read(until: "PONG\r\n"),
+                       "HMSG _INBOX.me.1 3 39 39\r\nNATS/1.0 503\r\nNats-Subject: service\r\n\r\n\r\nPONG\r\n")
+    }
+
+    func testHeadersAreStrippedForSubscribersThatDidNotAskForThem() throws {
+        let plain = try client()
+        plain.handshake(#"{"verbose":false,"headers":false}"#)
+        plain.send("SUB h 1\r\nPING\r\n")
+        plain.read(until: "PONG\r\n")
+        let publisher = try client()
+        publisher.handshake()
+        publisher.send("HPUB h 18 20\r\nNATS/1.0\r\nA: B\r\n\r\nhi\r\nPING\r\n")
+        publisher.read(until: "PONG\r\n")
+        XCTAssertEqual(plain.read(until: "hi\r\n"), "MSG h 1 2\r\nhi\r\n")
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class BrokerTestsPlaceholder: XCTestCase { func testBuilds() {} }
