@@ -20,8 +20,10 @@ let package = Package(
         .target(name: "Wire", swiftSettings: fastSettings),
         // Event loop, sockets, syscalls.
         .target(name: "Net", dependencies: ["CSystem", "Support"], swiftSettings: fastSettings),
-        // The broker: server, connections, subject routing.
-        .target(name: "Broker", dependencies: ["Wire", "Net", "Support"], swiftSettings: fastSettings),
+        // Durable storage for streams: append-only segment files, checksums, recovery, consumer state.
+        .target(name: "Store", dependencies: ["CSystem", "Support"], swiftSettings: fastSettings),
+        // The broker: server, connections, subject routing, the JetStream subset.
+        .target(name: "Broker", dependencies: ["Wire", "Net", "Support", "Store"], swiftSettings: fastSettings),
         // NATS client used by the CLI, the bench tool and later agents and master.
         .target(name: "Client", dependencies: ["Wire", "Net", "Support"], swiftSettings: fastSettings),
         // The `ffrtmp` command.
@@ -30,6 +32,7 @@ let package = Package(
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "Client", "Wire", "Net"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "ClientTests", dependencies: ["Client", "Wire", "Broker"]),
     ]
 )

@@ -1,0 +1,2 @@
+// The stream file store (being written).
+enum StorePlaceholder {}

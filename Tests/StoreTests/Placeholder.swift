@@ -1,0 +1,2 @@
+import XCTest
+final class StorePlaceholderTests: XCTestCase { func testBuilds() {} }
