@@ -1,9 +1,64 @@
 import Support
 
-/// Reads broker settings from a configuration file (nats-server format). TEMPORARY: the parser
-/// lands with the config helper; until then a config file is refused clearly.
+/// Reads broker settings from a configuration file in nats-server's format, so an existing
+/// `nats-server.conf` with the settings we share works unchanged. Unknown keys are refused with a
+/// suggestion; nats-server features we do not implement (clustering, accounts…) are named as such.
 public enum BrokerConfigFile {
-    public static func apply(path: String, to config: inout BrokerConfig) throws {
-        throw SupportError("config files are not supported yet (\(path))")
+    /// Keys we read, spelled as nats-server spells them (plus `threads`).
+    static let supportedKeys: Set<String> = [
+        "host", "net", "port", "listen", "server_name", "max_payload", "max_pending", "max_connections",
+        "max_subscriptions", "max_control_line", "ping_interval", "ping_max", "write_deadline", "log_file",
+        "debug", "trace", "logtime", "threads",
+    ]
+
+    /// nats-server sections that exist but are outside what ffrtmp's broker does.
+    static let unsupportedSections: Set<String> = [
+        "cluster", "gateway", "leafnodes", "accounts", "operator", "resolver", "mqtt", "websocket",
+        "system_account", "http", "https", "http_port", "https_port", "monitor_port",
+    ]
+
+    public static func apply(path: String, to config: inout BrokerConfig) throws(SupportError) {
+        try apply(ConfigFile.load(path: path), to: &config)
+    }
+
+    /// Applies every setting in `file` over `config`.
+    public static func apply(_ file: ConfigObject, to config: inout BrokerConfig) throws(SupportError) {
+        for key in file.keys where unsupportedSections.contains(key) {
+            throw file.invalid(key, "not supported by ffrtmp broker (use nats-server for \(key))")
+        }
+        try file.rejectUnknownKeys(allowed: supportedKeys)
+        if let listen = try file.string("listen") {
+            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
+                throw file.invalid("listen", "expected host:port, got \"\(listen)\"")
+            }
+            let host = String(listen[..<colon])
+            if !host.isEmpty { config.host = host.trimmingCharacters(in: "[]") }
+            config.port = port
+        }
+        if let host = try file.string("host") { config.host = host }
+        if let host = try file.string("net") { config.host = host }
+        if let port = try file.int("port") { config.port = port }
+        if let name = try file.string("server_name") { config.serverName = name }
+        if let value = try file.byteSize("max_payload") { config.maxPayload = value }
+        if let value = try file.byteSize("max_pending") { config.maxPending = value }
+        if let value = try file.int("max_connections") { config.maxConnections = value }
+        if let value = try file.int("max_subscriptions") { config.maxSubscriptions = value }
+        if let value = try file.int("max_control_line") { config.maxControlLine = value }
+        if let value = try file.durationNanoseconds("ping_interval") { config.pingInterval = value }
+        if let value = try file.int("ping_max") { config.maxPingsOutstanding = value }
+        if let value = try file.durationNanoseconds("write_deadline") { config.writeDeadline = value }
+        if let value = try file.string("log_file") { config.logFile = value }
+        if let value = try file.bool("debug") { config.debug = value }
+        if let value = try file.int("threads") { config.eventLoops = value }
+    }
+}
+
+extension String {
+    /// The string without leading and trailing characters from `set`.
+    func trimmingCharacters(in set: String) -> String {
+        var result = Substring(self)
+        while let first = result.first, set.contains(first) { result = result.dropFirst() }
+        while let last = result.last, set.contains(last) { result = result.dropLast() }
+        return String(result)
     }
 }

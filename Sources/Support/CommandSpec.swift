@@ -58,7 +58,7 @@ public struct CommandSpec: Sendable {
                 if !notes.isEmpty { line += " [\(notes.joined(separator: ", "))]" }
                 text += line + "\n"
             }
-            text += "  -h, --help" + String(repeating: " ", count: max(1, width - 8)) + "Show this help\n"
+            text += "  -h, --help" + String(repeating: " ", count: max(1, width - 10)) + "Show this help\n"
         }
         if let discussion { text += "\n" + discussion + "\n" }
         return text

@@ -28,7 +28,11 @@ public enum Units {
     public static func durationNanoseconds(_ text: String) -> Int64? {
         let trimmed = text.trimmingWhitespace().lowercased()
         guard !trimmed.isEmpty else { return nil }
-        if let seconds = Double(trimmed) { return seconds >= 0 ? Int64(seconds * 1e9) : nil }
+        if trimmed.allSatisfy({ $0 == "." || ("0"..."9").contains($0) }) {
+            // Digits only: bare seconds. (Double() alone would also take inf, nan, 1e10 and 0x10.)
+            guard let seconds = Double(trimmed) else { return nil }
+            return nanoseconds(seconds * 1e9)
+        }
         var total = 0.0
         var rest = Substring(trimmed)
         while !rest.isEmpty {
@@ -49,14 +53,20 @@ public enum Units {
             }
             total += value * scale
         }
-        return total <= Double(Int64.max) ? Int64(total) : nil
+        return nanoseconds(total)
+    }
+
+    /// `value` rounded, when it fits Int64; Double(Int64.max) rounds up to 2^63, hence `<`.
+    private static func nanoseconds(_ value: Double) -> Int64? {
+        let rounded = value.rounded()
+        return rounded >= 0 && rounded < 9_223_372_036_854_775_808.0 ? Int64(rounded) : nil
     }
 }
 
 extension StringProtocol {
     /// The text without leading and trailing spaces, tabs and newlines.
     public func trimmingWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
         guard let first = firstIndex(where: { !isSpace($0) }) else { return "" }
         let last = lastIndex(where: { !isSpace($0) })!
         return String(self[first...last])

@@ -38,8 +38,15 @@ enum BrokerCommand: CLICommand {
         guard arguments.positionals.isEmpty else {
             throw UsageError("unexpected argument \"\(arguments.positionals[0])\"")
         }
-        let config = try configuration(from: arguments)
-        do { try config.validate() } catch { throw UsageError(error.message) }
+        let config: BrokerConfig
+        do {
+            config = try configuration(from: arguments)
+            try config.validate()
+        } catch let error as SupportError {
+            throw UsageError(error.message)
+        } catch let error as BrokerConfigError {
+            throw UsageError(error.message)
+        }
         let sink = try config.logFile.map { try LogSink(path: $0) } ?? LogSink.standardError
         if config.debug { sink.setMinimumLevel(.debug) }
         let logger = Logger(component: "broker", sink: sink)

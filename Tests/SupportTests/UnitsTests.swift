@@ -93,3 +93,20 @@ final class UnitsTests: XCTestCase {
         XCTAssertEqual("\ra\r".trimmingWhitespace(), "a")
     }
 }
+
+final class UnitsRegressionTests: XCTestCase {
+    func testDurationsThatDoNotFitOrAreNotDecimalAreRefusedInsteadOfCrashing() {
+        XCTAssertNil(Units.durationNanoseconds("inf"))
+        XCTAssertNil(Units.durationNanoseconds("1e10"))
+        XCTAssertNil(Units.durationNanoseconds("9223372036854775807ns"))
+        XCTAssertNil(Units.durationNanoseconds("0x10"))
+    }
+
+    func testFractionalDurationsRoundToTheNearestNanosecond() {
+        XCTAssertEqual(Units.durationNanoseconds("2.01s"), 2_010_000_000)
+    }
+
+    func testSizesWithAWindowsLineEndingParse() {
+        XCTAssertEqual(Units.byteSize("5\r\n"), 5)
+    }
+}
