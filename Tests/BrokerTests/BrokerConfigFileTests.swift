@@ -1,0 +1,69 @@
+import Broker
+import Support
+import XCTest
+
+final class BrokerConfigFileTests: XCTestCase {
+    private func apply(_ text: String) throws -> BrokerConfig {
+        var config = BrokerConfig()
+        try BrokerConfigFile.apply(ConfigFile.parse(text, fileName: "test.conf"), to: &config)
+        return config
+    }
+
+    func testNatsServerStyleSettingsAreRead() throws {
+        let config = try apply("""
+            listen: 127.0.0.1:4333
+            server_name: edge
+            max_payload: 8MB
+            max_pending: 128MB
+            max_connections = 100
+            max_subscriptions 50
+            ping_interval: "30s"
+            ping_max: 3
+            write_deadline: "2s"
+            threads: 1
+            debug: true
+            """)
+        XCTAssertEqual(config.host, "127.0.0.1")
+        XCTAssertEqual(config.port, 4333)
+        XCTAssertEqual(config.serverName, "edge")
+        XCTAssertEqual(config.maxPayload, 8 << 20)
+        XCTAssertEqual(config.maxPending, 128 << 20)
+        XCTAssertEqual(config.maxConnections, 100)
+        XCTAssertEqual(config.maxSubscriptions, 50)
+        XCTAssertEqual(config.pingInterval, 30_000_000_000)
+        XCTAssertEqual(config.maxPingsOutstanding, 3)
+        XCTAssertEqual(config.writeDeadline, 2_000_000_000)
+        XCTAssertEqual(config.eventLoops, 1)
+        XCTAssertTrue(config.debug)
+        XCTAssertNoThrow(try config.validate())
+    }
+
+    func testAPingIntervalInWholeSecondsIsAccepted() throws {
+        XCTAssertEqual(try apply("ping_interval: 5").pingInterval, 5_000_000_000)
+    }
+
+    func testATypoIsRefusedWithASuggestion() {
+        XCTAssertThrowsError(try apply("max_paylod: 1MB")) { error in
+            XCTAssertTrue("\(error)".contains("did you mean max_payload"), "\(error)")
+        }
+    }
+
+    func testClusteringIsRefusedAsNotSupportedRatherThanIgnored() {
+        XCTAssertThrowsError(try apply("cluster { name: c1 }")) { error in
+            XCTAssertTrue("\(error)".contains("not supported"), "\(error)")
+        }
+    }
+
+    func testNonsenseValuesAreRefusedByValidation() throws {
+        XCTAssertThrowsError(try apply("port: 70000").validate())
+        XCTAssertThrowsError(try apply("max_payload: 1MB\nmax_pending: 1KB").validate())
+    }
+
+    func testTheShippedExampleConfigIsValid() throws {
+        var config = BrokerConfig()
+        let path = #filePath.components(separatedBy: "/Tests/")[0] + "/broker/broker.conf"
+        try BrokerConfigFile.apply(path: path, to: &config)
+        XCTAssertNoThrow(try config.validate())
+        XCTAssertEqual(config.serverName, "ffrtmp-broker-1")
+    }
+}
