@@ -20,41 +20,13 @@ extension ClientConnection {
         if options.verbose { appendControl(ServerOpEncoder.ok) }
         guard routable else { return }
 
-        let match = context.matchCache.match(frame.subject)
-        var deliveries = 0
-        let echo = options.echo
-        for subscription in match.plain {
-            let target = subscription.client
-            if !echo && target === self { continue }
-            if target.enqueue(frame, for: subscription) {
-                context.markForFlush(target)
-                deliveries += 1
-            }
-        }
-        for group in match.groups where deliver(frame, toOneOf: group, echo: echo) {
-            deliveries += 1
-        }
+        let deliveries = MessageRouter.route(frame, from: self, echo: options.echo, in: context)
         if deliveries > 0 {
             counters.bump(counters.messagesOut, by: deliveries)
             counters.bump(counters.bytesOut, by: deliveries &* frame.message.count)
         } else if frame.hasReply && options.noResponders {
             sendNoResponders(for: frame)
         }
-    }
-
-    /// Gives the message to one member of a queue group: the group's next pick, or the next
-    /// members after it when that one is gone or is this client with echo off.
-    private func deliver(_ frame: PublishFrame, toOneOf group: QueueGroupMatch, echo: Bool) -> Bool {
-        var subscription = group.pick()
-        for _ in 0..<group.members.count {
-            let target = subscription.client
-            if (echo || target !== self) && target.enqueue(frame, for: subscription) {
-                context.markForFlush(target)
-                return true
-            }
-            subscription = group.pick()
-        }
-        return false
     }
 
     /// A request nobody subscribes to: answer on the reply subject with a `503` status, as

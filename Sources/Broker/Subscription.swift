@@ -1,11 +1,16 @@
-/// One `SUB` of one client: what the subject index stores and what delivery walks.
+import Wire
+
+/// One subscription: a client's `SUB`, or an internal one of the broker's own (the JetStream API,
+/// a stream capturing its subjects). The subject index stores these and delivery walks them.
 ///
 /// The subject index and per-loop match caches hold subscriptions strongly; the client's table
 /// of subscriptions is cleared when it closes, so the reference to `client` forms no lasting cycle.
 /// `@unchecked Sendable`: its mutable fields change only under the client's outbound lock.
 public final class Subscription: @unchecked Sendable {
-    /// The connection that receives the messages.
-    let client: ClientConnection
+    /// The connection that receives the messages; nil for an internal subscription.
+    let client: ClientConnection?
+    /// Receives the messages of an internal subscription; nil for a client's.
+    let internalSubscriber: InternalSubscriber?
     /// The subscribed subject, possibly with `*` and `>` wildcards (already validated).
     public let subject: String
     /// The queue group name, when the subscription shares messages with its group.
@@ -22,8 +27,25 @@ public final class Subscription: @unchecked Sendable {
 
     init(client: ClientConnection, subject: String, queueGroup: String?, sid: [UInt8]) {
         self.client = client
+        internalSubscriber = nil
         self.subject = subject
         self.queueGroup = queueGroup
         self.sid = sid
     }
+
+    /// An internal subscription of the broker's own.
+    init(internal subscriber: InternalSubscriber, subject: String, queueGroup: String? = nil) {
+        client = nil
+        internalSubscriber = subscriber
+        self.subject = subject
+        self.queueGroup = queueGroup
+        sid = []
+    }
+}
+
+/// Receives messages routed to an internal subscription.
+protocol InternalSubscriber: AnyObject, Sendable {
+    /// Called on the publishing loop's thread, for each message on a matching subject. The frame's
+    /// views die when this returns: copy what you keep, and return quickly.
+    func receive(_ frame: PublishFrame, for subscription: Subscription, from publisher: ClientConnection?)
 }
