@@ -1,0 +1,108 @@
+import FoundationEssentials
+
+/// A pull consumer's configuration as the JetStream API spells it (`config` in consumer create
+/// requests and consumer info). Absent fields take nats-server's defaults.
+struct ConsumerConfig: Codable, Equatable, Sendable {
+    var durableName: String?
+    var name: String?
+    var description: String?
+    var deliverPolicy: DeliverPolicy = .all
+    var optStartSequence: UInt64?
+    var ackPolicy: AckPolicy = .explicit
+    /// Nanoseconds a delivered message may stay unacknowledged before it is redelivered.
+    var ackWait: Int64 = 30_000_000_000
+    /// Deliveries before a message is given up on (-1: no limit).
+    var maxDeliver = -1
+    var filterSubject: String?
+    var filterSubjects: [String]?
+    var replayPolicy = "instant"
+    var maxWaiting = 512
+    var maxAckPending = 1000
+    /// Nanoseconds; an ephemeral consumer with no pull requests for this long is removed.
+    var inactiveThreshold: Int64?
+    /// Redelivery back-off in nanoseconds, per delivery count.
+    var backoff: [Int64]?
+    var metadata: [String: String]?
+    /// Push consumers (we serve pull consumers only).
+    var deliverSubject: String?
+
+    enum DeliverPolicy: String, Codable, Sendable {
+        case all, last, new
+        case byStartSequence = "by_start_sequence"
+        case byStartTime = "by_start_time"
+        case lastPerSubject = "last_per_subject"
+    }
+
+    enum AckPolicy: String, Codable, Sendable { case none, all, explicit }
+
+    enum CodingKeys: String, CodingKey {
+        case name, description, backoff, metadata
+        case durableName = "durable_name"
+        case deliverPolicy = "deliver_policy"
+        case optStartSequence = "opt_start_seq"
+        case ackPolicy = "ack_policy"
+        case ackWait = "ack_wait"
+        case maxDeliver = "max_deliver"
+        case filterSubject = "filter_subject"
+        case filterSubjects = "filter_subjects"
+        case replayPolicy = "replay_policy"
+        case maxWaiting = "max_waiting"
+        case maxAckPending = "max_ack_pending"
+        case inactiveThreshold = "inactive_threshold"
+        case deliverSubject = "deliver_subject"
+        case replicas = "num_replicas"
+    }
+
+    init() {}
+
+    init(from decoder: Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        durableName = try values.decodeIfPresent(String.self, forKey: .durableName)
+        name = try values.decodeIfPresent(String.self, forKey: .name)
+        description = try values.decodeIfPresent(String.self, forKey: .description)
+        deliverPolicy = try values.decodeIfPresent(DeliverPolicy.self, forKey: .deliverPolicy) ?? .all
+        optStartSequence = try values.decodeIfPresent(UInt64.self, forKey: .optStartSequence)
+        ackPolicy = try values.decodeIfPresent(AckPolicy.self, forKey: .ackPolicy) ?? .explicit
+        ackWait = try values.decodeIfPresent(Int64.self, forKey: .ackWait) ?? 30_000_000_000
+        if ackWait <= 0 { ackWait = 30_000_000_000 }
+        maxDeliver = try values.decodeIfPresent(Int.self, forKey: .maxDeliver) ?? -1
+        if maxDeliver == 0 { maxDeliver = -1 }
+        filterSubject = try values.decodeIfPresent(String.self, forKey: .filterSubject)
+        if filterSubject == "" { filterSubject = nil }
+        filterSubjects = try values.decodeIfPresent([String].self, forKey: .filterSubjects)
+        if filterSubjects?.isEmpty == true { filterSubjects = nil }
+        replayPolicy = try values.decodeIfPresent(String.self, forKey: .replayPolicy) ?? "instant"
+        maxWaiting = try values.decodeIfPresent(Int.self, forKey: .maxWaiting) ?? 512
+        if maxWaiting <= 0 { maxWaiting = 512 }
+        maxAckPending = try values.decodeIfPresent(Int.self, forKey: .maxAckPending) ?? 1000
+        if maxAckPending == 0 { maxAckPending = 1000 }
+        inactiveThreshold = try values.decodeIfPresent(Int64.self, forKey: .inactiveThreshold)
+        backoff = try values.decodeIfPresent([Int64].self, forKey: .backoff)
+        metadata = try values.decodeIfPresent([String: String].self, forKey: .metadata)
+        deliverSubject = try values.decodeIfPresent(String.self, forKey: .deliverSubject)
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var values = encoder.container(keyedBy: CodingKeys.self)
+        try values.encodeIfPresent(durableName, forKey: .durableName)
+        try values.encodeIfPresent(name, forKey: .name)
+        try values.encodeIfPresent(description, forKey: .description)
+        try values.encode(deliverPolicy, forKey: .deliverPolicy)
+        try values.encodeIfPresent(optStartSequence, forKey: .optStartSequence)
+        try values.encode(ackPolicy, forKey: .ackPolicy)
+        try values.encode(ackWait, forKey: .ackWait)
+        try values.encode(maxDeliver, forKey: .maxDeliver)
+        try values.encodeIfPresent(filterSubject, forKey: .filterSubject)
+        try values.encodeIfPresent(filterSubjects, forKey: .filterSubjects)
+        try values.encode(replayPolicy, forKey: .replayPolicy)
+        try values.encode(maxWaiting, forKey: .maxWaiting)
+        try values.encode(maxAckPending, forKey: .maxAckPending)
+        try values.encodeIfPresent(inactiveThreshold, forKey: .inactiveThreshold)
+        try values.encodeIfPresent(backoff, forKey: .backoff)
+        try values.encode(0, forKey: .replicas)
+        try values.encodeIfPresent(metadata, forKey: .metadata)
+    }
+
+    /// Every filter, whichever of `filter_subject` and `filter_subjects` was used (empty: all).
+    var filters: [String] { filterSubjects ?? filterSubject.map { [$0] } ?? [] }
+}
