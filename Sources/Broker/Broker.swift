@@ -16,7 +16,11 @@ public final class Broker: @unchecked Sendable {
     let logger: Logger
     let subjectIndex = SubjectIndex()
     let serverID = ServerInfo.randomServerID()
+    /// Every loop's context: the client loops first, then JetStream's own when enabled.
     private(set) var contexts: [LoopContext] = []
+    /// The loops that serve client connections.
+    private(set) var clientContexts: [LoopContext] = []
+    private(set) var jetStream: JetStream?
     private var listener: Listener?
     private let nextClientID = Atomic<UInt64>(1)
     private let nextLoop = Atomic<Int>(0)
@@ -48,14 +52,27 @@ public final class Broker: @unchecked Sendable {
             loops.append(try EventLoop(index: index, tickInterval: tick))
         }
         contexts = loops.map { LoopContext(loop: $0, index: subjectIndex, readBufferSize: 128 * 1024) }
+        clientContexts = contexts
+        if config.jetStream {
+            let loop = try EventLoop(index: config.eventLoops, tickInterval: 25_000_000)
+            let context = LoopContext(loop: loop, index: subjectIndex, readBufferSize: 1024)
+            contexts.append(context)
+            let directory = try JetStreamDirectory(root: config.resolvedStoreDirectory)
+            jetStream = JetStream(broker: self, context: context, directory: directory,
+                                  logger: Logger(component: "jetstream", sink: logger.sink))
+            info.jetstream = true
+        }
         let (fd, port) = try Socket.listen(host: config.host, port: config.port)
         boundPort = port
         info.port = port
         let listener = Listener(fd: fd, broker: self, context: contexts[0])
         self.listener = listener
-        for context in contexts {
+        for context in clientContexts {
             context.loop.onTick = { [unowned self, context] in self.tick(context) }
             context.loop.start(name: "loop-\(context.index)")
+        }
+        if let jetStream {
+            try startJetStream(jetStream)
         }
         let started = Mutex<Bool>(false)
         contexts[0].loop.execute {
@@ -83,7 +100,7 @@ public final class Broker: @unchecked Sendable {
             refuseConnection(fd: fd, clientID: clientID)
             return
         }
-        let context = contexts[nextLoop.add(1, ordering: .relaxed).oldValue % contexts.count]
+        let context = clientContexts[nextLoop.add(1, ordering: .relaxed).oldValue % clientContexts.count]
         let start: @Sendable () -> Void = { [self] in
             let client = ClientConnection(id: clientID, fd: fd, broker: self, context: context)
             client.open()
@@ -101,6 +118,28 @@ public final class Broker: @unchecked Sendable {
         logger.warning("connection refused: maximum connections exceeded", ["max_connections": config.maxConnections])
     }
 
+    /// Starts the JetStream loop and waits until its streams are loaded.
+    private func startJetStream(_ jetStream: JetStream) throws {
+        jetStream.loop.start(name: "jetstream")
+        let outcome = Mutex<Result<Void, SupportError>?>(nil)
+        jetStream.loop.execute {
+            do {
+                try jetStream.start()
+                outcome.withLock { $0 = .success(()) }
+            } catch {
+                outcome.withLock { $0 = .failure(SupportError("JetStream failed to start: \(error)")) }
+            }
+        }
+        while true {
+            if let result = outcome.withLock({ $0 }) {
+                try result.get()
+                break
+            }
+            usleep(1000)
+        }
+        logger.info("JetStream enabled", ["store_dir": config.resolvedStoreDirectory])
+    }
+
     private func tick(_ context: LoopContext) {
         let now = Clock.monotonicNanoseconds()
         for client in Array(context.connections.values) { client.checkTimers(now: now) }
@@ -116,17 +155,22 @@ public final class Broker: @unchecked Sendable {
         }
         guard proceed else { return }
         logger.info("broker shutting down", ["connections": connectionCount.load(ordering: .relaxed)])
-        let remaining = Atomic<Int>(contexts.count)
-        for context in contexts {
+        let remaining = Atomic<Int>(clientContexts.count)
+        for context in clientContexts {
             context.loop.execute { [self] in
                 if context.index == 0 { listener?.close() }
                 for client in Array(context.connections.values) { client.closeForShutdown() }
                 if remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
-                    for other in contexts { other.loop.stop() }
+                    for other in clientContexts { other.loop.stop() }
                 }
             }
         }
-        for context in contexts { context.loop.join() }
+        for context in clientContexts { context.loop.join() }
+        if let jetStream {
+            jetStream.loop.execute { jetStream.stop() }
+            jetStream.loop.stop()
+            jetStream.loop.join()
+        }
         lifecycle.withLock { $0 = .stopped }
         stoppedSignal.withLock { $0 = true }
         logger.info("broker stopped")

@@ -1,4 +1,7 @@
 import Net
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Every setting of the broker, with nats-server's defaults. Filled from defaults, then a config
 /// file, then command-line flags; `validate()` refuses nonsense with a message naming the setting.
@@ -31,6 +34,17 @@ public struct BrokerConfig: Sendable, Equatable {
     public var logFile: String?
     /// Debug logging (`-D/--debug`).
     public var debug = false
+    /// Enables streams and pull consumers (`-js/--jetstream`).
+    public var jetStream = false
+    /// Where streams are stored (`-sd/--store_dir`); nil: `$TMPDIR/ffrtmp/jetstream`.
+    public var storeDirectory: String?
+
+    /// The store directory in use.
+    public var resolvedStoreDirectory: String {
+        if let storeDirectory { return storeDirectory }
+        let temporary = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        return temporary + "/ffrtmp/jetstream"
+    }
 
     public init() {}
 

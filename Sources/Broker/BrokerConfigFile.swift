@@ -8,7 +8,7 @@ public enum BrokerConfigFile {
     static let supportedKeys: Set<String> = [
         "host", "net", "port", "listen", "server_name", "max_payload", "max_pending", "max_connections",
         "max_subscriptions", "max_control_line", "ping_interval", "ping_max", "write_deadline", "log_file",
-        "debug", "trace", "logtime", "threads",
+        "debug", "trace", "logtime", "threads", "jetstream", "store_dir",
     ]
 
     /// nats-server sections that exist but are outside what ffrtmp's broker does.
@@ -50,6 +50,34 @@ public enum BrokerConfigFile {
         if let value = try file.string("log_file") { config.logFile = value }
         if let value = try file.bool("debug") { config.debug = value }
         if let value = try file.int("threads") { config.eventLoops = value }
+        try applyJetStream(file, to: &config)
+    }
+
+    /// `jetstream: enabled`, `jetstream: true`, or `jetstream { store_dir: DIR }`; `store_dir: DIR`.
+    private static func applyJetStream(_ file: ConfigObject, to config: inout BrokerConfig) throws(SupportError) {
+        switch file["jetstream"] {
+        case .bool(let enabled)?:
+            config.jetStream = enabled
+        case .string(let word)?:
+            switch word.lowercased() {
+            case "enabled", "enable", "true", "on", "yes": config.jetStream = true
+            case "disabled", "disable", "false", "off", "no": config.jetStream = false
+            default: throw file.invalid("jetstream", "expected enabled, disabled or a block, got \"\(word)\"")
+            }
+        case .object(let block)?:
+            config.jetStream = true
+            try block.rejectUnknownKeys(allowed: ["store_dir", "enabled", "max_memory_store", "max_file_store"])
+            if let directory = try block.string("store_dir") { config.storeDirectory = directory }
+            if let enabled = try block.bool("enabled") { config.jetStream = enabled }
+        case nil:
+            break
+        case let other?:
+            throw file.invalid("jetstream", "expected enabled, disabled or a block, got \(other.kindName)")
+        }
+        if let directory = try file.string("store_dir") {
+            config.storeDirectory = directory
+            config.jetStream = true
+        }
     }
 }
 

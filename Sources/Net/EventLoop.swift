@@ -35,6 +35,9 @@ public final class EventLoop: @unchecked Sendable {
     public let tickInterval: UInt64
     /// Runs on the loop's thread about every `tickInterval`.
     public var onTick: (() -> Void)?
+    /// Runs on the loop's thread at the end of every turn (after events and tasks): the place to
+    /// finish work batched during the turn, such as one fsync for many appends.
+    public var onTurnEnd: (() -> Void)?
 
     public init(index: Int, tickInterval: UInt64 = 1_000_000_000) throws(SystemError) {
         self.index = index
@@ -168,6 +171,7 @@ public final class EventLoop: @unchecked Sendable {
                 onTick?()
                 nextTick = now + tickInterval
             }
+            onTurnEnd?()
         }
         runTasks()
     }

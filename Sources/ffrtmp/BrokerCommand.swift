@@ -22,6 +22,9 @@ enum BrokerCommand: CLICommand {
             OptionSpec(["--ping_interval"], value: "DURATION", help: "Interval between server PINGs to idle clients (e.g. 2m)"),
             OptionSpec(["--ping_max"], value: "N", help: "Unanswered PINGs before a client is closed as stale"),
             OptionSpec(["--write_deadline"], value: "DURATION", help: "How long output may stay unwritable before the client is cut off"),
+            OptionSpec(["-js", "--jetstream"], help: "Enable streams and pull consumers (the JetStream subset)"),
+            OptionSpec(["-sd", "--store_dir"], value: "DIR",
+                       help: "Where streams are stored (implies --jetstream); default $TMPDIR/ffrtmp/jetstream"),
             OptionSpec(["--threads"], value: "N", help: "Event loops (threads); default: one per usable core"),
             OptionSpec(["-l", "--log"], value: "FILE", help: "Append logs to FILE instead of standard error"),
             OptionSpec(["-D", "--debug"], help: "Log debug events (connections, subscriptions, closes)"),
@@ -87,6 +90,11 @@ enum BrokerCommand: CLICommand {
         if let value = try arguments.int("--threads") { config.eventLoops = value }
         if let value = arguments.string("--log") { config.logFile = value }
         if arguments.flag("--debug") { config.debug = true }
+        if arguments.flag("--jetstream") { config.jetStream = true }
+        if let value = arguments.string("--store_dir") {
+            config.storeDirectory = value
+            config.jetStream = true
+        }
         return config
     }
 }

@@ -1,0 +1,302 @@
+import Wire
+
+/// Sends what a consumer hands out: messages to a pull request's inbox, status replies, advisories.
+protocol ConsumerOutput: AnyObject {
+    func deliver(_ message: StreamMessage, to inbox: String, ackSubject: String)
+    /// An HMSG with only a status header block (`NATS/1.0 404 No Messages`…) to `inbox`.
+    func sendStatus(_ code: Int, _ description: String, extraHeaders: [(String, String)], to inbox: String)
+    func publishAdvisory(subject: String, json: [UInt8])
+}
+
+/// A pull consumer of one stream: which messages it has handed out, which wait for an ack and
+/// since when, which are due again, and the pull requests waiting for messages. JetStream thread.
+final class Consumer {
+    let name: String
+    var config: ConsumerConfig
+    let created: Int64
+    unowned let stream: Stream
+    let persistence: ConsumerPersistence
+    private let filter: (String) -> Bool
+
+    private(set) var deliveredStreamSequence: UInt64 = 0
+    private(set) var deliveredConsumerSequence: UInt64 = 0
+    private(set) var ackFloorStreamSequence: UInt64 = 0
+    private(set) var ackFloorConsumerSequence: UInt64 = 0
+    /// Delivered, not yet acknowledged: stream sequence → delivery record.
+    private(set) var pending: [UInt64: PendingDelivery] = [:]
+    private var ackDeadlines = DeadlineHeap()
+    /// Stream sequences whose ack wait ended (or were NAKed), redelivered before new messages.
+    private var due = SequenceQueue()
+    /// Sequences NAKed with a delay, by when they become due.
+    private var delayed = DeadlineHeap()
+    private(set) var waiting: [PullRequest] = []
+    private(set) var lastActive: Int64
+
+    struct PendingDelivery {
+        var consumerSequence: UInt64
+        var deliveries: Int
+        /// When the ack wait ends (wall-clock nanoseconds); 0 while waiting to be redelivered.
+        var deadline: Int64
+    }
+
+    init(name: String, config: ConsumerConfig, created: Int64, stream: Stream, persistence: ConsumerPersistence,
+         now: Int64) {
+        self.name = name
+        self.config = config
+        self.created = created
+        self.stream = stream
+        self.persistence = persistence
+        lastActive = now
+        let filters = config.filters
+        filter = filters.isEmpty ? { _ in true } : { subject in
+            filters.contains { Subject.matches(pattern: $0, subject: subject) }
+        }
+        startingPoint(now: now)
+        restore(persistence.recovered, now: now)
+    }
+
+    var isDurable: Bool { config.durableName != nil }
+
+    /// Where delivery starts for a new consumer, from its deliver policy.
+    private func startingPoint(now: Int64) {
+        let state = stream.storage.state
+        switch config.deliverPolicy {
+        case .all, .lastPerSubject, .byStartTime:
+            deliveredStreamSequence = state.firstSequence > 0 ? state.firstSequence - 1 : 0
+        case .last:
+            deliveredStreamSequence = state.lastSequence > 0 ? state.lastSequence - 1 : 0
+        case .new:
+            deliveredStreamSequence = state.lastSequence
+        case .byStartSequence:
+            deliveredStreamSequence = max(1, config.optStartSequence ?? 1) - 1
+        }
+        ackFloorStreamSequence = deliveredStreamSequence
+    }
+
+    /// Picks up where a previous run left off; every delivery still pending is redelivered after
+    /// a fresh ack wait.
+    private func restore(_ progress: ConsumerProgress, now: Int64) {
+        guard progress.deliveredConsumerSequence > 0 || progress.deliveredStreamSequence > 0 else { return }
+        deliveredStreamSequence = max(deliveredStreamSequence, progress.deliveredStreamSequence)
+        deliveredConsumerSequence = progress.deliveredConsumerSequence
+        ackFloorStreamSequence = progress.ackFloorStreamSequence
+        ackFloorConsumerSequence = progress.ackFloorConsumerSequence
+        for (sequence, record) in progress.pending where stream.storage.summary(at: sequence) != nil {
+            let deadline = now + config.ackWait
+            pending[sequence] = PendingDelivery(
+                consumerSequence: record.consumerSequence, deliveries: record.deliveries, deadline: deadline)
+            ackDeadlines.push(deadline: deadline, sequence: sequence)
+        }
+    }
+
+    // MARK: pull requests
+
+    /// Queues a pull request and serves what it can at once.
+    func add(_ request: PullRequest, now: Int64, output: ConsumerOutput) {
+        lastActive = now
+        if waiting.count >= config.maxWaiting {
+            output.sendStatus(409, "Exceeded MaxWaiting", extraHeaders: [], to: request.reply)
+            return
+        }
+        waiting.append(request)
+        dispatch(now: now, output: output)
+    }
+
+    /// Hands available messages to waiting requests, oldest request first; answers `no_wait`
+    /// requests that cannot be filled with `404 No Messages`.
+    func dispatch(now: Int64, output: ConsumerOutput) {
+        while !waiting.isEmpty {
+            guard canDeliverMore, let sequence = nextSequenceToDeliver(now: now) else { break }
+            guard deliver(sequence, to: &waiting[0], now: now, output: output) else { continue }
+            if waiting[0].remaining == 0 { waiting.removeFirst() }
+        }
+        if waiting.contains(where: { $0.noWait }) {
+            for request in waiting where request.noWait {
+                output.sendStatus(404, "No Messages", extraHeaders: [], to: request.reply)
+            }
+            waiting.removeAll { $0.noWait }
+        }
+    }
+
+    private var canDeliverMore: Bool {
+        config.ackPolicy == .none || config.maxAckPending < 0 || pending.count < config.maxAckPending
+    }
+
+    /// The next stream sequence to hand out: a due redelivery first, else the next new message.
+    private func nextSequenceToDeliver(now: Int64) -> UInt64? {
+        promoteDelayed(now: now)
+        while let sequence = due.first {
+            if pending[sequence] != nil && stream.storage.summary(at: sequence) != nil { return sequence }
+            due.removeFirst()
+            pending[sequence] = nil
+        }
+        return stream.storage.nextSequence(from: deliveredStreamSequence + 1, matching: filter)
+    }
+
+    /// Sends one message; false when it vanished from the stream meanwhile.
+    private func deliver(_ sequence: UInt64, to request: inout PullRequest, now: Int64, output: ConsumerOutput) -> Bool {
+        let isRedelivery = pending[sequence] != nil
+        if isRedelivery { due.removeFirst() }
+        guard let message = try? stream.storage.message(at: sequence) else {
+            pending[sequence] = nil
+            if !isRedelivery { deliveredStreamSequence = sequence }
+            return false
+        }
+        deliveredConsumerSequence += 1
+        var record = pending[sequence] ?? PendingDelivery(consumerSequence: deliveredConsumerSequence, deliveries: 0,
+                                                          deadline: 0)
+        record.deliveries += 1
+        if !isRedelivery { deliveredStreamSequence = sequence }
+        let remainingEstimate = stream.storage.state.lastSequence &- deliveredStreamSequence
+        let ackSubject = "$JS.ACK.\(stream.name).\(name).\(record.deliveries).\(sequence)."
+            + "\(deliveredConsumerSequence).\(message.timestamp).\(remainingEstimate)"
+        if config.ackPolicy == .none {
+            ackFloorStreamSequence = max(ackFloorStreamSequence, sequence)
+            ackFloorConsumerSequence = deliveredConsumerSequence
+        } else {
+            record.deadline = now + ackWait(forDelivery: record.deliveries)
+            pending[sequence] = record
+            ackDeadlines.push(deadline: record.deadline, sequence: sequence)
+        }
+        try? persistence.recordDelivered(streamSequence: sequence, consumerSequence: record.consumerSequence,
+                                         deliveries: record.deliveries, timestamp: now)
+        output.deliver(message, to: request.reply, ackSubject: ackSubject)
+        request.remaining -= 1
+        request.delivered += 1
+        lastActive = now
+        return true
+    }
+
+    /// The ack wait for the nth delivery: from `backoff` when set, else `ack_wait`.
+    func ackWait(forDelivery deliveries: Int) -> Int64 {
+        guard let backoff = config.backoff, !backoff.isEmpty else { return config.ackWait }
+        return backoff[min(deliveries - 1, backoff.count - 1)]
+    }
+
+    // MARK: timers
+
+    /// Moves ack-wait expiries to the redelivery queue (or gives up after `max_deliver`), ends
+    /// expired pull requests with `408`, and serves what became due.
+    func tick(now: Int64, output: ConsumerOutput) {
+        while let earliest = ackDeadlines.earliest, earliest.deadline <= now {
+            _ = ackDeadlines.pop()
+            guard var record = pending[earliest.sequence], record.deadline == earliest.deadline else { continue }
+            if config.maxDeliver > 0 && record.deliveries >= config.maxDeliver {
+                pending[earliest.sequence] = nil
+                advanceAckFloor()
+                output.publishAdvisory(
+                    subject: "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.\(stream.name).\(name)",
+                    json: Advisory.maxDeliveries(stream: stream.name, consumer: name, streamSequence: earliest.sequence,
+                                                 deliveries: record.deliveries, now: now))
+                continue
+            }
+            record.deadline = 0
+            pending[earliest.sequence] = record
+            due.insert(earliest.sequence)
+        }
+        if waiting.contains(where: { $0.deadline > 0 && $0.deadline <= now }) {
+            for request in waiting where request.deadline > 0 && request.deadline <= now {
+                output.sendStatus(408, "Request Timeout", extraHeaders: [
+                    ("Nats-Pending-Messages", String(request.remaining)), ("Nats-Pending-Bytes", "0"),
+                ], to: request.reply)
+            }
+            waiting.removeAll { $0.deadline > 0 && $0.deadline <= now }
+        }
+        dispatch(now: now, output: output)
+    }
+
+    private func promoteDelayed(now: Int64) {
+        while let earliest = delayed.earliest, earliest.deadline <= now {
+            _ = delayed.pop()
+            if pending[earliest.sequence]?.deadline == earliest.deadline {
+                pending[earliest.sequence]?.deadline = 0
+                due.insert(earliest.sequence)
+            }
+        }
+    }
+
+    // MARK: acknowledgements
+
+    /// `+ACK`: done with the message; a work queue forgets it.
+    func acknowledge(_ sequence: UInt64) {
+        guard pending.removeValue(forKey: sequence) != nil else { return }
+        try? persistence.recordAcknowledged(streamSequence: sequence)
+        advanceAckFloor()
+        if stream.config.retention == .workqueue { _ = try? stream.storage.remove(sequence) }
+    }
+
+    /// `+TERM`: never redeliver; a work queue forgets it too.
+    func terminate(_ sequence: UInt64) {
+        guard pending.removeValue(forKey: sequence) != nil else { return }
+        try? persistence.recordTerminated(streamSequence: sequence)
+        advanceAckFloor()
+        if stream.config.retention == .workqueue { _ = try? stream.storage.remove(sequence) }
+    }
+
+    /// `-NAK`: redeliver now, or after `delay` nanoseconds.
+    func reject(_ sequence: UInt64, delay: Int64, now: Int64) {
+        guard var record = pending[sequence], record.deadline != 0 else { return }
+        if delay > 0 {
+            record.deadline = now + delay
+            pending[sequence] = record
+            delayed.push(deadline: record.deadline, sequence: sequence)
+        } else {
+            record.deadline = 0
+            pending[sequence] = record
+            due.insert(sequence)
+        }
+    }
+
+    /// `+WPI`: still working; the ack wait starts again.
+    func extend(_ sequence: UInt64, now: Int64) {
+        guard var record = pending[sequence], record.deadline != 0 else { return }
+        record.deadline = now + ackWait(forDelivery: record.deliveries)
+        pending[sequence] = record
+        ackDeadlines.push(deadline: record.deadline, sequence: sequence)
+    }
+
+    private func advanceAckFloor() {
+        if let lowest = pending.keys.min() {
+            ackFloorStreamSequence = lowest - 1
+            ackFloorConsumerSequence = (pending[lowest]?.consumerSequence ?? 1) - 1
+        } else {
+            ackFloorStreamSequence = deliveredStreamSequence
+            ackFloorConsumerSequence = deliveredConsumerSequence
+        }
+    }
+
+    // MARK: info
+
+    /// Messages not yet delivered that this consumer would get.
+    var numberPending: UInt64 { stream.storage.count(from: deliveredStreamSequence + 1, matching: filter) }
+
+    var numberRedelivered: Int { pending.values.filter { $0.deliveries > 1 }.count }
+
+    /// Answers every waiting request with `409 Consumer Deleted`.
+    func cancelWaiting(output: ConsumerOutput) {
+        for request in waiting { output.sendStatus(409, "Consumer Deleted", extraHeaders: [], to: request.reply) }
+        waiting.removeAll()
+    }
+}
+
+/// Stream sequences in ascending order without duplicates (a small sorted array: redeliveries
+/// are few and mostly arrive in order).
+struct SequenceQueue {
+    private var sequences: [UInt64] = []
+
+    var first: UInt64? { sequences.first }
+    var isEmpty: Bool { sequences.isEmpty }
+
+    mutating func insert(_ sequence: UInt64) {
+        var low = 0
+        var high = sequences.count
+        while low < high {
+            let middle = (low + high) / 2
+            if sequences[middle] < sequence { low = middle + 1 } else { high = middle }
+        }
+        if low < sequences.count && sequences[low] == sequence { return }
+        sequences.insert(sequence, at: low)
+    }
+
+    mutating func removeFirst() { if !sequences.isEmpty { sequences.removeFirst() } }
+}

@@ -1,0 +1,289 @@
+import Net
+import Support
+import Wire
+
+/// The JetStream subset: streams that store what is published on their subjects, pull consumers
+/// that hand it out with acknowledgements, and the `$JS.API` requests that manage them.
+///
+/// Everything runs on one dedicated loop thread. Client loops hand messages over (copied) through
+/// `execute`; at the end of each turn the engine syncs every store it wrote once (group commit),
+/// then sends the publish acks and ack replies that waited for it, then feeds waiting pull requests.
+/// `@unchecked Sendable`: all mutable state is confined to that thread.
+final class JetStream: @unchecked Sendable {
+    unowned let broker: Broker
+    let context: LoopContext
+    let directory: JetStreamDirectory
+    let logger: Logger
+    var streams: [String: Stream] = [:]
+    private var apiSubscription: Subscription?
+    private var ackSubscription: Subscription?
+    var apiRequests = 0
+    var apiErrors = 0
+
+    /// Work waiting for the end of the turn.
+    private var storesToSync: [ObjectIdentifier: StreamStorage] = [:]
+    private var consumersToSync: [ObjectIdentifier: ConsumerPersistence] = [:]
+    private var repliesAfterSync: [(subject: String, payload: [UInt8])] = []
+    private var streamsWithNewMessages: [ObjectIdentifier: Stream] = [:]
+
+    init(broker: Broker, context: LoopContext, directory: JetStreamDirectory, logger: Logger) {
+        self.broker = broker
+        self.context = context
+        self.directory = directory
+        self.logger = logger
+    }
+
+    var loop: EventLoop { context.loop }
+
+    /// Loads stored streams and consumers and subscribes to the API and ack subjects. JetStream thread.
+    func start() throws {
+        let now = Timestamp.nowNanoseconds()
+        for record in try directory.loadStreams() {
+            do {
+                let stream = try openStream(config: record.config, created: record.created)
+                for consumer in try directory.loadConsumers(of: record.config.name) {
+                    try attachConsumer(name: consumer.name, config: consumer.config, created: consumer.created,
+                                       to: stream, now: now)
+                }
+                logger.info("stream recovered", [
+                    "stream": stream.name, "messages": stream.storage.state.messages,
+                    "last_seq": stream.storage.state.lastSequence, "consumers": stream.consumers.count,
+                ])
+            } catch {
+                logger.error("cannot recover stream", ["stream": record.config.name, "error": error])
+            }
+        }
+        apiSubscription = subscribeInternally("$JS.API.>", APIRequestReceiver(engine: self))
+        ackSubscription = subscribeInternally("$JS.ACK.>", AckReceiver(engine: self))
+        loop.onTurnEnd = { [unowned self] in finishTurn() }
+        loop.onTick = { [unowned self] in tick() }
+    }
+
+    func subscribeInternally(_ subject: String, _ receiver: InternalSubscriber) -> Subscription {
+        let subscription = Subscription(internal: receiver, subject: subject)
+        broker.subjectIndex.insert(subscription)
+        return subscription
+    }
+
+    /// Flushes stores and closes files on shutdown. JetStream thread.
+    func stop() {
+        finishTurn()
+        for stream in streams.values {
+            for consumer in stream.consumers.values { consumer.persistence.close() }
+            stream.storage.close()
+        }
+    }
+
+    // MARK: streams and consumers
+
+    func openStream(config: StreamConfig, created: Int64) throws -> Stream {
+        let storage: StreamStorage = config.storage == .memory
+            ? MemoryStreamStorage() : try directory.openStorage(for: config.name, logger: logger)
+        let stream = Stream(config: config, created: created, storage: storage)
+        streams[config.name] = stream
+        captureSubjects(of: stream)
+        return stream
+    }
+
+    /// Subscribes the stream to its subjects (again, after an update).
+    func captureSubjects(of stream: Stream) {
+        for subscription in stream.captureSubscriptions { broker.subjectIndex.remove(subscription) }
+        stream.captureSubscriptions = stream.config.subjects.map {
+            subscribeInternally($0, StreamCaptureReceiver(engine: self, streamName: stream.name))
+        }
+    }
+
+    func removeStream(_ stream: Stream) throws {
+        for subscription in stream.captureSubscriptions { broker.subjectIndex.remove(subscription) }
+        stream.captureSubscriptions = []
+        for consumer in stream.consumers.values {
+            consumer.cancelWaiting(output: self)
+            try? consumer.persistence.destroy()
+        }
+        stream.consumers.removeAll()
+        storesToSync[ObjectIdentifier(stream.storage)] = nil
+        streamsWithNewMessages[ObjectIdentifier(stream)] = nil
+        try stream.storage.destroy()
+        try directory.removeStream(stream.name)
+        streams[stream.name] = nil
+    }
+
+    @discardableResult
+    func attachConsumer(name: String, config: ConsumerConfig, created: Int64, to stream: Stream, now: Int64) throws
+        -> Consumer
+    {
+        let persistence: ConsumerPersistence = stream.config.storage == .memory || config.durableName == nil
+            ? TransientConsumerPersistence()
+            : try directory.openConsumerState(stream: stream.name, consumer: name, logger: logger)
+        let consumer = Consumer(name: name, config: config, created: created, stream: stream, persistence: persistence,
+                                now: now)
+        stream.consumers[name] = consumer
+        return consumer
+    }
+
+    // MARK: inbound work (JetStream thread)
+
+    /// Stores a message published on a stream subject; its ack waits for the end-of-turn sync.
+    func storePublished(_ message: InboundMessage) {
+        guard let stream = streams[message.streamName] else { return }
+        let now = Timestamp.nowNanoseconds()
+        let outcome = stream.store(subject: message.subject, headers: message.headers, payload: message.payload,
+                                   now: now)
+        var ack = APIResponse.PublishAck(stream: stream.name, seq: 0)
+        switch outcome {
+        case .stored(let sequence):
+            ack.seq = sequence
+            storesToSync[ObjectIdentifier(stream.storage)] = stream.storage
+            streamsWithNewMessages[ObjectIdentifier(stream)] = stream
+        case .duplicate(let sequence):
+            ack.seq = sequence
+            ack.duplicate = true
+        case .refused(let error):
+            ack.error = APIResponse.ErrorBody(error)
+        }
+        if !message.reply.isEmpty {
+            if case .stored = outcome {
+                repliesAfterSync.append((message.reply, APIResponse.encode(ack)))
+            } else {
+                send(to: message.reply, payload: APIResponse.encode(ack))
+            }
+        }
+    }
+
+    /// Marks a consumer's records and its stream's removals for the end-of-turn sync.
+    func needsSync(_ consumer: Consumer) {
+        consumersToSync[ObjectIdentifier(consumer.persistence)] = consumer.persistence
+        if consumer.stream.config.retention == .workqueue {
+            storesToSync[ObjectIdentifier(consumer.stream.storage)] = consumer.stream.storage
+        }
+    }
+
+    /// Marks a stream's storage (after removals) for the end-of-turn sync.
+    func needsSync(_ stream: Stream) {
+        storesToSync[ObjectIdentifier(stream.storage)] = stream.storage
+    }
+
+    /// Sends `payload` to `subject` once everything written this turn is durable.
+    func replyAfterSync(to subject: String, payload: [UInt8]) {
+        repliesAfterSync.append((subject, payload))
+    }
+
+    /// End of turn: one sync per written store, then the replies that waited for it, then
+    /// deliveries of what was stored, then one write per client.
+    private func finishTurn() {
+        if !storesToSync.isEmpty || !consumersToSync.isEmpty {
+            var failure: String?
+            for storage in storesToSync.values {
+                do { try storage.sync() } catch { failure = "\(error)" }
+            }
+            for persistence in consumersToSync.values { try? persistence.sync() }
+            storesToSync.removeAll(keepingCapacity: true)
+            consumersToSync.removeAll(keepingCapacity: true)
+            if let failure {
+                logger.error("stream sync failed; acks withheld", ["error": failure])
+                let refusal = APIResponse.encode(APIResponse.PublishAck(
+                    error: APIResponse.ErrorBody(.storeFailed(failure)), stream: "", seq: 0))
+                for reply in repliesAfterSync { send(to: reply.subject, payload: refusal) }
+                repliesAfterSync.removeAll(keepingCapacity: true)
+            }
+        }
+        for reply in repliesAfterSync { send(to: reply.subject, payload: reply.payload) }
+        repliesAfterSync.removeAll(keepingCapacity: true)
+        if !streamsWithNewMessages.isEmpty {
+            let now = Timestamp.nowNanoseconds()
+            for stream in streamsWithNewMessages.values {
+                for consumer in stream.consumers.values where !consumer.waiting.isEmpty {
+                    consumer.dispatch(now: now, output: self)
+                    needsSync(consumer)
+                }
+            }
+            streamsWithNewMessages.removeAll(keepingCapacity: true)
+        }
+        context.flushMarked()
+    }
+
+    /// Ack-wait expiries, request timeouts, `max_age`, idle ephemeral consumers.
+    private func tick() {
+        let now = Timestamp.nowNanoseconds()
+        for stream in streams.values {
+            if !stream.expireOldMessages(now: now).isEmpty {
+                storesToSync[ObjectIdentifier(stream.storage)] = stream.storage
+            }
+            for consumer in Array(stream.consumers.values) {
+                consumer.tick(now: now, output: self)
+                if !consumer.isDurable && consumer.waiting.isEmpty,
+                   now - consumer.lastActive > (consumer.config.inactiveThreshold ?? 5_000_000_000) {
+                    stream.consumers[consumer.name] = nil
+                    logger.debug("ephemeral consumer removed after inactivity", [
+                        "stream": stream.name, "consumer": consumer.name,
+                    ])
+                }
+            }
+        }
+    }
+
+    // MARK: sending (JetStream thread)
+
+    /// Publishes a message from the broker itself through normal routing.
+    func send(to subject: String, reply: String = "", headers: [UInt8] = [], payload: [UInt8]) {
+        var message = headers
+        message.append(contentsOf: payload)
+        var subjectText = subject
+        var replyText = reply
+        subjectText.withUTF8 { subjectBytes in
+            replyText.withUTF8 { replyBytes in
+                message.withUnsafeBytes { messageBytes in
+                    let frame = PublishFrame(
+                        subject: UnsafeRawBufferPointer(subjectBytes), reply: UnsafeRawBufferPointer(replyBytes),
+                        headerLength: headers.count, message: messageBytes, hasHeaders: !headers.isEmpty)
+                    _ = MessageRouter.route(frame, from: nil, echo: true, in: context)
+                }
+            }
+        }
+    }
+}
+
+extension JetStream: ConsumerOutput {
+    func deliver(_ message: StreamMessage, to inbox: String, ackSubject: String) {
+        var body = message.headers
+        body.append(contentsOf: message.payload)
+        var subjectText = message.subject
+        var replyText = ackSubject
+        subjectText.withUTF8 { subjectBytes in
+            replyText.withUTF8 { replyBytes in
+                body.withUnsafeBytes { bodyBytes in
+                    let frame = PublishFrame(
+                        subject: UnsafeRawBufferPointer(subjectBytes), reply: UnsafeRawBufferPointer(replyBytes),
+                        headerLength: message.headers.count, message: bodyBytes, hasHeaders: !message.headers.isEmpty)
+                    deliverToInbox(frame, inbox: inbox)
+                }
+            }
+        }
+    }
+
+    func sendStatus(_ code: Int, _ description: String, extraHeaders: [(String, String)], to inbox: String) {
+        var header = "NATS/1.0 \(code) \(description)\r\n"
+        for (name, value) in extraHeaders { header += "\(name): \(value)\r\n" }
+        header += "\r\n"
+        send(to: inbox, headers: Array(header.utf8), payload: [])
+    }
+
+    func publishAdvisory(subject: String, json: [UInt8]) {
+        send(to: subject, payload: json)
+    }
+
+    /// Routes a stored message to the subscribers of `inbox` while keeping its own subject in the
+    /// MSG line: a pull consumer's delivery names the original subject, not the inbox.
+    private func deliverToInbox(_ frame: PublishFrame, inbox: String) {
+        var inboxText = inbox
+        inboxText.withUTF8 { inboxBytes in
+            let match = context.matchCache.match(UnsafeRawBufferPointer(inboxBytes))
+            for subscription in match.plain {
+                _ = MessageRouter.deliver(frame, to: subscription, from: nil, echo: true, in: context)
+            }
+            for group in match.groups {
+                _ = MessageRouter.deliver(frame, to: group.pick(), from: nil, echo: true, in: context)
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Wire
+
+/// One stream: its configuration, where its messages are kept, its consumers, and the
+/// de-duplication window for `Nats-Msg-Id`. Lives on the JetStream thread.
+final class Stream {
+    var config: StreamConfig
+    let created: Int64
+    let storage: StreamStorage
+    var consumers: [String: Consumer] = [:]
+    /// The internal subscriptions that capture the stream's subjects.
+    var captureSubscriptions: [Subscription] = []
+    private var duplicates = DuplicateWindow()
+
+    var name: String { config.name }
+
+    init(config: StreamConfig, created: Int64, storage: StreamStorage) {
+        self.config = config
+        self.created = created
+        self.storage = storage
+    }
+
+    /// What storing one published message did.
+    enum StoreOutcome {
+        case stored(UInt64)
+        case duplicate(UInt64)
+        case refused(JetStreamError)
+    }
+
+    /// Stores a published message, applying size limits, discard policy and de-duplication.
+    /// Durable once the caller syncs the storage.
+    func store(subject: String, headers: [UInt8], payload: [UInt8], now: Int64) -> StoreOutcome {
+        if config.maxMessageSize >= 0 && Int64(headers.count + payload.count) > config.maxMessageSize {
+            return .refused(.messageSizeExceeded)
+        }
+        var messageID: String?
+        if !headers.isEmpty, let block = try? HeaderBlock.parse(headers), let id = block["Nats-Msg-Id"], !id.isEmpty {
+            duplicates.expire(before: now - config.duplicateWindow)
+            if let earlier = duplicates.sequence(for: id) { return .duplicate(earlier) }
+            messageID = id
+        }
+        let size = Int64(subject.utf8.count + headers.count + payload.count + 16)
+        let state = storage.state
+        if config.discard == .new {
+            if config.maxMessages > 0 && Int64(state.messages) >= config.maxMessages {
+                return .refused(.maximumMessagesExceeded)
+            }
+            if config.maxBytes > 0 && Int64(state.bytes) + size > config.maxBytes {
+                return .refused(.maximumBytesExceeded)
+            }
+        }
+        let sequence: UInt64
+        do {
+            sequence = try storage.append(subject: subject, headers: headers, payload: payload, timestamp: now)
+        } catch {
+            return .refused(.storeFailed("\(error)"))
+        }
+        if let messageID { duplicates.record(messageID, sequence: sequence, at: now) }
+        if config.discard == .old { _ = discardOldestBeyondLimits() }
+        return .stored(sequence)
+    }
+
+    /// Removes the oldest messages while `max_msgs` or `max_bytes` is exceeded; returns them.
+    func discardOldestBeyondLimits() -> [UInt64] {
+        var removed: [UInt64] = []
+        while true {
+            let state = storage.state
+            let overCount = config.maxMessages > 0 && Int64(state.messages) > config.maxMessages
+            let overBytes = config.maxBytes > 0 && Int64(state.bytes) > config.maxBytes
+            guard (overCount || overBytes), state.messages > 0 else { break }
+            if (try? storage.remove(state.firstSequence)) == true { removed.append(state.firstSequence) } else { break }
+        }
+        return removed
+    }
+
+    /// Removes messages older than `max_age`; returns them.
+    func expireOldMessages(now: Int64) -> [UInt64] {
+        guard config.maxAge > 0 else { return [] }
+        var removed: [UInt64] = []
+        while true {
+            let state = storage.state
+            guard state.messages > 0, state.firstTimestamp > 0, now - state.firstTimestamp > config.maxAge else { break }
+            if (try? storage.remove(state.firstSequence)) == true { removed.append(state.firstSequence) } else { break }
+        }
+        return removed
+    }
+
+    /// True when a message on `subject` belongs to this stream.
+    func captures(_ subject: String) -> Bool {
+        config.subjects.contains { Subject.matches(pattern: $0, subject: subject) }
+    }
+}
+
+/// Remembers recent `Nats-Msg-Id`s with the sequence they were stored under, oldest first.
+struct DuplicateWindow {
+    private var sequences: [String: UInt64] = [:]
+    private var order: [(id: String, timestamp: Int64)] = []
+    private var head = 0
+
+    func sequence(for id: String) -> UInt64? { sequences[id] }
+
+    mutating func record(_ id: String, sequence: UInt64, at timestamp: Int64) {
+        sequences[id] = sequence
+        order.append((id, timestamp))
+    }
+
+    /// Forgets ids recorded before `cutoff`.
+    mutating func expire(before cutoff: Int64) {
+        while head < order.count && order[head].timestamp < cutoff {
+            sequences[order[head].id] = nil
+            head += 1
+        }
+        if head > 1024 && head * 2 > order.count {
+            order.removeFirst(head)
+            head = 0
+        }
+    }
+}
