@@ -14,7 +14,7 @@ final class Consumer {
     let name: String
     var config: ConsumerConfig
     let created: Int64
-    unowned let stream: Stream
+    unowned let stream: MessageStream
     let persistence: ConsumerPersistence
     private let filter: (String) -> Bool
 
@@ -39,7 +39,7 @@ final class Consumer {
         var deadline: Int64
     }
 
-    init(name: String, config: ConsumerConfig, created: Int64, stream: Stream, persistence: ConsumerPersistence,
+    init(name: String, config: ConsumerConfig, created: Int64, stream: MessageStream, persistence: ConsumerPersistence,
          now: Int64) {
         self.name = name
         self.config = config

@@ -111,7 +111,7 @@ extension JetStream {
 
     // MARK: helpers
 
-    private func validate(_ config: ConsumerConfig, name: String, for stream: Stream) -> JetStreamError? {
+    private func validate(_ config: ConsumerConfig, name: String, for stream: MessageStream) -> JetStreamError? {
         if !JetStream.isValidName(name) {
             return JetStreamError(code: 400, errorCode: 10128, description: "consumer name is invalid")
         }

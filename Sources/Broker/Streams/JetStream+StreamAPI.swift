@@ -130,7 +130,7 @@ extension JetStream {
 
     // MARK: helpers
 
-    func info(of stream: Stream, type: String?, now: Int64) -> APIResponse.StreamInfo {
+    func info(of stream: MessageStream, type: String?, now: Int64) -> APIResponse.StreamInfo {
         let state = stream.storage.state
         return APIResponse.StreamInfo(
             type: type.map { "io.nats.jetstream.api.v1.\($0)" }, config: stream.config,
@@ -155,7 +155,7 @@ extension JetStream {
     }
 
     /// Checks a new or updated configuration; nil when acceptable.
-    private func validate(_ config: StreamConfig, replacing existing: Stream?) -> JetStreamError? {
+    private func validate(_ config: StreamConfig, replacing existing: MessageStream?) -> JetStreamError? {
         if !JetStream.isValidName(config.name) {
             return JetStreamError(code: 400, errorCode: 10057, description: "invalid stream name")
         }
@@ -181,7 +181,7 @@ extension JetStream {
             && !name.contains(where: { ".*> \t\r\n/\\".contains($0) || $0.asciiValue.map { $0 < 0x20 } == true })
     }
 
-    func needsSyncAfterRemovals(_ stream: Stream) {
+    func needsSyncAfterRemovals(_ stream: MessageStream) {
         needsSync(stream)
     }
 }

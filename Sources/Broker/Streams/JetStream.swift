@@ -14,7 +14,7 @@ final class JetStream: @unchecked Sendable {
     let context: LoopContext
     let directory: JetStreamDirectory
     let logger: Logger
-    var streams: [String: Stream] = [:]
+    var streams: [String: MessageStream] = [:]
     private var apiSubscription: Subscription?
     private var ackSubscription: Subscription?
     var apiRequests = 0
@@ -24,7 +24,7 @@ final class JetStream: @unchecked Sendable {
     private var storesToSync: [ObjectIdentifier: StreamStorage] = [:]
     private var consumersToSync: [ObjectIdentifier: ConsumerPersistence] = [:]
     private var repliesAfterSync: [(subject: String, payload: [UInt8])] = []
-    private var streamsWithNewMessages: [ObjectIdentifier: Stream] = [:]
+    private var streamsWithNewMessages: [ObjectIdentifier: MessageStream] = [:]
 
     init(broker: Broker, context: LoopContext, directory: JetStreamDirectory, logger: Logger) {
         self.broker = broker
@@ -76,24 +76,24 @@ final class JetStream: @unchecked Sendable {
 
     // MARK: streams and consumers
 
-    func openStream(config: StreamConfig, created: Int64) throws -> Stream {
+    func openStream(config: StreamConfig, created: Int64) throws -> MessageStream {
         let storage: StreamStorage = config.storage == .memory
             ? MemoryStreamStorage() : try directory.openStorage(for: config.name, logger: logger)
-        let stream = Stream(config: config, created: created, storage: storage)
+        let stream = MessageStream(config: config, created: created, storage: storage)
         streams[config.name] = stream
         captureSubjects(of: stream)
         return stream
     }
 
     /// Subscribes the stream to its subjects (again, after an update).
-    func captureSubjects(of stream: Stream) {
+    func captureSubjects(of stream: MessageStream) {
         for subscription in stream.captureSubscriptions { broker.subjectIndex.remove(subscription) }
         stream.captureSubscriptions = stream.config.subjects.map {
             subscribeInternally($0, StreamCaptureReceiver(engine: self, streamName: stream.name))
         }
     }
 
-    func removeStream(_ stream: Stream) throws {
+    func removeStream(_ stream: MessageStream) throws {
         for subscription in stream.captureSubscriptions { broker.subjectIndex.remove(subscription) }
         stream.captureSubscriptions = []
         for consumer in stream.consumers.values {
@@ -109,7 +109,7 @@ final class JetStream: @unchecked Sendable {
     }
 
     @discardableResult
-    func attachConsumer(name: String, config: ConsumerConfig, created: Int64, to stream: Stream, now: Int64) throws
+    func attachConsumer(name: String, config: ConsumerConfig, created: Int64, to stream: MessageStream, now: Int64) throws
         -> Consumer
     {
         let persistence: ConsumerPersistence = stream.config.storage == .memory || config.durableName == nil
@@ -159,7 +159,7 @@ final class JetStream: @unchecked Sendable {
     }
 
     /// Marks a stream's storage (after removals) for the end-of-turn sync.
-    func needsSync(_ stream: Stream) {
+    func needsSync(_ stream: MessageStream) {
         storesToSync[ObjectIdentifier(stream.storage)] = stream.storage
     }
 
@@ -211,6 +211,7 @@ final class JetStream: @unchecked Sendable {
             }
             for consumer in Array(stream.consumers.values) {
                 consumer.tick(now: now, output: self)
+                needsSync(consumer)
                 if !consumer.isDurable && consumer.waiting.isEmpty,
                    now - consumer.lastActive > (consumer.config.inactiveThreshold ?? 5_000_000_000) {
                     stream.consumers[consumer.name] = nil

@@ -2,7 +2,7 @@ import Wire
 
 /// One stream: its configuration, where its messages are kept, its consumers, and the
 /// de-duplication window for `Nats-Msg-Id`. Lives on the JetStream thread.
-final class Stream {
+final class MessageStream {
     var config: StreamConfig
     let created: Int64
     let storage: StreamStorage
