@@ -41,7 +41,8 @@ struct ClientSocket: Sendable {
 
     private static func connect(to address: addrinfo, deadline: Deadline, host: String,
                                 port: Int) throws(ClientError) -> ClientSocket {
-        let descriptor = socket(address.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        let descriptor = socket(address.ai_family, type, 0)
         guard descriptor >= 0 else { throw .socket(operation: "socket", code: errno) }
         let socket = ClientSocket(descriptor: descriptor)
         if Glibc.connect(descriptor, address.ai_addr, address.ai_addrlen) != 0 {

@@ -29,9 +29,9 @@ public struct JSONObject: Sendable {
 
     public init() {}
 
-    public mutating func add(_ key: String, _ value: String) { members.append(JSONText.quoted(key) + ":" + JSONText.quoted(value)) }
-    public mutating func add(_ key: String, _ value: Bool) { members.append(JSONText.quoted(key) + ":" + (value ? "true" : "false")) }
-    public mutating func add(_ key: String, _ value: Int) { members.append(JSONText.quoted(key) + ":" + String(value)) }
+    public mutating func add(_ key: String, _ value: String) { add(key, raw: JSONText.quoted(value)) }
+    public mutating func add(_ key: String, _ value: Bool) { add(key, raw: value ? "true" : "false") }
+    public mutating func add(_ key: String, _ value: Int) { add(key, raw: String(value)) }
 
     /// A number with up to `digits` decimals, without trailing zeros (finite values only).
     public mutating func add(_ key: String, _ value: Double, digits: Int = 3) {

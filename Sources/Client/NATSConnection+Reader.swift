@@ -82,10 +82,7 @@ extension NATSConnection {
         inMessages.store(inMessages.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
         inBytes.store(inBytes.load(ordering: .relaxed) &+ frame.payload.count, ordering: .relaxed)
         guard let sid = Decimal.parse(frame.sid) else { return }
-        lock.lock()
-        let found = subscriptions[sid]
-        lock.unlock()
-        guard let subscription = found else { return }
+        guard let subscription = subscription(for: sid) else { return }
         let count = subscription.delivered.load(ordering: .relaxed) &+ 1
         subscription.delivered.store(count, ordering: .relaxed)
         let maximum = subscription.maximum.load(ordering: .relaxed)
@@ -106,6 +103,20 @@ extension NATSConnection {
             // The server removed its side when it delivered the last one.
             removeSubscription(subscription, sendUnsubscribe: false)
         }
+    }
+
+    /// The subscription with `sid`, from the one-entry cache when the table has not changed.
+    @inline(__always) private func subscription(for sid: Int) -> ClientSubscription? {
+        if sid == cachedSid && subscriptionsVersion.load(ordering: .acquiring) == cachedVersion {
+            return cachedSubscription
+        }
+        lock.lock()
+        let found = subscriptions[sid]
+        cachedVersion = subscriptionsVersion.load(ordering: .relaxed)
+        lock.unlock()
+        cachedSid = sid
+        cachedSubscription = found
+        return found
     }
 
     /// Writes what handlers published and PONGs queued during this read, once per read.
@@ -136,7 +147,8 @@ extension NATSConnection {
         writeLock.unlock()
         inbound.clear()
         pendingMinimum = 0
-        options.logger?.warning("disconnected", ["server": connectedServer?.description ?? "?", "reason": reason.description])
+        options.logger?.warning("disconnected",
+                                ["server": connectedServer?.description ?? "?", "reason": reason.description])
         options.onDisconnected?(reason)
         return reconnecting
     }

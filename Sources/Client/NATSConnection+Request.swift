@@ -40,7 +40,9 @@ extension NATSConnection {
     public func request(_ subject: String, payload: [UInt8] = [], headers: HeaderBlock? = nil,
                         timeout: Duration = .seconds(2)) throws(ClientError) -> Message {
         try payload.withUnsafeBytes { bytes in
-            Result { () throws(ClientError) in try request(subject, payload: bytes, headers: headers, timeout: timeout) }
+            Result { () throws(ClientError) in
+                try request(subject, payload: bytes, headers: headers, timeout: timeout)
+            }
         }.get()
     }
 

@@ -51,7 +51,11 @@ public final class NATSConnection: @unchecked Sendable {
     /// Frames not yet handed to the socket.
     var outbound = WireBuffer(capacity: 64 * 1024)
     var flushRequested = false
-    var subscriptions: [Int: ClientSubscription] = [:]
+    var subscriptions: [Int: ClientSubscription] = [:] {
+        didSet { subscriptionsVersion.add(1, ordering: .releasing) }
+    }
+    /// Bumped (under `lock`) whenever `subscriptions` changes; read by the reader without the lock.
+    let subscriptionsVersion = Atomic<Int>(0)
     var nextSid = 1
     /// One entry per PING on the wire, in order; nil for keep-alive PINGs nobody waits for.
     var pongWaiters: [PongWaiter?] = []
@@ -73,6 +77,11 @@ public final class NATSConnection: @unchecked Sendable {
     let parser = ServerOpParser()
     /// Total bytes the op at the front of `inbound` needs before parsing it again is useful.
     var pendingMinimum = 0
+    /// The subscription of the last message, reused while `subscriptionsVersion` stays the same: most
+    /// reads carry messages for one subscription, and this skips the lock and the hash per message.
+    var cachedSubscription: ClientSubscription?
+    var cachedSid = -1
+    var cachedVersion = -1
     let inMessages = Atomic<Int>(0)
     let inBytes = Atomic<Int>(0)
 

@@ -1,14 +1,19 @@
 import Wire
 import XCTest
 
+/// The exact bytes of every client operation.
 final class ClientOpEncoderTests: XCTestCase {
     func testEveryClientOperationEncodesToTheExactProtocolBytes() throws {
         let buffer = WireBuffer(capacity: 16)
         ClientOpEncoder.appendConnect(json: "{\"verbose\":false}", to: buffer)
         ClientOpEncoder.appendPing(to: buffer)
         ClientOpEncoder.appendPong(to: buffer)
-        Self.bytes("foo", "", "hello") { ClientOpEncoder.appendPublish(subject: $0, reply: $1, payload: $2, to: buffer) }
-        Self.bytes("foo", "_INBOX.1", "") { ClientOpEncoder.appendPublish(subject: $0, reply: $1, payload: $2, to: buffer) }
+        Self.bytes("foo", "", "hello") {
+            ClientOpEncoder.appendPublish(subject: $0, reply: $1, payload: $2, to: buffer)
+        }
+        Self.bytes("foo", "_INBOX.1", "") {
+            ClientOpEncoder.appendPublish(subject: $0, reply: $1, payload: $2, to: buffer)
+        }
         var headers = HeaderBlock()
         try headers.append(name: "A", value: "b")
         Self.bytes("foo", "r", "hi") {
@@ -43,7 +48,9 @@ final class ClientOpEncoderTests: XCTestCase {
         let buffer = WireBuffer(capacity: 16)
         ClientOpEncoder.appendPing(to: buffer)
         let payload = String(repeating: "z", count: 100_000)
-        Self.bytes("big", "", payload) { ClientOpEncoder.appendPublish(subject: $0, reply: $1, payload: $2, to: buffer) }
+        Self.bytes("big", "", payload) {
+            ClientOpEncoder.appendPublish(subject: $0, reply: $1, payload: $2, to: buffer)
+        }
         let text = String(decoding: buffer.readableArray(), as: UTF8.self)
         XCTAssertEqual(text, "PING\r\nPUB big 100000\r\n" + payload + "\r\n")
     }

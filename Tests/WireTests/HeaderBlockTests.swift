@@ -1,6 +1,7 @@
 import Wire
 import XCTest
 
+/// Header blocks: parsing, encoding, lookups and validation.
 final class HeaderBlockTests: XCTestCase {
     func testAHeaderBlockRoundTripsWithOrderCaseAndRepeatedNames() throws {
         var block = HeaderBlock()
@@ -77,8 +78,9 @@ final class HeaderBlockTests: XCTestCase {
     }
 
     func testMalformedBlocksAreRejected() {
-        for text in ["", "HTTP/1.1 200\r\n\r\n", "NATS/1.0 5\r\n\r\n", "NATS/1.0 abc\r\n\r\n", "NATS/1.0\r\nnocolon\r\n\r\n",
-                     "NATS/1.0\r\n leading fold\r\n\r\n"] {
+        let malformed = ["", "HTTP/1.1 200\r\n\r\n", "NATS/1.0 5\r\n\r\n", "NATS/1.0 abc\r\n\r\n",
+                         "NATS/1.0\r\nnocolon\r\n\r\n", "NATS/1.0\r\n leading fold\r\n\r\n"]
+        for text in malformed {
             XCTAssertThrowsError(try HeaderBlock.parse(Array(text.utf8)), text.debugDescription)
         }
     }

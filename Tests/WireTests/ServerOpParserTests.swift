@@ -1,6 +1,7 @@
 import Wire
 import XCTest
 
+/// ServerOpParser against every op, split at every byte, and against malformed input.
 final class ServerOpParserTests: XCTestCase {
     /// Every op the server sends, in its usual and unusual spellings.
     static let stream: [UInt8] = Array((
@@ -81,7 +82,9 @@ final class ServerOpParserTests: XCTestCase {
     func testAnIncompleteControlLineNeedsMoreWithoutAKnownSize() {
         for text in ["M", "MS", "MSG", "MSG foo 1", "HMSG foo 1 2 3\r", "P", "INFO {", "-ER", "+O"] {
             Array(text.utf8).withUnsafeBytes { raw in
-                guard case .needMore(0) = ServerOpParser().parse(raw) else { return XCTFail("\(text): expected needMore") }
+                guard case .needMore(0) = ServerOpParser().parse(raw) else {
+                    return XCTFail("\(text): expected needMore")
+                }
             }
         }
     }
