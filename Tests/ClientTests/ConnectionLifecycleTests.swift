@@ -56,17 +56,8 @@ final class ConnectionLifecycleTests: XCTestCase {
     }
 
     func testServerPingsAreAnsweredSoTheConnectionStays() throws {
-        let directory = "/tmp/ffrtmp-client-test-\(getpid())-\(NATSServerProcess.freePort())"
-        mkdir(directory, 0o700)
-        let path = directory + "/fast-ping.conf"
-        let text = "ping_interval: \"100ms\"\nping_max: 1\n"
-        let file = fopen(path, "w")
-        fputs(text, file)
-        fclose(file)
-        defer {
-            unlink(path)
-            rmdir(directory)
-        }
+        let path = NATSServerProcess.writeConfiguration("ping_interval: \"100ms\"\nping_max: 1\n")
+        defer { NATSServerProcess.removeConfiguration(path) }
         let server = try startServer(arguments: ["-c", path])
         var options = testOptions()
         options.pingInterval = .milliseconds(50)
@@ -74,6 +65,26 @@ final class ConnectionLifecycleTests: XCTestCase {
         usleep(600_000)
         try connection.flush()
         XCTAssertEqual(connection.statistics.reconnects, 0)
+        XCTAssertEqual(connection.currentStatus, .connected)
+    }
+
+    func testAnErrorTheServerSendsLaterReachesTheCallbackAndTheConnectionStays() throws {
+        let path = NATSServerProcess.writeConfiguration("""
+            authorization { users = [ { user: "agent", password: "pw",
+              permissions: { publish: { deny: ["secret.>"] } } } ] }
+            """)
+        defer { NATSServerProcess.removeConfiguration(path) }
+        let server = try startServer(arguments: ["-c", path])
+        let errors = Collector<ClientError>()
+        var options = testOptions()
+        options.user = "agent"
+        options.password = "pw"
+        options.onServerError = { errors.append($0) }
+        let connection = try connect([server.url], options)
+        try connection.publish("secret.plans", payload: "x")
+        XCTAssertTrue(errors.wait(forCount: 1))
+        XCTAssertEqual(errors.all, [.serverError("Permissions Violation for Publish to \"secret.plans\"")])
+        try connection.flush()
         XCTAssertEqual(connection.currentStatus, .connected)
     }
 
@@ -114,6 +125,22 @@ final class ConnectionLifecycleTests: XCTestCase {
         XCTAssertEqual(try limited.nextMessage(timeout: .seconds(2)).string, "2")
         XCTAssertThrowsError(try limited.nextMessage(timeout: .milliseconds(200)), "max 2 survives the reconnect")
         XCTAssertEqual(events.all, ["disconnected", "reconnected"])
+        XCTAssertEqual(connection.statistics.reconnects, 1)
+    }
+
+    func testUnansweredKeepAlivePingsMarkTheConnectionStaleAndItReconnects() throws {
+        let server = try startServer()
+        var options = testOptions()
+        options.pingInterval = .milliseconds(50)
+        options.connectTimeout = .milliseconds(200)
+        options.maxReconnectAttempts = -1
+        let connection = try connect([server.url], options)
+        server.pause(true)
+        defer { server.pause(false) }
+        XCTAssertTrue(waitUntil(timeout: .seconds(3)) { connection.currentStatus == .reconnecting })
+        server.pause(false)
+        XCTAssertTrue(waitUntil(timeout: .seconds(5)) { connection.currentStatus == .connected })
+        try connection.flush()
         XCTAssertEqual(connection.statistics.reconnects, 1)
     }
 

@@ -61,6 +61,12 @@ final class NATSServerProcess {
         XCTFail("nats-server did not start on port \(port)")
     }
 
+    /// Freezes (SIGSTOP) or thaws (SIGCONT) the process: a server that stops answering.
+    func pause(_ paused: Bool) {
+        guard processID != 0 else { return }
+        kill(processID, paused ? SIGSTOP : SIGCONT)
+    }
+
     /// Kills the process (SIGKILL) and reaps it.
     func stop() {
         guard processID != 0 else { return }
@@ -69,6 +75,18 @@ final class NATSServerProcess {
         waitpid(processID, &status, 0)
         processID = 0
     }
+
+    /// Writes a nats-server configuration file with `text` and returns its path; `removeConfiguration`
+    /// deletes it.
+    static func writeConfiguration(_ text: String) -> String {
+        let path = "/tmp/ffrtmp-client-test-\(getpid())-\(freePort()).conf"
+        let file = fopen(path, "w")
+        fputs(text, file)
+        fclose(file)
+        return path
+    }
+
+    static func removeConfiguration(_ path: String) { unlink(path) }
 
     /// A loopback port nothing listens on right now.
     static func freePort() -> Int {
