@@ -14,7 +14,11 @@ protocol CLICommand: Sendable {
 enum CommandLineInterface {
     /// Every subcommand, in the order `ffrtmp --help` lists them.
     static let commands: [any CLICommand.Type] = [
-        BrokerCommand.self
+        BrokerCommand.self,
+        PubCommand.self,
+        SubCommand.self,
+        ReqCommand.self,
+        BenchCommand.self,
     ]
 
     static var overview: String {

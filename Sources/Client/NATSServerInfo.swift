@@ -1,0 +1,35 @@
+/// What the server said about itself in `INFO`.
+public struct NATSServerInfo: Sendable, Equatable {
+    public var serverID = ""
+    public var serverName = ""
+    public var version = ""
+    /// The protocol level: 1 allows headers and no-responders replies.
+    public var protocolLevel = 0
+    public var headers = false
+    /// The largest payload the server accepts (1 MiB by default).
+    public var maxPayload = 1 << 20
+    public var clientID = 0
+    public var authRequired = false
+    public var tlsRequired = false
+    public var jetStream = false
+    /// Other servers of the cluster, as `host:port`.
+    public var connectURLs: [String] = []
+
+    public init() {}
+
+    /// Reads the JSON object of an `INFO` line; nil when it is not a JSON object.
+    public init?(json: UnsafeRawBufferPointer) {
+        guard let value = JSONValue.parse(json), case .object = value else { return nil }
+        serverID = value["server_id"]?.string ?? ""
+        serverName = value["server_name"]?.string ?? ""
+        version = value["version"]?.string ?? ""
+        protocolLevel = value["proto"]?.int ?? 0
+        headers = value["headers"]?.bool ?? false
+        maxPayload = value["max_payload"]?.int ?? (1 << 20)
+        clientID = value["client_id"]?.int ?? 0
+        authRequired = value["auth_required"]?.bool ?? false
+        tlsRequired = value["tls_required"]?.bool ?? false
+        jetStream = value["jetstream"]?.bool ?? false
+        connectURLs = value["connect_urls"]?.array?.compactMap(\.string) ?? []
+    }
+}

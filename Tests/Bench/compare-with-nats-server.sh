@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Runs `ffrtmp bench` against nats-server and against the ffrtmp broker, side by side on loopback,
+# alternating between them, and prints a markdown table of the median of each figure.
+#
+# Usage: Tests/Bench/compare-with-nats-server.sh
+# Environment (all optional):
+#   ROUNDS=3  MSGS=2000000  COUNT=20000  SIZE=128  SUBS=4  MODES="pub pubsub queue fanout reqrep"
+#   BENCH=.build/release/ffrtmp          the load generator (built with `swift build -c release` if missing)
+#   NATS_SERVER_COMMAND=nats-server      the reference server
+#   FFRTMP_BROKER_COMMAND="$BENCH broker" the server under test; "-a 127.0.0.1 -p PORT" is appended.
+#                                        Set it to nats-server to try the script before the broker works.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+ROUNDS=${ROUNDS:-3}
+MSGS=${MSGS:-2000000}
+COUNT=${COUNT:-20000}
+SIZE=${SIZE:-128}
+SUBS=${SUBS:-4}
+MODES=${MODES:-"pub pubsub queue fanout reqrep"}
+BENCH=${BENCH:-.build/release/ffrtmp}
+NATS_SERVER_COMMAND=${NATS_SERVER_COMMAND:-nats-server}
+FFRTMP_BROKER_COMMAND=${FFRTMP_BROKER_COMMAND:-"$BENCH broker"}
+
+if [[ ! -x $BENCH ]]; then
+    echo "building $BENCH (swift build -c release)" >&2
+    swift build -c release >&2
+fi
+
+WORK=$(mktemp -d /tmp/ffrtmp-compare.XXXXXX)
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+wait_for_port() {
+    for _ in $(seq 200); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+        sleep 0.05
+    done
+    return 1
+}
+
+# start_server NAME COMMAND: starts COMMAND -a 127.0.0.1 -p PORT, sets PORT_<NAME>.
+start_server() {
+    local name=$1 command=$2 port
+    port=$(free_port)
+    # shellcheck disable=SC2086  # the command is a word list on purpose
+    $command -a 127.0.0.1 -p "$port" >"$WORK/$name.log" 2>&1 &
+    PIDS+=($!)
+    if ! wait_for_port "$port"; then
+        echo "$name ($command) did not start on port $port:" >&2
+        cat "$WORK/$name.log" >&2
+        exit 1
+    fi
+    printf -v "PORT_$name" '%s' "$port"
+}
+
+start_server nats "$NATS_SERVER_COMMAND"
+start_server ffrtmp "$FFRTMP_BROKER_COMMAND"
+echo "nats-server: $NATS_SERVER_COMMAND on port $PORT_nats; ffrtmp: $FFRTMP_BROKER_COMMAND on port $PORT_ffrtmp" >&2
+
+# run_bench SIDE MODE: appends "SIDE MODE KEY VALUE" lines for the figures of one run to $WORK/results.
+run_bench() {
+    local side=$1 mode=$2 port output
+    if [[ $side == nats ]]; then port=$PORT_nats; else port=$PORT_ffrtmp; fi
+    if output=$("$BENCH" bench "$mode" -s "nats://127.0.0.1:$port" --msgs "$MSGS" --count "$COUNT" \
+        --size "$SIZE" --subs "$SUBS" --subject "bench.$mode" --json 2>"$WORK/bench.err"); then
+        echo "$output" | tr ',{}' '\n\n\n' | tr -d '"' | awk -F: -v side="$side" -v mode="$mode" \
+            '$1 ~ /^(msgs_per_sec|deliveries_per_sec|rps|p50_us|p99_us)$/ { print side, mode, $1, $2 }' \
+            >>"$WORK/results"
+        echo "  $side $mode: $output" >&2
+    else
+        echo "  $side $mode: FAILED: $(cat "$WORK/bench.err")" >&2
+        echo "$side $mode failed 1" >>"$WORK/results"
+    fi
+}
+
+: >"$WORK/results"
+for round in $(seq "$ROUNDS"); do
+    echo "round $round of $ROUNDS" >&2
+    for mode in $MODES; do
+        # Alternate which server goes first, so neither always runs on a warmer machine.
+        if (( round % 2 == 1 )); then order="nats ffrtmp"; else order="ffrtmp nats"; fi
+        for side in $order; do run_bench "$side" "$mode"; done
+    done
+done
+
+# median SIDE MODE KEY: the median of that figure over the rounds, or "failed".
+median() {
+    if grep -q "^$1 $2 failed" "$WORK/results"; then echo failed; return; fi
+    grep "^$1 $2 $3 " "$WORK/results" | awk '{ print $4 }' | sort -g |
+        awk '{ values[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print values[(NR + 1) / 2];
+              else print (values[NR / 2] + values[NR / 2 + 1]) / 2 }'
+}
+
+# row LABEL MODE KEY BETTER: BETTER is "higher" (ratio ffrtmp/nats) or "lower" (ratio nats/ffrtmp).
+row() {
+    local nats ffrtmp ratio
+    nats=$(median nats "$2" "$3")
+    ffrtmp=$(median ffrtmp "$2" "$3")
+    ratio=$(awk -v n="$nats" -v f="$ffrtmp" -v better="$4" 'BEGIN {
+        if (n + 0 <= 0 || f + 0 <= 0) { print "-"; exit }
+        printf "%.2f×", (better == "higher") ? f / n : n / f }')
+    printf '| %s | %s | %s | %s |\n' "$1" "$(pretty "$nats")" "$(pretty "$ffrtmp")" "$ratio"
+}
+
+pretty() {
+    awk -v v="$1" 'BEGIN { if (v !~ /^[0-9.]+$/) { print v; exit }
+        if (v >= 1e6) printf "%.2f M", v / 1e6; else if (v >= 1e4) printf "%.1f k", v / 1e3; else printf "%.1f", v }'
+}
+
+echo
+echo "ffrtmp bench, $SIZE B payloads, median of $ROUNDS rounds ($(nproc) CPUs, loopback)."
+echo "Ratio > 1 means ffrtmp is better: ffrtmp ÷ nats-server for rates, nats-server ÷ ffrtmp for latencies."
+echo
+echo "| figure | nats-server | ffrtmp | ratio |"
+echo "|---|---|---|---|"
+for mode in $MODES; do
+    case $mode in
+        pub) row "publish only, msgs/s" pub msgs_per_sec higher ;;
+        pubsub) row "pub → sub, msgs/s" pubsub msgs_per_sec higher ;;
+        queue) row "queue group of $SUBS, msgs/s" queue msgs_per_sec higher ;;
+        fanout) row "fan-out to $SUBS, deliveries/s" fanout deliveries_per_sec higher ;;
+        reqrep)
+            row "request/reply, requests/s" reqrep rps higher
+            row "request/reply p50, µs (lower is better)" reqrep p50_us lower
+            row "request/reply p99, µs (lower is better)" reqrep p99_us lower
+            ;;
+    esac
+done
