@@ -54,7 +54,7 @@ public final class Broker: @unchecked Sendable {
         contexts = loops.map { LoopContext(loop: $0, index: subjectIndex, readBufferSize: 128 * 1024) }
         clientContexts = contexts
         if config.jetStream {
-            let loop = try EventLoop(index: config.eventLoops, tickInterval: 25_000_000)
+            let loop = try EventLoop(index: config.eventLoops, tickInterval: 1_000_000_000)
             let context = LoopContext(loop: loop, index: subjectIndex, readBufferSize: 1024)
             contexts.append(context)
             let directory = try JetStreamDirectory(root: config.resolvedStoreDirectory)

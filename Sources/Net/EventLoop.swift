@@ -35,6 +35,9 @@ public final class EventLoop: @unchecked Sendable {
     public let tickInterval: UInt64
     /// Runs on the loop's thread about every `tickInterval`.
     public var onTick: (() -> Void)?
+    /// Optional: monotonic nanoseconds of the next moment `onTick` must run, earlier than the
+    /// regular tick (a precise timer, e.g. a pull request's expiry). Asked once per turn.
+    public var nextTimerDeadline: (() -> UInt64?)?
     /// Runs on the loop's thread at the end of every turn (after events and tasks): the place to
     /// finish work batched during the turn, such as one fsync for many appends.
     public var onTurnEnd: (() -> Void)?
@@ -137,9 +140,12 @@ public final class EventLoop: @unchecked Sendable {
         let writeMask = CSystem_EPOLLOUT()
         while running.load(ordering: .acquiring) {
             var timeout: Int32 = 0
+            var wakeAt = nextTick
+            if let deadline = nextTimerDeadline?(), deadline < wakeAt { wakeAt = deadline }
             if readAgain.isEmpty {
                 let now = CSystem_monotonic_ns()
-                timeout = nextTick > now ? Int32((nextTick - now) / 1_000_000) + 1 : 0
+                // Round up so the wait never ends before the deadline.
+                timeout = wakeAt > now ? Int32((wakeAt - now + 999_999) / 1_000_000) : 0
             }
             let count = epoll_wait(epollDescriptor, events, Int32(capacity), timeout)
             if count > 0 {
@@ -167,9 +173,9 @@ public final class EventLoop: @unchecked Sendable {
             }
             runTasks()
             let now = CSystem_monotonic_ns()
-            if now >= nextTick {
+            if now >= wakeAt {
                 onTick?()
-                nextTick = now + tickInterval
+                if now >= nextTick { nextTick = now + tickInterval }
             }
             onTurnEnd?()
         }

@@ -20,8 +20,6 @@ final class Consumer {
 
     private(set) var deliveredStreamSequence: UInt64 = 0
     private(set) var deliveredConsumerSequence: UInt64 = 0
-    private(set) var ackFloorStreamSequence: UInt64 = 0
-    private(set) var ackFloorConsumerSequence: UInt64 = 0
     /// Delivered, not yet acknowledged: stream sequence → delivery record.
     private(set) var pending: [UInt64: PendingDelivery] = [:]
     private var ackDeadlines = DeadlineHeap()
@@ -70,7 +68,6 @@ final class Consumer {
         case .byStartSequence:
             deliveredStreamSequence = max(1, config.optStartSequence ?? 1) - 1
         }
-        ackFloorStreamSequence = deliveredStreamSequence
     }
 
     /// Picks up where a previous run left off; every delivery still pending is redelivered after
@@ -79,8 +76,6 @@ final class Consumer {
         guard progress.deliveredConsumerSequence > 0 || progress.deliveredStreamSequence > 0 else { return }
         deliveredStreamSequence = max(deliveredStreamSequence, progress.deliveredStreamSequence)
         deliveredConsumerSequence = progress.deliveredConsumerSequence
-        ackFloorStreamSequence = progress.ackFloorStreamSequence
-        ackFloorConsumerSequence = progress.ackFloorConsumerSequence
         for (sequence, record) in progress.pending where stream.storage.summary(at: sequence) != nil {
             let deadline = now + config.ackWait
             pending[sequence] = PendingDelivery(
@@ -150,10 +145,7 @@ final class Consumer {
         let remainingEstimate = stream.storage.state.lastSequence &- deliveredStreamSequence
         let ackSubject = "$JS.ACK.\(stream.name).\(name).\(record.deliveries).\(sequence)."
             + "\(deliveredConsumerSequence).\(message.timestamp).\(remainingEstimate)"
-        if config.ackPolicy == .none {
-            ackFloorStreamSequence = max(ackFloorStreamSequence, sequence)
-            ackFloorConsumerSequence = deliveredConsumerSequence
-        } else {
+        if config.ackPolicy != .none {
             record.deadline = now + ackWait(forDelivery: record.deliveries)
             pending[sequence] = record
             ackDeadlines.push(deadline: record.deadline, sequence: sequence)
@@ -175,6 +167,15 @@ final class Consumer {
 
     // MARK: timers
 
+    /// The earliest wall-clock moment this consumer needs its `tick`: a request expiry, an ack
+    /// wait ending or a delayed NAK coming due.
+    var nextDeadline: Int64? {
+        var earliest = ackDeadlines.earliest?.deadline
+        if let delay = delayed.earliest?.deadline { earliest = min(earliest ?? delay, delay) }
+        for request in waiting where request.deadline > 0 { earliest = min(earliest ?? request.deadline, request.deadline) }
+        return earliest
+    }
+
     /// Moves ack-wait expiries to the redelivery queue (or gives up after `max_deliver`), ends
     /// expired pull requests with `408`, and serves what became due.
     func tick(now: Int64, output: ConsumerOutput) {
@@ -183,7 +184,6 @@ final class Consumer {
             guard var record = pending[earliest.sequence], record.deadline == earliest.deadline else { continue }
             if config.maxDeliver > 0 && record.deliveries >= config.maxDeliver {
                 pending[earliest.sequence] = nil
-                advanceAckFloor()
                 output.publishAdvisory(
                     subject: "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.\(stream.name).\(name)",
                     json: Advisory.maxDeliveries(stream: stream.name, consumer: name, streamSequence: earliest.sequence,
@@ -221,7 +221,7 @@ final class Consumer {
     func acknowledge(_ sequence: UInt64) {
         guard pending.removeValue(forKey: sequence) != nil else { return }
         try? persistence.recordAcknowledged(streamSequence: sequence)
-        advanceAckFloor()
+        pruneDeadlines()
         if stream.config.retention == .workqueue { _ = try? stream.storage.remove(sequence) }
     }
 
@@ -229,7 +229,7 @@ final class Consumer {
     func terminate(_ sequence: UInt64) {
         guard pending.removeValue(forKey: sequence) != nil else { return }
         try? persistence.recordTerminated(streamSequence: sequence)
-        advanceAckFloor()
+        pruneDeadlines()
         if stream.config.retention == .workqueue { _ = try? stream.storage.remove(sequence) }
     }
 
@@ -255,17 +255,29 @@ final class Consumer {
         ackDeadlines.push(deadline: record.deadline, sequence: sequence)
     }
 
-    private func advanceAckFloor() {
-        if let lowest = pending.keys.min() {
-            ackFloorStreamSequence = lowest - 1
-            ackFloorConsumerSequence = (pending[lowest]?.consumerSequence ?? 1) - 1
-        } else {
-            ackFloorStreamSequence = deliveredStreamSequence
-            ackFloorConsumerSequence = deliveredConsumerSequence
+    /// Rebuilds the deadline heap from the pending table when acks have left it mostly stale, so
+    /// its size follows the number of pending deliveries rather than the number ever delivered.
+    private func pruneDeadlines() {
+        guard ackDeadlines.count > 2 * pending.count + 4096 else { return }
+        ackDeadlines.removeAll()
+        for (sequence, record) in pending where record.deadline != 0 {
+            ackDeadlines.push(deadline: record.deadline, sequence: sequence)
         }
     }
 
     // MARK: info
+
+    /// Everything at or below this stream sequence is acknowledged (or given up on).
+    var ackFloorStreamSequence: UInt64 {
+        guard let lowest = pending.keys.min() else { return deliveredStreamSequence }
+        return lowest - 1
+    }
+
+    /// The consumer sequence matching `ackFloorStreamSequence`.
+    var ackFloorConsumerSequence: UInt64 {
+        guard let lowest = pending.keys.min(), let record = pending[lowest] else { return deliveredConsumerSequence }
+        return record.consumerSequence - 1
+    }
 
     /// Messages not yet delivered that this consumer would get.
     var numberPending: UInt64 { stream.storage.count(from: deliveredStreamSequence + 1, matching: filter) }

@@ -53,10 +53,11 @@ final class JetStream: @unchecked Sendable {
                 logger.error("cannot recover stream", ["stream": record.config.name, "error": error])
             }
         }
-        apiSubscription = subscribeInternally("$JS.API.>", APIRequestReceiver(engine: self))
-        ackSubscription = subscribeInternally("$JS.ACK.>", AckReceiver(engine: self))
+        apiSubscription = subscribeInternally("$JS.API.>", JetStreamReceiver(engine: self, role: .apiRequests))
+        ackSubscription = subscribeInternally("$JS.ACK.>", JetStreamReceiver(engine: self, role: .acknowledgements))
         loop.onTurnEnd = { [unowned self] in finishTurn() }
         loop.onTick = { [unowned self] in tick() }
+        loop.nextTimerDeadline = { [unowned self] in nextDeadline() }
     }
 
     func subscribeInternally(_ subject: String, _ receiver: InternalSubscriber) -> Subscription {
@@ -89,7 +90,7 @@ final class JetStream: @unchecked Sendable {
     func captureSubjects(of stream: MessageStream) {
         for subscription in stream.captureSubscriptions { broker.subjectIndex.remove(subscription) }
         stream.captureSubscriptions = stream.config.subjects.map {
-            subscribeInternally($0, StreamCaptureReceiver(engine: self, streamName: stream.name))
+            subscribeInternally($0, JetStreamReceiver(engine: self, role: .capture(streamName: stream.name)))
         }
     }
 
@@ -223,10 +224,31 @@ final class JetStream: @unchecked Sendable {
         }
     }
 
+    /// The next consumer deadline, as monotonic nanoseconds for the loop's timer.
+    private func nextDeadline() -> UInt64? {
+        var earliest: Int64?
+        for stream in streams.values {
+            for consumer in stream.consumers.values {
+                if let deadline = consumer.nextDeadline { earliest = min(earliest ?? deadline, deadline) }
+            }
+        }
+        guard let earliest else { return nil }
+        let wait = max(0, earliest - Timestamp.nowNanoseconds())
+        return Clock.monotonicNanoseconds() + UInt64(wait)
+    }
+
     // MARK: sending (JetStream thread)
 
     /// Publishes a message from the broker itself through normal routing.
     func send(to subject: String, reply: String = "", headers: [UInt8] = [], payload: [UInt8]) {
+        JetStream.withFrame(subject: subject, reply: reply, headers: headers, payload: payload) { frame in
+            _ = MessageRouter.route(frame, from: nil, echo: true, in: context)
+        }
+    }
+
+    /// Builds a publish frame over temporary copies of the parts, valid inside `body`.
+    static func withFrame(subject: String, reply: String, headers: [UInt8], payload: [UInt8],
+                          _ body: (PublishFrame) -> Void) {
         var message = headers
         message.append(contentsOf: payload)
         var subjectText = subject
@@ -234,10 +256,9 @@ final class JetStream: @unchecked Sendable {
         subjectText.withUTF8 { subjectBytes in
             replyText.withUTF8 { replyBytes in
                 message.withUnsafeBytes { messageBytes in
-                    let frame = PublishFrame(
+                    body(PublishFrame(
                         subject: UnsafeRawBufferPointer(subjectBytes), reply: UnsafeRawBufferPointer(replyBytes),
-                        headerLength: headers.count, message: messageBytes, hasHeaders: !headers.isEmpty)
-                    _ = MessageRouter.route(frame, from: nil, echo: true, in: context)
+                        headerLength: headers.count, message: messageBytes, hasHeaders: !headers.isEmpty))
                 }
             }
         }
@@ -246,19 +267,9 @@ final class JetStream: @unchecked Sendable {
 
 extension JetStream: ConsumerOutput {
     func deliver(_ message: StreamMessage, to inbox: String, ackSubject: String) {
-        var body = message.headers
-        body.append(contentsOf: message.payload)
-        var subjectText = message.subject
-        var replyText = ackSubject
-        subjectText.withUTF8 { subjectBytes in
-            replyText.withUTF8 { replyBytes in
-                body.withUnsafeBytes { bodyBytes in
-                    let frame = PublishFrame(
-                        subject: UnsafeRawBufferPointer(subjectBytes), reply: UnsafeRawBufferPointer(replyBytes),
-                        headerLength: message.headers.count, message: bodyBytes, hasHeaders: !message.headers.isEmpty)
-                    deliverToInbox(frame, inbox: inbox)
-                }
-            }
+        JetStream.withFrame(subject: message.subject, reply: ackSubject, headers: message.headers,
+                            payload: message.payload) { frame in
+            deliverToInbox(frame, inbox: inbox)
         }
     }
 

@@ -20,45 +20,35 @@ struct InboundMessage: Sendable {
     }
 }
 
-/// Captures a stream's subjects: every matching publish is handed to the JetStream thread.
-final class StreamCaptureReceiver: InternalSubscriber, @unchecked Sendable {
-    private unowned let engine: JetStream
-    private let streamName: String
+/// Hands messages from an internal subscription to the JetStream thread: a stream capturing its
+/// subjects, the `$JS.API.>` requests, or the `$JS.ACK.>` acknowledgements.
+final class JetStreamReceiver: InternalSubscriber, @unchecked Sendable {
+    enum Role: Sendable {
+        case capture(streamName: String)
+        case apiRequests
+        case acknowledgements
+    }
 
-    init(engine: JetStream, streamName: String) {
+    private unowned let engine: JetStream
+    private let role: Role
+
+    init(engine: JetStream, role: Role) {
         self.engine = engine
-        self.streamName = streamName
+        self.role = role
     }
 
     func receive(_ frame: PublishFrame, for subscription: Subscription, from publisher: ClientConnection?) {
-        let message = InboundMessage(streamName: streamName, frame: frame, publisher: publisher)
         let engine = engine
-        engine.loop.execute { engine.storePublished(message) }
-    }
-}
-
-/// Receives `$JS.API.>` requests.
-final class APIRequestReceiver: InternalSubscriber, @unchecked Sendable {
-    private unowned let engine: JetStream
-
-    init(engine: JetStream) { self.engine = engine }
-
-    func receive(_ frame: PublishFrame, for subscription: Subscription, from publisher: ClientConnection?) {
-        let request = InboundMessage(streamName: "", frame: frame, publisher: publisher)
-        let engine = engine
-        engine.loop.execute { engine.handleAPIRequest(request) }
-    }
-}
-
-/// Receives `$JS.ACK.>` acknowledgements.
-final class AckReceiver: InternalSubscriber, @unchecked Sendable {
-    private unowned let engine: JetStream
-
-    init(engine: JetStream) { self.engine = engine }
-
-    func receive(_ frame: PublishFrame, for subscription: Subscription, from publisher: ClientConnection?) {
-        let ack = InboundMessage(streamName: "", frame: frame, publisher: publisher)
-        let engine = engine
-        engine.loop.execute { engine.handleAck(ack) }
+        switch role {
+        case .capture(let streamName):
+            let message = InboundMessage(streamName: streamName, frame: frame, publisher: publisher)
+            engine.loop.execute { engine.storePublished(message) }
+        case .apiRequests:
+            let request = InboundMessage(streamName: "", frame: frame, publisher: publisher)
+            engine.loop.execute { engine.handleAPIRequest(request) }
+        case .acknowledgements:
+            let ack = InboundMessage(streamName: "", frame: frame, publisher: publisher)
+            engine.loop.execute { engine.handleAck(ack) }
+        }
     }
 }
