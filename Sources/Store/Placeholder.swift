@@ -1,2 +1,0 @@
-// The stream file store (being written).
-enum StorePlaceholder {}

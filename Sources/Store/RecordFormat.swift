@@ -1,0 +1,164 @@
+/// The on-disk format shared by stream segments and consumer state logs.
+///
+/// All integers are little-endian. Sizes are in bytes.
+///
+/// ## Files
+///
+/// A stream lives in one directory:
+///
+/// - `00000001.seg`, `00000002.seg`, …: segment files, numbered in creation order (decimal, at least
+///   eight digits). Only the highest-numbered one is appended to; it is rolled (a new one created)
+///   when the next record would take it past the configured size (16 MiB by default).
+/// - `LOCK`: an empty file locked with `flock` while a process has the stream open.
+/// - `*.tmp`: a segment being rewritten by compaction; removed on open.
+/// - `consumers/<name>/consumer.log`: one consumer's state (and `consumer.log.tmp` during a rewrite).
+///
+/// ## File header (28 bytes, at offset 0 of every file)
+///
+/// | offset | size | field |
+/// |---|---|---|
+/// | 0 | 4 | magic, ASCII `FFRS` |
+/// | 4 | 1 | format version, 1 |
+/// | 5 | 1 | file kind: 1 = stream segment, 2 = consumer state log |
+/// | 6 | 2 | reserved, 0 |
+/// | 8 | 8 | base sequence (u64) |
+/// | 16 | 8 | base timestamp (i64, ns since the Unix epoch) |
+/// | 24 | 4 | CRC-32C of bytes 0..<24 |
+///
+/// For a segment, the base sequence is the last stream sequence assigned before the segment was
+/// created and the base timestamp that message's timestamp, so sequences never go backwards even
+/// when every message is gone and older segments were deleted. A consumer log stores 0 in both.
+///
+/// The header is written and made durable (`fdatasync`, then `fsync` of the directory) before any
+/// record is appended.
+///
+/// ## Record frame (from offset 28 to the end of the file, back to back)
+///
+/// | offset | size | field |
+/// |---|---|---|
+/// | 0 | 4 | body length L (u32), 1 ≤ L ≤ 64 MiB + 64 KiB |
+/// | 4 | 4 | CRC-32C (Castagnoli) of the L body bytes |
+/// | 8 | L | body; its first byte is the record type |
+///
+/// A reader trusts records from the start of a file up to the first frame that is short, has a length
+/// outside the bounds, fails its checksum, or has a body that does not parse. In the last (active)
+/// segment or a consumer log that point is a torn or corrupt tail and the file is truncated there; in
+/// an older segment the rest of that file is ignored and reported.
+///
+/// ## Stream segment bodies
+///
+/// `message` (type 1), 23 bytes plus the variable parts:
+///
+/// | offset | size | field |
+/// |---|---|---|
+/// | 0 | 1 | type = 1 |
+/// | 1 | 8 | stream sequence (u64); strictly greater than every sequence before it in this stream |
+/// | 9 | 8 | timestamp (i64, ns since the Unix epoch) |
+/// | 17 | 2 | subject length S (u16) |
+/// | 19 | 4 | header block length H (u32), 0 when the message has no headers |
+/// | 23 | S | subject, UTF-8 |
+/// | 23+S | H | header block (`NATS/1.0` … as published) |
+/// | 23+S+H | rest | payload |
+///
+/// `tombstone` (type 2), 9 bytes: type = 2, then the removed stream sequence (u64). A tombstone is
+/// always in the same segment as its message or a later one. A segment is deleted only when none of
+/// its messages is live and none of its tombstones still covers a message in an older segment that
+/// exists, so removed messages never come back.
+///
+/// ## Consumer log bodies
+///
+/// | type | name | fields after the type byte |
+/// |---|---|---|
+/// | 1 | snapshot | see below |
+/// | 2 | config | the opaque config bytes (rest of the body) |
+/// | 3 | delivered | stream sequence (u64), consumer sequence (u64), delivery count (u64), timestamp (i64) |
+/// | 4 | acked | stream sequence (u64) |
+/// | 5 | terminated | stream sequence (u64) |
+///
+/// A snapshot body after its type byte: config length C (u32), C config bytes, delivered consumer
+/// sequence (u64), delivered stream sequence (u64), pending count N (u32), then N entries of
+/// (stream sequence u64, consumer sequence u64, delivery count u64, last delivery timestamp i64).
+///
+/// A snapshot replaces all state before it; a rewrite writes a fresh file holding one snapshot
+/// (`consumer.log.tmp`, `fdatasync`, rename over `consumer.log`, `fsync` the directory).
+enum RecordFormat {
+    /// Bytes of the frame before the body: length and checksum.
+    static let frameBytes = 8
+    /// The largest body a reader accepts; anything larger is treated as corruption.
+    static let maximumBodyBytes = 64 << 20 + 64 << 10
+
+    /// Starts a record at the end of `buffer`; write the body, then call `finishRecord`.
+    @inline(__always)
+    static func beginRecord(in buffer: inout [UInt8]) -> Int {
+        let start = buffer.count
+        buffer.appendLittleEndian(UInt64(0))
+        return start
+    }
+
+    /// Fills in the length and checksum of the record started at `start`; returns its full size.
+    @inline(__always)
+    @discardableResult
+    static func finishRecord(in buffer: inout [UInt8], start: Int) -> Int {
+        let bodyLength = buffer.count - start - frameBytes
+        let checksum = buffer.withUnsafeBytes { bytes in
+            CRC32C.checksum(UnsafeRawBufferPointer(rebasing: bytes[(start + frameBytes)...]))
+        }
+        buffer.storeLittleEndian(UInt32(bodyLength), at: start)
+        buffer.storeLittleEndian(checksum, at: start + 4)
+        return bodyLength + frameBytes
+    }
+
+    /// Whether a frame's length field can be a real record.
+    @inline(__always)
+    static func isPlausible(bodyLength: Int) -> Bool { bodyLength >= 1 && bodyLength <= maximumBodyBytes }
+}
+
+/// Which kind of file a header introduces.
+enum FileKind: UInt8 {
+    case streamSegment = 1
+    case consumerLog = 2
+}
+
+/// The 28-byte header at the start of every store file (see `RecordFormat`).
+struct FileHeader: Equatable {
+    static let size = 28
+    static let magic: [UInt8] = Array("FFRS".utf8)
+    static let version: UInt8 = 1
+
+    var kind: FileKind
+    var baseSequence: UInt64
+    var baseTimestamp: Int64
+
+    func encoded() -> [UInt8] {
+        var bytes = FileHeader.magic
+        bytes.reserveCapacity(FileHeader.size)
+        bytes.append(FileHeader.version)
+        bytes.append(kind.rawValue)
+        bytes.appendLittleEndian(UInt16(0))
+        bytes.appendLittleEndian(baseSequence)
+        bytes.appendLittleEndian(baseTimestamp)
+        bytes.appendLittleEndian(CRC32C.checksum(bytes))
+        return bytes
+    }
+
+    /// Parses a header, or nil when the bytes are short, damaged or of another version.
+    static func decode(_ bytes: UnsafeRawBufferPointer) -> FileHeader? {
+        guard bytes.count >= size else { return nil }
+        guard zip(bytes[0..<4], magic).allSatisfy({ $0 == $1 }), bytes[4] == version else { return nil }
+        let stored = bytes.loadLittleEndian(at: 24, as: UInt32.self)
+        guard CRC32C.checksum(UnsafeRawBufferPointer(rebasing: bytes[0..<24])) == stored else { return nil }
+        guard let kind = FileKind(rawValue: bytes[5]) else { return nil }
+        return FileHeader(
+            kind: kind,
+            baseSequence: bytes.loadLittleEndian(at: 8, as: UInt64.self),
+            baseTimestamp: bytes.loadLittleEndian(at: 16, as: Int64.self))
+    }
+
+    /// Reads and parses the header of `file`.
+    static func read(from file: any StorageFile) throws(StoreError) -> FileHeader? {
+        var bytes = [UInt8](repeating: 0, count: size)
+        let count = try bytes.withMutableStoreBytes { buffer throws(StoreError) in try file.read(into: buffer, at: 0) }
+        guard count == size else { return nil }
+        return bytes.withUnsafeBytes { decode($0) }
+    }
+}
