@@ -76,7 +76,7 @@ final class Consumer {
         guard progress.deliveredConsumerSequence > 0 || progress.deliveredStreamSequence > 0 else { return }
         deliveredStreamSequence = max(deliveredStreamSequence, progress.deliveredStreamSequence)
         deliveredConsumerSequence = progress.deliveredConsumerSequence
-        for (sequence, record) in progress.pending where stream.storage.summary(at: sequence) != nil {
+        for (sequence, record) in progress.pending where stream.storage.contains(sequence) {
             let deadline = now + config.ackWait
             pending[sequence] = PendingDelivery(
                 consumerSequence: record.consumerSequence, deliveries: record.deliveries, deadline: deadline)
@@ -121,11 +121,11 @@ final class Consumer {
     private func nextSequenceToDeliver(now: Int64) -> UInt64? {
         promoteDelayed(now: now)
         while let sequence = due.first {
-            if pending[sequence] != nil && stream.storage.summary(at: sequence) != nil { return sequence }
+            if pending[sequence] != nil && stream.storage.contains(sequence) { return sequence }
             due.removeFirst()
             pending[sequence] = nil
         }
-        return stream.storage.nextSequence(from: deliveredStreamSequence + 1, matching: filter)
+        return stream.storage.nextSequence(after: deliveredStreamSequence, matching: filter)
     }
 
     /// Sends one message; false when it vanished from the stream meanwhile.
@@ -280,7 +280,7 @@ final class Consumer {
     }
 
     /// Messages not yet delivered that this consumer would get.
-    var numberPending: UInt64 { stream.storage.count(from: deliveredStreamSequence + 1, matching: filter) }
+    var numberPending: UInt64 { UInt64(stream.storage.count(after: deliveredStreamSequence, matching: filter)) }
 
     var numberRedelivered: Int { pending.values.filter { $0.deliveries > 1 }.count }
 

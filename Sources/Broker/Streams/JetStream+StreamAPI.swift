@@ -80,7 +80,7 @@ extension JetStream {
         do {
             let purged = try stream.storage.purge()
             needsSyncAfterRemovals(stream)
-            return .success(APIResponse.Success(type: "io.nats.jetstream.api.v1.\(type)", purged: purged))
+            return .success(APIResponse.Success(type: "io.nats.jetstream.api.v1.\(type)", purged: UInt64(purged)))
         } catch {
             return .failure(type, .storeFailed("\(error)"))
         }
@@ -135,7 +135,8 @@ extension JetStream {
         return APIResponse.StreamInfo(
             type: type.map { "io.nats.jetstream.api.v1.\($0)" }, config: stream.config,
             created: APIResponse.timestamp(stream.created),
-            state: .init(messages: state.messages, bytes: state.bytes, first_seq: state.firstSequence,
+            state: .init(messages: UInt64(state.messages), bytes: UInt64(state.bytes),
+                         first_seq: state.messages == 0 && state.lastSequence == 0 ? 0 : state.firstSequence,
                          first_ts: APIResponse.timestamp(state.firstTimestamp), last_seq: state.lastSequence,
                          last_ts: APIResponse.timestamp(state.lastTimestamp), consumer_count: stream.consumers.count),
             ts: APIResponse.timestamp(now))

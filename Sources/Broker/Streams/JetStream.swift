@@ -23,7 +23,17 @@ final class JetStream: @unchecked Sendable {
     /// Work waiting for the end of the turn.
     private var storesToSync: [ObjectIdentifier: StreamStorage] = [:]
     private var consumersToSync: [ObjectIdentifier: ConsumerPersistence] = [:]
-    private var repliesAfterSync: [(subject: String, payload: [UInt8])] = []
+    private var repliesAfterSync: [PendingReply] = []
+    /// Stores whose append or sync failed this turn: their unsynced messages were discarded.
+    private var failedStores: Set<ObjectIdentifier> = []
+
+    /// A reply held until the end-of-turn sync. A publish ack names what it acknowledges so it
+    /// can be turned into an error when the store dropped that message after a write failure.
+    struct PendingReply {
+        var subject: String
+        var payload: [UInt8]
+        var stored: (storage: StreamStorage, sequence: UInt64, stream: String)?
+    }
     private var streamsWithNewMessages: [ObjectIdentifier: MessageStream] = [:]
 
     init(broker: Broker, context: LoopContext, directory: JetStreamDirectory, logger: Logger) {
@@ -71,7 +81,11 @@ final class JetStream: @unchecked Sendable {
         finishTurn()
         for stream in streams.values {
             for consumer in stream.consumers.values { consumer.persistence.close() }
-            stream.storage.close()
+            do {
+                try stream.storage.close()
+            } catch {
+                logger.error("stream store did not close cleanly", ["stream": stream.name, "error": error])
+            }
         }
     }
 
@@ -136,19 +150,23 @@ final class JetStream: @unchecked Sendable {
             ack.seq = sequence
             storesToSync[ObjectIdentifier(stream.storage)] = stream.storage
             streamsWithNewMessages[ObjectIdentifier(stream)] = stream
+            if !message.reply.isEmpty {
+                repliesAfterSync.append(PendingReply(subject: message.reply, payload: APIResponse.encode(ack),
+                                                     stored: (stream.storage, sequence, stream.name)))
+            }
+            return
         case .duplicate(let sequence):
             ack.seq = sequence
             ack.duplicate = true
         case .refused(let error):
             ack.error = APIResponse.ErrorBody(error)
+        case .writeFailed(let error):
+            ack.error = APIResponse.ErrorBody(error)
+            failedStores.insert(ObjectIdentifier(stream.storage))
+            logger.error("stream write failed; unsynced messages discarded", ["stream": stream.name,
+                                                                             "error": error.description])
         }
-        if !message.reply.isEmpty {
-            if case .stored = outcome {
-                repliesAfterSync.append((message.reply, APIResponse.encode(ack)))
-            } else {
-                send(to: message.reply, payload: APIResponse.encode(ack))
-            }
-        }
+        if !message.reply.isEmpty { send(to: message.reply, payload: APIResponse.encode(ack)) }
     }
 
     /// Marks a consumer's records and its stream's removals for the end-of-turn sync.
@@ -166,30 +184,45 @@ final class JetStream: @unchecked Sendable {
 
     /// Sends `payload` to `subject` once everything written this turn is durable.
     func replyAfterSync(to subject: String, payload: [UInt8]) {
-        repliesAfterSync.append((subject, payload))
+        repliesAfterSync.append(PendingReply(subject: subject, payload: payload, stored: nil))
     }
 
     /// End of turn: one sync per written store, then the replies that waited for it, then
     /// deliveries of what was stored, then one write per client.
     private func finishTurn() {
         if !storesToSync.isEmpty || !consumersToSync.isEmpty {
-            var failure: String?
-            for storage in storesToSync.values {
-                do { try storage.sync() } catch { failure = "\(error)" }
+            for (identity, storage) in storesToSync {
+                do {
+                    try storage.sync()
+                } catch {
+                    failedStores.insert(identity)
+                    logger.error("stream sync failed; unsynced messages discarded", ["error": error])
+                }
             }
-            for persistence in consumersToSync.values { try? persistence.sync() }
+            for persistence in consumersToSync.values {
+                do {
+                    try persistence.sync()
+                } catch {
+                    logger.error("consumer state sync failed", ["error": error])
+                }
+            }
             storesToSync.removeAll(keepingCapacity: true)
             consumersToSync.removeAll(keepingCapacity: true)
-            if let failure {
-                logger.error("stream sync failed; acks withheld", ["error": failure])
-                let refusal = APIResponse.encode(APIResponse.PublishAck(
-                    error: APIResponse.ErrorBody(.storeFailed(failure)), stream: "", seq: 0))
-                for reply in repliesAfterSync { send(to: reply.subject, payload: refusal) }
-                repliesAfterSync.removeAll(keepingCapacity: true)
+        }
+        for reply in repliesAfterSync {
+            if let stored = reply.stored, failedStores.contains(ObjectIdentifier(stored.storage)),
+               !stored.storage.contains(stored.sequence) {
+                // The store cut this message back after a write failure: it was never durable.
+                let refusal = APIResponse.PublishAck(
+                    error: APIResponse.ErrorBody(.storeFailed("storage failed: message not stored")),
+                    stream: stored.stream, seq: 0)
+                send(to: reply.subject, payload: APIResponse.encode(refusal))
+            } else {
+                send(to: reply.subject, payload: reply.payload)
             }
         }
-        for reply in repliesAfterSync { send(to: reply.subject, payload: reply.payload) }
         repliesAfterSync.removeAll(keepingCapacity: true)
+        failedStores.removeAll()
         if !streamsWithNewMessages.isEmpty {
             let now = Timestamp.nowNanoseconds()
             for stream in streamsWithNewMessages.values {

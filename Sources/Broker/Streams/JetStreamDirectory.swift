@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Store
 import Support
 #if canImport(Glibc)
 import Glibc
@@ -84,13 +85,14 @@ final class JetStreamDirectory {
         try DurableFiles.syncDirectory(streamFolder(stream) + "/consumers")
     }
 
-    /// The durable storage of a file stream.
+    /// The durable storage of a file stream (recovering what is on disk).
     func openStorage(for stream: String, logger: Logger) throws -> StreamStorage {
-        // The file store lands separately; until then file streams are kept in memory.
-        MemoryStreamStorage()
+        try StreamStore.open(directory: streamFolder(stream) + "/messages", logger: logger)
     }
 
+    /// The durable progress log of a durable consumer.
     func openConsumerState(stream: String, consumer: String, logger: Logger) throws -> ConsumerPersistence {
-        TransientConsumerPersistence()
+        FileConsumerPersistence(store: try ConsumerStateStore.open(
+            directory: consumerFolder(stream: stream, consumer: consumer) + "/state", logger: logger))
     }
 }

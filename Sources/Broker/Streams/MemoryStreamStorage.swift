@@ -1,54 +1,60 @@
-/// `storage: memory` streams: messages live in a sorted table and vanish with the process.
+import Store
+import Support
+
+/// `storage: memory` streams: messages live in a table ordered by sequence and vanish with the process.
 final class MemoryStreamStorage: StreamStorage {
-    private var messages: [UInt64: StreamMessage] = [:]
-    /// Stored sequences in ascending order (appends are always larger than every stored one).
+    private var messages: [UInt64: StoredMessage] = [:]
+    /// Stored sequences in ascending order (appends are always larger than every stored one);
+    /// removed ones are skipped and trimmed from the front.
     private var sequences: [UInt64] = []
     private var firstLiveIndex = 0
-    private(set) var state = StreamStorageState()
-    private var nextSequence: UInt64 = 1
+    private var bytes: Int64 = 0
+    private var lastSequence: UInt64 = 0
+    private var lastTimestamp: Int64 = 0
 
-    init(firstSequence: UInt64 = 1) { nextSequence = firstSequence }
-
-    func append(subject: String, headers: [UInt8], payload: [UInt8], timestamp: Int64) throws -> UInt64 {
-        let sequence = nextSequence
-        nextSequence += 1
-        let message = StreamMessage(sequence: sequence, timestamp: timestamp, subject: subject, headers: headers,
-                                    payload: payload)
-        messages[sequence] = message
-        sequences.append(sequence)
-        state.messages += 1
-        state.bytes += UInt64(message.storedSize)
-        state.lastSequence = sequence
-        state.lastTimestamp = timestamp
-        refreshFirst()
-        return sequence
+    func append(subject: String, headers: [UInt8], payload: [UInt8], timestamp: Int64?) throws -> UInt64 {
+        lastSequence += 1
+        let time = timestamp ?? Timestamp.nowNanoseconds()
+        messages[lastSequence] = StoredMessage(
+            sequence: lastSequence, subject: subject, headers: headers, payload: payload, timestamp: time)
+        sequences.append(lastSequence)
+        bytes += StoredMessage.storedSize(subject: subject, headers: headers.count, payload: payload.count)
+        lastTimestamp = time
+        return lastSequence
     }
 
     func sync() throws {}
 
-    func message(at sequence: UInt64) throws -> StreamMessage? { messages[sequence] }
+    func message(at sequence: UInt64) throws -> StoredMessage? { messages[sequence] }
+
+    func contains(_ sequence: UInt64) -> Bool { messages[sequence] != nil }
 
     func remove(_ sequence: UInt64) throws -> Bool {
         guard let message = messages.removeValue(forKey: sequence) else { return false }
-        state.messages -= 1
-        state.bytes -= UInt64(message.storedSize)
-        refreshFirst()
+        bytes -= StoredMessage.storedSize(subject: message.subject, headers: message.headers.count,
+                                          payload: message.payload.count)
+        trimFront()
         return true
     }
 
-    func purge() throws -> UInt64 {
-        let count = state.messages
+    func purge() throws -> Int {
+        let count = messages.count
         messages.removeAll()
         sequences.removeAll()
         firstLiveIndex = 0
-        state.messages = 0
-        state.bytes = 0
-        refreshFirst()
+        bytes = 0
         return count
     }
 
-    func nextSequence(from sequence: UInt64, matching filter: (String) -> Bool) -> UInt64? {
-        var index = lowerBound(sequence)
+    var state: StreamState {
+        let first = firstLiveIndex < sequences.count ? messages[sequences[firstLiveIndex]] : nil
+        return StreamState(
+            messages: messages.count, bytes: bytes, firstSequence: first?.sequence ?? lastSequence + 1,
+            lastSequence: lastSequence, firstTimestamp: first?.timestamp ?? 0, lastTimestamp: lastTimestamp)
+    }
+
+    func nextSequence(after sequence: UInt64, matching filter: (String) -> Bool) -> UInt64? {
+        var index = lowerBound(sequence + 1)
         while index < sequences.count {
             if let message = messages[sequences[index]], filter(message.subject) { return message.sequence }
             index += 1
@@ -56,9 +62,9 @@ final class MemoryStreamStorage: StreamStorage {
         return nil
     }
 
-    func count(from sequence: UInt64, matching filter: (String) -> Bool) -> UInt64 {
-        var total: UInt64 = 0
-        var index = lowerBound(sequence)
+    func count(after sequence: UInt64, matching filter: (String) -> Bool) -> Int {
+        var total = 0
+        var index = lowerBound(sequence + 1)
         while index < sequences.count {
             if let message = messages[sequences[index]], filter(message.subject) { total += 1 }
             index += 1
@@ -66,15 +72,11 @@ final class MemoryStreamStorage: StreamStorage {
         return total
     }
 
-    func summary(at sequence: UInt64) -> (subject: String, timestamp: Int64, size: Int)? {
-        messages[sequence].map { ($0.subject, $0.timestamp, $0.storedSize) }
-    }
+    func close() throws {}
 
-    func close() {}
+    func destroy() throws { try purge() }
 
-    func destroy() throws { _ = try purge() }
-
-    /// Index of the first live-table slot holding a sequence ≥ `sequence`.
+    /// Index of the first table slot holding a sequence ≥ `sequence`.
     private func lowerBound(_ sequence: UInt64) -> Int {
         var low = firstLiveIndex
         var high = sequences.count
@@ -85,20 +87,11 @@ final class MemoryStreamStorage: StreamStorage {
         return low
     }
 
-    /// Drops removed sequences from the front of the table and updates the first-message fields.
-    private func refreshFirst() {
+    private func trimFront() {
         while firstLiveIndex < sequences.count && messages[sequences[firstLiveIndex]] == nil { firstLiveIndex += 1 }
         if firstLiveIndex > 4096 && firstLiveIndex * 2 > sequences.count {
             sequences.removeFirst(firstLiveIndex)
             firstLiveIndex = 0
-        }
-        if firstLiveIndex < sequences.count, let first = messages[sequences[firstLiveIndex]] {
-            state.firstSequence = first.sequence
-            state.firstTimestamp = first.timestamp
-        } else {
-            // Empty: nats-server reports 0 for a stream that never held anything, else last + 1.
-            state.firstSequence = state.lastSequence == 0 ? 0 : state.lastSequence + 1
-            state.firstTimestamp = 0
         }
     }
 }

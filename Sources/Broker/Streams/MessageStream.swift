@@ -1,3 +1,4 @@
+import Store
 import Wire
 
 /// One stream: its configuration, where its messages are kept, its consumers, and the
@@ -24,6 +25,8 @@ final class MessageStream {
         case stored(UInt64)
         case duplicate(UInt64)
         case refused(JetStreamError)
+        /// The store could not write; it discarded everything not yet synced.
+        case writeFailed(JetStreamError)
     }
 
     /// Stores a published message, applying size limits, discard policy and de-duplication.
@@ -38,7 +41,7 @@ final class MessageStream {
             if let earlier = duplicates.sequence(for: id) { return .duplicate(earlier) }
             messageID = id
         }
-        let size = Int64(subject.utf8.count + headers.count + payload.count + 16)
+        let size = StoredMessage.storedSize(subject: subject, headers: headers.count, payload: payload.count)
         let state = storage.state
         if config.discard == .new {
             if config.maxMessages > 0 && Int64(state.messages) >= config.maxMessages {
@@ -52,7 +55,7 @@ final class MessageStream {
         do {
             sequence = try storage.append(subject: subject, headers: headers, payload: payload, timestamp: now)
         } catch {
-            return .refused(.storeFailed("\(error)"))
+            return .writeFailed(.storeFailed("storage failed: \(error)"))
         }
         if let messageID { duplicates.record(messageID, sequence: sequence, at: now) }
         if config.discard == .old { _ = discardOldestBeyondLimits() }
