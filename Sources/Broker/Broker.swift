@@ -3,7 +3,7 @@ import Support
 import Synchronization
 import Wire
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The NATS-compatible broker: listens for clients, spreads their connections over one event
@@ -36,8 +36,9 @@ public final class Broker: @unchecked Sendable {
     public init(config: BrokerConfig, logger: Logger = Logger(component: "broker")) {
         self.config = config
         self.logger = logger
-        info = ServerInfo(server_id: serverID, server_name: config.serverName ?? serverID, host: config.host,
-                          port: config.port, max_payload: config.maxPayload)
+        info = ServerInfo(
+            server_id: serverID, server_name: config.serverName ?? serverID, host: config.host,
+            port: config.port, max_payload: config.maxPayload)
     }
 
     /// The port the broker listens on (useful with port 0).
@@ -58,8 +59,9 @@ public final class Broker: @unchecked Sendable {
             let context = LoopContext(loop: loop, index: subjectIndex, readBufferSize: 1024)
             contexts.append(context)
             let directory = try JetStreamDirectory(root: config.resolvedStoreDirectory)
-            jetStream = JetStream(broker: self, context: context, directory: directory,
-                                  logger: Logger(component: "jetstream", sink: logger.sink))
+            jetStream = JetStream(
+                broker: self, context: context, directory: directory,
+                logger: Logger(component: "jetstream", sink: logger.sink))
             info.jetstream = true
         }
         let (fd, port) = try Socket.listen(host: config.host, port: config.port)
@@ -85,10 +87,12 @@ public final class Broker: @unchecked Sendable {
         }
         while !started.withLock({ $0 }) { usleep(1000) }
         lifecycle.withLock { $0 = .running }
-        logger.info("broker listening", [
-            "addr": "\(config.host):\(port)", "server_id": serverID, "version": Version.current,
-            "loops": config.eventLoops, "max_payload": config.maxPayload,
-        ])
+        logger.info(
+            "broker listening",
+            [
+                "addr": "\(config.host):\(port)", "server_id": serverID, "version": Version.current,
+                "loops": config.eventLoops, "max_payload": config.maxPayload,
+            ])
     }
 
     /// Hands a freshly accepted socket to the next loop, round-robin.
@@ -111,7 +115,8 @@ public final class Broker: @unchecked Sendable {
     /// nats-server sends INFO then `-ERR 'maximum connections exceeded'` and closes.
     private func refuseConnection(fd: Int32, clientID: UInt64) {
         let buffer = WireBuffer(capacity: 1024)
-        ServerOpEncoder.appendInfo(to: buffer, json: info.json(clientID: clientID, clientIP: Socket.peer(fd)?.host ?? ""))
+        ServerOpEncoder.appendInfo(
+            to: buffer, json: info.json(clientID: clientID, clientIP: Socket.peer(fd)?.host ?? ""))
         ServerOpEncoder.appendError(to: buffer, .maximumConnectionsExceeded)
         _ = Socket.write(fd, buffer.readableBytes)
         Socket.close(fd)

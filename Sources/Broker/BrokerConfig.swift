@@ -1,6 +1,6 @@
 import Net
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Every setting of the broker, with nats-server's defaults. Filled from defaults, then a config
@@ -56,10 +56,14 @@ public struct BrokerConfig: Sendable, Equatable {
         try require((0...65535).contains(port), "port must be 0 to 65535, got \(port)")
         try require(!host.isEmpty, "addr must not be empty")
         try require(maxPayload > 0 && maxPayload <= 64 << 20, "max_payload must be 1 byte to 64MB, got \(maxPayload)")
-        try require(maxPending >= maxPayload, "max_pending (\(maxPending)) must be at least max_payload (\(maxPayload))")
+        try require(
+            maxPending >= maxPayload, "max_pending (\(maxPending)) must be at least max_payload (\(maxPayload))")
         try require(maxConnections > 0, "max_connections must be positive, got \(maxConnections)")
-        try require(maxSubscriptions >= 0, "max_subscriptions must be 0 (no limit) or positive, got \(maxSubscriptions)")
-        try require(maxControlLine >= 64 && maxControlLine <= 1 << 20, "max_control_line must be 64 to 1MB, got \(maxControlLine)")
+        try require(
+            maxSubscriptions >= 0, "max_subscriptions must be 0 (no limit) or positive, got \(maxSubscriptions)")
+        try require(
+            maxControlLine >= 64 && maxControlLine <= 1 << 20,
+            "max_control_line must be 64 to 1MB, got \(maxControlLine)")
         try require(pingInterval >= 10_000_000, "ping_interval must be at least 10ms")
         try require(maxPingsOutstanding >= 1, "ping_max must be at least 1, got \(maxPingsOutstanding)")
         try require(writeDeadline >= 1_000_000, "write_deadline must be at least 1ms")

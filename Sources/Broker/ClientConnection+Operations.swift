@@ -49,12 +49,15 @@ extension ClientConnection {
         hasConnected = true
         outboundLock.withLock { deliversHeaders = options.headers }
         if options.verbose { appendControl(ServerOpEncoder.ok) }
-        logger.debug("client connect", [
-            "cid": id, "name": options.name ?? "", "lang": options.language ?? "", "version": options.version ?? "",
-        ])
+        logger.debug(
+            "client connect",
+            [
+                "cid": id, "name": options.name ?? "", "lang": options.language ?? "", "version": options.version ?? "",
+            ])
     }
 
-    private func subscribe(subject: UnsafeRawBufferPointer, queue: UnsafeRawBufferPointer?, sid: UnsafeRawBufferPointer) {
+    private func subscribe(subject: UnsafeRawBufferPointer, queue: UnsafeRawBufferPointer?, sid: UnsafeRawBufferPointer)
+    {
         guard Subject.isValidSubscribe(subject) else {
             send(.invalidSubject)
             return

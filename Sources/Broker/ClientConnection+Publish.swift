@@ -37,8 +37,9 @@ extension ClientConnection {
         header.append(contentsOf: frame.subject)
         header.append(contentsOf: "\r\n\r\n".utf8)
         header.withUnsafeBytes { headerBytes in
-            let status = PublishFrame(subject: frame.reply, reply: UnsafeRawBufferPointer(start: nil, count: 0),
-                                      headerLength: headerBytes.count, message: headerBytes, hasHeaders: true)
+            let status = PublishFrame(
+                subject: frame.reply, reply: UnsafeRawBufferPointer(start: nil, count: 0),
+                headerLength: headerBytes.count, message: headerBytes, hasHeaders: true)
             for subscription in match.plain where subscription.client === self {
                 if enqueue(status, for: subscription) { context.markForFlush(self) }
             }

@@ -1,6 +1,6 @@
 import Net
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The listening socket: accepts every waiting connection when readable and hands each to the broker.

@@ -9,9 +9,12 @@ public enum ClientCommandOptions {
         environment: "NATS_URL", default: "nats://127.0.0.1:4222")
 
     /// Connects to the servers given by `--server` (or `NATS_URL`), as `name`.
-    public static func connect(_ arguments: ParsedArguments, name: String,
-                               configure: (inout ConnectionOptions) -> Void = { _ in })
-        throws(ClientError) -> NATSConnection {
+    public static func connect(
+        _ arguments: ParsedArguments, name: String,
+        configure: (inout ConnectionOptions) -> Void = { _ in }
+    )
+        throws(ClientError) -> NATSConnection
+    {
         var options = ConnectionOptions()
         options.name = name
         configure(&options)

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What can go wrong talking to a NATS server; `description` is a sentence for the user.

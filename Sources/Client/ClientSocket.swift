@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A blocking TCP connection to one server: connect with a timeout, then whole reads and writes.
@@ -10,8 +10,10 @@ struct ClientSocket: Sendable {
     let descriptor: Int32
 
     /// Resolves `host` and connects to the first address that answers within `timeout`.
-    static func connect(host: String, port: Int, timeout: Duration,
-                        writeTimeout: Duration) throws(ClientError) -> ClientSocket {
+    static func connect(
+        host: String, port: Int, timeout: Duration,
+        writeTimeout: Duration
+    ) throws(ClientError) -> ClientSocket {
         let deadline = Deadline.after(timeout)
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
@@ -39,8 +41,10 @@ struct ClientSocket: Sendable {
         throw lastError
     }
 
-    private static func connect(to address: addrinfo, deadline: Deadline, host: String,
-                                port: Int) throws(ClientError) -> ClientSocket {
+    private static func connect(
+        to address: addrinfo, deadline: Deadline, host: String,
+        port: Int
+    ) throws(ClientError) -> ClientSocket {
         let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
         let descriptor = socket(address.ai_family, type, 0)
         guard descriptor >= 0 else { throw .socket(operation: "socket", code: errno) }

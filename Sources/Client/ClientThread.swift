@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Synchronization
 
@@ -17,13 +17,15 @@ final class ClientThread: @unchecked Sendable {
     static func start(_ body: @escaping @Sendable () -> Void) -> ClientThread {
         let handle = ClientThread()
         let context = Unmanaged.passRetained(ThreadContext(handle: handle, body: body)).toOpaque()
-        let result = pthread_create(&handle.thread, nil, { argument in
-            // Safe: the pointer is the retained ThreadContext passed below; released exactly once here.
-            let context = Unmanaged<ThreadContext>.fromOpaque(argument!).takeRetainedValue()
-            context.handle.selfIdentifier.store(UInt(pthread_self()), ordering: .releasing)
-            context.body()
-            return nil
-        }, context)
+        let result = pthread_create(
+            &handle.thread, nil,
+            { argument in
+                // Safe: the pointer is the retained ThreadContext passed below; released exactly once here.
+                let context = Unmanaged<ThreadContext>.fromOpaque(argument!).takeRetainedValue()
+                context.handle.selfIdentifier.store(UInt(pthread_self()), ordering: .releasing)
+                context.body()
+                return nil
+            }, context)
         precondition(result == 0, "pthread_create failed: \(result)")
         return handle
     }

@@ -165,7 +165,8 @@ private struct JSONReader {
             if code >= 0xD800 && code < 0xDC00 {
                 // A surrogate pair: the low half must follow as another \u escape.
                 guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
-                      bytes[position + 1] == UInt8(ascii: "u") else { return nil }
+                    bytes[position + 1] == UInt8(ascii: "u")
+                else { return nil }
                 position += 2
                 guard let low = hexQuad(), low >= 0xDC00 && low < 0xE000 else { return nil }
                 code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)

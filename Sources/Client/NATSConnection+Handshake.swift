@@ -6,8 +6,9 @@ extension NATSConnection {
     /// Connects to `server` and makes it the connection's socket, restoring subscriptions and
     /// writing publishes buffered meanwhile. Runs on the reader thread (or in `connect` before it).
     func open(_ server: ServerAddress) throws(ClientError) {
-        let socket = try ClientSocket.connect(host: server.host, port: server.port, timeout: options.connectTimeout,
-                                              writeTimeout: options.writeTimeout)
+        let socket = try ClientSocket.connect(
+            host: server.host, port: server.port, timeout: options.connectTimeout,
+            writeTimeout: options.writeTimeout)
         do throws(ClientError) {
             let info = try handshake(on: socket, server: server)
             guard install(socket, server: server, info: info) else { throw ClientError.closed }
@@ -62,8 +63,10 @@ extension NATSConnection {
     }
 
     /// Reads more handshake bytes, waiting no later than `deadline`.
-    private func fill(from socket: ClientSocket, atLeast minimum: Int, until deadline: Deadline,
-                      server: ServerAddress) throws(ClientError) {
+    private func fill(
+        from socket: ClientSocket, atLeast minimum: Int, until deadline: Deadline,
+        server: ServerAddress
+    ) throws(ClientError) {
         inbound.reserveWritable(max(minimum - inbound.readableCount, 4096))
         guard try socket.waitReadable(until: deadline) else {
             throw .connectTimeout(host: server.host, port: server.port)
@@ -109,8 +112,9 @@ extension NATSConnection {
         status = .connected
         let restore = WireBuffer(capacity: 4096)
         for (sid, subscription) in subscriptions.sorted(by: { $0.key < $1.key }) {
-            ClientOpEncoder.appendSubscribe(subject: subscription.subject, queue: subscription.queueGroup, sid: sid,
-                                            to: restore)
+            ClientOpEncoder.appendSubscribe(
+                subject: subscription.subject, queue: subscription.queueGroup, sid: sid,
+                to: restore)
             let maximum = subscription.maximum.load(ordering: .relaxed)
             if maximum > 0 {
                 let remaining = max(1, maximum - subscription.delivered.load(ordering: .relaxed))

@@ -4,8 +4,10 @@ import Wire
 extension NATSConnection {
     /// Publishes `payload` to `subject`, optionally with a reply subject and headers.
     /// While reconnecting the frame is buffered (up to `reconnectBufferSize`).
-    public func publish(_ subject: String, payload: UnsafeRawBufferPointer, reply: String? = nil,
-                        headers: HeaderBlock? = nil) throws(ClientError) {
+    public func publish(
+        _ subject: String, payload: UnsafeRawBufferPointer, reply: String? = nil,
+        headers: HeaderBlock? = nil
+    ) throws(ClientError) {
         try withBytes(of: subject) { subjectBytes throws(ClientError) in
             try withBytes(of: reply ?? "") { replyBytes throws(ClientError) in
                 try enqueuePublish(subject: subjectBytes, reply: replyBytes, headers: headers, payload: payload)
@@ -13,15 +15,19 @@ extension NATSConnection {
         }
     }
 
-    public func publish(_ subject: String, payload: [UInt8] = [], reply: String? = nil,
-                        headers: HeaderBlock? = nil) throws(ClientError) {
+    public func publish(
+        _ subject: String, payload: [UInt8] = [], reply: String? = nil,
+        headers: HeaderBlock? = nil
+    ) throws(ClientError) {
         try payload.withUnsafeBytes { bytes in
             Result { () throws(ClientError) in try publish(subject, payload: bytes, reply: reply, headers: headers) }
         }.get()
     }
 
-    public func publish(_ subject: String, payload: String, reply: String? = nil,
-                        headers: HeaderBlock? = nil) throws(ClientError) {
+    public func publish(
+        _ subject: String, payload: String, reply: String? = nil,
+        headers: HeaderBlock? = nil
+    ) throws(ClientError) {
         try withBytes(of: payload) { bytes throws(ClientError) in
             try publish(subject, payload: bytes, reply: reply, headers: headers)
         }
@@ -29,8 +35,10 @@ extension NATSConnection {
 
     /// Answers a received message on its reply subject, without copying the subject
     /// (for responders using `subscribeZeroCopy`). Does nothing when the message has no reply subject.
-    public func respond(to message: MessageView, payload: UnsafeRawBufferPointer,
-                        headers: HeaderBlock? = nil) throws(ClientError) {
+    public func respond(
+        to message: MessageView, payload: UnsafeRawBufferPointer,
+        headers: HeaderBlock? = nil
+    ) throws(ClientError) {
         guard !message.replyBytes.isEmpty else { return }
         let none = UnsafeRawBufferPointer(start: nil, count: 0)
         try enqueuePublish(subject: message.replyBytes, reply: none, headers: headers, payload: payload)
@@ -66,8 +74,10 @@ extension NATSConnection {
     }
 
     /// Encodes one PUB/HPUB; `writeNow` writes it on this thread (requests, for latency).
-    func enqueuePublish(subject: UnsafeRawBufferPointer, reply: UnsafeRawBufferPointer, headers: HeaderBlock?,
-                        payload: UnsafeRawBufferPointer, writeNow: Bool = false) throws(ClientError) {
+    func enqueuePublish(
+        subject: UnsafeRawBufferPointer, reply: UnsafeRawBufferPointer, headers: HeaderBlock?,
+        payload: UnsafeRawBufferPointer, writeNow: Bool = false
+    ) throws(ClientError) {
         guard Self.isValidSubject(subject) else { throw .invalidSubject(String(decoding: subject, as: UTF8.self)) }
         guard reply.isEmpty || Self.isValidSubject(reply) else {
             throw .invalidSubject(String(decoding: reply, as: UTF8.self))
@@ -93,8 +103,9 @@ extension NATSConnection {
             break
         }
         if let headers {
-            ClientOpEncoder.appendHeaderPublish(subject: subject, reply: reply, headers: headers, payload: payload,
-                                                to: outbound)
+            ClientOpEncoder.appendHeaderPublish(
+                subject: subject, reply: reply, headers: headers, payload: payload,
+                to: outbound)
         } else {
             ClientOpEncoder.appendPublish(subject: subject, reply: reply, payload: payload, to: outbound)
         }
@@ -117,8 +128,10 @@ extension NATSConnection {
 
 /// Runs `body` with the UTF-8 bytes of `text` (no copy for native strings).
 @inline(__always)
-func withBytes<Result>(of text: String,
-                       _ body: (UnsafeRawBufferPointer) throws(ClientError) -> Result) throws(ClientError) -> Result {
+func withBytes<Result>(
+    of text: String,
+    _ body: (UnsafeRawBufferPointer) throws(ClientError) -> Result
+) throws(ClientError) -> Result {
     var text = text
     return try text.withUTF8 { utf8 in
         Swift.Result { () throws(ClientError) -> Result in try body(UnsafeRawBufferPointer(utf8)) }

@@ -147,8 +147,9 @@ extension NATSConnection {
         writeLock.unlock()
         inbound.clear()
         pendingMinimum = 0
-        options.logger?.warning("disconnected",
-                                ["server": connectedServer?.description ?? "?", "reason": reason.description])
+        options.logger?.warning(
+            "disconnected",
+            ["server": connectedServer?.description ?? "?", "reason": reason.description])
         options.onDisconnected?(reason)
         return reconnecting
     }
@@ -169,8 +170,9 @@ extension NATSConnection {
                 return true
             } catch {
                 if case .closed = error { return false }
-                options.logger?.debug("reconnect attempt failed",
-                                      ["server": server.description, "attempt": attempt, "error": error.description])
+                options.logger?.debug(
+                    "reconnect attempt failed",
+                    ["server": server.description, "attempt": attempt, "error": error.description])
             }
         }
         lock.withLock {

@@ -4,8 +4,10 @@ import Wire
 extension NATSConnection {
     /// Publishes `payload` to `subject` with a reply subject and waits for the first answer.
     /// Throws `.noResponders(subject:)` when nobody subscribes to `subject`, `.timeout` after `timeout`.
-    public func request(_ subject: String, payload: UnsafeRawBufferPointer, headers: HeaderBlock? = nil,
-                        timeout: Duration = .seconds(2)) throws(ClientError) -> Message {
+    public func request(
+        _ subject: String, payload: UnsafeRawBufferPointer, headers: HeaderBlock? = nil,
+        timeout: Duration = .seconds(2)
+    ) throws(ClientError) -> Message {
         try ensureNotReaderThread()
         let deadline = Deadline.after(timeout)
         let (token, waiter, prefix) = try lock.withLock { () throws(ClientError) in
@@ -21,8 +23,9 @@ extension NATSConnection {
             let reply = prefix + String(token)
             try withBytes(of: subject) { subjectBytes throws(ClientError) in
                 try withBytes(of: reply) { replyBytes throws(ClientError) in
-                    try enqueuePublish(subject: subjectBytes, reply: replyBytes, headers: headers, payload: payload,
-                                       writeNow: true)
+                    try enqueuePublish(
+                        subject: subjectBytes, reply: replyBytes, headers: headers, payload: payload,
+                        writeNow: true)
                 }
             }
         } catch {
@@ -37,8 +40,10 @@ extension NATSConnection {
         return try result.get()
     }
 
-    public func request(_ subject: String, payload: [UInt8] = [], headers: HeaderBlock? = nil,
-                        timeout: Duration = .seconds(2)) throws(ClientError) -> Message {
+    public func request(
+        _ subject: String, payload: [UInt8] = [], headers: HeaderBlock? = nil,
+        timeout: Duration = .seconds(2)
+    ) throws(ClientError) -> Message {
         try payload.withUnsafeBytes { bytes in
             Result { () throws(ClientError) in
                 try request(subject, payload: bytes, headers: headers, timeout: timeout)
@@ -46,8 +51,10 @@ extension NATSConnection {
         }.get()
     }
 
-    public func request(_ subject: String, payload: String, headers: HeaderBlock? = nil,
-                        timeout: Duration = .seconds(2)) throws(ClientError) -> Message {
+    public func request(
+        _ subject: String, payload: String, headers: HeaderBlock? = nil,
+        timeout: Duration = .seconds(2)
+    ) throws(ClientError) -> Message {
         try withBytes(of: payload) { bytes throws(ClientError) in
             try request(subject, payload: bytes, headers: headers, timeout: timeout)
         }
@@ -78,8 +85,10 @@ extension NATSConnection {
         if frame.payload.isEmpty, headers?.status == 503 {
             result = .failure(.noResponders(subject: waiter.subject))
         } else {
-            result = .success(Message(subject: view.subject, reply: view.reply, headers: headers,
-                                      payload: Array(frame.payload)))
+            result = .success(
+                Message(
+                    subject: view.subject, reply: view.reply, headers: headers,
+                    payload: Array(frame.payload)))
         }
         lock.withLock {
             if requests.removeValue(forKey: token) != nil { waiter.finish(result) }

@@ -3,27 +3,35 @@ import Wire
 /// Subscribing and unsubscribing.
 extension NATSConnection {
     /// Subscribes with a handler that gets an owned copy of each message, on the reader thread.
-    public func subscribe(_ subject: String, queue: String? = nil,
-                          handler: @escaping @Sendable (Message) -> Void) throws(ClientError) -> ClientSubscription {
+    public func subscribe(
+        _ subject: String, queue: String? = nil,
+        handler: @escaping @Sendable (Message) -> Void
+    ) throws(ClientError) -> ClientSubscription {
         try addSubscription(subject: subject, queue: queue, delivery: .handler(handler))
     }
 
     /// Subscribes with a handler that gets views into the read buffer, valid only during the call:
     /// no copy and no allocation per message.
-    public func subscribeZeroCopy(_ subject: String, queue: String? = nil,
-                                  handler: @escaping @Sendable (MessageView) -> Void)
-        throws(ClientError) -> ClientSubscription {
+    public func subscribeZeroCopy(
+        _ subject: String, queue: String? = nil,
+        handler: @escaping @Sendable (MessageView) -> Void
+    )
+        throws(ClientError) -> ClientSubscription
+    {
         try addSubscription(subject: subject, queue: queue, delivery: .view(handler))
     }
 
     /// Subscribes for `nextMessage`: messages wait in a queue of up to `pendingMessageLimit`.
     public func subscribeSync(_ subject: String, queue: String? = nil) throws(ClientError) -> ClientSubscription {
-        try addSubscription(subject: subject, queue: queue,
-                            delivery: .queue(MessageQueue(limit: options.pendingMessageLimit)))
+        try addSubscription(
+            subject: subject, queue: queue,
+            delivery: .queue(MessageQueue(limit: options.pendingMessageLimit)))
     }
 
-    func addSubscription(subject: String, queue: String?,
-                         delivery: ClientSubscription.Delivery) throws(ClientError) -> ClientSubscription {
+    func addSubscription(
+        subject: String, queue: String?,
+        delivery: ClientSubscription.Delivery
+    ) throws(ClientError) -> ClientSubscription {
         try withBytes(of: subject) { bytes throws(ClientError) in
             guard Self.isValidSubject(bytes) else { throw .invalidSubject(subject) }
         }
@@ -39,12 +47,15 @@ extension NATSConnection {
     }
 
     /// Adds to the table and, when connected, sends SUB (lock held).
-    func registerLocked(subject: String, queue: String?,
-                        delivery: ClientSubscription.Delivery) -> ClientSubscription {
+    func registerLocked(
+        subject: String, queue: String?,
+        delivery: ClientSubscription.Delivery
+    ) -> ClientSubscription {
         let sid = nextSid
         nextSid += 1
-        let subscription = ClientSubscription(subject: subject, queueGroup: queue, sid: sid, connection: self,
-                                              delivery: delivery)
+        let subscription = ClientSubscription(
+            subject: subject, queueGroup: queue, sid: sid, connection: self,
+            delivery: delivery)
         subscriptions[sid] = subscription
         if status == .connected || status == .draining {
             ClientOpEncoder.appendSubscribe(subject: subject, queue: queue, sid: sid, to: outbound)

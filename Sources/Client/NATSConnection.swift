@@ -95,8 +95,10 @@ public final class NATSConnection: @unchecked Sendable {
     /// Connects to the first of `urls` that answers (each entry may be a comma-separated list, as in
     /// `NATS_URL`), completes the INFO/CONNECT/PING/PONG handshake and starts the client's threads.
     /// A server's `-ERR` during the handshake is thrown as `.serverError(text)`.
-    public static func connect(urls: [String] = ["nats://127.0.0.1:4222"],
-                               options: ConnectionOptions = ConnectionOptions()) throws(ClientError) -> NATSConnection {
+    public static func connect(
+        urls: [String] = ["nats://127.0.0.1:4222"],
+        options: ConnectionOptions = ConnectionOptions()
+    ) throws(ClientError) -> NATSConnection {
         let servers = try ServerAddress.parseList(urls)
         let connection = NATSConnection(servers: servers, options: options)
         var lastError = ClientError.closed
@@ -113,8 +115,10 @@ public final class NATSConnection: @unchecked Sendable {
     }
 
     /// Connects to `url` (which may be a comma-separated list).
-    public static func connect(url: String,
-                               options: ConnectionOptions = ConnectionOptions()) throws(ClientError) -> NATSConnection {
+    public static func connect(
+        url: String,
+        options: ConnectionOptions = ConnectionOptions()
+    ) throws(ClientError) -> NATSConnection {
         try connect(urls: [url], options: options)
     }
 

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A pthread mutex that condition variables can wait on (`Synchronization.Mutex` cannot).

@@ -1,7 +1,7 @@
 import CSystem
 import Synchronization
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Something registered with an event loop: told, on the loop's thread, when its descriptor can

@@ -1,6 +1,6 @@
 import CSystem
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Turns SIGINT/SIGTERM (and optionally SIGHUP) into a callback on a dedicated thread, so the

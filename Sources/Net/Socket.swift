@@ -1,6 +1,6 @@
 import CSystem
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What a non-blocking read or write did.
@@ -20,7 +20,9 @@ public enum IOResult: Equatable {
 public enum Socket {
     /// A listening TCP socket bound to `host:port` (non-blocking, close-on-exec, SO_REUSEADDR).
     /// Port 0 picks a free port; the bound port is returned.
-    public static func listen(host: String, port: Int, backlog: Int32 = 4096) throws(SystemError) -> (fd: Int32, port: Int) {
+    public static func listen(host: String, port: Int, backlog: Int32 = 4096) throws(SystemError) -> (
+        fd: Int32, port: Int
+    ) {
         let address = try SocketAddress.resolve(host: host, port: port)
         let fd = try Syscall.run("socket") { CSystem_socket_stream_nonblocking(address.family) }
         do {

@@ -1,6 +1,6 @@
 import CSystem
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An IPv4 or IPv6 socket address.
@@ -32,8 +32,9 @@ public struct SocketAddress: Sendable, CustomStringConvertible {
         }
         var storage = sockaddr_storage()
         withUnsafeMutableBytes(of: &storage) { destination in
-            destination.copyMemory(from: UnsafeRawBufferPointer(
-                start: chosen.pointee.ai_addr, count: Int(chosen.pointee.ai_addrlen)))
+            destination.copyMemory(
+                from: UnsafeRawBufferPointer(
+                    start: chosen.pointee.ai_addr, count: Int(chosen.pointee.ai_addrlen)))
         }
         return SocketAddress(storage: storage)
     }
@@ -54,9 +55,13 @@ public struct SocketAddress: Sendable, CustomStringConvertible {
         var copy = storage
         return withUnsafePointer(to: &copy) { pointer in
             if family == AF_INET6 {
-                return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
+                return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+                    Int(UInt16(bigEndian: $0.pointee.sin6_port))
+                }
             }
-            return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
+            return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
+                Int(UInt16(bigEndian: $0.pointee.sin_port))
+            }
         }
     }
 

@@ -1,6 +1,6 @@
 import CSystem
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A failed system call: its name and errno, with the C library's text.

@@ -1,6 +1,6 @@
 import CSystem
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Starts POSIX threads running a closure (no Foundation): event loops and the signal waiter.
@@ -19,13 +19,15 @@ public enum SystemThread {
     public static func start(name: String, _ body: @escaping @Sendable () -> Void) -> pthread_t {
         let box = Unmanaged.passRetained(Box(name, body)).toOpaque()
         var thread = pthread_t()
-        let status = pthread_create(&thread, nil, { argument in
-            // The box was retained above for exactly this one hand-over; take it back here.
-            let box = Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue()
-            box.name.withCString { CSystem_set_thread_name($0) }
-            box.body()
-            return nil
-        }, box)
+        let status = pthread_create(
+            &thread, nil,
+            { argument in
+                // The box was retained above for exactly this one hand-over; take it back here.
+                let box = Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue()
+                box.name.withCString { CSystem_set_thread_name($0) }
+                box.body()
+                return nil
+            }, box)
         precondition(status == 0, "pthread_create failed: \(status)")
         return thread
     }

@@ -1,7 +1,7 @@
 import CSystem
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The real file system: Glibc `open`/`pwrite`/`pread`/`fdatasync`/`ftruncate`/`flock`, each call

@@ -10,8 +10,10 @@ public struct OptionSpec: Sendable {
     /// Value used when neither the command line nor the environment gives one.
     public let defaultValue: String?
 
-    public init(_ names: [String], value valueName: String? = nil, help: String, environment: String? = nil,
-                default defaultValue: String? = nil) {
+    public init(
+        _ names: [String], value valueName: String? = nil, help: String, environment: String? = nil,
+        default defaultValue: String? = nil
+    ) {
         self.names = names
         self.valueName = valueName
         self.help = help
@@ -50,7 +52,11 @@ public struct CommandSpec: Sendable {
             let width = min(34, (labels.map(\.count).max() ?? 0) + 2)
             for (option, label) in zip(options, labels) {
                 var line = "  " + label
-                if line.count < width + 2 { line += String(repeating: " ", count: width + 2 - line.count) } else { line += "\n" + String(repeating: " ", count: width + 2) }
+                if line.count < width + 2 {
+                    line += String(repeating: " ", count: width + 2 - line.count)
+                } else {
+                    line += "\n" + String(repeating: " ", count: width + 2)
+                }
                 line += option.help
                 var notes: [String] = []
                 if let environment = option.environment { notes.append("env \(environment)") }
@@ -66,7 +72,9 @@ public struct CommandSpec: Sendable {
 
     /// Parses `arguments` (without the command name). Unknown options and missing values throw an
     /// error whose message names the option.
-    public func parse(_ arguments: [String], environment: [String: String] = [:]) throws(SupportError) -> ParsedArguments {
+    public func parse(_ arguments: [String], environment: [String: String] = [:]) throws(SupportError)
+        -> ParsedArguments
+    {
         var parsed = ParsedArguments(spec: self, environment: environment)
         var index = 0
         var optionsEnded = false
@@ -155,7 +163,9 @@ public struct ParsedArguments: Sendable {
 
     public func int(_ name: String) throws(SupportError) -> Int? {
         guard let text = string(name) else { return nil }
-        guard let value = Int(text) else { throw SupportError("\(option(name).displayName) takes a whole number, not \"\(text)\"") }
+        guard let value = Int(text) else {
+            throw SupportError("\(option(name).displayName) takes a whole number, not \"\(text)\"")
+        }
         return value
     }
 

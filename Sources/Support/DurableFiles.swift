@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Small file-system helpers for state that must survive a crash: atomic replacement (write a

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Synchronization
 
@@ -99,8 +99,10 @@ public struct Logger: Sendable {
 
     public func log(_ level: LogLevel, _ message: @autoclosure () -> String, _ fields: KeyValuePairs<String, Any>) {
         guard sink.accepts(level) else { return }
-        sink.write(Logger.formatLine(
-            timestamp: Logger.timestampNow(), level: level, component: component, message: message(), fields: fields))
+        sink.write(
+            Logger.formatLine(
+                timestamp: Logger.timestampNow(), level: level, component: component, message: message(), fields: fields
+            ))
     }
 
     /// Builds one logfmt line (with trailing newline); public so its format can be tested.
@@ -118,7 +120,8 @@ public struct Logger: Sendable {
     /// Quotes a value when it is empty or holds spaces, quotes, `=` or control characters.
     public static func logfmtValue(_ value: String) -> String {
         var needsQuotes = value.isEmpty
-        for scalar in value.unicodeScalars where scalar == " " || scalar == "\"" || scalar == "=" || scalar.value < 0x20 {
+        for scalar in value.unicodeScalars where scalar == " " || scalar == "\"" || scalar == "=" || scalar.value < 0x20
+        {
             needsQuotes = true
             break
         }
@@ -132,7 +135,11 @@ public struct Logger: Sendable {
             case "\r": quoted += "\\r"
             case "\t": quoted += "\\t"
             default:
-                if scalar.value < 0x20 { quoted += "\\u{\(String(scalar.value, radix: 16))}" } else { quoted.unicodeScalars.append(scalar) }
+                if scalar.value < 0x20 {
+                    quoted += "\\u{\(String(scalar.value, radix: 16))}"
+                } else {
+                    quoted.unicodeScalars.append(scalar)
+                }
             }
         }
         quoted += "\""

@@ -30,8 +30,10 @@ public struct PublishFrame {
     /// True for `HPUB`.
     public var hasHeaders: Bool
 
-    public init(subject: UnsafeRawBufferPointer, reply: UnsafeRawBufferPointer, headerLength: Int,
-                message: UnsafeRawBufferPointer, hasHeaders: Bool) {
+    public init(
+        subject: UnsafeRawBufferPointer, reply: UnsafeRawBufferPointer, headerLength: Int,
+        message: UnsafeRawBufferPointer, hasHeaders: Bool
+    ) {
         self.subject = subject
         self.reply = reply
         self.headerLength = headerLength

@@ -19,8 +19,10 @@ public enum ClientOpEncoder {
 
     /// `PUB <subject> [reply] <size>` CRLF payload CRLF; `reply` empty for none.
     @inline(__always)
-    public static func appendPublish(subject: UnsafeRawBufferPointer, reply: UnsafeRawBufferPointer,
-                                     payload: UnsafeRawBufferPointer, to buffer: WireBuffer) {
+    public static func appendPublish(
+        subject: UnsafeRawBufferPointer, reply: UnsafeRawBufferPointer,
+        payload: UnsafeRawBufferPointer, to buffer: WireBuffer
+    ) {
         // PUB + spaces + size (at most 20 digits) + two CRLFs.
         buffer.reserveWritable(subject.count + reply.count + payload.count + 32)
         var writer = FrameWriter(buffer)
@@ -39,30 +41,38 @@ public enum ClientOpEncoder {
     }
 
     /// `HPUB <subject> [reply] <header_size> <total_size>` CRLF headers payload CRLF.
-    public static func appendHeaderPublish(subject: UnsafeRawBufferPointer, reply: UnsafeRawBufferPointer,
-                                           headers: HeaderBlock, payload: UnsafeRawBufferPointer,
-                                           to buffer: WireBuffer) {
+    public static func appendHeaderPublish(
+        subject: UnsafeRawBufferPointer, reply: UnsafeRawBufferPointer,
+        headers: HeaderBlock, payload: UnsafeRawBufferPointer,
+        to buffer: WireBuffer
+    ) {
         let headerCount = headers.encodedCount
-        appendHeaderPublishLine(subject: subject, reply: reply, headerCount: headerCount,
-                                totalCount: headerCount + payload.count, to: buffer)
+        appendHeaderPublishLine(
+            subject: subject, reply: reply, headerCount: headerCount,
+            totalCount: headerCount + payload.count, to: buffer)
         headers.encode(to: buffer)
         buffer.append(payload)
         buffer.append("\r\n")
     }
 
     /// `HPUB` with a header block already encoded.
-    public static func appendHeaderPublish(subject: UnsafeRawBufferPointer, reply: UnsafeRawBufferPointer,
-                                           headerBytes: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer,
-                                           to buffer: WireBuffer) {
-        appendHeaderPublishLine(subject: subject, reply: reply, headerCount: headerBytes.count,
-                                totalCount: headerBytes.count + payload.count, to: buffer)
+    public static func appendHeaderPublish(
+        subject: UnsafeRawBufferPointer, reply: UnsafeRawBufferPointer,
+        headerBytes: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer,
+        to buffer: WireBuffer
+    ) {
+        appendHeaderPublishLine(
+            subject: subject, reply: reply, headerCount: headerBytes.count,
+            totalCount: headerBytes.count + payload.count, to: buffer)
         buffer.append(headerBytes)
         buffer.append(payload)
         buffer.append("\r\n")
     }
 
-    private static func appendHeaderPublishLine(subject: UnsafeRawBufferPointer, reply: UnsafeRawBufferPointer,
-                                                headerCount: Int, totalCount: Int, to buffer: WireBuffer) {
+    private static func appendHeaderPublishLine(
+        subject: UnsafeRawBufferPointer, reply: UnsafeRawBufferPointer,
+        headerCount: Int, totalCount: Int, to buffer: WireBuffer
+    ) {
         buffer.reserveWritable(subject.count + reply.count + totalCount + 64)
         var writer = FrameWriter(buffer)
         writer.write("HPUB ")

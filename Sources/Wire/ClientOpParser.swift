@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Parses client→server operations (CONNECT, PUB, HPUB, SUB, UNSUB, PING, PONG) from the start of
@@ -49,7 +49,9 @@ public struct ClientOpParser: Sendable {
         }
         let lineEnd = UnsafeRawPointer(newline) - base
         var argumentEnd = lineEnd
-        if argumentEnd > argumentStart && base.load(fromByteOffset: argumentEnd - 1, as: UInt8.self) == ASCII.carriageReturn {
+        if argumentEnd > argumentStart
+            && base.load(fromByteOffset: argumentEnd - 1, as: UInt8.self) == ASCII.carriageReturn
+        {
             argumentEnd -= 1
         }
         if argumentEnd - argumentStart > maxControlLine { return .failure(.maximumControlLineExceeded) }
@@ -83,7 +85,8 @@ public struct ClientOpParser: Sendable {
             subject = fields[0]
             if fields.count == 4 { reply = fields[1] }
             guard let header = Decimal.parse(fields[fields.count - 2]),
-                  let total = Decimal.parse(fields[fields.count - 1]) else {
+                let total = Decimal.parse(fields[fields.count - 1])
+            else {
                 return .failure(.malformedArguments("bad or missing size"))
             }
             if total > maxPayload { return .failure(.maximumPayloadViolation) }
@@ -118,7 +121,8 @@ public struct ClientOpParser: Sendable {
             return .failure(.malformedArguments("SUB arguments"))
         }
         let queue = fields.count == 3 ? fields[1] : nil
-        return .operation(.subscribe(subject: fields[0], queue: queue, sid: fields[fields.count - 1]), consumed: consumed)
+        return .operation(
+            .subscribe(subject: fields[0], queue: queue, sid: fields[fields.count - 1]), consumed: consumed)
     }
 
     private func parseUnsubscribe(_ arguments: UnsafeRawBufferPointer, consumed: Int) -> ClientParseResult {

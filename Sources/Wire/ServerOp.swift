@@ -30,8 +30,10 @@ public struct MessageFrame {
     /// True for `HMSG`.
     public var hasHeaders: Bool
 
-    public init(subject: UnsafeRawBufferPointer, sid: UnsafeRawBufferPointer, reply: UnsafeRawBufferPointer,
-                headers: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, hasHeaders: Bool) {
+    public init(
+        subject: UnsafeRawBufferPointer, sid: UnsafeRawBufferPointer, reply: UnsafeRawBufferPointer,
+        headers: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, hasHeaders: Bool
+    ) {
         self.subject = subject
         self.sid = sid
         self.reply = reply

@@ -57,7 +57,9 @@ public enum ServerOpEncoder {
     }
 
     @inline(__always)
-    private static func copy(_ bytes: UnsafeRawBufferPointer, to destination: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
+    private static func copy(_ bytes: UnsafeRawBufferPointer, to destination: UnsafeMutableRawPointer)
+        -> UnsafeMutableRawPointer
+    {
         let count = bytes.count
         if count > 0 { destination.copyMemory(from: bytes.baseAddress!, byteCount: count) }
         return destination + count

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Parses server→client operations (INFO, MSG, HMSG, PING, PONG, +OK, -ERR) from the start of a
@@ -51,7 +51,8 @@ public struct ServerOpParser: Sendable {
         let lineEnd = UnsafeRawPointer(newline) - base
         var argumentEnd = lineEnd
         while argumentEnd > argumentStart
-            && Self.isWhitespace(base.load(fromByteOffset: argumentEnd - 1, as: UInt8.self)) {
+            && Self.isWhitespace(base.load(fromByteOffset: argumentEnd - 1, as: UInt8.self))
+        {
             argumentEnd -= 1
         }
         if argumentEnd - argumentStart > limit { return .failure(.maximumControlLineExceeded) }
@@ -69,12 +70,15 @@ public struct ServerOpParser: Sendable {
     }
 
     /// `MSG <subject> <sid> [reply] <size>` or `HMSG <subject> <sid> [reply] <header_size> <total_size>`.
-    private func parseMessage(_ arguments: UnsafeRawBufferPointer, hasHeaders: Bool, lineLength: Int,
-                              input: UnsafeRawBufferPointer) -> ServerParseResult {
+    private func parseMessage(
+        _ arguments: UnsafeRawBufferPointer, hasHeaders: Bool, lineLength: Int,
+        input: UnsafeRawBufferPointer
+    ) -> ServerParseResult {
         var cursor = 0
         let operation = hasHeaders ? "HMSG" : "MSG"
         guard let subject = Self.nextField(arguments, &cursor), let sid = Self.nextField(arguments, &cursor),
-              let third = Self.nextField(arguments, &cursor) else {
+            let third = Self.nextField(arguments, &cursor)
+        else {
             return .failure(.malformedArguments("\(operation) needs a subject, a sid and a size"))
         }
         let fourth = Self.nextField(arguments, &cursor)
@@ -115,7 +119,8 @@ public struct ServerOpParser: Sendable {
         if input.count < frameEnd { return .needMore(minimumTotal: frameEnd) }
         let base = input.baseAddress!
         guard base.load(fromByteOffset: lineLength + total, as: UInt8.self) == Self.carriageReturn,
-              base.load(fromByteOffset: lineLength + total + 1, as: UInt8.self) == Self.lineFeed else {
+            base.load(fromByteOffset: lineLength + total + 1, as: UInt8.self) == Self.lineFeed
+        else {
             return .failure(.unknownOperation)
         }
         let frame = MessageFrame(

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The reference matcher: a direct reading of the subject rules, used by tests and slow paths

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A growable byte buffer with separate read and write positions, backed by one malloc'd block.
@@ -157,7 +157,8 @@ public enum Decimal {
         while position > 0 {
             position -= 1
             // &+ is safe: remaining % 10 is below 10, so the sum stays within ASCII digits.
-            destination.storeBytes(of: UInt8(truncatingIfNeeded: remaining % 10) &+ 48, toByteOffset: position, as: UInt8.self)
+            destination.storeBytes(
+                of: UInt8(truncatingIfNeeded: remaining % 10) &+ 48, toByteOffset: position, as: UInt8.self)
             remaining /= 10
         }
         return digits

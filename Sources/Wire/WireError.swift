@@ -47,7 +47,8 @@ public enum WireError: Error, Equatable, Sendable {
         case .maximumSubscriptionsExceeded: "maximum subscriptions exceeded"
         case .noRespondersRequiresHeaders: "no responders requires headers support"
         case .permissionsViolationForPublish(let subject): "Permissions Violation for Publish to \"\(subject)\""
-        case .permissionsViolationForSubscription(let subject): "Permissions Violation for Subscription to \"\(subject)\""
+        case .permissionsViolationForSubscription(let subject):
+            "Permissions Violation for Subscription to \"\(subject)\""
         }
     }
 
@@ -55,7 +56,7 @@ public enum WireError: Error, Equatable, Sendable {
     public var closesConnection: Bool {
         switch self {
         case .invalidPublishSubject, .invalidSubject, .permissionsViolationForPublish,
-             .permissionsViolationForSubscription, .maximumSubscriptionsExceeded:
+            .permissionsViolationForSubscription, .maximumSubscriptionsExceeded:
             false
         default:
             true

@@ -8,32 +8,36 @@ enum BenchCommand: CLICommand {
         usage: "ffrtmp bench [options] <pub|pubsub|queue|fanout|reqrep>",
         options: [
             ClientCommandOptions.server,
-            OptionSpec(["--msgs"], value: "N", help: "Messages to publish (pub, pubsub, queue, fanout)",
-                       default: "2000000"),
+            OptionSpec(
+                ["--msgs"], value: "N", help: "Messages to publish (pub, pubsub, queue, fanout)",
+                default: "2000000"),
             OptionSpec(["--count"], value: "N", help: "Requests to send (reqrep)", default: "20000"),
             OptionSpec(["--size"], value: "BYTES", help: "Payload size", default: "128"),
             OptionSpec(["--subs"], value: "N", help: "Subscribers in queue and fanout modes (default 4)"),
             OptionSpec(["--subject"], value: "SUBJECT", help: "Subject to use", default: "bench"),
-            OptionSpec(["--window"], value: "N",
-                       help: "Most messages in flight (published, not delivered): 256k, fewer for big payloads"),
+            OptionSpec(
+                ["--window"], value: "N",
+                help: "Most messages in flight (published, not delivered): 256k, fewer for big payloads"),
             OptionSpec(["--json"], help: "Print one JSON object on one line"),
         ],
         discussion: """
-        Modes:
-          pub     1 publisher, no subscribers; timed until the PONG after the last message
-          pubsub  1 publisher → 1 subscriber
-          queue   1 publisher → a queue group of --subs members (each message to one)
-          fanout  1 publisher → --subs subscribers (each message to all): reports deliveries/s
-          reqrep  1 requester → 1 responder, one request at a time: p50/p90/p99/max latency in µs
-        Every subscriber has its own connection and thread. The publisher writes pre-encoded PUB frames
-        in 256 KB writes and keeps at most --window messages in flight, so no server drops a
-        subscriber as a slow consumer. Rates are messages delivered ÷ (first publish → last delivery).
-        """)
+            Modes:
+              pub     1 publisher, no subscribers; timed until the PONG after the last message
+              pubsub  1 publisher → 1 subscriber
+              queue   1 publisher → a queue group of --subs members (each message to one)
+              fanout  1 publisher → --subs subscribers (each message to all): reports deliveries/s
+              reqrep  1 requester → 1 responder, one request at a time: p50/p90/p99/max latency in µs
+            Every subscriber has its own connection and thread. The publisher writes pre-encoded PUB frames
+            in 256 KB writes and keeps at most --window messages in flight, so no server drops a
+            subscriber as a slow consumer. Rates are messages delivered ÷ (first publish → last delivery).
+            """)
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
         let configuration = try BenchConfiguration(arguments)
-        let result = configuration.mode == .reqrep ? try BenchRequestReply.run(configuration)
-                                                   : try BenchThroughput.run(configuration)
+        let result =
+            configuration.mode == .reqrep
+            ? try BenchRequestReply.run(configuration)
+            : try BenchThroughput.run(configuration)
         print(configuration.json ? result.json : result.humanText, terminator: configuration.json ? "\n" : "")
         return 0
     }

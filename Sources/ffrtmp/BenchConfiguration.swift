@@ -48,8 +48,10 @@ struct BenchConfiguration: Sendable {
         subject = arguments.string("--subject") ?? "bench"
         json = arguments.flag("--json")
         let frameSize = subject.utf8.count + size + 32
-        window = arguments.isGiven("--window") ? try Self.positive(arguments, "--window")
-                                               : max(4096, min(256 * 1024, (32 << 20) / frameSize))
+        window =
+            arguments.isGiven("--window")
+            ? try Self.positive(arguments, "--window")
+            : max(4096, min(256 * 1024, (32 << 20) / frameSize))
     }
 
     private static func positive(_ arguments: ParsedArguments, _ name: String) throws -> Int {

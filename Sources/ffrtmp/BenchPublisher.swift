@@ -12,7 +12,8 @@ struct BenchPublisher {
 
     init(connection: NATSConnection, subject: String, size: Int) {
         self.connection = connection
-        let frame = Array("PUB \(subject) \(size)\r\n".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: size)
+        let frame =
+            Array("PUB \(subject) \(size)\r\n".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: size)
             + Array("\r\n".utf8)
         frameSize = frame.count
         framesPerChunk = max(1, (256 * 1024) / frameSize)

@@ -65,7 +65,8 @@ struct BenchResult {
             case .queue: shape = "1 publisher → queue group of \(configuration.subscribers)"
             default: shape = "1 publisher → \(configuration.subscribers) subscribers"
             }
-            var text = "\(configuration.mode.rawValue): \(grouped(configuration.messages)) msgs of "
+            var text =
+                "\(configuration.mode.rawValue): \(grouped(configuration.messages)) msgs of "
                 + "\(configuration.size) B, \(shape)\n"
                 + "  \(grouped(Int(messagesPerSecond))) msgs/s  \(format1(megabytesPerSecond)) MB/s  in \(timing)\n"
             if configuration.mode == .fanout {

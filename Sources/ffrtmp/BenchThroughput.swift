@@ -26,11 +26,13 @@ enum BenchThroughput {
             }
         }
         let publisherConnection = try connect("ffrtmp bench publisher")
-        let publisher = BenchPublisher(connection: publisherConnection, subject: configuration.subject,
-                                       size: configuration.size)
+        let publisher = BenchPublisher(
+            connection: publisherConnection, subject: configuration.subject,
+            size: configuration.size)
         let total = { receivers.reduce(0) { $0 + $1.deliveredCount } }
         /// Progress of the slowest subscriber, in published messages.
-        let progress: () -> Int = configuration.mode == .fanout
+        let progress: () -> Int =
+            configuration.mode == .fanout
             ? { receivers.map(\.deliveredCount).min() ?? 0 }
             : total
         let start = BenchClock.nanoseconds()

@@ -15,16 +15,22 @@ enum BrokerCommand: CLICommand {
             OptionSpec(["-n", "--name", "--server_name"], value: "NAME", help: "Server name announced to clients"),
             OptionSpec(["-c", "--config"], value: "FILE", help: "Configuration file (nats-server format)"),
             OptionSpec(["--max_payload"], value: "SIZE", help: "Largest message a client may publish (e.g. 1MB)"),
-            OptionSpec(["--max_pending"], value: "SIZE", help: "Pending output per client before it is cut off as a slow consumer"),
+            OptionSpec(
+                ["--max_pending"], value: "SIZE",
+                help: "Pending output per client before it is cut off as a slow consumer"),
             OptionSpec(["--max_connections"], value: "N", help: "Most client connections at once"),
             OptionSpec(["--max_subscriptions"], value: "N", help: "Most subscriptions per connection (0: no limit)"),
             OptionSpec(["--max_control_line"], value: "N", help: "Longest protocol control line in bytes"),
-            OptionSpec(["--ping_interval"], value: "DURATION", help: "Interval between server PINGs to idle clients (e.g. 2m)"),
+            OptionSpec(
+                ["--ping_interval"], value: "DURATION", help: "Interval between server PINGs to idle clients (e.g. 2m)"),
             OptionSpec(["--ping_max"], value: "N", help: "Unanswered PINGs before a client is closed as stale"),
-            OptionSpec(["--write_deadline"], value: "DURATION", help: "How long output may stay unwritable before the client is cut off"),
+            OptionSpec(
+                ["--write_deadline"], value: "DURATION",
+                help: "How long output may stay unwritable before the client is cut off"),
             OptionSpec(["-js", "--jetstream"], help: "Enable streams and pull consumers (the JetStream subset)"),
-            OptionSpec(["-sd", "--store_dir"], value: "DIR",
-                       help: "Where streams are stored (implies --jetstream); default $TMPDIR/ffrtmp/jetstream"),
+            OptionSpec(
+                ["-sd", "--store_dir"], value: "DIR",
+                help: "Where streams are stored (implies --jetstream); default $TMPDIR/ffrtmp/jetstream"),
             OptionSpec(["--threads"], value: "N", help: "Event loops (threads); default: one per usable core"),
             OptionSpec(["-l", "--log"], value: "FILE", help: "Append logs to FILE instead of standard error"),
             OptionSpec(["-D", "--debug"], help: "Log debug events (connections, subscriptions, closes)"),

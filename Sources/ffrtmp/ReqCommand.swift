@@ -15,11 +15,11 @@ enum ReqCommand: CLICommand {
             OptionSpec(["--json"], help: "Print the reply as one JSON object"),
         ],
         discussion: """
-        The payload is the second argument; `-` reads it from standard input, none sends an empty one.
-        The reply's headers (if any) are printed before its payload. When nobody subscribes to the
-        subject the server says so at once: "no responders are available for subject X".
-        Exit status: 0 reply printed, 1 no responders, timeout or other failure, 2 usage error.
-        """)
+            The payload is the second argument; `-` reads it from standard input, none sends an empty one.
+            The reply's headers (if any) are printed before its payload. When nobody subscribes to the
+            subject the server says so at once: "no responders are available for subject X".
+            Exit status: 0 reply printed, 1 no responders, timeout or other failure, 2 usage error.
+            """)
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
         guard (1...2).contains(arguments.positionals.count) else {
@@ -33,8 +33,10 @@ enum ReqCommand: CLICommand {
         let headers = try PubCommand.headerBlock(arguments.strings("--header"))
         var payload: [UInt8] = []
         if arguments.positionals.count == 2 {
-            payload = arguments.positionals[1] == "-" ? try PubCommand.readStandardInput()
-                                                      : Array(arguments.positionals[1].utf8)
+            payload =
+                arguments.positionals[1] == "-"
+                ? try PubCommand.readStandardInput()
+                : Array(arguments.positionals[1].utf8)
         }
         let connection = try ClientCommandOptions.connect(arguments, name: "ffrtmp req") { $0.allowReconnect = false }
         defer { connection.close() }

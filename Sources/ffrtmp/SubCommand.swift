@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Client
 import Support
@@ -18,12 +18,12 @@ enum SubCommand: CLICommand {
             OptionSpec(["--json"], help: "Print each message as one JSON object per line"),
         ],
         discussion: """
-        The subject may hold wildcards: `*` matches one token, `>` the rest (`evt.job.*.>`).
-        Human output shows `[#n] Received on "subject"`, the headers, then the payload. --json prints
-        {"subject","reply","status","headers":{name:[values]},"size","data"} (`data_base64` instead of
-        `data` for payloads that are not UTF-8). Reconnects if the server restarts.
-        Exit status: 0 after N messages (or on interrupt), 1 failure, 2 usage error.
-        """)
+            The subject may hold wildcards: `*` matches one token, `>` the rest (`evt.job.*.>`).
+            Human output shows `[#n] Received on "subject"`, the headers, then the payload. --json prints
+            {"subject","reply","status","headers":{name:[values]},"size","data"} (`data_base64` instead of
+            `data` for payloads that are not UTF-8). Reconnects if the server restarts.
+            Exit status: 0 after N messages (or on interrupt), 1 failure, 2 usage error.
+            """)
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
         guard arguments.positionals.count == 1 else { throw UsageError("expected one subject (see ffrtmp sub --help)") }

@@ -10,7 +10,8 @@ final class BrokerConfigFileTests: XCTestCase {
     }
 
     func testNatsServerStyleSettingsAreRead() throws {
-        let config = try apply("""
+        let config = try apply(
+            """
             listen: 127.0.0.1:4333
             server_name: edge
             max_payload: 8MB

@@ -35,7 +35,9 @@ final class BrokerRoutingTests: BrokerTestCase {
             received.append(text.components(separatedBy: "MSG work 1 1").count - 1)
         }
         XCTAssertEqual(received.reduce(0, +), count, "every message delivered exactly once: \(received)")
-        for share in received { XCTAssertEqual(Double(share), Double(count) / 4, accuracy: Double(count) * 0.02, "\(received)") }
+        for share in received {
+            XCTAssertEqual(Double(share), Double(count) / 4, accuracy: Double(count) * 0.02, "\(received)")
+        }
     }
 
     func testUnsubscribeWithMaxStopsAfterThatManyAndRemovesTheSubscription() throws {
@@ -82,8 +84,9 @@ final class BrokerRoutingTests: BrokerTestCase {
         let requester = try client()
         requester.handshake()
         requester.send("SUB _INBOX.me.* 3\r\nPUB service _INBOX.me.1 2\r\nhi\r\nPING\r\n")
-        XCTAssertEqual(requester.read(until: "PONG\r\n"),
-                       "HMSG _INBOX.me.1 3 39 39\r\nNATS/1.0 503\r\nNats-Subject: service\r\n\r\n\r\nPONG\r\n")
+        XCTAssertEqual(
+            requester.read(until: "PONG\r\n"),
+            "HMSG _INBOX.me.1 3 39 39\r\nNATS/1.0 503\r\nNats-Subject: service\r\n\r\n\r\nPONG\r\n")
     }
 
     func testHeadersAreStrippedForSubscribersThatDidNotAskForThem() throws {

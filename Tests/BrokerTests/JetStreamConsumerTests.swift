@@ -29,8 +29,9 @@ final class JetStreamConsumerTests: XCTestCase {
         config.retention = retention
         stream = MessageStream(config: config, created: now, storage: MemoryStreamStorage())
         for index in 0..<messages {
-            _ = stream.store(subject: index % 2 == 0 ? "job.cpu" : "job.gpu", headers: [], payload: [UInt8(index)],
-                             now: now)
+            _ = stream.store(
+                subject: index % 2 == 0 ? "job.cpu" : "job.gpu", headers: [], payload: [UInt8(index)],
+                now: now)
         }
     }
 
@@ -38,8 +39,9 @@ final class JetStreamConsumerTests: XCTestCase {
         var config = ConsumerConfig()
         config.durableName = "worker"
         configure(&config)
-        let consumer = Consumer(name: "worker", config: config, created: now, stream: stream,
-                                persistence: TransientConsumerPersistence(), now: now)
+        let consumer = Consumer(
+            name: "worker", config: config, created: now, stream: stream,
+            persistence: TransientConsumerPersistence(), now: now)
         stream.consumers["worker"] = consumer
         return consumer
     }
@@ -96,7 +98,8 @@ final class JetStreamConsumerTests: XCTestCase {
         XCTAssertEqual(output.deliveries.count, 1, "not before ack_wait")
         consumer.tick(now: now + 3 * second, output: output)
         XCTAssertEqual(output.deliveries.map(\.sequence), [1, 1])
-        XCTAssertTrue(output.deliveries[1].ackSubject.hasPrefix("$JS.ACK.JOBS.worker.2.1."), output.deliveries[1].ackSubject)
+        XCTAssertTrue(
+            output.deliveries[1].ackSubject.hasPrefix("$JS.ACK.JOBS.worker.2.1."), output.deliveries[1].ackSubject)
     }
 
     func testProgressRestartsTheAckWait() {
@@ -168,10 +171,12 @@ final class JetStreamConsumerTests: XCTestCase {
         makeStream(messages: 0)
         let headers = Array("NATS/1.0\r\nNats-Msg-Id: job-1\r\n\r\n".utf8)
         guard case .stored(let first) = stream.store(subject: "job.cpu", headers: headers, payload: [1], now: now),
-              case .duplicate(let again) = stream.store(subject: "job.cpu", headers: headers, payload: [1], now: now + second)
+            case .duplicate(let again) = stream.store(
+                subject: "job.cpu", headers: headers, payload: [1], now: now + second)
         else { return XCTFail("expected stored then duplicate") }
         XCTAssertEqual(first, again)
-        guard case .stored = stream.store(subject: "job.cpu", headers: headers, payload: [1], now: now + 200 * second) else {
+        guard case .stored = stream.store(subject: "job.cpu", headers: headers, payload: [1], now: now + 200 * second)
+        else {
             return XCTFail("after the window the id is new again")
         }
     }

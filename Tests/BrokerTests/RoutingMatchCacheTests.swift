@@ -150,8 +150,9 @@ final class RoutingMatchCacheTests: XCTestCase {
         let cachedRate = Self.rate(subjects) { cache.match($0) }
         let uncachedRate = Self.rate(subjects) { index.match($0) }
         let uniqueRate = Self.uniqueInboxRate(cache)
-        print("match rates, 1000 subscriptions: cached \(cachedRate) /s, uncached \(uncachedRate) /s, "
-              + "cache misses on unique inbox subjects \(uniqueRate) /s")
+        print(
+            "match rates, 1000 subscriptions: cached \(cachedRate) /s, uncached \(uncachedRate) /s, "
+                + "cache misses on unique inbox subjects \(uniqueRate) /s")
     }
 
     /// Matches per second over about 0.3 s, cycling through `subjects`.

@@ -59,8 +59,9 @@ final class RoutingSubjectIndexTests: XCTestCase {
         XCTAssertTrue(match.plain[0] === plain)
         XCTAssertEqual(match.groups.count, 2)
         let workers = match.groups.first { $0.name == "workers" }
-        XCTAssertEqual(workers.map { Set($0.members.map(ObjectIdentifier.init)) },
-                       Set([workersLiteral, workersStar, workersTail].map(ObjectIdentifier.init)))
+        XCTAssertEqual(
+            workers.map { Set($0.members.map(ObjectIdentifier.init)) },
+            Set([workersLiteral, workersStar, workersTail].map(ObjectIdentifier.init)))
         XCTAssertEqual(match.groups.first { $0.name == "audit" }?.members.count, 1)
         XCTAssertEqual(match.deliveryCount, 3)
     }
@@ -157,8 +158,10 @@ final class RoutingSubjectIndexTests: XCTestCase {
         }
         subscriptions.forEach(index.insert)
         XCTAssertEqual(index.count, 10_000)
-        for subject in ["_INBOX.5.reply", "orders.12.new", "orders.12.new.eu", "metrics.host3.cpu", "jobs.4.run",
-                        "nothing.here", "orders.96.x"] {
+        for subject in [
+            "_INBOX.5.reply", "orders.12.new", "orders.12.new.eu", "metrics.host3.cpu", "jobs.4.run",
+            "nothing.here", "orders.96.x",
+        ] {
             XCTAssertEqual(Shape(index.match(subject)), Shape(expectedFor: subject, among: subscriptions), subject)
         }
         for removed in subscriptions { XCTAssertTrue(index.remove(removed)) }

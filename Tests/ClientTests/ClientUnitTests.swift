@@ -30,7 +30,8 @@ final class ClientUnitTests: XCTestCase {
     }
 
     func testServerInfoReadsTheFieldsTheClientUses() {
-        let json = #"{"server_id":"NABC","version":"2.15.1","proto":1,"headers":true,"max_payload":1048576,"#
+        let json =
+            #"{"server_id":"NABC","version":"2.15.1","proto":1,"headers":true,"max_payload":1048576,"#
             + #""client_id":7,"connect_urls":["10.0.0.1:4222"],"name\u00e9":"x\ny","nested":{"a":[1,2.5e3,null]}}"#
         let info = Array(json.utf8).withUnsafeBytes { NATSServerInfo(json: $0) }
         XCTAssertEqual(info?.serverID, "NABC")

@@ -2,7 +2,7 @@
 import Synchronization
 import XCTest
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Connecting, server errors, keep-alives and reconnecting, against real nats-server processes.
@@ -69,7 +69,8 @@ final class ConnectionLifecycleTests: XCTestCase {
     }
 
     func testAnErrorTheServerSendsLaterReachesTheCallbackAndTheConnectionStays() throws {
-        let path = NATSServerProcess.writeConfiguration("""
+        let path = NATSServerProcess.writeConfiguration(
+            """
             authorization { users = [ { user: "agent", password: "pw",
               permissions: { publish: { deny: ["secret.>"] } } } ] }
             """)

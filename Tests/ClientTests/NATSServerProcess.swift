@@ -1,7 +1,7 @@
 @testable import Client
 import XCTest
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A real `nats-server` child process on a loopback port, started and killed by a test.
@@ -50,8 +50,10 @@ final class NATSServerProcess {
         processID = pid
         let deadline = Deadline.after(.seconds(5))
         while !deadline.hasPassed {
-            if let socket = try? ClientSocket.connect(host: "127.0.0.1", port: port, timeout: .milliseconds(200),
-                                                      writeTimeout: .seconds(1)) {
+            if let socket = try? ClientSocket.connect(
+                host: "127.0.0.1", port: port, timeout: .milliseconds(200),
+                writeTimeout: .seconds(1))
+            {
                 socket.close()
                 return
             }

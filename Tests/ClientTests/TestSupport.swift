@@ -2,7 +2,7 @@ import Client
 import Synchronization
 import XCTest
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Collects values from handler threads; tests wait for a count.

@@ -114,8 +114,9 @@ final class UnitsRegressionTests: XCTestCase {
 final class TimestampTests: XCTestCase {
     func testNanosecondTimestampsPrintLikeNatsServer() {
         XCTAssertEqual(Timestamp.rfc3339(nanoseconds: 1_795_667_417_984_761_905), "2026-11-26T04:30:17.984761905Z")
-        XCTAssertEqual(Timestamp.rfc3339(nanoseconds: 1_795_667_417_000_000_005, fractionDigits: 3),
-                       "2026-11-26T04:30:17.000Z")
+        XCTAssertEqual(
+            Timestamp.rfc3339(nanoseconds: 1_795_667_417_000_000_005, fractionDigits: 3),
+            "2026-11-26T04:30:17.000Z")
     }
 
     func testZeroIsGoZeroTime() {

@@ -22,15 +22,17 @@ final class ClientOpEncoderTests: XCTestCase {
         let raw = headers.encoded()
         raw.withUnsafeBytes { headerBytes in
             Self.bytes("bar", "", "x") {
-                ClientOpEncoder.appendHeaderPublish(subject: $0, reply: $1, headerBytes: headerBytes, payload: $2,
-                                                    to: buffer)
+                ClientOpEncoder.appendHeaderPublish(
+                    subject: $0, reply: $1, headerBytes: headerBytes, payload: $2,
+                    to: buffer)
             }
         }
         ClientOpEncoder.appendSubscribe(subject: "foo.*", queue: nil, sid: 1, to: buffer)
         ClientOpEncoder.appendSubscribe(subject: "jobs", queue: "workers", sid: 22, to: buffer)
         ClientOpEncoder.appendUnsubscribe(sid: 1, max: nil, to: buffer)
         ClientOpEncoder.appendUnsubscribe(sid: 22, max: 5, to: buffer)
-        let expected = "CONNECT {\"verbose\":false}\r\n"
+        let expected =
+            "CONNECT {\"verbose\":false}\r\n"
             + "PING\r\n"
             + "PONG\r\n"
             + "PUB foo 5\r\nhello\r\n"
@@ -56,8 +58,10 @@ final class ClientOpEncoderTests: XCTestCase {
     }
 
     /// Runs `body` with the UTF-8 bytes of three strings.
-    static func bytes(_ first: String, _ second: String, _ third: String,
-                      _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void) {
+    static func bytes(
+        _ first: String, _ second: String, _ third: String,
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void
+    ) {
         Array(first.utf8).withUnsafeBytes { a in
             Array(second.utf8).withUnsafeBytes { b in
                 Array(third.utf8).withUnsafeBytes { c in body(a, b, c) }

@@ -15,8 +15,9 @@ enum ParsedOp: Equatable {
         switch op {
         case .connect(let json): self = .connect(text(json))
         case .publish(let frame):
-            self = .publish(subject: text(frame.subject), reply: text(frame.reply), headerLength: frame.headerLength,
-                            message: text(frame.message), hasHeaders: frame.hasHeaders)
+            self = .publish(
+                subject: text(frame.subject), reply: text(frame.reply), headerLength: frame.headerLength,
+                message: text(frame.message), hasHeaders: frame.hasHeaders)
         case .subscribe(let subject, let queue, let sid):
             self = .subscribe(subject: text(subject), queue: queue.map(text), sid: text(sid))
         case .unsubscribe(let sid, let max): self = .unsubscribe(sid: text(sid), max: max)
@@ -72,13 +73,22 @@ final class ClientOpParserTests: XCTestCase {
     /// One example of every op, with the parse each must give.
     let everyOp: [(String, ParsedOp)] = [
         ("CONNECT {\"verbose\":false}\r\n", .connect("{\"verbose\":false}")),
-        ("PUB foo 5\r\nhello\r\n", .publish(subject: "foo", reply: "", headerLength: 0, message: "hello", hasHeaders: false)),
-        ("PUB foo.bar _INBOX.1 0\r\n\r\n",
-         .publish(subject: "foo.bar", reply: "_INBOX.1", headerLength: 0, message: "", hasHeaders: false)),
-        ("HPUB foo 12 14\r\nNATS/1.0\r\n\r\nhi\r\n",
-         .publish(subject: "foo", reply: "", headerLength: 12, message: "NATS/1.0\r\n\r\nhi", hasHeaders: true)),
-        ("HPUB foo r 12 12\r\nNATS/1.0\r\n\r\n\r\n",
-         .publish(subject: "foo", reply: "r", headerLength: 12, message: "NATS/1.0\r\n\r\n", hasHeaders: true)),
+        (
+            "PUB foo 5\r\nhello\r\n",
+            .publish(subject: "foo", reply: "", headerLength: 0, message: "hello", hasHeaders: false)
+        ),
+        (
+            "PUB foo.bar _INBOX.1 0\r\n\r\n",
+            .publish(subject: "foo.bar", reply: "_INBOX.1", headerLength: 0, message: "", hasHeaders: false)
+        ),
+        (
+            "HPUB foo 12 14\r\nNATS/1.0\r\n\r\nhi\r\n",
+            .publish(subject: "foo", reply: "", headerLength: 12, message: "NATS/1.0\r\n\r\nhi", hasHeaders: true)
+        ),
+        (
+            "HPUB foo r 12 12\r\nNATS/1.0\r\n\r\n\r\n",
+            .publish(subject: "foo", reply: "r", headerLength: 12, message: "NATS/1.0\r\n\r\n", hasHeaders: true)
+        ),
         ("SUB foo 1\r\n", .subscribe(subject: "foo", queue: nil, sid: "1")),
         ("SUB foo.* workers 22\r\n", .subscribe(subject: "foo.*", queue: "workers", sid: "22")),
         ("UNSUB 1\r\n", .unsubscribe(sid: "1", max: nil)),
@@ -126,10 +136,12 @@ final class ClientOpParserTests: XCTestCase {
 
     func testArgumentsMaySeparateWithRunsOfSpacesAndTabs() {
         let outcome = parseStream([bytes("PUB \t foo\t\t bar  3\r\nabc\r\nSUB  foo \t q  7 \r\n")])
-        XCTAssertEqual(outcome.ops, [
-            .publish(subject: "foo", reply: "bar", headerLength: 0, message: "abc", hasHeaders: false),
-            .subscribe(subject: "foo", queue: "q", sid: "7"),
-        ])
+        XCTAssertEqual(
+            outcome.ops,
+            [
+                .publish(subject: "foo", reply: "bar", headerLength: 0, message: "abc", hasHeaders: false),
+                .subscribe(subject: "foo", queue: "q", sid: "7"),
+            ])
     }
 
     func testPingIgnoresAnythingBeforeTheLineFeed() {
@@ -141,7 +153,9 @@ final class ClientOpParserTests: XCTestCase {
     }
 
     func testUnknownOperationsAreRefusedAtTheFirstWrongByte() {
-        for input in ["FOO\r\n", "PUX\r\n", "X", "MSG foo 1 1\r\n", "PUBX foo 1\r\n", "SUBfoo 1\r\n", "\r\n", " PING\r\n"] {
+        for input in [
+            "FOO\r\n", "PUX\r\n", "X", "MSG foo 1 1\r\n", "PUBX foo 1\r\n", "SUBfoo 1\r\n", "\r\n", " PING\r\n",
+        ] {
             XCTAssertEqual(parseStream([bytes(input)]).error, .unknownOperation, input.debugDescription)
         }
     }

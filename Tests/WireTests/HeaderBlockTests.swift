@@ -9,8 +9,9 @@ final class HeaderBlockTests: XCTestCase {
         try block.append(name: "X-Trace", value: "a")
         try block.append(name: "x-trace", value: "b")
         let bytes = block.encoded()
-        XCTAssertEqual(String(decoding: bytes, as: UTF8.self),
-                       "NATS/1.0\r\nNats-Msg-Id: job-1\r\nX-Trace: a\r\nx-trace: b\r\n\r\n")
+        XCTAssertEqual(
+            String(decoding: bytes, as: UTF8.self),
+            "NATS/1.0\r\nNats-Msg-Id: job-1\r\nX-Trace: a\r\nx-trace: b\r\n\r\n")
         XCTAssertEqual(block.encodedCount, bytes.count)
         let parsed = try HeaderBlock.parse(bytes)
         XCTAssertEqual(parsed, block)
@@ -78,8 +79,10 @@ final class HeaderBlockTests: XCTestCase {
     }
 
     func testMalformedBlocksAreRejected() {
-        let malformed = ["", "HTTP/1.1 200\r\n\r\n", "NATS/1.0 5\r\n\r\n", "NATS/1.0 abc\r\n\r\n",
-                         "NATS/1.0\r\nnocolon\r\n\r\n", "NATS/1.0\r\n leading fold\r\n\r\n"]
+        let malformed = [
+            "", "HTTP/1.1 200\r\n\r\n", "NATS/1.0 5\r\n\r\n", "NATS/1.0 abc\r\n\r\n",
+            "NATS/1.0\r\nnocolon\r\n\r\n", "NATS/1.0\r\n leading fold\r\n\r\n",
+        ]
         for text in malformed {
             XCTAssertThrowsError(try HeaderBlock.parse(Array(text.utf8)), text.debugDescription)
         }

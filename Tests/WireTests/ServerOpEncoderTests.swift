@@ -8,8 +8,9 @@ final class ServerOpEncoderTests: XCTestCase {
             Array(sid.utf8).withUnsafeBytes { sidBytes in
                 Array(reply.utf8).withUnsafeBytes { replyBytes in
                     Array(message.utf8).withUnsafeBytes { messageBytes in
-                        ServerOpEncoder.appendMessage(to: buffer, subject: subjectBytes, sid: sidBytes, reply: replyBytes,
-                                                      message: messageBytes, headerLength: headerLength)
+                        ServerOpEncoder.appendMessage(
+                            to: buffer, subject: subjectBytes, sid: sidBytes, reply: replyBytes,
+                            message: messageBytes, headerLength: headerLength)
                     }
                 }
             }
@@ -18,26 +19,30 @@ final class ServerOpEncoderTests: XCTestCase {
     }
 
     func testMessageWithoutReply() {
-        XCTAssertEqual(encode(subject: "foo", sid: "1", reply: "", message: "hello", headerLength: 0), "MSG foo 1 5\r\nhello\r\n")
+        XCTAssertEqual(
+            encode(subject: "foo", sid: "1", reply: "", message: "hello", headerLength: 0), "MSG foo 1 5\r\nhello\r\n")
     }
 
     func testMessageWithReplyAndEmptyPayload() {
-        XCTAssertEqual(encode(subject: "a.b", sid: "42", reply: "_INBOX.x", message: "", headerLength: 0),
-                       "MSG a.b 42 _INBOX.x 0\r\n\r\n")
+        XCTAssertEqual(
+            encode(subject: "a.b", sid: "42", reply: "_INBOX.x", message: "", headerLength: 0),
+            "MSG a.b 42 _INBOX.x 0\r\n\r\n")
     }
 
     func testHeaderMessageCountsHeaderAndTotalSizes() {
         let message = "NATS/1.0\r\nA: B\r\n\r\nhi"
-        XCTAssertEqual(encode(subject: "foo", sid: "7", reply: "r", message: message, headerLength: 18),
-                       "HMSG foo 7 r 18 20\r\n\(message)\r\n")
+        XCTAssertEqual(
+            encode(subject: "foo", sid: "7", reply: "r", message: message, headerLength: 18),
+            "HMSG foo 7 r 18 20\r\n\(message)\r\n")
     }
 
     func testErrorLinesUseTheExactNatsTexts() {
         let buffer = WireBuffer()
         ServerOpEncoder.appendError(to: buffer, .maximumPayloadViolation)
         ServerOpEncoder.appendError(to: buffer, .permissionsViolationForPublish(subject: "job.cpu"))
-        XCTAssertEqual(String(decoding: buffer.readableBytes, as: UTF8.self),
-                       "-ERR 'Maximum Payload Violation'\r\n-ERR 'Permissions Violation for Publish to \"job.cpu\"'\r\n")
+        XCTAssertEqual(
+            String(decoding: buffer.readableBytes, as: UTF8.self),
+            "-ERR 'Maximum Payload Violation'\r\n-ERR 'Permissions Violation for Publish to \"job.cpu\"'\r\n")
     }
 
     func testDecimalWritesEveryMagnitude() {

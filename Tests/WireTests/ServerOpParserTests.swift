@@ -4,8 +4,8 @@ import XCTest
 /// ServerOpParser against every op, split at every byte, and against malformed input.
 final class ServerOpParserTests: XCTestCase {
     /// Every op the server sends, in its usual and unusual spellings.
-    static let stream: [UInt8] = Array((
-        "INFO {\"server_id\":\"x\",\"max_payload\":1048576}\r\n"
+    static let stream: [UInt8] = Array(
+        ("INFO {\"server_id\":\"x\",\"max_payload\":1048576}\r\n"
             + "PING\r\n"
             + "PONG\r\n"
             + "+OK\r\n"
@@ -20,8 +20,7 @@ final class ServerOpParserTests: XCTestCase {
             + "MSG  tabs\t 4\t 2 \r\nhi\r\n"
             + "MSG crlf 1 4\r\n\r\n\r\n\r\n"
             + "ping\n"
-            + "PoNg\r\n"
-    ).utf8)
+            + "PoNg\r\n").utf8)
 
     /// Where the first HMSG starts in `stream`.
     static let firstHeaderMessage: Int = {

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One event loop's memory of recent `SubjectIndex` answers, keyed by the published subject's

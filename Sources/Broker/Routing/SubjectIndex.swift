@@ -89,8 +89,10 @@ final class SubjectIndex: @unchecked Sendable {
     // MARK: trie walks (all under the lock)
 
     /// Adds to `collector` every node below `start` whose pattern matches `tokens`.
-    private static func collect(from start: SubjectNode, tokens: UnsafeBufferPointer<HashedToken>,
-                                into collector: inout MatchCollector) {
+    private static func collect(
+        from start: SubjectNode, tokens: UnsafeBufferPointer<HashedToken>,
+        into collector: inout MatchCollector
+    ) {
         var node = start
         var index = 0
         // Follow literal children in a loop; only `*` branches recurse.
@@ -133,8 +135,10 @@ final class SubjectIndex: @unchecked Sendable {
 
     /// Removes `subscription` from the node the remaining `tokens` lead to below `node`, then
     /// detaches each child left empty on the way back up.
-    private func remove(_ subscription: Subscription, below node: SubjectNode,
-                        tokens: inout SubjectTokenizer) -> Bool {
+    private func remove(
+        _ subscription: Subscription, below node: SubjectNode,
+        tokens: inout SubjectTokenizer
+    ) -> Bool {
         guard let token = tokens.next() else { return node.remove(subscription) }
         if Subject.isTailWildcard(token) {
             guard let tail = node.tail, remove(subscription, below: tail, tokens: &tokens) else { return false }
@@ -145,7 +149,7 @@ final class SubjectIndex: @unchecked Sendable {
         } else {
             let hash = ByteHash.hash(token)
             guard let literal = node.literals.find(token, hash: hash),
-                  remove(subscription, below: literal, tokens: &tokens)
+                remove(subscription, below: literal, tokens: &tokens)
             else { return false }
             if literal.isEmpty { node.literals.remove(token, hash: hash); nodeCount -= 1 }
         }

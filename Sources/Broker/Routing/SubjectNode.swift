@@ -35,7 +35,7 @@ final class SubjectNode {
             return Self.removeIdentical(subscription, from: &plain)
         }
         guard let index = groups.firstIndex(where: { $0.name == name }),
-              Self.removeIdentical(subscription, from: &groups[index].members)
+            Self.removeIdentical(subscription, from: &groups[index].members)
         else { return false }
         if groups[index].members.isEmpty {
             groups.swapAt(index, groups.count - 1)
@@ -45,8 +45,10 @@ final class SubjectNode {
     }
 
     /// Swap-removes `subscription`: O(1) after the search, delivery order does not matter.
-    private static func removeIdentical(_ subscription: Subscription,
-                                        from subscriptions: inout ContiguousArray<Subscription>) -> Bool {
+    private static func removeIdentical(
+        _ subscription: Subscription,
+        from subscriptions: inout ContiguousArray<Subscription>
+    ) -> Bool {
         guard let index = subscriptions.firstIndex(where: { $0 === subscription }) else { return false }
         subscriptions.swapAt(index, subscriptions.count - 1)
         subscriptions.removeLast()

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The literal children of one subject trie node: an open-addressing hash table from token bytes

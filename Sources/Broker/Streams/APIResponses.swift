@@ -153,7 +153,8 @@ enum APIResponse {
     static func encode<Body: Encodable>(_ body: Body) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        return (try? Array(encoder.encode(body))) ?? Array(#"{"error":{"code":500,"err_code":10000,"description":"encoding failed"}}"#.utf8)
+        return (try? Array(encoder.encode(body)))
+            ?? Array(#"{"error":{"code":500,"err_code":10000,"description":"encoding failed"}}"#.utf8)
     }
 
     static func failure(_ type: String, _ error: JetStreamError) -> [UInt8] {

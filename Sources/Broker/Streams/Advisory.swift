@@ -14,10 +14,13 @@ enum Advisory {
     }
 
     /// A message reached `max_deliver` deliveries without an ack and will not be delivered again.
-    static func maxDeliveries(stream: String, consumer: String, streamSequence: UInt64, deliveries: Int,
-                              now: Int64) -> [UInt8] {
-        APIResponse.encode(MaxDeliveries(
-            id: "\(stream).\(consumer).\(streamSequence).\(now)", timestamp: Timestamp.rfc3339(nanoseconds: now),
-            stream: stream, consumer: consumer, stream_seq: streamSequence, deliveries: deliveries))
+    static func maxDeliveries(
+        stream: String, consumer: String, streamSequence: UInt64, deliveries: Int,
+        now: Int64
+    ) -> [UInt8] {
+        APIResponse.encode(
+            MaxDeliveries(
+                id: "\(stream).\(consumer).\(streamSequence).\(now)", timestamp: Timestamp.rfc3339(nanoseconds: now),
+                stream: stream, consumer: consumer, stream_seq: streamSequence, deliveries: deliveries))
     }
 }

@@ -37,8 +37,10 @@ final class Consumer {
         var deadline: Int64
     }
 
-    init(name: String, config: ConsumerConfig, created: Int64, stream: MessageStream, persistence: ConsumerPersistence,
-         now: Int64) {
+    init(
+        name: String, config: ConsumerConfig, created: Int64, stream: MessageStream, persistence: ConsumerPersistence,
+        now: Int64
+    ) {
         self.name = name
         self.config = config
         self.created = created
@@ -46,9 +48,12 @@ final class Consumer {
         self.persistence = persistence
         lastActive = now
         let filters = config.filters
-        filter = filters.isEmpty ? { _ in true } : { subject in
-            filters.contains { Subject.matches(pattern: $0, subject: subject) }
-        }
+        filter =
+            filters.isEmpty
+            ? { _ in true }
+            : { subject in
+                filters.contains { Subject.matches(pattern: $0, subject: subject) }
+            }
         startingPoint(now: now)
         restore(persistence.recovered, now: now)
     }
@@ -129,7 +134,8 @@ final class Consumer {
     }
 
     /// Sends one message; false when it vanished from the stream meanwhile.
-    private func deliver(_ sequence: UInt64, to request: inout PullRequest, now: Int64, output: ConsumerOutput) -> Bool {
+    private func deliver(_ sequence: UInt64, to request: inout PullRequest, now: Int64, output: ConsumerOutput) -> Bool
+    {
         let isRedelivery = pending[sequence] != nil
         if isRedelivery { due.removeFirst() }
         guard let message = try? stream.storage.message(at: sequence) else {
@@ -138,20 +144,25 @@ final class Consumer {
             return false
         }
         deliveredConsumerSequence += 1
-        var record = pending[sequence] ?? PendingDelivery(consumerSequence: deliveredConsumerSequence, deliveries: 0,
-                                                          deadline: 0)
+        var record =
+            pending[sequence]
+            ?? PendingDelivery(
+                consumerSequence: deliveredConsumerSequence, deliveries: 0,
+                deadline: 0)
         record.deliveries += 1
         if !isRedelivery { deliveredStreamSequence = sequence }
         let remainingEstimate = stream.storage.state.lastSequence &- deliveredStreamSequence
-        let ackSubject = "$JS.ACK.\(stream.name).\(name).\(record.deliveries).\(sequence)."
+        let ackSubject =
+            "$JS.ACK.\(stream.name).\(name).\(record.deliveries).\(sequence)."
             + "\(deliveredConsumerSequence).\(message.timestamp).\(remainingEstimate)"
         if config.ackPolicy != .none {
             record.deadline = now + ackWait(forDelivery: record.deliveries)
             pending[sequence] = record
             ackDeadlines.push(deadline: record.deadline, sequence: sequence)
         }
-        try? persistence.recordDelivered(streamSequence: sequence, consumerSequence: record.consumerSequence,
-                                         deliveries: record.deliveries, timestamp: now)
+        try? persistence.recordDelivered(
+            streamSequence: sequence, consumerSequence: record.consumerSequence,
+            deliveries: record.deliveries, timestamp: now)
         output.deliver(message, to: request.reply, ackSubject: ackSubject)
         request.remaining -= 1
         request.delivered += 1
@@ -172,7 +183,9 @@ final class Consumer {
     var nextDeadline: Int64? {
         var earliest = ackDeadlines.earliest?.deadline
         if let delay = delayed.earliest?.deadline { earliest = min(earliest ?? delay, delay) }
-        for request in waiting where request.deadline > 0 { earliest = min(earliest ?? request.deadline, request.deadline) }
+        for request in waiting where request.deadline > 0 {
+            earliest = min(earliest ?? request.deadline, request.deadline)
+        }
         return earliest
     }
 
@@ -186,8 +199,9 @@ final class Consumer {
                 pending[earliest.sequence] = nil
                 output.publishAdvisory(
                     subject: "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.\(stream.name).\(name)",
-                    json: Advisory.maxDeliveries(stream: stream.name, consumer: name, streamSequence: earliest.sequence,
-                                                 deliveries: record.deliveries, now: now))
+                    json: Advisory.maxDeliveries(
+                        stream: stream.name, consumer: name, streamSequence: earliest.sequence,
+                        deliveries: record.deliveries, now: now))
                 continue
             }
             record.deadline = 0
@@ -196,9 +210,11 @@ final class Consumer {
         }
         if waiting.contains(where: { $0.deadline > 0 && $0.deadline <= now }) {
             for request in waiting where request.deadline > 0 && request.deadline <= now {
-                output.sendStatus(408, "Request Timeout", extraHeaders: [
-                    ("Nats-Pending-Messages", String(request.remaining)), ("Nats-Pending-Bytes", "0"),
-                ], to: request.reply)
+                output.sendStatus(
+                    408, "Request Timeout",
+                    extraHeaders: [
+                        ("Nats-Pending-Messages", String(request.remaining)), ("Nats-Pending-Bytes", "0"),
+                    ], to: request.reply)
             }
             waiting.removeAll { $0.deadline > 0 && $0.deadline <= now }
         }

@@ -15,7 +15,9 @@ struct ConsumerProgress: Sendable, Equatable {
             && left.ackFloorConsumerSequence == right.ackFloorConsumerSequence
             && left.pending.count == right.pending.count
             && left.pending.allSatisfy { key, value in
-                right.pending[key].map { $0.consumerSequence == value.consumerSequence && $0.deliveries == value.deliveries }
+                right.pending[key].map {
+                    $0.consumerSequence == value.consumerSequence && $0.deliveries == value.deliveries
+                }
                     ?? false
             }
     }

@@ -7,8 +7,9 @@ final class FileConsumerPersistence: ConsumerPersistence {
     init(store: ConsumerStateStore) { self.store = store }
 
     func recordDelivered(streamSequence: UInt64, consumerSequence: UInt64, deliveries: Int, timestamp: Int64) throws {
-        try store.recordDelivered(streamSequence: streamSequence, consumerSequence: consumerSequence,
-                                  deliveryCount: UInt64(deliveries), timestamp: timestamp)
+        try store.recordDelivered(
+            streamSequence: streamSequence, consumerSequence: consumerSequence,
+            deliveryCount: UInt64(deliveries), timestamp: timestamp)
     }
 
     func recordAcknowledged(streamSequence: UInt64) throws { try store.recordAcked(streamSequence: streamSequence) }

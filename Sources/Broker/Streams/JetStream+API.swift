@@ -64,11 +64,13 @@ extension JetStream {
         case ("CREATE", 2...):
             let name = tokens.count >= 3 ? tokens[2] : nil
             let filter = tokens.count >= 4 ? tokens[3...].joined(separator: ".") : nil
-            return createConsumer(stream: tokens[1], nameInSubject: name, filterInSubject: filter,
-                                  body: request.payload, now: now)
+            return createConsumer(
+                stream: tokens[1], nameInSubject: name, filterInSubject: filter,
+                body: request.payload, now: now)
         case ("DURABLE", 4) where tokens[1] == "CREATE":
-            return createConsumer(stream: tokens[2], nameInSubject: tokens[3], filterInSubject: nil,
-                                  body: request.payload, now: now, durableInSubject: true)
+            return createConsumer(
+                stream: tokens[2], nameInSubject: tokens[3], filterInSubject: nil,
+                body: request.payload, now: now, durableInSubject: true)
         case ("INFO", 3): return consumerInfo(stream: tokens[1], consumer: tokens[2], now: now)
         case ("DELETE", 3): return deleteConsumer(stream: tokens[1], consumer: tokens[2])
         case ("NAMES", 2): return consumerNames(stream: tokens[1])
@@ -87,9 +89,10 @@ extension JetStream {
             storage += Int64(stream.storage.state.bytes)
             consumers += stream.consumers.count
         }
-        return .success(APIResponse.AccountInfo(
-            storage: storage, streams: streams.count, consumers: consumers,
-            api: .init(total: apiRequests, errors: apiErrors)))
+        return .success(
+            APIResponse.AccountInfo(
+                storage: storage, streams: streams.count, consumers: consumers,
+                api: .init(total: apiRequests, errors: apiErrors)))
     }
 
     // MARK: pulling

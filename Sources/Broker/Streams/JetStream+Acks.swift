@@ -13,8 +13,9 @@ extension JetStream {
         default: return
         }
         guard let stream = streams[String(tokens[offset])],
-              let consumer = stream.consumers[String(tokens[offset + 1])],
-              let sequence = UInt64(tokens[offset + 3]) else { return }
+            let consumer = stream.consumers[String(tokens[offset + 1])],
+            let sequence = UInt64(tokens[offset + 3])
+        else { return }
         let now = Timestamp.nowNanoseconds()
         let kind = AckKind(ack.payload)
         switch kind {
@@ -87,7 +88,9 @@ enum AckKind: Equatable {
     private static func batch(in rest: Substring) -> Int {
         let text = rest.trimmingWhitespace()
         if let number = Int(text) { return max(1, number) }
-        if let body = try? JSONDecoder().decode(BatchBody.self, from: Data(text.utf8)) { return max(1, body.batch ?? 1) }
+        if let body = try? JSONDecoder().decode(BatchBody.self, from: Data(text.utf8)) {
+            return max(1, body.batch ?? 1)
+        }
         return 1
     }
 }

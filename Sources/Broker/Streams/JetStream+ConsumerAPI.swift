@@ -10,8 +10,10 @@ extension JetStream {
         var action: String?
     }
 
-    func createConsumer(stream streamName: String, nameInSubject: String?, filterInSubject: String?,
-                        body: [UInt8], now: Int64, durableInSubject: Bool = false) -> APIAnswer {
+    func createConsumer(
+        stream streamName: String, nameInSubject: String?, filterInSubject: String?,
+        body: [UInt8], now: Int64, durableInSubject: Bool = false
+    ) -> APIAnswer {
         let type = "consumer_create_response"
         let request: CreateRequest
         do {
@@ -20,7 +22,9 @@ extension JetStream {
             return .failure(type, .invalidJSON("\(error)"))
         }
         guard let stream = streams[streamName] else { return .failure(type, .streamNotFound) }
-        if let named = request.stream_name, !named.isEmpty, named != streamName { return .failure(type, .streamNameMismatch) }
+        if let named = request.stream_name, !named.isEmpty, named != streamName {
+            return .failure(type, .streamNameMismatch)
+        }
         var config = request.config ?? ConsumerConfig()
         if durableInSubject && config.durableName == nil { config.durableName = nameInSubject }
         if let nameInSubject {
@@ -38,13 +42,17 @@ extension JetStream {
         if let existing = stream.consumers[name] {
             if existing.config.ackPolicy != config.ackPolicy { return .failure(type, .ackPolicyUpdate) }
             if request.action == "create" && !sameSettings(existing.config, config) {
-                return .failure(type, JetStreamError(code: 400, errorCode: 10148, description: "consumer already exists"))
+                return .failure(
+                    type, JetStreamError(code: 400, errorCode: 10148, description: "consumer already exists"))
             }
             if !sameSettings(existing.config, config) {
                 existing.config = config
                 if existing.isDurable {
-                    try? directory.saveConsumer(stream: stream.name, .init(name: name, config: config,
-                                                                           created: existing.created))
+                    try? directory.saveConsumer(
+                        stream: stream.name,
+                        .init(
+                            name: name, config: config,
+                            created: existing.created))
                 }
             }
             return .success(info(of: existing, type: type, now: now))
@@ -54,9 +62,11 @@ extension JetStream {
                 try directory.saveConsumer(stream: stream.name, .init(name: name, config: config, created: now))
             }
             let consumer = try attachConsumer(name: name, config: config, created: now, to: stream, now: now)
-            logger.info("consumer created", [
-                "stream": stream.name, "consumer": name, "filter": config.filters.joined(separator: ","),
-            ])
+            logger.info(
+                "consumer created",
+                [
+                    "stream": stream.name, "consumer": name, "filter": config.filters.joined(separator: ","),
+                ])
             return .success(info(of: consumer, type: type, now: now))
         } catch {
             return .failure(type, .storeFailed("cannot create consumer: \(error)"))
@@ -101,10 +111,12 @@ extension JetStream {
         APIResponse.ConsumerInfo(
             type: type.map { "io.nats.jetstream.api.v1.\($0)" }, stream_name: consumer.stream.name, name: consumer.name,
             created: APIResponse.timestamp(consumer.created), config: consumer.config,
-            delivered: .init(consumer_seq: consumer.deliveredConsumerSequence,
-                             stream_seq: consumer.deliveredStreamSequence),
-            ack_floor: .init(consumer_seq: consumer.ackFloorConsumerSequence,
-                             stream_seq: consumer.ackFloorStreamSequence),
+            delivered: .init(
+                consumer_seq: consumer.deliveredConsumerSequence,
+                stream_seq: consumer.deliveredStreamSequence),
+            ack_floor: .init(
+                consumer_seq: consumer.ackFloorConsumerSequence,
+                stream_seq: consumer.ackFloorStreamSequence),
             num_ack_pending: consumer.pending.count, num_redelivered: consumer.numberRedelivered,
             num_waiting: consumer.waiting.count, num_pending: consumer.numberPending, ts: APIResponse.timestamp(now))
     }

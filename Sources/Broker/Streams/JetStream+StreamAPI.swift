@@ -40,8 +40,11 @@ extension JetStream {
         if config.subjects.isEmpty { config.subjects = stream.config.subjects }
         if config.storage != stream.config.storage { return .failure(type, .storageTypeChange) }
         if config.retention != stream.config.retention {
-            return .failure(type, JetStreamError(code: 500, errorCode: 10052,
-                                                  description: "stream configuration update can not change retention policy"))
+            return .failure(
+                type,
+                JetStreamError(
+                    code: 500, errorCode: 10052,
+                    description: "stream configuration update can not change retention policy"))
         }
         if let error = validate(config, replacing: stream) { return .failure(type, error) }
         do {
@@ -91,7 +94,8 @@ extension JetStream {
     func streamNames(body: [UInt8]) -> APIAnswer {
         var names = streams.keys.sorted()
         if !body.isEmpty, let filter = try? JSONDecoder().decode(NamesFilter.self, from: Data(body)),
-           let subject = filter.subject, !subject.isEmpty {
+            let subject = filter.subject, !subject.isEmpty
+        {
             names = names.filter { name in
                 streams[name]!.config.subjects.contains { Subject.patternsOverlap($0, subject) }
             }
@@ -112,10 +116,12 @@ extension JetStream {
         guard let request = try? JSONDecoder().decode(MessageRequest.self, from: Data(body)), let sequence = request.seq
         else { return .failure(type, .badRequest) }
         guard let message = try? stream.storage.message(at: sequence) else { return .failure(type, .noMessageFound) }
-        return .success(APIResponse.MessageGet(message: .init(
-            subject: message.subject, seq: message.sequence,
-            hdrs: message.headers.isEmpty ? nil : Data(message.headers).base64EncodedString(),
-            data: Data(message.payload).base64EncodedString(), time: APIResponse.timestamp(message.timestamp))))
+        return .success(
+            APIResponse.MessageGet(
+                message: .init(
+                    subject: message.subject, seq: message.sequence,
+                    hdrs: message.headers.isEmpty ? nil : Data(message.headers).base64EncodedString(),
+                    data: Data(message.payload).base64EncodedString(), time: APIResponse.timestamp(message.timestamp))))
     }
 
     func deleteMessage(stream name: String, body: [UInt8]) -> APIAnswer {
@@ -135,10 +141,11 @@ extension JetStream {
         return APIResponse.StreamInfo(
             type: type.map { "io.nats.jetstream.api.v1.\($0)" }, config: stream.config,
             created: APIResponse.timestamp(stream.created),
-            state: .init(messages: UInt64(state.messages), bytes: UInt64(state.bytes),
-                         first_seq: state.messages == 0 && state.lastSequence == 0 ? 0 : state.firstSequence,
-                         first_ts: APIResponse.timestamp(state.firstTimestamp), last_seq: state.lastSequence,
-                         last_ts: APIResponse.timestamp(state.lastTimestamp), consumer_count: stream.consumers.count),
+            state: .init(
+                messages: UInt64(state.messages), bytes: UInt64(state.bytes),
+                first_seq: state.messages == 0 && state.lastSequence == 0 ? 0 : state.firstSequence,
+                first_ts: APIResponse.timestamp(state.firstTimestamp), last_seq: state.lastSequence,
+                last_ts: APIResponse.timestamp(state.lastTimestamp), consumer_count: stream.consumers.count),
             ts: APIResponse.timestamp(now))
     }
 

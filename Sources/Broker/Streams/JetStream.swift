@@ -52,13 +52,16 @@ final class JetStream: @unchecked Sendable {
             do {
                 let stream = try openStream(config: record.config, created: record.created)
                 for consumer in try directory.loadConsumers(of: record.config.name) {
-                    try attachConsumer(name: consumer.name, config: consumer.config, created: consumer.created,
-                                       to: stream, now: now)
+                    try attachConsumer(
+                        name: consumer.name, config: consumer.config, created: consumer.created,
+                        to: stream, now: now)
                 }
-                logger.info("stream recovered", [
-                    "stream": stream.name, "messages": stream.storage.state.messages,
-                    "last_seq": stream.storage.state.lastSequence, "consumers": stream.consumers.count,
-                ])
+                logger.info(
+                    "stream recovered",
+                    [
+                        "stream": stream.name, "messages": stream.storage.state.messages,
+                        "last_seq": stream.storage.state.lastSequence, "consumers": stream.consumers.count,
+                    ])
             } catch {
                 logger.error("cannot recover stream", ["stream": record.config.name, "error": error])
             }
@@ -92,7 +95,8 @@ final class JetStream: @unchecked Sendable {
     // MARK: streams and consumers
 
     func openStream(config: StreamConfig, created: Int64) throws -> MessageStream {
-        let storage: StreamStorage = config.storage == .memory
+        let storage: StreamStorage =
+            config.storage == .memory
             ? MemoryStreamStorage() : try directory.openStorage(for: config.name, logger: logger)
         let stream = MessageStream(config: config, created: created, storage: storage)
         streams[config.name] = stream
@@ -124,14 +128,17 @@ final class JetStream: @unchecked Sendable {
     }
 
     @discardableResult
-    func attachConsumer(name: String, config: ConsumerConfig, created: Int64, to stream: MessageStream, now: Int64) throws
+    func attachConsumer(name: String, config: ConsumerConfig, created: Int64, to stream: MessageStream, now: Int64)
+        throws
         -> Consumer
     {
-        let persistence: ConsumerPersistence = stream.config.storage == .memory || config.durableName == nil
+        let persistence: ConsumerPersistence =
+            stream.config.storage == .memory || config.durableName == nil
             ? TransientConsumerPersistence()
             : try directory.openConsumerState(stream: stream.name, consumer: name, logger: logger)
-        let consumer = Consumer(name: name, config: config, created: created, stream: stream, persistence: persistence,
-                                now: now)
+        let consumer = Consumer(
+            name: name, config: config, created: created, stream: stream, persistence: persistence,
+            now: now)
         stream.consumers[name] = consumer
         return consumer
     }
@@ -142,8 +149,9 @@ final class JetStream: @unchecked Sendable {
     func storePublished(_ message: InboundMessage) {
         guard let stream = streams[message.streamName] else { return }
         let now = Timestamp.nowNanoseconds()
-        let outcome = stream.store(subject: message.subject, headers: message.headers, payload: message.payload,
-                                   now: now)
+        let outcome = stream.store(
+            subject: message.subject, headers: message.headers, payload: message.payload,
+            now: now)
         var ack = APIResponse.PublishAck(stream: stream.name, seq: 0)
         switch outcome {
         case .stored(let sequence):
@@ -151,8 +159,10 @@ final class JetStream: @unchecked Sendable {
             storesToSync[ObjectIdentifier(stream.storage)] = stream.storage
             streamsWithNewMessages[ObjectIdentifier(stream)] = stream
             if !message.reply.isEmpty {
-                repliesAfterSync.append(PendingReply(subject: message.reply, payload: APIResponse.encode(ack),
-                                                     stored: (stream.storage, sequence, stream.name)))
+                repliesAfterSync.append(
+                    PendingReply(
+                        subject: message.reply, payload: APIResponse.encode(ack),
+                        stored: (stream.storage, sequence, stream.name)))
             }
             return
         case .duplicate(let sequence):
@@ -163,8 +173,12 @@ final class JetStream: @unchecked Sendable {
         case .writeFailed(let error):
             ack.error = APIResponse.ErrorBody(error)
             failedStores.insert(ObjectIdentifier(stream.storage))
-            logger.error("stream write failed; unsynced messages discarded", ["stream": stream.name,
-                                                                             "error": error.description])
+            logger.error(
+                "stream write failed; unsynced messages discarded",
+                [
+                    "stream": stream.name,
+                    "error": error.description,
+                ])
         }
         if !message.reply.isEmpty { send(to: message.reply, payload: APIResponse.encode(ack)) }
     }
@@ -211,7 +225,8 @@ final class JetStream: @unchecked Sendable {
         }
         for reply in repliesAfterSync {
             if let stored = reply.stored, failedStores.contains(ObjectIdentifier(stored.storage)),
-               !stored.storage.contains(stored.sequence) {
+                !stored.storage.contains(stored.sequence)
+            {
                 // The store cut this message back after a write failure: it was never durable.
                 let refusal = APIResponse.PublishAck(
                     error: APIResponse.ErrorBody(.storeFailed("storage failed: message not stored")),
@@ -247,11 +262,14 @@ final class JetStream: @unchecked Sendable {
                 consumer.tick(now: now, output: self)
                 needsSync(consumer)
                 if !consumer.isDurable && consumer.waiting.isEmpty,
-                   now - consumer.lastActive > (consumer.config.inactiveThreshold ?? 5_000_000_000) {
+                    now - consumer.lastActive > (consumer.config.inactiveThreshold ?? 5_000_000_000)
+                {
                     stream.consumers[consumer.name] = nil
-                    logger.debug("ephemeral consumer removed after inactivity", [
-                        "stream": stream.name, "consumer": consumer.name,
-                    ])
+                    logger.debug(
+                        "ephemeral consumer removed after inactivity",
+                        [
+                            "stream": stream.name, "consumer": consumer.name,
+                        ])
                 }
             }
         }
@@ -280,8 +298,10 @@ final class JetStream: @unchecked Sendable {
     }
 
     /// Builds a publish frame over temporary copies of the parts, valid inside `body`.
-    static func withFrame(subject: String, reply: String, headers: [UInt8], payload: [UInt8],
-                          _ body: (PublishFrame) -> Void) {
+    static func withFrame(
+        subject: String, reply: String, headers: [UInt8], payload: [UInt8],
+        _ body: (PublishFrame) -> Void
+    ) {
         var message = headers
         message.append(contentsOf: payload)
         var subjectText = subject
@@ -289,9 +309,10 @@ final class JetStream: @unchecked Sendable {
         subjectText.withUTF8 { subjectBytes in
             replyText.withUTF8 { replyBytes in
                 message.withUnsafeBytes { messageBytes in
-                    body(PublishFrame(
-                        subject: UnsafeRawBufferPointer(subjectBytes), reply: UnsafeRawBufferPointer(replyBytes),
-                        headerLength: headers.count, message: messageBytes, hasHeaders: !headers.isEmpty))
+                    body(
+                        PublishFrame(
+                            subject: UnsafeRawBufferPointer(subjectBytes), reply: UnsafeRawBufferPointer(replyBytes),
+                            headerLength: headers.count, message: messageBytes, hasHeaders: !headers.isEmpty))
                 }
             }
         }
@@ -300,8 +321,10 @@ final class JetStream: @unchecked Sendable {
 
 extension JetStream: ConsumerOutput {
     func deliver(_ message: StreamMessage, to inbox: String, ackSubject: String) {
-        JetStream.withFrame(subject: message.subject, reply: ackSubject, headers: message.headers,
-                            payload: message.payload) { frame in
+        JetStream.withFrame(
+            subject: message.subject, reply: ackSubject, headers: message.headers,
+            payload: message.payload
+        ) { frame in
             deliverToInbox(frame, inbox: inbox)
         }
     }

@@ -2,7 +2,7 @@ import FoundationEssentials
 import Store
 import Support
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The JetStream store directory: one folder per stream holding its configuration, its messages
@@ -92,7 +92,8 @@ final class JetStreamDirectory {
 
     /// The durable progress log of a durable consumer.
     func openConsumerState(stream: String, consumer: String, logger: Logger) throws -> ConsumerPersistence {
-        FileConsumerPersistence(store: try ConsumerStateStore.open(
-            directory: consumerFolder(stream: stream, consumer: consumer) + "/state", logger: logger))
+        FileConsumerPersistence(
+            store: try ConsumerStateStore.open(
+                directory: consumerFolder(stream: stream, consumer: consumer) + "/state", logger: logger))
     }
 }

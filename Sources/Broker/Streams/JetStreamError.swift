@@ -32,11 +32,14 @@ struct JetStreamError: Error, Equatable, Sendable {
     static let workQueueFilterNotUnique = JetStreamError(
         code: 400, errorCode: 10100, description: "filtered consumer not unique on workqueue stream")
     static let workQueueNeedsExplicitAck = JetStreamError(
-        code: 400, errorCode: 10084, description: "consumer in pull mode requires explicit ack policy on workqueue stream")
-    static let ackPolicyUpdate = JetStreamError(code: 500, errorCode: 10012, description: "ack policy can not be updated")
+        code: 400, errorCode: 10084,
+        description: "consumer in pull mode requires explicit ack policy on workqueue stream")
+    static let ackPolicyUpdate = JetStreamError(
+        code: 500, errorCode: 10012, description: "ack policy can not be updated")
     static let badRequest = JetStreamError(code: 400, errorCode: 10003, description: "bad request")
     static let streamNameRequired = JetStreamError(code: 400, errorCode: 10057, description: "stream name is required")
-    static let insufficientResources = JetStreamError(code: 503, errorCode: 10023, description: "insufficient resources")
+    static let insufficientResources = JetStreamError(
+        code: 503, errorCode: 10023, description: "insufficient resources")
 
     static func invalidJSON(_ detail: String) -> JetStreamError {
         JetStreamError(code: 400, errorCode: 10025, description: "invalid JSON: \(detail)")

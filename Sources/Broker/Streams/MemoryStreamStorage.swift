@@ -31,8 +31,9 @@ final class MemoryStreamStorage: StreamStorage {
 
     func remove(_ sequence: UInt64) throws -> Bool {
         guard let message = messages.removeValue(forKey: sequence) else { return false }
-        bytes -= StoredMessage.storedSize(subject: message.subject, headers: message.headers.count,
-                                          payload: message.payload.count)
+        bytes -= StoredMessage.storedSize(
+            subject: message.subject, headers: message.headers.count,
+            payload: message.payload.count)
         trimFront()
         return true
     }

@@ -81,7 +81,9 @@ final class MessageStream {
         var removed: [UInt64] = []
         while true {
             let state = storage.state
-            guard state.messages > 0, state.firstTimestamp > 0, now - state.firstTimestamp > config.maxAge else { break }
+            guard state.messages > 0, state.firstTimestamp > 0, now - state.firstTimestamp > config.maxAge else {
+                break
+            }
             if (try? storage.remove(state.firstSequence)) == true { removed.append(state.firstSequence) } else { break }
         }
         return removed
