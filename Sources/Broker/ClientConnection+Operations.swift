@@ -40,6 +40,12 @@ extension ClientConnection {
             tearDown(reason: "invalid CONNECT: \(error)")
             return
         }
+        if options.protocolVersion < 0 || options.protocolVersion > 1 {
+            send(.invalidClientProtocol)
+            flushOutbound()
+            tearDown(reason: "invalid client protocol \(options.protocolVersion)")
+            return
+        }
         if options.noResponders && !options.headers {
             send(.noRespondersRequiresHeaders)
             flushOutbound()

@@ -14,8 +14,8 @@ extension ClientConnection {
             return false
         }
         var reachedMaximum = false
+        subscription.deliveredCount &+= 1
         if subscription.maxDeliveries > 0 {
-            subscription.deliveredCount += 1
             if subscription.deliveredCount >= subscription.maxDeliveries {
                 subscription.isRemoved = true
                 reachedMaximum = true

@@ -29,6 +29,8 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
     var lastPingSent: UInt64
     var lastActivity: UInt64
     var isTornDown = false
+    /// The peer's hang-up was seen: keep reading to end of stream even after short reads.
+    var peerHasClosed = false
     var closeReason = ""
     /// Per loop: the flush generation in which this client was last marked (see LoopContext).
     let flushMarks: UnsafeMutablePointer<UInt64>
@@ -88,7 +90,8 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
     // MARK: reading
 
     /// Reads what the socket has (up to a fair share), parses and handles each whole operation.
-    public func handleReadable() {
+    public func handleReadable(peerClosed: Bool) {
+        if peerClosed { peerHasClosed = true }
         var reads = 0
         while !isTornDown {
             let buffer = inputBuffer()
@@ -100,7 +103,9 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
                 context.counters.bump(context.counters.bytesIn, by: count)
                 process(buffer)
                 context.flushMarked()
-                if count < space.count { return }
+                // A short read drained the socket, unless a hang-up came with this event: then read
+                // on to the end of stream, which edge triggering will not report again.
+                if count < space.count && !peerHasClosed { return }
                 reads += 1
                 if reads >= 8 {
                     context.loop.scheduleRead(self)

@@ -15,6 +15,8 @@ struct ConnectOptions: Equatable {
     var user: String?
     var password: String?
     var authToken: String?
+    /// Protocol version: 0 (original) or 1 (understands async INFO). Anything else is refused.
+    var protocolVersion = 0
 
     /// The JSON object as sent; every field optional, unknown fields ignored.
     private struct Document: Decodable {
@@ -29,6 +31,7 @@ struct ConnectOptions: Equatable {
         var user: String?
         var pass: String?
         var auth_token: String?
+        var `protocol`: Int?
     }
 
     /// Applies a CONNECT JSON object over the current options; throws on malformed JSON.
@@ -45,5 +48,6 @@ struct ConnectOptions: Equatable {
         user = document.user ?? user
         password = document.pass ?? password
         authToken = document.auth_token ?? authToken
+        protocolVersion = document.protocol ?? protocolVersion
     }
 }

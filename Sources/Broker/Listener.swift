@@ -21,7 +21,7 @@ final class Listener: EventHandler, @unchecked Sendable {
         try context.loop.register(fd, handler: self)
     }
 
-    func handleReadable() {
+    func handleReadable(peerClosed: Bool) {
         while isOpen {
             do {
                 guard let client = try Socket.accept(fd) else { return }

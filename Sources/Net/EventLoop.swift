@@ -8,7 +8,9 @@ import Synchronization
 /// be read or written.
 public protocol EventHandler: AnyObject {
     /// The descriptor is readable, or the peer hung up, or it is in error: read to find out.
-    func handleReadable()
+    /// `peerClosed` says the event carried a hang-up, so the handler must read until end of stream
+    /// (with edge triggering no later event will report it).
+    func handleReadable(peerClosed: Bool)
     /// The descriptor accepts writes again.
     func handleWritable()
 }
@@ -162,14 +164,15 @@ public final class EventLoop: @unchecked Sendable {
                         handler.handleWritable()
                     }
                     if event.events & readMask != 0, slot < handlers.count, let handler = handlers[slot] {
-                        handler.handleReadable()
+                        let hangUp = CSystem_EPOLLHUP() | CSystem_EPOLLERR() | CSystem_EPOLLRDHUP()
+                        handler.handleReadable(peerClosed: event.events & hangUp != 0)
                     }
                 }
             }
             if !readAgain.isEmpty {
                 let pending = readAgain
                 readAgain.removeAll(keepingCapacity: true)
-                for handler in pending { handler.handleReadable() }
+                for handler in pending { handler.handleReadable(peerClosed: false) }
             }
             runTasks()
             let now = CSystem_monotonic_ns()

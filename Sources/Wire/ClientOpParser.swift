@@ -44,7 +44,12 @@ public struct ClientOpParser: Sendable {
         }
         let argumentStart = position
         guard let newline = memchr(base + argumentStart, Int32(ASCII.lineFeed), count - argumentStart) else {
-            if count - argumentStart > maxControlLine { return .failure(.maximumControlLineExceeded) }
+            var pendingArguments = count - argumentStart
+            // A trailing CR is the start of the line end, not part of the arguments.
+            if pendingArguments > 0 && base.load(fromByteOffset: count - 1, as: UInt8.self) == ASCII.carriageReturn {
+                pendingArguments -= 1
+            }
+            if pendingArguments > maxControlLine { return .failure(.maximumControlLineExceeded) }
             return .needMore(minimumTotal: 0)
         }
         let lineEnd = UnsafeRawPointer(newline) - base

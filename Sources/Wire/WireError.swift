@@ -23,6 +23,8 @@ public enum WireError: Error, Equatable, Sendable {
     case slowConsumer
     case maximumConnectionsExceeded
     case maximumSubscriptionsExceeded
+    /// CONNECT named a protocol version other than 0 or 1.
+    case invalidClientProtocol
     /// CONNECT asked for no_responders without headers.
     case noRespondersRequiresHeaders
     case permissionsViolationForPublish(subject: String)
@@ -32,7 +34,7 @@ public enum WireError: Error, Equatable, Sendable {
     public var text: String {
         switch self {
         case .unknownOperation: "Unknown Protocol Operation"
-        case .maximumControlLineExceeded: "Maximum Control Line Exceeded"
+        case .maximumControlLineExceeded: "maximum control line exceeded"
         case .maximumPayloadViolation: "Maximum Payload Violation"
         case .malformedArguments: "Parser Error"
         case .invalidPublishSubject: "Invalid Publish Subject"
@@ -46,6 +48,7 @@ public enum WireError: Error, Equatable, Sendable {
         case .maximumConnectionsExceeded: "maximum connections exceeded"
         case .maximumSubscriptionsExceeded: "maximum subscriptions exceeded"
         case .noRespondersRequiresHeaders: "no responders requires headers support"
+        case .invalidClientProtocol: "invalid client protocol"
         case .permissionsViolationForPublish(let subject): "Permissions Violation for Publish to \"\(subject)\""
         case .permissionsViolationForSubscription(let subject):
             "Permissions Violation for Subscription to \"\(subject)\""
