@@ -58,6 +58,15 @@ final class BrokerRoutingTests: BrokerTestCase {
         XCTAssertTrue(eventually { self.broker.subjectIndex.count == 0 && self.broker.statistics.connections == 0 })
     }
 
+    func testAClientThatSendsHalfAFrameAndHangsUpIsClosed() throws {
+        for _ in 0..<20 {
+            let quitter = try client()
+            quitter.readInfo()
+            quitter.send("PUB foo 10\r\nabc")
+        }
+        XCTAssertTrue(eventually { self.broker.statistics.connections == 0 }, "\(broker.statistics.connections) open")
+    }
+
     func testTenThousandSubscriptionsFromOneClientStillRouteAndUnsubscribe() throws {
         let subscriber = try client()
         subscriber.handshake()

@@ -207,6 +207,15 @@ final class ClientOpParserTests: XCTestCase {
         XCTAssertEqual(parseStream([bytes("SUB \(fits) 1\r\n")], parser: parser).ops.count, 1)
     }
 
+    func testAControlLineOfExactlyTheLimitMayArriveWithItsCarriageReturnFirst() {
+        let parser = ClientOpParser(maxControlLine: 100, maxPayload: 1024)
+        let arguments = "s" + String(repeating: "a", count: 97) + " 1"
+        XCTAssertEqual(arguments.utf8.count, 100)
+        let outcome = parseStream([bytes("SUB " + arguments + "\r"), bytes("\n")], parser: parser)
+        XCTAssertNil(outcome.error)
+        XCTAssertEqual(outcome.ops.count, 1)
+    }
+
     func testALargePayloadSplitIntoManyReadsArrivesWhole() {
         let payload = String(repeating: "z", count: 1 << 20)
         let all = bytes("PUB big 1048576\r\n" + payload + "\r\n")
