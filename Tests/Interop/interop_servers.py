@@ -264,6 +264,19 @@ class ServerProcess:
     def fd_count(self) -> int:
         return len(os.listdir(f"/proc/{self.pid}/fd"))
 
+    def fd_kinds(self) -> dict:
+        """Open descriptors by kind ("socket", "anon_inode:[eventpoll]", "/path"...), for leak reports."""
+        kinds: dict[str, int] = {}
+        base = f"/proc/{self.pid}/fd"
+        for fd in os.listdir(base):
+            try:
+                target = os.readlink(f"{base}/{fd}")
+            except OSError:
+                continue
+            kind = target.split(":[")[0] if target.startswith(("socket:", "pipe:")) else target
+            kinds[kind] = kinds.get(kind, 0) + 1
+        return kinds
+
     def log_tail(self, lines: int = 40) -> str:
         try:
             text = self.log_path.read_text(errors="replace")

@@ -91,19 +91,23 @@ def parse_frames(data: bytes):
     return frames, data[pos:]
 
 
+def _short(b: bytes, n: int = 60) -> str:
+    return repr(b) if len(b) <= n else repr(b[:n]) + f"...({len(b)} bytes)"
+
+
 def render(frames) -> str:
-    """Human-readable rendering of frames for assertion messages."""
+    """Human-readable rendering of frames for assertion messages (long fields cut short)."""
     out = []
     for f in frames:
         if f[0] == "INFO":
             out.append("INFO " + json.dumps(f[1], sort_keys=True))
         elif f[0] == "MSG":
-            out.append(f"MSG {f[1]!r} sid={f[2]!r} reply={f[3]!r} payload={f[4][:80]!r}"
-                       + (f"...({len(f[4])} bytes)" if len(f[4]) > 80 else ""))
+            out.append(f"MSG {_short(f[1])} sid={_short(f[2])} reply={_short(f[3])} payload={_short(f[4])}")
         elif f[0] == "HMSG":
-            out.append(f"HMSG {f[1]!r} sid={f[2]!r} reply={f[3]!r} headers={f[4]!r} payload={f[5][:80]!r}")
+            out.append(f"HMSG {_short(f[1])} sid={_short(f[2])} reply={_short(f[3])} "
+                       f"headers={_short(f[4], 200)} payload={_short(f[5])}")
         else:
-            out.append(repr(f[1]) if f[0] == "LINE" else repr(f))
+            out.append(_short(f[1], 200) if f[0] == "LINE" else repr(f))
     return "\n".join(out)
 
 

@@ -139,8 +139,17 @@ HALF_FRAMES = [
 ]
 
 
+def fd_report(server, baseline_kinds) -> str:
+    now = server.fd_kinds()
+    diff = {k: now.get(k, 0) - baseline_kinds.get(k, 0) for k in set(now) | set(baseline_kinds)}
+    return f"fds now {sum(now.values())}, change by kind {({k: v for k, v in diff.items() if v})}"
+
+
 def test_half_frames_then_disconnect(broker):
+    """A client sends part of a frame, then closes (FIN or RST): the broker must close its side."""
+    time.sleep(0.2)  # let the startup probe connection go away
     baseline_fds = broker.fd_count()
+    baseline_kinds = broker.fd_kinds()
     for i in range(300):
         s = socket.create_connection(("127.0.0.1", broker.port), timeout=5)
         if i % 3 == 0:
@@ -155,7 +164,7 @@ def test_half_frames_then_disconnect(broker):
     assert broker.alive
     healthy_round_trip(broker)
     assert wait_until(lambda: broker.fd_count() <= baseline_fds + 2, 10), (
-        f"fds: baseline {baseline_fds}, now {broker.fd_count()}")
+        f"fd leak after half frames + disconnect: baseline {baseline_fds}; {fd_report(broker, baseline_kinds)}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -372,6 +381,7 @@ def test_max_connections(server_factory):
 def test_connection_churn_no_fd_leak(broker):
     time.sleep(0.2)  # let the startup probe connection go away
     baseline_fds = broker.fd_count()
+    baseline_kinds = broker.fd_kinds()
     baseline_rss = broker.rss_bytes()
     rng = random.Random(7)
     total = 0
@@ -400,7 +410,7 @@ def test_connection_churn_no_fd_leak(broker):
     assert total == 1000
     assert broker.alive
     assert wait_until(lambda: broker.fd_count() <= baseline_fds + 2, 15), (
-        f"fd leak: baseline {baseline_fds}, now {broker.fd_count()}")
+        f"fd leak after 1000 connections: baseline {baseline_fds}; {fd_report(broker, baseline_kinds)}")
     growth = broker.rss_bytes() - baseline_rss
     assert growth < 50 * 1024 * 1024, f"RSS grew by {growth / 1e6:.1f} MB over 1000 connections"
     healthy_round_trip(broker)
