@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The project's test command: release build, Swift unit tests, then the Python interop suites
+# (real nats-py client and nats-server 2.15 as the oracle) against the release binary.
+# Runs from the repository root wherever it is called from. Extra arguments go to pytest,
+# e.g. `Tests/run-all.sh -k differential -x`.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+stage="setup"
+stage_start=$SECONDS
+on_exit() {
+    local rc=$?
+    if [ "$rc" -ne 0 ]; then
+        echo "run-all: FAILED in stage '$stage' (exit $rc) after $((SECONDS - stage_start))s" >&2
+    fi
+}
+trap on_exit EXIT
+
+begin() {
+    stage="$1"
+    stage_start=$SECONDS
+    echo "==> run-all: $stage"
+}
+
+done_stage() {
+    echo "==> run-all: $stage passed ($((SECONDS - stage_start))s)"
+}
+
+begin "swift build -c release --product ffrtmp"
+swift build -c release --product ffrtmp
+BIN_DIR="$(swift build -c release --show-bin-path)"
+done_stage
+
+begin "swift test (unit tests)"
+swift test
+done_stage
+
+begin "interop suites (python3 -m pytest -q Tests/Interop)"
+export FFRTMP_BIN="$BIN_DIR/ffrtmp"
+if [ ! -x "$FFRTMP_BIN" ]; then
+    echo "run-all: release binary missing at $FFRTMP_BIN" >&2
+    exit 1
+fi
+echo "    FFRTMP_BIN=$FFRTMP_BIN FFRTMP_UNDER_TEST=${FFRTMP_UNDER_TEST:-ffrtmp}"
+rm -rf "$ROOT/test-artifacts/interop"  # server logs of this run's failures land here
+python3 -m pytest -q Tests/Interop "$@"
+done_stage
+
+echo "run-all: all stages passed"
