@@ -28,6 +28,16 @@ done_stage() {
     echo "==> run-all: $stage passed ($((SECONDS - stage_start))s)"
 }
 
+begin "test tools (nats-server 2.15.1, nats-py, pytest)"
+SCRIPTS="$(Tests/install-test-tools.sh | tail -n 1)"
+case ":$PATH:" in *":$SCRIPTS:"*) ;; *) export PATH="$SCRIPTS:$PATH" ;; esac
+nats-server --version
+done_stage
+
+begin "swift format lint (style, see .swift-format)"
+swift format lint --strict --recursive Sources Tests
+done_stage
+
 begin "swift build -c release --product ffrtmp"
 swift build -c release --product ffrtmp
 BIN_DIR="$(swift build -c release --show-bin-path)"
