@@ -14,6 +14,12 @@ let package = Package(
     targets: [
         // C shim: epoll, eventfd, sockets, signals; constants Swift cannot import.
         .target(name: "CSystem"),
+        // The system OpenSSL (libssl-dev), linked as a C target with a shim for its macros.
+        .target(
+            name: "COpenSSL",
+            linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
+        // TLS sessions over memory buffers (for the event loop and blocking clients), certificates.
+        .target(name: "TLS", dependencies: ["COpenSSL", "Support"]),
         // Small shared utilities: logging, command-line flags, config files.
         .target(name: "Support"),
         // NATS wire format: parsers and encoders, pure (no I/O).
@@ -33,6 +39,7 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "Client", "Wire", "Net"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS"]),
         .testTarget(name: "ClientTests", dependencies: ["Client", "Wire", "Broker"]),
     ]
 )

@@ -1,0 +1,2 @@
+// TLS over OpenSSL (being written).
+enum TLSPlaceholder {}

@@ -1,0 +1,2 @@
+import XCTest
+final class TLSPlaceholderTests: XCTestCase { func testBuilds() {} }
