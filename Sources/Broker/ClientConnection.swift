@@ -20,10 +20,8 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
     var options = ConnectOptions()
     var hasConnected = false
     var subscriptions: [String: Subscription] = [:]
-    /// A frame split across reads, kept until the rest arrives (nil when none).
-    var pendingInput: WireBuffer?
-    /// Bytes `pendingInput` must hold before parsing can finish (0: unknown).
-    var pendingInputNeeded = 0
+    /// A frame split across reads, kept until the rest arrives.
+    var input = ClientInput()
     var parser: ClientOpParser
     var pingsOutstanding = 0
     var lastPingSent: UInt64
@@ -94,11 +92,12 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
         if peerClosed { peerHasClosed = true }
         var reads = 0
         while !isTornDown {
-            let buffer = inputBuffer()
+            let buffer = input.bufferForReading(shared: context.readBuffer)
             let space = buffer.writableBytes
             switch Socket.read(fd, into: space) {
             case .transferred(let count):
                 buffer.commitWritten(count)
+                input.readSucceeded(into: buffer)
                 lastActivity = Clock.monotonicNanoseconds()
                 context.counters.bump(context.counters.bytesIn, by: count)
                 process(buffer)
@@ -129,68 +128,49 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
 
     /// Parses and handles whole operations from the front of `buffer`; keeps a split frame.
     private func process(_ buffer: WireBuffer) {
-        if buffer === pendingInput && buffer.readableCount < pendingInputNeeded { return }
-        pendingInputNeeded = 0
+        guard input.isWorthParsing(buffer) else { return }
         while !isTornDown && !buffer.isEmpty {
             switch parser.parse(buffer.readableBytes) {
             case .operation(let operation, let consumed):
                 handle(operation)
                 buffer.consume(consumed)
             case .needMore(let minimumTotal):
-                keepPartialFrame(from: buffer, needed: minimumTotal)
+                input.keepRest(of: buffer, needed: minimumTotal)
                 return
             case .failure(let error):
-                protocolError(error)
+                protocolError(error, near: buffer.readableBytes)
                 return
             }
         }
-        if buffer === pendingInput && buffer.isEmpty { releasePendingInput() }
-    }
-
-    private func keepPartialFrame(from buffer: WireBuffer, needed: Int) {
-        pendingInputNeeded = needed
-        if buffer === pendingInput {
-            buffer.compact()
-            return
-        }
-        let partial = WireBuffer(capacity: max(4096, needed, buffer.readableCount * 2))
-        partial.append(buffer.readableBytes)
-        buffer.clear()
-        pendingInput = partial
-    }
-
-    private func releasePendingInput() {
-        pendingInput = nil
-        pendingInputNeeded = 0
-    }
-
-    /// Where the next read goes: the loop's shared buffer, with a small split frame moved to its
-    /// front; or, for a frame larger than half the shared buffer, this connection's own buffer.
-    private func inputBuffer() -> WireBuffer {
-        let shared = context.readBuffer
-        guard let pending = pendingInput else {
-            shared.clear()
-            return shared
-        }
-        if max(pendingInputNeeded, pending.readableCount) <= shared.capacity / 2 {
-            shared.clear()
-            shared.append(pending.readableBytes)
-            releasePendingInput()
-            return shared
-        }
-        pending.reserveWritable(max(64 * 1024, pendingInputNeeded - pending.readableCount))
-        return pending
+        input.parsedAll(of: buffer)
     }
 
     // MARK: closing
 
-    /// Sends `-ERR` for errors that say so, then closes when the error is fatal.
-    func protocolError(_ error: WireError) {
+    /// Sends `-ERR` for errors that say so, then closes when the error is fatal. `input` (the
+    /// unparsed bytes) is quoted in the log, as nats-server does, so the cause can be found.
+    func protocolError(_ error: WireError, near input: UnsafeRawBufferPointer? = nil) {
         if error.sendsError { send(error) }
         if error.closesConnection {
             flushOutbound()
-            tearDown(reason: "protocol error: \(error.text)\(detail(error))")
+            var reason = "protocol error: \(error.text)\(detail(error))"
+            if let input { reason += " near \(Self.quoted(input.prefix(48)))" }
+            tearDown(reason: reason)
         }
+    }
+
+    /// Printable bytes as they are, others as `\xNN`, for logs.
+    static func quoted(_ bytes: Slice<UnsafeRawBufferPointer>) -> String {
+        var text = "\""
+        for byte in bytes {
+            switch byte {
+            case 0x0D: text += "\\r"
+            case 0x0A: text += "\\n"
+            case 0x20..<0x7F where byte != 0x22 && byte != 0x5C: text.unicodeScalars.append(Unicode.Scalar(byte))
+            default: text += "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16)
+            }
+        }
+        return text + "\""
     }
 
     private func detail(_ error: WireError) -> String {
@@ -238,7 +218,7 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
             broker.subjectIndex.remove(subscription)
         }
         subscriptions.removeAll()
-        pendingInput = nil
+        input.release()
         context.connections[id] = nil
         broker.connectionCount.subtract(1, ordering: .relaxed)
         logger.debug("client closed", ["cid": id, "addr": remoteAddress, "reason": reason])

@@ -58,6 +58,27 @@ final class BrokerRoutingTests: BrokerTestCase {
         XCTAssertTrue(eventually { self.broker.subjectIndex.count == 0 && self.broker.statistics.connections == 0 })
     }
 
+    func testAFrameSplitRightAfterAFullReadBufferSurvivesAnEmptyRead() throws {
+        // 131072 bytes fill the loop's read buffer exactly, ending inside a frame; the broker reads
+        // again, finds nothing (EAGAIN), and must keep that partial frame until the rest arrives.
+        let subscriber = try client(), publisher = try client()
+        subscriber.handshake()
+        subscriber.send("SUB big.stream 1\r\nPING\r\n")
+        subscriber.read(until: "PONG\r\n")
+        publisher.handshake()
+        let frame = Array("PUB big.stream 100\r\n".utf8) + [UInt8](repeating: 0x61, count: 100) + Array("\r\n".utf8)
+        var stream: [UInt8] = []
+        while stream.count < 131_072 + frame.count { stream += frame }
+        publisher.send(Array(stream[..<131_072]))
+        usleep(200_000)
+        publisher.send(Array(stream[131_072...]) + Array("PING\r\n".utf8))
+        XCTAssertTrue(publisher.read(until: "PONG\r\n").hasSuffix("PONG\r\n"), "publisher not cut off")
+        let expected = stream.count / frame.count
+        subscriber.send("PING\r\n")
+        let received = subscriber.read(until: "PONG\r\n").components(separatedBy: "MSG big.stream 1 100").count - 1
+        XCTAssertEqual(received, expected)
+    }
+
     func testAClientThatSendsHalfAFrameAndHangsUpIsClosed() throws {
         for _ in 0..<20 {
             let quitter = try client()
