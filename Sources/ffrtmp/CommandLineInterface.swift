@@ -19,6 +19,7 @@ enum CommandLineInterface {
         SubCommand.self,
         ReqCommand.self,
         BenchCommand.self,
+        SetupCommand.self,
     ]
 
     static var overview: String {

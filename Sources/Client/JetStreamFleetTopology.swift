@@ -1,0 +1,55 @@
+/// ffrtmp's streams and consumers, in one place: `ffrtmp setup` declares them, agents pull from the
+/// job consumers, the master reads EVENTS and RESULTS. See ARCHITECTURE.md §2 for the subject map.
+public enum FleetTopology {
+    /// Job specs on `job.<capability>`: a work queue, each job removed once an agent acks it.
+    public static let jobsStream = "JOBS"
+    /// Lifecycle events on `evt.job.<job id>.<state>`, kept 7 days.
+    public static let eventsStream = "EVENTS"
+    /// Final results on `result.<node id>`, kept 30 days.
+    public static let resultsStream = "RESULTS"
+    /// Cancellations on `ctl.job.<job id>.cancel`, the last per subject, kept 7 days.
+    public static let controlStream = "CONTROL"
+
+    /// Every capability an agent can pull jobs for; each has its own subject and consumer.
+    public static let capabilities = ["cpu", "nvenc", "qsv", "vaapi"]
+
+    /// `job.<capability>`: where jobs for that capability are published.
+    public static func jobSubject(_ capability: String) -> String { "job." + capability }
+
+    /// The durable consumer on JOBS that agents with `capability` pull from.
+    public static func jobConsumer(_ capability: String) -> String { capability }
+
+    /// A job not acknowledged (nor kept alive with +WPI) for this long goes to another agent.
+    public static let jobAckWait: Duration = .seconds(30)
+    /// Deliveries before a job is given up on.
+    public static let jobMaxDeliver = 5
+    /// Jobs out at agents per capability at most.
+    public static let jobMaxAckPending = 64
+    /// Re-submits of a job id within this window are stored once.
+    public static let jobDuplicateWindow: Duration = .seconds(120)
+
+    static let day: Duration = .seconds(86_400)
+
+    /// The four streams.
+    public static var streams: [StreamConfig] {
+        [
+            StreamConfig(name: jobsStream, subjects: ["job.>"], retention: .workqueue, storage: .file,
+                         discard: .old, duplicateWindow: jobDuplicateWindow),
+            StreamConfig(name: eventsStream, subjects: ["evt.>"], retention: .limits, storage: .file,
+                         maxAge: day * 7),
+            StreamConfig(name: resultsStream, subjects: ["result.>"], retention: .limits, storage: .file,
+                         maxAge: day * 30),
+            StreamConfig(name: controlStream, subjects: ["ctl.>"], retention: .limits, storage: .file,
+                         maxAge: day * 7, maxMessagesPerSubject: 1),
+        ]
+    }
+
+    /// One durable pull consumer per capability on JOBS.
+    public static var jobConsumers: [ConsumerConfig] {
+        capabilities.map { capability in
+            ConsumerConfig(durableName: jobConsumer(capability), ackPolicy: .explicit, ackWait: jobAckWait,
+                           maxDeliver: jobMaxDeliver, filterSubject: jobSubject(capability),
+                           maxAckPending: jobMaxAckPending)
+        }
+    }
+}
