@@ -47,6 +47,10 @@ begin "swift test (unit tests)"
 swift test
 done_stage
 
+begin "client JetStream tests against the ffrtmp broker (they ran against nats-server above)"
+FFRTMP_BROKER_BIN="$BIN_DIR/ffrtmp" swift test --skip-build --filter ClientTests.JetStream
+done_stage
+
 begin "interop suites (python3 -m pytest -q Tests/Interop)"
 export FFRTMP_BIN="$BIN_DIR/ffrtmp"
 if [ ! -x "$FFRTMP_BIN" ]; then

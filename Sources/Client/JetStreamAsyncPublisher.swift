@@ -54,16 +54,20 @@ public final class JetStreamAsyncPublisher: @unchecked Sendable {
 
     /// Publishes and returns a handle to wait on for the ack.
     public func publish(_ subject: String, payload: [UInt8], headers: HeaderBlock? = nil) throws(JetStreamError)
-        -> PublishFuture {
+        -> PublishFuture
+    {
         let future = PublishFuture(publisher: self)
         try send(subject, payload: payload, headers: headers, completion: .future(future))
         return future
     }
 
     /// Publishes; `completion` runs with the ack (or error) on the connection's reader thread.
-    public func publish(_ subject: String, payload: [UInt8], headers: HeaderBlock? = nil,
-                        completion: @escaping @Sendable (Result<PublishAck, JetStreamError>) -> Void)
-        throws(JetStreamError) {
+    public func publish(
+        _ subject: String, payload: [UInt8], headers: HeaderBlock? = nil,
+        completion: @escaping @Sendable (Result<PublishAck, JetStreamError>) -> Void
+    )
+        throws(JetStreamError)
+    {
         try send(subject, payload: payload, headers: headers, completion: .callback(completion))
     }
 
@@ -103,8 +107,10 @@ public final class JetStreamAsyncPublisher: @unchecked Sendable {
 
     // MARK: internals
 
-    private func send(_ subject: String, payload: [UInt8], headers: HeaderBlock?,
-                      completion: Completion) throws(JetStreamError) {
+    private func send(
+        _ subject: String, payload: [UInt8], headers: HeaderBlock?,
+        completion: Completion
+    ) throws(JetStreamError) {
         let token = try reserve(subject: subject, completion: completion)
         do {
             try connection.publish(subject, payload: payload, reply: prefix + String(token), headers: headers)
@@ -179,7 +185,8 @@ public final class JetStreamAsyncPublisher: @unchecked Sendable {
 
     /// Waits (for `PublishFuture.wait`) until `future` has its result or `deadline` passes.
     fileprivate func wait(for future: PublishFuture, until deadline: Deadline)
-        -> Result<PublishAck, JetStreamError>? {
+        -> Result<PublishAck, JetStreamError>?
+    {
         lock.lock()
         defer { lock.unlock() }
         waiters += 1

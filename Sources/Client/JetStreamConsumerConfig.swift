@@ -46,9 +46,11 @@ public struct ConsumerConfig: Codable, Equatable, Sendable {
         case none
     }
 
-    public init(durableName: String? = nil, name: String? = nil, deliverPolicy: DeliverPolicy = .all,
-                ackPolicy: AckPolicy = .explicit, ackWait: Duration = .seconds(30), maxDeliver: Int = -1,
-                filterSubject: String? = nil, maxAckPending: Int? = nil, backoff: [Duration]? = nil) {
+    public init(
+        durableName: String? = nil, name: String? = nil, deliverPolicy: DeliverPolicy = .all,
+        ackPolicy: AckPolicy = .explicit, ackWait: Duration = .seconds(30), maxDeliver: Int = -1,
+        filterSubject: String? = nil, maxAckPending: Int? = nil, backoff: [Duration]? = nil
+    ) {
         self.durableName = durableName
         self.name = name
         self.deliverPolicy = deliverPolicy

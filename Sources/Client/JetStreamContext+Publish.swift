@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Wire
 
@@ -16,9 +16,11 @@ extension JetStreamContext {
     /// is tried again only with a `msgID`, since without one a retry could store the message twice.
     /// A refusal (limits, wrong size…) is thrown as the server's `.server` error.
     @discardableResult
-    public func publish(_ subject: String, payload: [UInt8], headers: HeaderBlock? = nil, msgID: String? = nil,
-                        timeout: Duration? = nil, retries: Int = 2,
-                        retryWait: Duration = .milliseconds(250)) throws(JetStreamError) -> PublishAck {
+    public func publish(
+        _ subject: String, payload: [UInt8], headers: HeaderBlock? = nil, msgID: String? = nil,
+        timeout: Duration? = nil, retries: Int = 2,
+        retryWait: Duration = .milliseconds(250)
+    ) throws(JetStreamError) -> PublishAck {
         let block = try Self.headers(headers, msgID: msgID)
         var attempt = 0
         while true {
@@ -41,27 +43,36 @@ extension JetStreamContext {
     }
 
     @discardableResult
-    public func publish(_ subject: String, payload: String, headers: HeaderBlock? = nil, msgID: String? = nil,
-                        timeout: Duration? = nil, retries: Int = 2) throws(JetStreamError) -> PublishAck {
-        try publish(subject, payload: Array(payload.utf8), headers: headers, msgID: msgID, timeout: timeout,
-                    retries: retries)
+    public func publish(
+        _ subject: String, payload: String, headers: HeaderBlock? = nil, msgID: String? = nil,
+        timeout: Duration? = nil, retries: Int = 2
+    ) throws(JetStreamError) -> PublishAck {
+        try publish(
+            subject, payload: Array(payload.utf8), headers: headers, msgID: msgID, timeout: timeout,
+            retries: retries)
     }
 
     /// Publishes without waiting: the ack arrives later through the returned handle. Blocks while
     /// `maxPendingPublishes` acks are outstanding (up to `timeout`, then `.timeout`).
     @discardableResult
-    public func publishAsync(_ subject: String, payload: [UInt8], headers: HeaderBlock? = nil,
-                             msgID: String? = nil) throws(JetStreamError) -> PublishFuture {
+    public func publishAsync(
+        _ subject: String, payload: [UInt8], headers: HeaderBlock? = nil,
+        msgID: String? = nil
+    ) throws(JetStreamError) -> PublishFuture {
         try publisher.publish(subject, payload: payload, headers: Self.headers(headers, msgID: msgID))
     }
 
     /// Publishes without waiting; `completion` runs with the ack (or error) on the connection's reader
     /// thread, where it must not block. Blocks while `maxPendingPublishes` acks are outstanding.
-    public func publishAsync(_ subject: String, payload: [UInt8], headers: HeaderBlock? = nil, msgID: String? = nil,
-                             completion: @escaping @Sendable (Result<PublishAck, JetStreamError>) -> Void)
-        throws(JetStreamError) {
-        try publisher.publish(subject, payload: payload, headers: Self.headers(headers, msgID: msgID),
-                              completion: completion)
+    public func publishAsync(
+        _ subject: String, payload: [UInt8], headers: HeaderBlock? = nil, msgID: String? = nil,
+        completion: @escaping @Sendable (Result<PublishAck, JetStreamError>) -> Void
+    )
+        throws(JetStreamError)
+    {
+        try publisher.publish(
+            subject, payload: payload, headers: Self.headers(headers, msgID: msgID),
+            completion: completion)
     }
 
     /// Waits until every `publishAsync` of this context has its ack (or error).

@@ -18,8 +18,10 @@ public final class JetStreamContext: Sendable {
     /// Publishes in flight at most for `publishAsync` on this context.
     public let maxPendingPublishes: Int
 
-    public init(connection: NATSConnection, domain: String? = nil, timeout: Duration = .seconds(5),
-                maxPendingPublishes: Int = 4000) {
+    public init(
+        connection: NATSConnection, domain: String? = nil, timeout: Duration = .seconds(5),
+        maxPendingPublishes: Int = 4000
+    ) {
         self.connection = connection
         apiPrefix = domain.map { "$JS.\($0).API" } ?? "$JS.API"
         self.timeout = timeout
@@ -37,8 +39,9 @@ public final class JetStreamContext: Sendable {
         get throws(JetStreamError) {
             try asyncPublisher.withLock { (current: inout JetStreamAsyncPublisher?) throws(JetStreamError) in
                 if let current { return current }
-                let made = try JetStreamAsyncPublisher(connection: connection, maxPending: maxPendingPublishes,
-                                                       stallTimeout: timeout)
+                let made = try JetStreamAsyncPublisher(
+                    connection: connection, maxPending: maxPendingPublishes,
+                    stallTimeout: timeout)
                 current = made
                 return made
             }
@@ -48,15 +51,19 @@ public final class JetStreamContext: Sendable {
     // MARK: API requests
 
     /// Sends `$JS.API.<suffix>` with `body` and decodes the answer (or throws the server's refusal).
-    func request<Response: Decodable>(_ suffix: String, body: [UInt8] = [], as type: Response.Type,
-                                      timeout: Duration? = nil) throws(JetStreamError) -> Response {
+    func request<Response: Decodable>(
+        _ suffix: String, body: [UInt8] = [], as type: Response.Type,
+        timeout: Duration? = nil
+    ) throws(JetStreamError) -> Response {
         let reply = try rawRequest(suffix, body: body, timeout: timeout)
         return try JetStreamJSON.decode(type, from: reply.payload)
     }
 
     /// Sends `$JS.API.<suffix>` with an `Encodable` body.
-    func request<Body: Encodable, Response: Decodable>(_ suffix: String, body: Body, as type: Response.Type,
-                                                       timeout: Duration? = nil) throws(JetStreamError) -> Response {
+    func request<Body: Encodable, Response: Decodable>(
+        _ suffix: String, body: Body, as type: Response.Type,
+        timeout: Duration? = nil
+    ) throws(JetStreamError) -> Response {
         try request(suffix, body: JetStreamJSON.encode(body), as: type, timeout: timeout)
     }
 
@@ -71,8 +78,10 @@ public final class JetStreamContext: Sendable {
 
     /// Stream and consumer names become subject tokens: refuse those that would change the subject.
     static func checkName(_ name: String, _ what: String) throws(JetStreamError) {
-        let forbidden: Set<UInt8> = [UInt8(ascii: "."), UInt8(ascii: "*"), UInt8(ascii: ">"), UInt8(ascii: "/"),
-                                     UInt8(ascii: "\\")]
+        let forbidden: Set<UInt8> = [
+            UInt8(ascii: "."), UInt8(ascii: "*"), UInt8(ascii: ">"), UInt8(ascii: "/"),
+            UInt8(ascii: "\\"),
+        ]
         guard !name.isEmpty, !name.utf8.contains(where: { $0 <= 32 || $0 == 127 || forbidden.contains($0) }) else {
             throw .invalidArgument("invalid \(what) name \"\(name)\" (no dots, wildcards, slashes or spaces)")
         }

@@ -33,23 +33,28 @@ public enum FleetTopology {
     /// The four streams.
     public static var streams: [StreamConfig] {
         [
-            StreamConfig(name: jobsStream, subjects: ["job.>"], retention: .workqueue, storage: .file,
-                         discard: .old, duplicateWindow: jobDuplicateWindow),
-            StreamConfig(name: eventsStream, subjects: ["evt.>"], retention: .limits, storage: .file,
-                         maxAge: day * 7),
-            StreamConfig(name: resultsStream, subjects: ["result.>"], retention: .limits, storage: .file,
-                         maxAge: day * 30),
-            StreamConfig(name: controlStream, subjects: ["ctl.>"], retention: .limits, storage: .file,
-                         maxAge: day * 7, maxMessagesPerSubject: 1),
+            StreamConfig(
+                name: jobsStream, subjects: ["job.>"], retention: .workqueue, storage: .file,
+                discard: .old, duplicateWindow: jobDuplicateWindow),
+            StreamConfig(
+                name: eventsStream, subjects: ["evt.>"], retention: .limits, storage: .file,
+                maxAge: day * 7),
+            StreamConfig(
+                name: resultsStream, subjects: ["result.>"], retention: .limits, storage: .file,
+                maxAge: day * 30),
+            StreamConfig(
+                name: controlStream, subjects: ["ctl.>"], retention: .limits, storage: .file,
+                maxAge: day * 7, maxMessagesPerSubject: 1),
         ]
     }
 
     /// One durable pull consumer per capability on JOBS.
     public static var jobConsumers: [ConsumerConfig] {
         capabilities.map { capability in
-            ConsumerConfig(durableName: jobConsumer(capability), ackPolicy: .explicit, ackWait: jobAckWait,
-                           maxDeliver: jobMaxDeliver, filterSubject: jobSubject(capability),
-                           maxAckPending: jobMaxAckPending)
+            ConsumerConfig(
+                durableName: jobConsumer(capability), ackPolicy: .explicit, ackWait: jobAckWait,
+                maxDeliver: jobMaxDeliver, filterSubject: jobSubject(capability),
+                maxAckPending: jobMaxAckPending)
         }
     }
 }

@@ -23,7 +23,8 @@ enum JetStreamJSON {
 
     /// Decodes a response: the server's error when it carries one, else `Response`.
     static func decode<Response: Decodable>(_ type: Response.Type, from payload: [UInt8])
-        throws(JetStreamError) -> Response {
+        throws(JetStreamError) -> Response
+    {
         let data = Data(payload)
         if let error = serverError(in: data) { throw error }
         do {

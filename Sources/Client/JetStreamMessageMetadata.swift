@@ -15,8 +15,10 @@ public struct JetStreamMessageMetadata: Sendable, Equatable {
     /// Messages left for the consumer after this one.
     public var pending: UInt64
 
-    public init(stream: String, consumer: String, domain: String? = nil, deliveryCount: Int, streamSequence: UInt64,
-                consumerSequence: UInt64, timestamp: Int64, pending: UInt64) {
+    public init(
+        stream: String, consumer: String, domain: String? = nil, deliveryCount: Int, streamSequence: UInt64,
+        consumerSequence: UInt64, timestamp: Int64, pending: UInt64
+    ) {
         self.stream = stream
         self.consumer = consumer
         self.domain = domain
@@ -62,8 +64,8 @@ public struct JetStreamMessageMetadata: Sendable, Equatable {
             return nil
         }
         guard let deliveryCount = number(token(offset + 2)), let streamSequence = number(token(offset + 3)),
-              let consumerSequence = number(token(offset + 4)), let timestamp = number(token(offset + 5)),
-              let pending = number(token(offset + 6)), !token(offset).isEmpty, !token(offset + 1).isEmpty
+            let consumerSequence = number(token(offset + 4)), let timestamp = number(token(offset + 5)),
+            let pending = number(token(offset + 6)), !token(offset).isEmpty, !token(offset + 1).isEmpty
         else { return nil }
         return JetStreamMessageMetadata(
             stream: String(decoding: token(offset), as: UTF8.self),

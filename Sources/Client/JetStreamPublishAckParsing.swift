@@ -9,16 +9,20 @@ extension PublishAck {
             return .failure(.malformedResponse("publish ack expected, got \(text.isEmpty ? "an empty reply" : text)"))
         }
         if let error = value["error"] {
-            return .failure(.server(code: error["code"]?.int ?? 0, errCode: error["err_code"]?.int ?? 0,
-                                    description: error["description"]?.string ?? ""))
+            return .failure(
+                .server(
+                    code: error["code"]?.int ?? 0, errCode: error["err_code"]?.int ?? 0,
+                    description: error["description"]?.string ?? ""))
         }
         guard let stream = value["stream"]?.string, let sequence = value["seq"]?.int, sequence >= 0 else {
             let text = String(decoding: payload.prefix(200), as: UTF8.self)
             return .failure(.malformedResponse("publish ack without stream and seq: \(text)"))
         }
         let duplicate = value["duplicate"]?.bool ?? false
-        return .success(PublishAck(stream: stream, sequence: UInt64(sequence), duplicate: duplicate,
-                                   domain: value["domain"]?.string))
+        return .success(
+            PublishAck(
+                stream: stream, sequence: UInt64(sequence), duplicate: duplicate,
+                domain: value["domain"]?.string))
     }
 
     /// The ack when `payload` is a flat object of exactly `stream`, `seq` and optionally `duplicate`
@@ -56,8 +60,10 @@ private struct AckScanner {
     }
 
     mutating func skipBlanks() {
-        while position < bytes.count, bytes[position] == 0x20 || bytes[position] == 0x0A || bytes[position] == 0x0D
-                                          || bytes[position] == 0x09 { position += 1 }
+        while position < bytes.count,
+            bytes[position] == 0x20 || bytes[position] == 0x0A || bytes[position] == 0x0D
+                || bytes[position] == 0x09
+        { position += 1 }
     }
 
     /// Skips blanks and `character`; false when something else is next.
@@ -86,7 +92,8 @@ private struct AckScanner {
         let start = position
         var value: UInt64 = 0
         while position < bytes.count, bytes[position] >= UInt8(ascii: "0"), bytes[position] <= UInt8(ascii: "9"),
-              position - start < 19 {
+            position - start < 19
+        {
             value = value * 10 + UInt64(bytes[position] - UInt8(ascii: "0"))
             position += 1
         }

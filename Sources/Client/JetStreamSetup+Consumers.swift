@@ -30,7 +30,8 @@ extension JetStreamSetup {
         } catch .server(_, _, let description) {
             outcome.action = .failed
             let differences = outcome.changes.map(\.description).joined(separator: ", ")
-            outcome.error = "consumer \(outcome.name) exists with different settings (\(differences)) "
+            outcome.error =
+                "consumer \(outcome.name) exists with different settings (\(differences)) "
                 + "and the server refused to change them: \(description)"
         }
         return outcome
@@ -65,8 +66,10 @@ extension JetStreamSetup {
     }
 
     static func summary(of config: ConsumerConfig) -> String {
-        var parts = ["filter " + (config.filterSubject ?? "(none)"), "ack " + config.ackPolicy.rawValue,
-                     "ack wait " + DurationText.format(config.ackWait)]
+        var parts = [
+            "filter " + (config.filterSubject ?? "(none)"), "ack " + config.ackPolicy.rawValue,
+            "ack wait " + DurationText.format(config.ackWait),
+        ]
         if config.maxDeliver > 0 { parts.append("max deliver \(config.maxDeliver)") }
         if let pending = config.maxAckPending { parts.append("max ack pending \(pending)") }
         return parts.joined(separator: ", ")

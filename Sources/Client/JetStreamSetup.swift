@@ -25,7 +25,8 @@ public struct JetStreamSetup: Sendable {
 
     /// Declares `streams`, then each stream's `consumers`; outcomes in that order.
     public func apply(streams: [StreamConfig], consumers: [String: [ConsumerConfig]])
-        throws(JetStreamError) -> [SetupOutcome] {
+        throws(JetStreamError) -> [SetupOutcome]
+    {
         var outcomes: [SetupOutcome] = []
         for stream in streams {
             let outcome = try declareStream(stream)
@@ -33,11 +34,15 @@ public struct JetStreamSetup: Sendable {
             for consumer in consumers[stream.name] ?? [] {
                 let name = stream.name + "/" + (consumer.effectiveName ?? "?")
                 if outcome.isFailure {
-                    outcomes.append(SetupOutcome(kind: .consumer, name: name, action: .skipped,
-                                                 error: "stream \(stream.name) is not in place"))
+                    outcomes.append(
+                        SetupOutcome(
+                            kind: .consumer, name: name, action: .skipped,
+                            error: "stream \(stream.name) is not in place"))
                 } else if outcome.action == .wouldCreate {
-                    outcomes.append(SetupOutcome(kind: .consumer, name: name, action: .wouldCreate,
-                                                 summary: Self.summary(of: consumer)))
+                    outcomes.append(
+                        SetupOutcome(
+                            kind: .consumer, name: name, action: .wouldCreate,
+                            summary: Self.summary(of: consumer)))
                 } else {
                     outcomes.append(try declareConsumer(consumer, on: stream.name))
                 }
@@ -87,8 +92,9 @@ public struct JetStreamSetup: Sendable {
     }
 
     private func createStream(_ wanted: StreamConfig) throws(JetStreamError) -> SetupOutcome {
-        var outcome = SetupOutcome(kind: .stream, name: wanted.name, action: dryRun ? .wouldCreate : .created,
-                                   summary: Self.summary(of: wanted))
+        var outcome = SetupOutcome(
+            kind: .stream, name: wanted.name, action: dryRun ? .wouldCreate : .created,
+            summary: Self.summary(of: wanted))
         if dryRun { return outcome }
         do {
             try context.addStream(wanted)
@@ -120,8 +126,10 @@ public struct JetStreamSetup: Sendable {
     }
 
     /// The declared settings of `wanted` that `current` lacks.
-    static func streamChanges(from current: StreamConfig, to wanted: StreamConfig,
-                              replicasDeclared: Bool) -> [SetupChange] {
+    static func streamChanges(
+        from current: StreamConfig, to wanted: StreamConfig,
+        replicasDeclared: Bool
+    ) -> [SetupChange] {
         var changes: [SetupChange] = []
         func differ(_ field: String, _ current: String, _ wanted: String) {
             if current != wanted { changes.append(SetupChange(field: field, current: current, wanted: wanted)) }
@@ -136,8 +144,9 @@ public struct JetStreamSetup: Sendable {
         differ("discard", current.discard.rawValue, wanted.discard.rawValue)
         differ("max_age", DurationText.format(current.maxAge), DurationText.format(wanted.maxAge))
         if current.duplicateWindow < wanted.duplicateWindow {
-            differ("duplicate_window", DurationText.format(current.duplicateWindow),
-                   DurationText.format(wanted.duplicateWindow))
+            differ(
+                "duplicate_window", DurationText.format(current.duplicateWindow),
+                DurationText.format(wanted.duplicateWindow))
         }
         if wanted.maxMessagesPerSubject > 0 {
             differ("max_msgs_per_subject", String(current.maxMessagesPerSubject), String(wanted.maxMessagesPerSubject))
@@ -161,8 +170,10 @@ public struct JetStreamSetup: Sendable {
     }
 
     static func summary(of config: StreamConfig) -> String {
-        var parts = ["subjects " + config.subjects.joined(separator: ","), config.retention.rawValue,
-                     config.storage.rawValue + " storage"]
+        var parts = [
+            "subjects " + config.subjects.joined(separator: ","), config.retention.rawValue,
+            config.storage.rawValue + " storage",
+        ]
         if config.maxAge > .zero { parts.append("max age " + DurationText.format(config.maxAge)) }
         if config.retention == .workqueue {
             parts.append("duplicate window " + DurationText.format(config.duplicateWindow))
@@ -188,7 +199,8 @@ public struct JetStreamSetup: Sendable {
         var failed = outcome
         failed.action = .failed
         let differences = outcome.changes.map(\.description).joined(separator: ", ")
-        failed.error = "\(outcome.kind.rawValue) \(outcome.name) exists with different settings (\(differences)) "
+        failed.error =
+            "\(outcome.kind.rawValue) \(outcome.name) exists with different settings (\(differences)) "
             + "and the server refused to change them: \(description)"
         return failed
     }

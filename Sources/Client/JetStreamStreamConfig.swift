@@ -47,10 +47,12 @@ public struct StreamConfig: Codable, Equatable, Sendable {
         case new
     }
 
-    public init(name: String, subjects: [String] = [], retention: RetentionPolicy = .limits,
-                storage: StorageType = .file, maxMessages: Int64 = -1, maxBytes: Int64 = -1, maxAge: Duration = .zero,
-                maxMessagesPerSubject: Int64 = -1, maxMessageSize: Int32 = -1, discard: DiscardPolicy = .old,
-                duplicateWindow: Duration = .zero, replicas: Int = 1) {
+    public init(
+        name: String, subjects: [String] = [], retention: RetentionPolicy = .limits,
+        storage: StorageType = .file, maxMessages: Int64 = -1, maxBytes: Int64 = -1, maxAge: Duration = .zero,
+        maxMessagesPerSubject: Int64 = -1, maxMessageSize: Int32 = -1, discard: DiscardPolicy = .old,
+        duplicateWindow: Duration = .zero, replicas: Int = 1
+    ) {
         self.name = name
         self.subjects = subjects
         self.retention = retention

@@ -54,8 +54,10 @@ public final class PullSubscription: @unchecked Sendable {
     /// (then returns what arrived, possibly nothing). With `noWait` returns at once with what is
     /// there. Throws `.consumerNotFound` when the server has no such consumer, `.pullRefused` for a
     /// `409` before any message, and `.timeout` when the server never ends the request.
-    public func fetch(batch: Int = 1, expires: Duration = .seconds(5),
-                      noWait: Bool = false) throws(JetStreamError) -> [JetStreamMessage] {
+    public func fetch(
+        batch: Int = 1, expires: Duration = .seconds(5),
+        noWait: Bool = false
+    ) throws(JetStreamError) -> [JetStreamMessage] {
         guard batch >= 1 else { throw .invalidArgument("batch must be 1 or more") }
         guard noWait || expires > .zero else { throw .invalidArgument("expires must be above zero") }
         fetchLock.lock()
@@ -63,11 +65,14 @@ public final class PullSubscription: @unchecked Sendable {
         let token = nextRequest
         nextRequest += 1
         let reply = prefix + String(token)
-        let body = noWait ? "{\"batch\":\(batch),\"no_wait\":true}"
-                          : "{\"batch\":\(batch),\"expires\":\(expires.nanoseconds)}"
+        let body =
+            noWait
+            ? "{\"batch\":\(batch),\"no_wait\":true}"
+            : "{\"batch\":\(batch),\"expires\":\(expires.nanoseconds)}"
         do {
-            try context.connection.publish(context.apiPrefix + ".CONSUMER.MSG.NEXT." + stream + "." + consumer,
-                                           payload: body, reply: reply)
+            try context.connection.publish(
+                context.apiPrefix + ".CONSUMER.MSG.NEXT." + stream + "." + consumer,
+                payload: body, reply: reply)
         } catch {
             throw .connection(error)
         }

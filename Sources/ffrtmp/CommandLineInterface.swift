@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Support
 
@@ -24,17 +24,18 @@ enum CommandLineInterface {
 
     static var overview: String {
         var text = """
-        ffrtmp: distributed FFmpeg transcoding and power measurement over a NATS-compatible broker.
+            ffrtmp: distributed FFmpeg transcoding and power measurement over a NATS-compatible broker.
 
-        Usage: ffrtmp <command> [options]
+            Usage: ffrtmp <command> [options]
 
-        Commands:
+            Commands:
 
-        """
+            """
         let width = (commands.map { $0.spec.name.count }.max() ?? 0) - "ffrtmp ".count + 2
         for command in commands {
             let name = String(command.spec.name.dropFirst("ffrtmp ".count))
-            text += "  " + name + String(repeating: " ", count: max(1, width - name.count)) + command.spec.summary + "\n"
+            text +=
+                "  " + name + String(repeating: " ", count: max(1, width - name.count)) + command.spec.summary + "\n"
         }
         text += "\nRun `ffrtmp <command> --help` for a command's options.\n"
         return text

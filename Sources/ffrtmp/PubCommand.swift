@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Client
 import Support
@@ -15,23 +15,24 @@ enum PubCommand: CLICommand {
             OptionSpec(["--reply"], value: "SUBJECT", help: "Reply subject to send with the message"),
             OptionSpec(["-H", "--header"], value: "NAME:VALUE", help: "Add a header (repeatable)"),
             OptionSpec(["--count"], value: "N", help: "Publish N messages", default: "1"),
-            OptionSpec(["--msg-id"], value: "ID",
-                       help: "Set Nats-Msg-Id: a stream stores a repeated id once (within its duplicate window)"),
+            OptionSpec(
+                ["--msg-id"], value: "ID",
+                help: "Set Nats-Msg-Id: a stream stores a repeated id once (within its duplicate window)"),
             OptionSpec(["--timeout"], value: "DURATION", help: "How long to wait for a stream's ack", default: "5s"),
             OptionSpec(["--no-ack"], help: "Publish plainly even when a stream captures the subject"),
             OptionSpec(["-q", "--quiet"], help: "Print nothing on success"),
         ],
         discussion: """
-        The payload is the second argument; `-` reads it from standard input, and none sends an empty
-        message. With --count, `{{Count}}` in the payload (and in --msg-id) becomes the message's number.
-        When a JetStream stream captures the subject (asked of $JS.API.STREAM.NAMES), each message is
-        published with a reply inbox and the stream's ack is awaited: "Published to stream JOBS,
-        sequence 7" (or "duplicate of sequence 7" for a repeated --msg-id). A refusal by the stream, or
-        no ack within --timeout, fails with the server's text. Without JetStream, with --reply or with
-        --no-ack the message is published plainly and the command returns once the server has
-        processed it (a PING/PONG round trip).
-        Exit status: 0 published, 1 failure (no server, refused, no ack), 2 usage error.
-        """)
+            The payload is the second argument; `-` reads it from standard input, and none sends an empty
+            message. With --count, `{{Count}}` in the payload (and in --msg-id) becomes the message's number.
+            When a JetStream stream captures the subject (asked of $JS.API.STREAM.NAMES), each message is
+            published with a reply inbox and the stream's ack is awaited: "Published to stream JOBS,
+            sequence 7" (or "duplicate of sequence 7" for a repeated --msg-id). A refusal by the stream, or
+            no ack within --timeout, fails with the server's text. Without JetStream, with --reply or with
+            --no-ack the message is published plainly and the command returns once the server has
+            processed it (a PING/PONG round trip).
+            Exit status: 0 published, 1 failure (no server, refused, no ack), 2 usage error.
+            """)
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
         guard (1...2).contains(arguments.positionals.count) else {
@@ -57,9 +58,10 @@ enum PubCommand: CLICommand {
         if !arguments.flag("--no-ack") && arguments.string("--reply") == nil {
             let context = JetStreamContext(connection: connection, timeout: .nanoseconds(timeout))
             if let stream = try streamCapturing(subject, context) {
-                let report = try publishToStream(stream, subject, Array(messages), headers: headers,
-                                                 msgID: arguments.string("--msg-id"), context: context,
-                                                 timeoutText: arguments.string("--timeout") ?? "5s")
+                let report = try publishToStream(
+                    stream, subject, Array(messages), headers: headers,
+                    msgID: arguments.string("--msg-id"), context: context,
+                    timeoutText: arguments.string("--timeout") ?? "5s")
                 if !arguments.flag("--quiet") { print(report) }
                 return 0
             }
@@ -76,8 +78,10 @@ enum PubCommand: CLICommand {
         }
         try connection.flush()
         if !arguments.flag("--quiet") {
-            print(count == 1 ? "Published \(bytes) bytes to \"\(subject)\""
-                             : "Published \(count) messages (\(bytes) bytes) to \"\(subject)\"")
+            print(
+                count == 1
+                    ? "Published \(bytes) bytes to \"\(subject)\""
+                    : "Published \(count) messages (\(bytes) bytes) to \"\(subject)\"")
         }
         return 0
     }
@@ -97,19 +101,23 @@ enum PubCommand: CLICommand {
 
     /// Publishes every message with a reply inbox and waits for the stream's acks (all in flight at
     /// once); returns the line to print. A refusal or a missing ack is thrown with the server's text.
-    static func publishToStream(_ stream: String, _ subject: String, _ messages: [[UInt8]], headers: HeaderBlock?,
-                                msgID: String?, context: JetStreamContext, timeoutText: String) throws -> String {
+    static func publishToStream(
+        _ stream: String, _ subject: String, _ messages: [[UInt8]], headers: HeaderBlock?,
+        msgID: String?, context: JetStreamContext, timeoutText: String
+    ) throws -> String {
         let acks: [PublishAck]
         do {
             acks = try publishWithAcks(subject, messages, headers: headers, msgID: msgID, context: context)
         } catch {
             switch error {
             case .timeout:
-                throw SupportError("no acknowledgement from stream \(stream) within \(timeoutText) (the message may "
-                                   + "have been stored; re-send with the same --msg-id to have it stored once)")
+                throw SupportError(
+                    "no acknowledgement from stream \(stream) within \(timeoutText) (the message may "
+                        + "have been stored; re-send with the same --msg-id to have it stored once)")
             case .server(let code, let errCode, let description):
-                throw SupportError("stream \(stream) refused the message: \(description) "
-                                   + "(code \(code), err_code \(errCode))")
+                throw SupportError(
+                    "stream \(stream) refused the message: \(description) "
+                        + "(code \(code), err_code \(errCode))")
             default:
                 throw error
             }
@@ -130,8 +138,10 @@ enum PubCommand: CLICommand {
     }
 
     /// One publish waits for its ack; several are all put in flight, then their acks awaited.
-    private static func publishWithAcks(_ subject: String, _ messages: [[UInt8]], headers: HeaderBlock?, msgID: String?,
-                                        context: JetStreamContext) throws(JetStreamError) -> [PublishAck] {
+    private static func publishWithAcks(
+        _ subject: String, _ messages: [[UInt8]], headers: HeaderBlock?, msgID: String?,
+        context: JetStreamContext
+    ) throws(JetStreamError) -> [PublishAck] {
         if messages.count == 1 {
             return [try context.publish(subject, payload: messages[0], headers: headers, msgID: msgID, retries: 0)]
         }

@@ -9,25 +9,26 @@ enum SetupCommand: CLICommand {
         options: [
             ClientCommandOptions.server,
             OptionSpec(["--dry-run"], help: "Show what would be created or changed, change nothing"),
-            OptionSpec(["--replicas"], value: "N",
-                       help: "Stream replicas on a nats-server cluster (existing streams keep theirs unless given)"),
+            OptionSpec(
+                ["--replicas"], value: "N",
+                help: "Stream replicas on a nats-server cluster (existing streams keep theirs unless given)"),
             OptionSpec(["--timeout"], value: "DURATION", help: "How long to wait for each answer", default: "5s"),
             OptionSpec(["--json"], help: "Print the outcome as one JSON object"),
         ],
         discussion: """
-        Works against ffrtmp broker (-js) and nats-server (-js). Declares:
-          JOBS     job.>     work queue, file storage, duplicate window 2m (Nats-Msg-Id de-duplication)
-          EVENTS   evt.>     limits, kept 7 days
-          RESULTS  result.>  limits, kept 30 days
-          CONTROL  ctl.>     limits, kept 7 days, last message per subject (when the server allows it)
-          durable pull consumers cpu, nvenc, qsv, vaapi on JOBS, filtered on job.<capability>:
-          explicit ack, ack wait 30s, max deliver 5, max ack pending 64
-        Running it again changes nothing. A setting that differs is updated when the server allows the
-        change; when it does not, the stream is reported with what differs and the server's reason.
-        Settings ffrtmp does not declare (extra subjects, size limits) are left as they are.
-        Exit status: 0 everything in place, 1 something could not be set up (or no JetStream),
-        2 usage error.
-        """)
+            Works against ffrtmp broker (-js) and nats-server (-js). Declares:
+              JOBS     job.>     work queue, file storage, duplicate window 2m (Nats-Msg-Id de-duplication)
+              EVENTS   evt.>     limits, kept 7 days
+              RESULTS  result.>  limits, kept 30 days
+              CONTROL  ctl.>     limits, kept 7 days, last message per subject (when the server allows it)
+              durable pull consumers cpu, nvenc, qsv, vaapi on JOBS, filtered on job.<capability>:
+              explicit ack, ack wait 30s, max deliver 5, max ack pending 64
+            Running it again changes nothing. A setting that differs is updated when the server allows the
+            change; when it does not, the stream is reported with what differs and the server's reason.
+            Settings ffrtmp does not declare (extra subjects, size limits) are left as they are.
+            Exit status: 0 everything in place, 1 something could not be set up (or no JetStream),
+            2 usage error.
+            """)
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
         guard arguments.positionals.isEmpty else {
@@ -80,7 +81,8 @@ enum SetupCommand: CLICommand {
         for outcome in outcomes {
             let changes = outcome.changes.map(\.description).joined(separator: ", ")
             let detail = outcome.error ?? (changes.isEmpty ? outcome.summary : changes)
-            let line = "  " + padded(outcome.kind.rawValue + " " + outcome.name, width)
+            let line =
+                "  " + padded(outcome.kind.rawValue + " " + outcome.name, width)
                 + (detail.isEmpty ? outcome.action.rawValue : padded(outcome.action.rawValue, 14) + detail)
             text += line + "\n"
             if let note = outcome.note { text += "      note: " + note + "\n" }

@@ -1,7 +1,7 @@
 @testable import Client
 import XCTest
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A JetStream server for one test: `nats-server -js -sd DIR` by default, or ffrtmp's broker
@@ -33,8 +33,9 @@ final class JetStreamTestServer {
             processID = try Self.spawn([broker, "broker"] + common, log: storeDirectory + "/server.log")
         } else {
             isBroker = false
-            processID = try Self.spawn([try NATSServerProcess.executable()] + common,
-                                       log: storeDirectory + "/server.log")
+            processID = try Self.spawn(
+                [try NATSServerProcess.executable()] + common,
+                log: storeDirectory + "/server.log")
         }
         try waitUntilJetStreamAnswers()
     }
@@ -114,17 +115,24 @@ class JetStreamTestCase: XCTestCase {
 
     /// A work-queue stream `JOBS` on `job.>` and a durable pull consumer on it.
     @discardableResult
-    func makeWorkQueue(consumer: String = "cpu", filter: String = "job.cpu", ackWait: Duration = .seconds(30),
-                       maxDeliver: Int = -1) throws -> PullSubscription {
+    func makeWorkQueue(
+        consumer: String = "cpu", filter: String = "job.cpu", ackWait: Duration = .seconds(30),
+        maxDeliver: Int = -1
+    ) throws -> PullSubscription {
         try context.addStream(StreamConfig(name: "JOBS", subjects: ["job.>"], retention: .workqueue))
-        try context.addOrUpdateConsumer(stream: "JOBS", ConsumerConfig(durableName: consumer, ackWait: ackWait,
-                                                                        maxDeliver: maxDeliver, filterSubject: filter))
+        try context.addOrUpdateConsumer(
+            stream: "JOBS",
+            ConsumerConfig(
+                durableName: consumer, ackWait: ackWait,
+                maxDeliver: maxDeliver, filterSubject: filter))
         return try context.pullSubscribe(stream: "JOBS", consumer: consumer)
     }
 
     /// Asserts that `body` throws the server's JetStream error with `errCode`.
-    func assertServerError<Result>(_ errCode: Int, code: Int, description: String? = nil,
-                                   _ body: () throws -> Result, file: StaticString = #filePath, line: UInt = #line) {
+    func assertServerError<Result>(
+        _ errCode: Int, code: Int, description: String? = nil,
+        _ body: () throws -> Result, file: StaticString = #filePath, line: UInt = #line
+    ) {
         XCTAssertThrowsError(try body(), file: file, line: line) { error in
             guard case .server(let actualCode, let actualErrCode, let text) = error as? JetStreamError else {
                 return XCTFail("expected a server error, got \(error)", file: file, line: line)

@@ -83,14 +83,18 @@ final class JetStreamPublishTests: JetStreamTestCase {
         func parse(_ text: String) -> Result<PublishAck, JetStreamError> {
             Array(text.utf8).withUnsafeBytes { PublishAck.parse($0) }
         }
-        XCTAssertEqual(try parse("{\"stream\":\"JOBS\",\"seq\":1,\"duplicate\": true}").get(),
-                       PublishAck(stream: "JOBS", sequence: 1, duplicate: true))
-        XCTAssertEqual(try parse("{\"duplicate\":true,\"seq\":1,\"stream\":\"JOBS\"}").get(),
-                       PublishAck(stream: "JOBS", sequence: 1, duplicate: true))
-        XCTAssertEqual(try parse("{\"stream\":\"JOBS\",\"domain\":\"hub\",\"seq\":3}").get(),
-                       PublishAck(stream: "JOBS", sequence: 3, domain: "hub"))
-        XCTAssertEqual(try parse(" { \"seq\" : 12 , \"stream\" : \"A\\u0042\" } ").get(),
-                       PublishAck(stream: "AB", sequence: 12))
+        XCTAssertEqual(
+            try parse("{\"stream\":\"JOBS\",\"seq\":1,\"duplicate\": true}").get(),
+            PublishAck(stream: "JOBS", sequence: 1, duplicate: true))
+        XCTAssertEqual(
+            try parse("{\"duplicate\":true,\"seq\":1,\"stream\":\"JOBS\"}").get(),
+            PublishAck(stream: "JOBS", sequence: 1, duplicate: true))
+        XCTAssertEqual(
+            try parse("{\"stream\":\"JOBS\",\"domain\":\"hub\",\"seq\":3}").get(),
+            PublishAck(stream: "JOBS", sequence: 3, domain: "hub"))
+        XCTAssertEqual(
+            try parse(" { \"seq\" : 12 , \"stream\" : \"A\\u0042\" } ").get(),
+            PublishAck(stream: "AB", sequence: 12))
         let refusal = "{\"error\":{\"code\":503,\"err_code\":10077,\"description\":\"full\"}}"
         XCTAssertThrowsError(try parse(refusal).get()) {
             XCTAssertEqual($0 as? JetStreamError, .server(code: 503, errCode: 10077, description: "full"))

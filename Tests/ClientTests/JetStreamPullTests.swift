@@ -2,7 +2,7 @@
 import Wire
 import XCTest
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Pull consumers: fetch, its status replies, and every kind of acknowledgement, against a real
@@ -169,8 +169,9 @@ final class JetStreamPullTests: JetStreamTestCase {
 
     func testAConsumerIsCreatedUpdatedAndDescribed() throws {
         try makeWorkQueue()
-        var config = ConsumerConfig(durableName: "cpu", ackWait: .seconds(10), maxDeliver: 5, filterSubject: "job.cpu",
-                                    maxAckPending: 64)
+        var config = ConsumerConfig(
+            durableName: "cpu", ackWait: .seconds(10), maxDeliver: 5, filterSubject: "job.cpu",
+            maxAckPending: 64)
         let updated = try context.addOrUpdateConsumer(stream: "JOBS", config)
         XCTAssertEqual(updated.config.ackWait, .seconds(10))
         XCTAssertEqual(updated.config.maxAckPending, 64)
@@ -185,9 +186,12 @@ final class JetStreamPullTests: JetStreamTestCase {
 
     func testMetadataIsReadFromBothAckSubjectForms() {
         let short = JetStreamMessageMetadata(replySubject: "$JS.ACK.JOBS.cpu.3.17.9.1700000000000000000.4")
-        XCTAssertEqual(short, JetStreamMessageMetadata(stream: "JOBS", consumer: "cpu", deliveryCount: 3,
-                                                       streamSequence: 17, consumerSequence: 9,
-                                                       timestamp: 1_700_000_000_000_000_000, pending: 4))
+        XCTAssertEqual(
+            short,
+            JetStreamMessageMetadata(
+                stream: "JOBS", consumer: "cpu", deliveryCount: 3,
+                streamSequence: 17, consumerSequence: 9,
+                timestamp: 1_700_000_000_000_000_000, pending: 4))
         let long = JetStreamMessageMetadata(
             replySubject: "$JS.ACK.hub.ACCHASH.JOBS.cpu.1.2.3.1700000000000000000.0.xyz")
         XCTAssertEqual(long?.domain, "hub")

@@ -11,10 +11,12 @@ final class JetStreamSetupTests: JetStreamTestCase {
 
     func testSetupCreatesTheFleetStreamsAndConsumers() throws {
         let outcomes = try setup.applyFleet()
-        XCTAssertEqual(actions(outcomes), [
-            "JOBS created", "JOBS/cpu created", "JOBS/nvenc created", "JOBS/qsv created", "JOBS/vaapi created",
-            "EVENTS created", "RESULTS created", "CONTROL created",
-        ])
+        XCTAssertEqual(
+            actions(outcomes),
+            [
+                "JOBS created", "JOBS/cpu created", "JOBS/nvenc created", "JOBS/qsv created", "JOBS/vaapi created",
+                "EVENTS created", "RESULTS created", "CONTROL created",
+            ])
         let jobs = try context.streamInfo("JOBS").config
         XCTAssertEqual(jobs.retention, .workqueue)
         XCTAssertEqual(jobs.storage, .file)
@@ -44,8 +46,10 @@ final class JetStreamSetupTests: JetStreamTestCase {
     }
 
     func testSetupUpdatesADeclaredSettingThatDiffersAndKeepsTheRest() throws {
-        try context.addStream(StreamConfig(name: "EVENTS", subjects: ["evt.>", "audit.>"], maxBytes: 1 << 30,
-                                           maxAge: .seconds(86_400)))
+        try context.addStream(
+            StreamConfig(
+                name: "EVENTS", subjects: ["evt.>", "audit.>"], maxBytes: 1 << 30,
+                maxAge: .seconds(86_400)))
         let outcome = try XCTUnwrap(setup.applyFleet().first { $0.name == "EVENTS" })
         XCTAssertEqual(outcome.action, .updated)
         XCTAssertEqual(outcome.changes, [SetupChange(field: "max_age", current: "1d", wanted: "7d")])
@@ -72,17 +76,16 @@ final class JetStreamSetupTests: JetStreamTestCase {
         let jobs = try XCTUnwrap(outcomes.first)
         XCTAssertEqual(jobs.action, .failed)
         let error = try XCTUnwrap(jobs.error)
-        XCTAssertTrue(error.hasPrefix("stream JOBS exists with different settings (retention limits → workqueue) "
-                                      + "and the server refused to change them: stream configuration update can not "
-                                      + "change retention policy"), error)
+        XCTAssertTrue(
+            error.hasPrefix(
+                "stream JOBS exists with different settings (retention limits → workqueue) "
+                    + "and the server refused to change them: stream configuration update can not "
+                    + "change retention policy"), error)
         XCTAssertEqual(outcomes.filter { $0.action == .skipped }.count, 4)
         XCTAssertEqual(outcomes.last?.action, .created)
     }
 
     func testTheControlStreamKeepsOnlyTheLastMessagePerSubject() throws {
-        if server.isBroker {
-            throw XCTSkip("ffrtmp broker accepts max_msgs_per_subject but does not enforce it yet")
-        }
         _ = try setup.applyFleet()
         try context.publish("ctl.job.1.cancel", payload: "first")
         try context.publish("ctl.job.1.cancel", payload: "second")

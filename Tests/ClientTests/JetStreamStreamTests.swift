@@ -76,16 +76,25 @@ final class JetStreamStreamTests: JetStreamTestCase {
         let longer = StreamConfig(name: "EVENTS", subjects: ["evt.>"], maxAge: .seconds(3600))
         let updated = try context.updateStream(longer)
         XCTAssertEqual(updated.config.maxAge, .seconds(3600))
-        XCTAssertThrowsError(try context.updateStream(StreamConfig(name: "EVENTS", subjects: ["evt.>"],
-                                                                   storage: .memory))) { error in
+        XCTAssertThrowsError(
+            try context.updateStream(
+                StreamConfig(
+                    name: "EVENTS", subjects: ["evt.>"],
+                    storage: .memory))
+        ) { error in
             XCTAssertEqual((error as? JetStreamError)?.errCode, 10052)
             XCTAssertEqual("\(error)", "stream configuration update can not change storage type")
         }
-        XCTAssertThrowsError(try context.updateStream(StreamConfig(name: "EVENTS", subjects: ["evt.>"],
-                                                                   retention: .workqueue))) { error in
+        XCTAssertThrowsError(
+            try context.updateStream(
+                StreamConfig(
+                    name: "EVENTS", subjects: ["evt.>"],
+                    retention: .workqueue))
+        ) { error in
             XCTAssertEqual((error as? JetStreamError)?.errCode, 10052)
-            XCTAssertTrue("\(error)".hasPrefix("stream configuration update can not change retention policy"),
-                          "\(error)")
+            XCTAssertTrue(
+                "\(error)".hasPrefix("stream configuration update can not change retention policy"),
+                "\(error)")
         }
     }
 

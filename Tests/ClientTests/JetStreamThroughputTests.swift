@@ -34,9 +34,10 @@ final class JetStreamThroughputTests: JetStreamTestCase {
                 return XCTFail("pulling from \(name) failed: \(error)")
             }
             let server = server.isBroker ? "ffrtmp broker" : "nats-server"
-            print("JetStream bench (\(server), \(retention.rawValue), \(messageCount) × 128 B): "
-                  + "async publish with ack \(Int(published)) msg/s (window 256), "
-                  + "fetch 256 + ack each \(Int(pulled)) msg/s")
+            print(
+                "JetStream bench (\(server), \(retention.rawValue), \(messageCount) × 128 B): "
+                    + "async publish with ack \(Int(published)) msg/s (window 256), "
+                    + "fetch 256 + ack each \(Int(pulled)) msg/s")
         }
     }
 

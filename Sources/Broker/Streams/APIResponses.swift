@@ -101,7 +101,8 @@ enum APIResponse {
         var total: Int
         var offset = 0
         var limit = 1024
-        var streams: [String]
+        /// nil (JSON null) when nothing matches, as nats-server sends it.
+        var streams: [String]?
     }
 
     struct StreamList: Encodable {

@@ -28,6 +28,9 @@ final class Consumer {
     /// Sequences NAKed with a delay, by when they become due.
     private var delayed = DeadlineHeap()
     private(set) var waiting: [PullRequest] = []
+    /// Messages given up on after `max_deliver`: never delivered again, never acknowledged, so they
+    /// hold the ack floor down (as in nats-server) until they leave the stream.
+    private var exhausted: Set<UInt64> = []
     private(set) var lastActive: Int64
 
     struct PendingDelivery {
@@ -197,6 +200,7 @@ final class Consumer {
             guard var record = pending[earliest.sequence], record.deadline == earliest.deadline else { continue }
             if config.maxDeliver > 0 && record.deliveries >= config.maxDeliver {
                 pending[earliest.sequence] = nil
+                exhausted.insert(earliest.sequence)
                 output.publishAdvisory(
                     subject: "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.\(stream.name).\(name)",
                     json: Advisory.maxDeliveries(
@@ -283,22 +287,37 @@ final class Consumer {
 
     // MARK: info
 
-    /// Everything at or below this stream sequence is acknowledged (or given up on).
+    /// Everything at or below this stream sequence is acknowledged.
     var ackFloorStreamSequence: UInt64 {
-        guard let lowest = pending.keys.min() else { return deliveredStreamSequence }
+        forgetExhaustedGone()
+        guard let lowest = unacknowledgedLowest else { return deliveredStreamSequence }
         return lowest - 1
     }
 
     /// The consumer sequence matching `ackFloorStreamSequence`.
     var ackFloorConsumerSequence: UInt64 {
-        guard let lowest = pending.keys.min(), let record = pending[lowest] else { return deliveredConsumerSequence }
+        forgetExhaustedGone()
+        guard let lowest = unacknowledgedLowest else { return deliveredConsumerSequence }
+        guard let record = pending[lowest] else { return 0 }
         return record.consumerSequence - 1
+    }
+
+    private var unacknowledgedLowest: UInt64? {
+        let pendingLowest = pending.keys.min()
+        guard let exhaustedLowest = exhausted.min() else { return pendingLowest }
+        return min(pendingLowest ?? exhaustedLowest, exhaustedLowest)
+    }
+
+    /// Given-up messages that left the stream no longer hold the floor.
+    private func forgetExhaustedGone() {
+        guard !exhausted.isEmpty else { return }
+        for sequence in exhausted where !stream.storage.contains(sequence) { exhausted.remove(sequence) }
     }
 
     /// Messages not yet delivered that this consumer would get.
     var numberPending: UInt64 { UInt64(stream.storage.count(after: deliveredStreamSequence, matching: filter)) }
 
-    var numberRedelivered: Int { pending.values.filter { $0.deliveries > 1 }.count }
+    var numberRedelivered: Int { pending.values.filter { $0.deliveries > 1 }.count + exhausted.count }
 
     /// Answers every waiting request with `409 Consumer Deleted`.
     func cancelWaiting(output: ConsumerOutput) {

@@ -103,7 +103,8 @@ extension JetStream {
         guard !request.reply.isEmpty else { return }
         guard let consumer = streams[streamName]?.consumers[consumerName] else {
             if request.publisherWantsNoResponders {
-                send(to: request.reply, headers: Array("NATS/1.0 503\r\n\r\n".utf8), payload: [])
+                let header = "NATS/1.0 503\r\nNats-Subject: \(request.subject)\r\n\r\n"
+                send(to: request.reply, headers: Array(header.utf8), payload: [])
             }
             return
         }

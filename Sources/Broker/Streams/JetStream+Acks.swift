@@ -71,8 +71,12 @@ enum AckKind: Equatable {
         }
     }
 
-    /// `+WPI` with a reply is answered too (nats-py's in_progress waits for nothing, ack_sync does).
-    var repliesWhenAsked: Bool { true }
+    /// Whether an ack carrying a reply subject gets an empty answer once durable (ack_sync). `+NXT`
+    /// uses its reply subject for the next messages instead.
+    var repliesWhenAsked: Bool {
+        if case .next = self { return false }
+        return true
+    }
 
     private struct DelayBody: Decodable { var delay: Int64? }
     private struct BatchBody: Decodable { var batch: Int? }

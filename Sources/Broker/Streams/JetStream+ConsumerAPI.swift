@@ -32,8 +32,16 @@ extension JetStream {
             if let requested, requested != nameInSubject { return .failure(type, .consumerNameMismatch) }
             if config.name == nil { config.name = nameInSubject }
         }
-        if let filterInSubject, config.filterSubject == nil, config.filterSubjects == nil {
-            config.filterSubject = filterInSubject
+        if let filterInSubject {
+            if config.filterSubject == nil && config.filterSubjects == nil {
+                config.filterSubject = filterInSubject
+            } else if config.filters != [filterInSubject] {
+                return .failure(
+                    type,
+                    JetStreamError(
+                        code: 400, errorCode: 10131,
+                        description: "Consumer create request did not match filtered subject from create subject"))
+            }
         }
         if let durable = config.durableName, config.name == nil { config.name = durable }
         let name = config.name ?? JetStream.randomConsumerName()

@@ -14,7 +14,9 @@ extension JetStream {
         if config.subjects.isEmpty { config.subjects = [config.name] }
         if let existing = streams[config.name] {
             guard existing.config == config else { return .failure(type, .streamNameInUse) }
-            return .success(info(of: existing, type: type, now: now))
+            var answer = info(of: existing, type: type, now: now)
+            answer.did_create = true
+            return .success(answer)
         }
         if let error = validate(config, replacing: nil) { return .failure(type, error) }
         do {
@@ -44,7 +46,7 @@ extension JetStream {
                 type,
                 JetStreamError(
                     code: 500, errorCode: 10052,
-                    description: "stream configuration update can not change retention policy"))
+                    description: "stream configuration update can not change retention policy to/from workqueue"))
         }
         if let error = validate(config, replacing: stream) { return .failure(type, error) }
         do {
@@ -100,7 +102,7 @@ extension JetStream {
                 streams[name]!.config.subjects.contains { Subject.patternsOverlap($0, subject) }
             }
         }
-        return .success(APIResponse.StreamNames(total: names.count, streams: names))
+        return .success(APIResponse.StreamNames(total: names.count, streams: names.isEmpty ? nil : names))
     }
 
     func streamList(now: Int64) -> APIAnswer {
@@ -169,6 +171,11 @@ extension JetStream {
         }
         if config.replicas > 1 { return .replicasNotSupported }
         if config.hasMirrorOrSources { return .notSupported("stream mirrors and sources") }
+        if config.duplicateWindowGiven && config.maxAge > 0 && config.duplicateWindow > config.maxAge {
+            return JetStreamError(
+                code: 500, errorCode: 10052,
+                description: "duplicates window can not be larger then max age")
+        }
         if config.retention == .interest { return .notSupported("interest retention") }
         for subject in config.subjects where !Subject.isValidSubscribe(subject) || subject.hasPrefix("$JS.API") {
             return .invalidSubject

@@ -36,10 +36,13 @@ final class MessageStream {
             return .refused(.messageSizeExceeded)
         }
         var messageID: String?
-        if !headers.isEmpty, let block = try? HeaderBlock.parse(headers), let id = block["Nats-Msg-Id"], !id.isEmpty {
-            duplicates.expire(before: now - config.duplicateWindow)
-            if let earlier = duplicates.sequence(for: id) { return .duplicate(earlier) }
-            messageID = id
+        if !headers.isEmpty, let block = try? HeaderBlock.parse(headers) {
+            if let refusal = checkExpectations(block) { return .refused(refusal) }
+            if let id = block["Nats-Msg-Id"], !id.isEmpty {
+                duplicates.expire(before: now - config.duplicateWindow)
+                if let earlier = duplicates.sequence(for: id) { return .duplicate(earlier) }
+                messageID = id
+            }
         }
         let size = StoredMessage.storedSize(subject: subject, headers: headers.count, payload: payload.count)
         let state = storage.state
@@ -58,8 +61,37 @@ final class MessageStream {
             return .writeFailed(.storeFailed("storage failed: \(error)"))
         }
         if let messageID { duplicates.record(messageID, sequence: sequence, at: now) }
+        if config.maxMessagesPerSubject > 0 { limitPerSubject(subject, newest: sequence) }
         if config.discard == .old { _ = discardOldestBeyondLimits() }
         return .stored(sequence)
+    }
+
+    /// Optimistic-concurrency headers a publisher may set; a mismatch refuses the message, with
+    /// nats-server's codes.
+    private func checkExpectations(_ headers: HeaderBlock) -> JetStreamError? {
+        if let expected = headers["Nats-Expected-Stream"], expected != name {
+            return JetStreamError(code: 400, errorCode: 10060, description: "expected stream does not match")
+        }
+        if let text = headers["Nats-Expected-Last-Sequence"], let expected = UInt64(text) {
+            let last = storage.state.lastSequence
+            if expected != last {
+                return JetStreamError(code: 400, errorCode: 10071, description: "wrong last sequence: \(last)")
+            }
+        }
+        return nil
+    }
+
+    /// Keeps at most `max_msgs_per_subject` messages on `subject`, dropping the oldest.
+    private func limitPerSubject(_ subject: String, newest: UInt64) {
+        var sequences: [UInt64] = []
+        var cursor: UInt64 = 0
+        while let next = storage.nextSequence(after: cursor, matching: { $0 == subject }) {
+            sequences.append(next)
+            cursor = next
+        }
+        let excess = sequences.count - Int(config.maxMessagesPerSubject)
+        guard excess > 0 else { return }
+        for sequence in sequences.prefix(excess) where sequence != newest { _ = try? storage.remove(sequence) }
     }
 
     /// Removes the oldest messages while `max_msgs` or `max_bytes` is exceeded; returns them.

@@ -66,7 +66,9 @@ struct StreamConfig: Codable, Equatable, Sendable {
         discard = try values.decodeIfPresent(DiscardPolicy.self, forKey: .discard) ?? .old
         storage = try values.decodeIfPresent(StorageType.self, forKey: .storage) ?? .file
         replicas = try values.decodeIfPresent(Int.self, forKey: .replicas) ?? 1
-        duplicateWindow = try values.decodeIfPresent(Int64.self, forKey: .duplicateWindow) ?? 120_000_000_000
+        let window = try values.decodeIfPresent(Int64.self, forKey: .duplicateWindow) ?? 0
+        duplicateWindowGiven = window > 0
+        duplicateWindow = window > 0 ? window : 120_000_000_000
         noAck = try values.decodeIfPresent(Bool.self, forKey: .noAck) ?? false
         sealed = try values.decodeIfPresent(Bool.self, forKey: .sealed) ?? false
         denyDelete = try values.decodeIfPresent(Bool.self, forKey: .denyDelete) ?? false
@@ -74,7 +76,8 @@ struct StreamConfig: Codable, Equatable, Sendable {
         metadata = try values.decodeIfPresent([String: String].self, forKey: .metadata)
         hasMirrorOrSources = values.contains(.mirror) || values.contains(.sources)
         if replicas == 0 { replicas = 1 }
-        if duplicateWindow == 0 { duplicateWindow = 120_000_000_000 }
+        // nats-server: without a window, one no longer than max_age.
+        if !duplicateWindowGiven && maxAge > 0 && maxAge < duplicateWindow { duplicateWindow = maxAge }
         if maxMessages == 0 { maxMessages = -1 }
         if maxBytes == 0 { maxBytes = -1 }
         if maxConsumers == 0 { maxConsumers = -1 }
@@ -84,6 +87,8 @@ struct StreamConfig: Codable, Equatable, Sendable {
 
     /// Set when the request asked for mirroring or sourcing, which we do not implement.
     private(set) var hasMirrorOrSources = false
+    /// Whether the request set `duplicate_window` itself.
+    private(set) var duplicateWindowGiven = false
 
     func encode(to encoder: Encoder) throws {
         var values = encoder.container(keyedBy: CodingKeys.self)
