@@ -5,7 +5,7 @@ import Support
 enum BenchCommand: CLICommand {
     static let spec = CommandSpec(
         name: "ffrtmp bench", summary: "Measure a NATS server's throughput and request latency",
-        usage: "ffrtmp bench [options] <pub|pubsub|queue|fanout|reqrep>",
+        usage: "ffrtmp bench [options] <pub|pubsub|queue|fanout|reqrep|js-pub|js-pull>",
         options: [
             ClientCommandOptions.server,
             OptionSpec(
@@ -27,6 +27,9 @@ enum BenchCommand: CLICommand {
               queue   1 publisher → a queue group of --subs members (each message to one)
               fanout  1 publisher → --subs subscribers (each message to all): reports deliveries/s
               reqrep  1 requester → 1 responder, one request at a time: p50/p90/p99/max latency in µs
+              js-pub  JetStream publish with acks into a fresh file stream BENCH, --window (default 256) in
+                      flight; timed from the first publish to the last ack (--msgs default 200000)
+              js-pull fill BENCH (untimed), then fetch batches of --window and ack each message
             Every subscriber has its own connection and thread. The publisher writes pre-encoded PUB frames
             in 256 KB writes and keeps at most --window messages in flight, so no server drops a
             subscriber as a slow consumer. Rates are messages delivered ÷ (first publish → last delivery).
@@ -34,10 +37,12 @@ enum BenchCommand: CLICommand {
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
         let configuration = try BenchConfiguration(arguments)
-        let result =
-            configuration.mode == .reqrep
-            ? try BenchRequestReply.run(configuration)
-            : try BenchThroughput.run(configuration)
+        let result: BenchResult
+        switch configuration.mode {
+        case .reqrep: result = try BenchRequestReply.run(configuration)
+        case .jsPub, .jsPull: result = try BenchJetStream.run(configuration)
+        default: result = try BenchThroughput.run(configuration)
+        }
         print(configuration.json ? result.json : result.humanText, terminator: configuration.json ? "\n" : "")
         return 0
     }

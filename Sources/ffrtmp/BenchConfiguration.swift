@@ -15,6 +15,12 @@ struct BenchConfiguration: Sendable {
         case fanout
         /// Sequential request/reply between one requester and one responder: latency.
         case reqrep
+        /// JetStream publish with acks, `window` in flight.
+        case jsPub = "js-pub"
+        /// JetStream fetch in batches of `window` and ack every message.
+        case jsPull = "js-pull"
+
+        var isJetStream: Bool { self == .jsPub || self == .jsPull }
     }
 
     var mode: Mode
@@ -37,21 +43,23 @@ struct BenchConfiguration: Sendable {
         }
         self.mode = mode
         server = arguments.string("--server") ?? "nats://127.0.0.1:4222"
-        messages = try Self.positive(arguments, "--msgs")
+        messages =
+            mode.isJetStream && !arguments.isGiven("--msgs") ? 200_000 : try Self.positive(arguments, "--msgs")
         requests = try Self.positive(arguments, "--count")
         size = try arguments.byteSize("--size") ?? 128
         guard size >= 0 && size <= 1 << 20 else { throw UsageError("--size must be between 0 and 1MB") }
         switch mode {
         case .queue, .fanout: subscribers = arguments.isGiven("--subs") ? try Self.positive(arguments, "--subs") : 4
-        case .pub, .pubsub, .reqrep: subscribers = 1
+        case .pub, .pubsub, .reqrep, .jsPub, .jsPull: subscribers = 1
         }
         subject = arguments.string("--subject") ?? "bench"
         json = arguments.flag("--json")
         let frameSize = subject.utf8.count + size + 32
-        window =
-            arguments.isGiven("--window")
-            ? try Self.positive(arguments, "--window")
-            : max(4096, min(256 * 1024, (32 << 20) / frameSize))
+        if arguments.isGiven("--window") {
+            window = try Self.positive(arguments, "--window")
+        } else {
+            window = mode.isJetStream ? 256 : max(4096, min(256 * 1024, (32 << 20) / frameSize))
+        }
     }
 
     private static func positive(_ arguments: ParsedArguments, _ name: String) throws -> Int {
@@ -62,7 +70,7 @@ struct BenchConfiguration: Sendable {
     /// Deliveries the subscribers must see in all.
     var expectedDeliveries: Int {
         switch mode {
-        case .pub, .reqrep: 0
+        case .pub, .reqrep, .jsPub, .jsPull: 0
         case .pubsub, .queue: messages
         case .fanout: messages * subscribers
         }

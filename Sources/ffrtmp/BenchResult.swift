@@ -43,7 +43,9 @@ struct BenchResult {
             object.add("subs", configuration.mode == .pub ? 0 : configuration.subscribers)
             object.add("msgs_per_sec", messagesPerSecond, digits: 0)
             object.add("mb_per_sec", megabytesPerSecond, digits: 1)
-            if configuration.mode != .pub { object.add("deliveries_per_sec", deliveriesPerSecond, digits: 0) }
+            if configuration.expectedDeliveries > 0 {
+                object.add("deliveries_per_sec", deliveriesPerSecond, digits: 0)
+            }
         }
         return object.text
     }
@@ -57,6 +59,11 @@ struct BenchResult {
                 + "  \(grouped(Int(requestsPerSecond))) requests/s in \(timing)\n"
                 + "  latency µs: p50 \(format1(latency(50)))  p90 \(format1(latency(90)))  p99 \(format1(latency(99)))"
                 + "  max \(format1(latency(100)))  mean \(format1(meanLatency))\n"
+        case .jsPub, .jsPull:
+            let what = configuration.mode == .jsPub ? "published with acks" : "fetched and acked"
+            return "\(configuration.mode.rawValue): \(grouped(configuration.messages)) msgs of \(configuration.size) B "
+                + "\(what), window \(configuration.window)\n"
+                + "  \(grouped(Int(messagesPerSecond))) msgs/s  in \(timing)\n"
         case .pub, .pubsub, .queue, .fanout:
             let shape: String
             switch configuration.mode {

@@ -148,6 +148,16 @@ enum APIResponse {
         var stream: String
         var seq: UInt64
         var duplicate: Bool?
+
+        /// The JSON bytes. The common success form is written by hand: one per stored message, it
+        /// is the hottest reply the broker sends (stream names hold no characters needing escapes).
+        var bytes: [UInt8] {
+            guard error == nil else { return APIResponse.encode(self) }
+            var text = "{\"stream\":\"\(stream)\",\"seq\":\(seq)"
+            if duplicate == true { text += ",\"duplicate\":true" }
+            text += "}"
+            return Array(text.utf8)
+        }
     }
 
     /// Encodes any response as compact JSON bytes.

@@ -1,21 +1,15 @@
 import FoundationEssentials
 import Support
+import Wire
 
 /// Acknowledgements published to `$JS.ACK.<stream>.<consumer>.<deliveries>.<stream seq>.<consumer
 /// seq>.<timestamp>.<pending>` (also the 12-token form with domain and account).
 extension JetStream {
     func handleAck(_ ack: InboundMessage) {
-        let tokens = ack.subject.split(separator: ".", omittingEmptySubsequences: false)
-        let offset: Int
-        switch tokens.count {
-        case 9: offset = 2
-        case 11, 12: offset = 4
-        default: return
-        }
-        guard let stream = streams[String(tokens[offset])],
-            let consumer = stream.consumers[String(tokens[offset + 1])],
-            let sequence = UInt64(tokens[offset + 3])
+        guard let target = AckSubject(ack.subject), let stream = streams[target.stream],
+            let consumer = stream.consumers[target.consumer]
         else { return }
+        let sequence = target.streamSequence
         let now = Timestamp.nowNanoseconds()
         let kind = AckKind(ack.payload)
         switch kind {
@@ -55,17 +49,22 @@ enum AckKind: Equatable {
     /// Parses `+ACK`, `-NAK`, `-NAK {"delay":ns}`, `+WPI`, `+TERM [reason]`, `+NXT [n|{json}]`; an
     /// empty body is an ack (as nats-server treats it).
     init(_ body: [UInt8]) {
-        let text = String(decoding: body, as: UTF8.self)
-        if text.isEmpty || text.hasPrefix("+ACK") {
+        func starts(with word: StaticString) -> Bool {
+            let count = word.utf8CodeUnitCount
+            guard body.count >= count else { return false }
+            for index in 0..<count where body[index] != word.utf8Start[index] { return false }
+            return true
+        }
+        if body.isEmpty || starts(with: "+ACK") {
             self = .acknowledge
-        } else if text.hasPrefix("-NAK") {
-            self = .reject(delay: AckKind.delay(in: text.dropFirst(4)))
-        } else if text.hasPrefix("+WPI") {
+        } else if starts(with: "-NAK") {
+            self = .reject(delay: AckKind.delay(in: String(decoding: body.dropFirst(4), as: UTF8.self)[...]))
+        } else if starts(with: "+WPI") {
             self = .inProgress
-        } else if text.hasPrefix("+TERM") {
+        } else if starts(with: "+TERM") {
             self = .terminate
-        } else if text.hasPrefix("+NXT") {
-            self = .next(batch: AckKind.batch(in: text.dropFirst(4)))
+        } else if starts(with: "+NXT") {
+            self = .next(batch: AckKind.batch(in: String(decoding: body.dropFirst(4), as: UTF8.self)[...]))
         } else {
             self = .acknowledge
         }
@@ -96,5 +95,57 @@ enum AckKind: Equatable {
             return max(1, body.batch ?? 1)
         }
         return 1
+    }
+}
+
+/// The parts of an ack reply subject that matter: `$JS.ACK.<stream>.<consumer>.<deliveries>.<stream
+/// seq>.<consumer seq>.<timestamp>.<pending>` (9 tokens), or the 11/12-token form with domain and
+/// account hash before the stream. Parsed in one pass over the bytes: acks are a hot path.
+struct AckSubject {
+    var stream: String
+    var consumer: String
+    var streamSequence: UInt64
+
+    init?(_ subject: String) {
+        var starts: [Int] = []
+        var ends: [Int] = []
+        starts.reserveCapacity(12)
+        ends.reserveCapacity(12)
+        let parsed: (String, String, UInt64)?? = subject.utf8.withContiguousStorageIfAvailable { bytes in
+            var start = 0
+            for index in 0..<bytes.count where bytes[index] == UInt8(ascii: ".") {
+                starts.append(start)
+                ends.append(index)
+                start = index + 1
+                if starts.count > 12 { return nil }
+            }
+            starts.append(start)
+            ends.append(bytes.count)
+            let offset: Int
+            switch starts.count {
+            case 9: offset = 2
+            case 11, 12: offset = 4
+            default: return nil
+            }
+            func text(_ token: Int) -> String {
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[starts[token]..<ends[token]]), as: UTF8.self)
+            }
+            guard
+                let sequence = Decimal.parse(
+                    UnsafeRawBufferPointer(
+                        UnsafeBufferPointer(rebasing: bytes[starts[offset + 3]..<ends[offset + 3]])))
+            else { return nil }
+            return (text(offset), text(offset + 1), UInt64(sequence))
+        }
+        guard let found = parsed ?? AckSubject.slowParse(subject) else { return nil }
+        (stream, consumer, streamSequence) = found
+    }
+
+    /// For a string without contiguous UTF-8 (bridged): split it.
+    private static func slowParse(_ subject: String) -> (String, String, UInt64)? {
+        let tokens = subject.split(separator: ".", omittingEmptySubsequences: false)
+        let offset = tokens.count == 9 ? 2 : (tokens.count == 11 || tokens.count == 12 ? 4 : -1)
+        guard offset > 0, let sequence = UInt64(tokens[offset + 3]) else { return nil }
+        return (String(tokens[offset]), String(tokens[offset + 1]), sequence)
     }
 }

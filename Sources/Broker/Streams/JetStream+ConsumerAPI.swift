@@ -93,6 +93,7 @@ extension JetStream {
         guard let owner = streams[stream] else { return .failure(type, .streamNotFound) }
         guard let found = owner.consumers[consumer] else { return .failure(type, .consumerNotFound) }
         found.cancelWaiting(output: self)
+        forget(found)
         owner.consumers[consumer] = nil
         do {
             try found.persistence.destroy()

@@ -21,8 +21,16 @@ final class JetStream: @unchecked Sendable {
     var apiErrors = 0
 
     /// Work waiting for the end of the turn.
+    /// Stores holding publishes whose acks wait: synced at the end of every turn.
     private var storesToSync: [ObjectIdentifier: StreamStorage] = [:]
+    /// Consumer progress and stream removals (acked work-queue messages): losing the last few on a
+    /// crash only means redelivery (at-least-once), so they are synced every `lazySyncInterval`, or
+    /// at once when an ack asked for a reply (`ack_sync`).
     private var consumersToSync: [ObjectIdentifier: ConsumerPersistence] = [:]
+    private var lazyStoresToSync: [ObjectIdentifier: StreamStorage] = [:]
+    private var lastLazySync: UInt64 = 0
+    private var lazyWorkAsksForDurability = false
+    static let lazySyncInterval: UInt64 = 100_000_000
     private var repliesAfterSync: [PendingReply] = []
     /// Stores whose append or sync failed this turn: their unsynced messages were discarded.
     private var failedStores: Set<ObjectIdentifier> = []
@@ -82,6 +90,7 @@ final class JetStream: @unchecked Sendable {
     /// Flushes stores and closes files on shutdown. JetStream thread.
     func stop() {
         finishTurn()
+        syncLazily(now: Clock.monotonicNanoseconds())
         for stream in streams.values {
             for consumer in stream.consumers.values { consumer.persistence.close() }
             do {
@@ -117,10 +126,12 @@ final class JetStream: @unchecked Sendable {
         stream.captureSubscriptions = []
         for consumer in stream.consumers.values {
             consumer.cancelWaiting(output: self)
+            forget(consumer)
             try? consumer.persistence.destroy()
         }
         stream.consumers.removeAll()
         storesToSync[ObjectIdentifier(stream.storage)] = nil
+        lazyStoresToSync[ObjectIdentifier(stream.storage)] = nil
         streamsWithNewMessages[ObjectIdentifier(stream)] = nil
         try stream.storage.destroy()
         try directory.removeStream(stream.name)
@@ -161,7 +172,7 @@ final class JetStream: @unchecked Sendable {
             if !message.reply.isEmpty {
                 repliesAfterSync.append(
                     PendingReply(
-                        subject: message.reply, payload: APIResponse.encode(ack),
+                        subject: message.reply, payload: ack.bytes,
                         stored: (stream.storage, sequence, stream.name)))
             }
             return
@@ -180,48 +191,54 @@ final class JetStream: @unchecked Sendable {
                     "error": error.description,
                 ])
         }
-        if !message.reply.isEmpty { send(to: message.reply, payload: APIResponse.encode(ack)) }
+        if !message.reply.isEmpty { send(to: message.reply, payload: ack.bytes) }
     }
 
-    /// Marks a consumer's records and its stream's removals for the end-of-turn sync.
+    /// Marks a consumer's records and its stream's removals for the next lazy sync.
     func needsSync(_ consumer: Consumer) {
         consumersToSync[ObjectIdentifier(consumer.persistence)] = consumer.persistence
         if consumer.stream.config.retention == .workqueue {
-            storesToSync[ObjectIdentifier(consumer.stream.storage)] = consumer.stream.storage
+            lazyStoresToSync[ObjectIdentifier(consumer.stream.storage)] = consumer.stream.storage
         }
     }
 
-    /// Marks a stream's storage (after removals) for the end-of-turn sync.
-    func needsSync(_ stream: MessageStream) {
-        storesToSync[ObjectIdentifier(stream.storage)] = stream.storage
+    /// Drops a consumer that is being deleted from the pending syncs.
+    func forget(_ consumer: Consumer) {
+        consumersToSync[ObjectIdentifier(consumer.persistence)] = nil
     }
 
-    /// Sends `payload` to `subject` once everything written this turn is durable.
+    /// Marks a stream's storage (after removals) for the next lazy sync.
+    func needsSync(_ stream: MessageStream) {
+        lazyStoresToSync[ObjectIdentifier(stream.storage)] = stream.storage
+    }
+
+    /// Sends `payload` to `subject` once everything written so far is durable (an ack_sync reply).
     func replyAfterSync(to subject: String, payload: [UInt8]) {
+        lazyWorkAsksForDurability = true
         repliesAfterSync.append(PendingReply(subject: subject, payload: payload, stored: nil))
+    }
+
+    /// When the lazy sync is due (monotonic nanoseconds), if anything waits for it.
+    var lazySyncDeadline: UInt64? {
+        guard !consumersToSync.isEmpty || !lazyStoresToSync.isEmpty else { return nil }
+        return lastLazySync + Self.lazySyncInterval
     }
 
     /// End of turn: one sync per written store, then the replies that waited for it, then
     /// deliveries of what was stored, then one write per client.
     private func finishTurn() {
-        if !storesToSync.isEmpty || !consumersToSync.isEmpty {
-            for (identity, storage) in storesToSync {
-                do {
-                    try storage.sync()
-                } catch {
-                    failedStores.insert(identity)
-                    logger.error("stream sync failed; unsynced messages discarded", ["error": error])
-                }
+        for (identity, storage) in storesToSync {
+            do {
+                try storage.sync()
+            } catch {
+                failedStores.insert(identity)
+                logger.error("stream sync failed; unsynced messages discarded", ["error": error])
             }
-            for persistence in consumersToSync.values {
-                do {
-                    try persistence.sync()
-                } catch {
-                    logger.error("consumer state sync failed", ["error": error])
-                }
-            }
-            storesToSync.removeAll(keepingCapacity: true)
-            consumersToSync.removeAll(keepingCapacity: true)
+        }
+        storesToSync.removeAll(keepingCapacity: true)
+        let now = Clock.monotonicNanoseconds()
+        if lazyWorkAsksForDurability || (lazySyncDeadline.map { now >= $0 } ?? false) {
+            syncLazily(now: now)
         }
         for reply in repliesAfterSync {
             if let stored = reply.stored, failedStores.contains(ObjectIdentifier(stored.storage)),
@@ -231,7 +248,7 @@ final class JetStream: @unchecked Sendable {
                 let refusal = APIResponse.PublishAck(
                     error: APIResponse.ErrorBody(.storeFailed("storage failed: message not stored")),
                     stream: stored.stream, seq: 0)
-                send(to: reply.subject, payload: APIResponse.encode(refusal))
+                send(to: reply.subject, payload: refusal.bytes)
             } else {
                 send(to: reply.subject, payload: reply.payload)
             }
@@ -251,13 +268,25 @@ final class JetStream: @unchecked Sendable {
         context.flushMarked()
     }
 
+    /// Syncs consumer progress and removals (see `consumersToSync`).
+    private func syncLazily(now: UInt64) {
+        for storage in lazyStoresToSync.values {
+            do { try storage.sync() } catch { logger.error("stream sync after removals failed", ["error": error]) }
+        }
+        for persistence in consumersToSync.values {
+            do { try persistence.sync() } catch { logger.error("consumer state sync failed", ["error": error]) }
+        }
+        lazyStoresToSync.removeAll(keepingCapacity: true)
+        consumersToSync.removeAll(keepingCapacity: true)
+        lazyWorkAsksForDurability = false
+        lastLazySync = now
+    }
+
     /// Ack-wait expiries, request timeouts, `max_age`, idle ephemeral consumers.
     private func tick() {
         let now = Timestamp.nowNanoseconds()
         for stream in streams.values {
-            if !stream.expireOldMessages(now: now).isEmpty {
-                storesToSync[ObjectIdentifier(stream.storage)] = stream.storage
-            }
+            if !stream.expireOldMessages(now: now).isEmpty { needsSync(stream) }
             for consumer in Array(stream.consumers.values) {
                 consumer.tick(now: now, output: self)
                 needsSync(consumer)
@@ -283,9 +312,11 @@ final class JetStream: @unchecked Sendable {
                 if let deadline = consumer.nextDeadline { earliest = min(earliest ?? deadline, deadline) }
             }
         }
-        guard let earliest else { return nil }
+        let lazy = lazySyncDeadline
+        guard let earliest else { return lazy }
         let wait = max(0, earliest - Timestamp.nowNanoseconds())
-        return Clock.monotonicNanoseconds() + UInt64(wait)
+        let consumerDeadline = Clock.monotonicNanoseconds() + UInt64(wait)
+        return min(consumerDeadline, lazy ?? consumerDeadline)
     }
 
     // MARK: sending (JetStream thread)
