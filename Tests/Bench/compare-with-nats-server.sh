@@ -4,7 +4,10 @@
 #
 # Usage: Tests/Bench/compare-with-nats-server.sh
 # Environment (all optional):
-#   ROUNDS=3  MSGS=2000000  COUNT=20000  SIZE=128  SUBS=4  MODES="pub pubsub queue fanout reqrep"
+#   ROUNDS=3  MSGS=2000000  JS_MSGS=200000  COUNT=20000  SIZE=128  SUBS=4
+#   MODES="pub pubsub queue fanout reqrep js-pub js-pull"
+# Both servers run with JetStream on a file store in a temporary folder; ffrtmp fsyncs before each
+# publish ack (group commit), nats-server does not fsync per message.
 #   BENCH=.build/release/ffrtmp          the load generator (built with `swift build -c release` if missing)
 #   NATS_SERVER_COMMAND=nats-server      the reference server
 #   FFRTMP_BROKER_COMMAND="$BENCH broker" the server under test; "-a 127.0.0.1 -p PORT" is appended.
@@ -17,7 +20,8 @@ MSGS=${MSGS:-2000000}
 COUNT=${COUNT:-20000}
 SIZE=${SIZE:-128}
 SUBS=${SUBS:-4}
-MODES=${MODES:-"pub pubsub queue fanout reqrep"}
+MODES=${MODES:-"pub pubsub queue fanout reqrep js-pub js-pull"}
+JS_MSGS=${JS_MSGS:-200000}
 BENCH=${BENCH:-.build/release/ffrtmp}
 NATS_SERVER_COMMAND=${NATS_SERVER_COMMAND:-nats-server}
 FFRTMP_BROKER_COMMAND=${FFRTMP_BROKER_COMMAND:-"$BENCH broker"}
@@ -62,15 +66,17 @@ start_server() {
     printf -v "PORT_$name" '%s' "$port"
 }
 
-start_server nats "$NATS_SERVER_COMMAND"
-start_server ffrtmp "$FFRTMP_BROKER_COMMAND"
+start_server nats "$NATS_SERVER_COMMAND -js -sd $WORK/nats-store"
+start_server ffrtmp "$FFRTMP_BROKER_COMMAND --store_dir $WORK/ffrtmp-store"
 echo "nats-server: $NATS_SERVER_COMMAND on port $PORT_nats; ffrtmp: $FFRTMP_BROKER_COMMAND on port $PORT_ffrtmp" >&2
 
 # run_bench SIDE MODE: appends "SIDE MODE KEY VALUE" lines for the figures of one run to $WORK/results.
 run_bench() {
     local side=$1 mode=$2 port output
     if [[ $side == nats ]]; then port=$PORT_nats; else port=$PORT_ffrtmp; fi
-    if output=$("$BENCH" bench "$mode" -s "nats://127.0.0.1:$port" --msgs "$MSGS" --count "$COUNT" \
+    local messages=$MSGS
+    if [[ $mode == js-* ]]; then messages=$JS_MSGS; fi
+    if output=$("$BENCH" bench "$mode" -s "nats://127.0.0.1:$port" --msgs "$messages" --count "$COUNT" \
         --size "$SIZE" --subs "$SUBS" --subject "bench.$mode" --json 2>"$WORK/bench.err"); then
         echo "$output" | tr ',{}' '\n\n\n' | tr -d '"' | awk -F: -v side="$side" -v mode="$mode" \
             '$1 ~ /^(msgs_per_sec|deliveries_per_sec|rps|p50_us|p99_us)$/ { print side, mode, $1, $2 }' \
@@ -133,5 +139,7 @@ for mode in $MODES; do
             row "request/reply p50, µs (lower is better)" reqrep p50_us lower
             row "request/reply p99, µs (lower is better)" reqrep p99_us lower
             ;;
+        js-pub) row "JetStream publish with ack (256 in flight), msgs/s" js-pub msgs_per_sec higher ;;
+        js-pull) row "JetStream fetch 256 + ack each, msgs/s" js-pull msgs_per_sec higher ;;
     esac
 done
