@@ -32,14 +32,23 @@ let package = Package(
         .target(name: "Broker", dependencies: ["Wire", "Net", "Support", "Store"], swiftSettings: fastSettings),
         // NATS client used by the CLI, the bench tool and later agents and master.
         .target(name: "Client", dependencies: ["Wire", "Net", "Support"], swiftSettings: fastSettings),
+        // Messages between the parts (job, heartbeat, telemetry, result), validation, scenario presets. Pure.
+        .target(name: "Model", dependencies: ["Support"]),
+        // Power and energy: RAPL, NVIDIA (nvidia-smi/NVML), CPU accounting, per-job attribution, estimates.
+        .target(name: "Energy", dependencies: ["Model", "Support"]),
+        // The agent: hardware probing, ffmpeg execution, telemetry, results.
+        .target(name: "Agent", dependencies: ["Model", "Energy", "Client", "Net", "Support"]),
         // The `ffrtmp` command.
-        .executableTarget(name: "ffrtmp", dependencies: ["Broker", "Client", "Support"]),
+        .executableTarget(name: "ffrtmp", dependencies: ["Broker", "Client", "Agent", "Model", "Support"]),
 
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "Client", "Wire", "Net"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model"]),
+        .testTarget(name: "EnergyTests", dependencies: ["Energy", "Model"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "Model", "Energy", "Client", "Broker"]),
         .testTarget(name: "ClientTests", dependencies: ["Client", "Wire", "Broker"]),
     ]
 )

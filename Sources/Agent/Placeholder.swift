@@ -1,0 +1,2 @@
+// Agent (being written).
+enum AgentPlaceholder {}

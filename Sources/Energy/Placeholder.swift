@@ -1,0 +1,2 @@
+// Energy (being written).
+enum EnergyPlaceholder {}

@@ -1,0 +1,2 @@
+// Model (being written).
+enum ModelPlaceholder {}

@@ -1,0 +1,2 @@
+import XCTest
+final class AgentPlaceholderTests: XCTestCase { func testBuilds() {} }

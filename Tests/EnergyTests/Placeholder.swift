@@ -1,0 +1,2 @@
+import XCTest
+final class EnergyPlaceholderTests: XCTestCase { func testBuilds() {} }
