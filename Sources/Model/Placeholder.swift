@@ -1,2 +1,0 @@
-// Model (being written).
-enum ModelPlaceholder {}
