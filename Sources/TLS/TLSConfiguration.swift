@@ -1,0 +1,92 @@
+/// The settings of one `TLSContext`: role, own certificate, trusted CAs, peer verification.
+///
+/// Fixed policy, not settings: TLS 1.2 minimum; for TLS 1.2 only ECDHE key exchange with AES-GCM or
+/// ChaCha20-Poly1305; groups X25519, P-256, P-384; no renegotiation; no compression; no session
+/// resumption (see `TLSContext`).
+public struct TLSConfiguration: Equatable, Sendable {
+    /// Server or client.
+    public var role: TLSRole
+    /// PEM file with this side's certificate, then any intermediates. Required for a server; a client
+    /// needs one when the server verifies clients (mTLS).
+    public var certificateChainPath: String?
+    /// PEM file with the private key of the first certificate in `certificateChainPath` (unencrypted).
+    public var privateKeyPath: String?
+    /// PEM file with the CA certificates trusted to sign the peer's certificate. A verifying server
+    /// needs it; a verifying client without it trusts the system's CAs.
+    public var trustedAuthoritiesPath: String?
+    /// Server: require a client certificate signed by a trusted CA (mTLS; off by default).
+    /// Client: verify the server's certificate chain and `serverName` (on by default).
+    public var verifyPeer: Bool
+    /// Client: the name sent as SNI and checked against the server certificate's SAN DNS names (or IP
+    /// addresses, when it is an IP literal). A session may override it. Ignored by servers.
+    public var serverName: String?
+    /// Most ciphertext a session holds unprocessed before its handshake completes (bounds what a stalling
+    /// or flooding peer can make a connection hold).
+    public var handshakeBufferLimit: Int
+    /// Most ciphertext a session holds unprocessed after the handshake (the caller feeds, then reads the
+    /// plaintext out; this only trips when it stops reading).
+    public var bufferLimit: Int
+    /// Tests only: allow TLS 1.0–1.1 and nothing newer, at security level 0, to play an outdated peer.
+    var legacyProtocolsForTesting = false
+    /// Tests only: the newest protocol to offer (`TLS1_2_VERSION` plays a TLS 1.2-only peer).
+    var maximumVersionForTesting: Int32?
+
+    /// The smallest buffer limit: one whole TLS record (16 KiB of data plus header and expansion).
+    public static let minimumBufferLimit = 16 * 1024 + 2048 + 5
+
+    public init(
+        role: TLSRole, certificateChainPath: String? = nil, privateKeyPath: String? = nil,
+        trustedAuthoritiesPath: String? = nil, verifyPeer: Bool? = nil, serverName: String? = nil,
+        handshakeBufferLimit: Int = 64 * 1024, bufferLimit: Int = 1024 * 1024
+    ) {
+        self.role = role
+        self.certificateChainPath = certificateChainPath
+        self.privateKeyPath = privateKeyPath
+        self.trustedAuthoritiesPath = trustedAuthoritiesPath
+        self.verifyPeer = verifyPeer ?? (role == .client)
+        self.serverName = serverName
+        self.handshakeBufferLimit = handshakeBufferLimit
+        self.bufferLimit = bufferLimit
+    }
+
+    /// A server presenting `certificateChainPath`; with `trustedAuthoritiesPath` and `verifyPeer`, mTLS.
+    public static func server(
+        certificateChainPath: String, privateKeyPath: String, trustedAuthoritiesPath: String? = nil,
+        verifyPeer: Bool = false
+    ) -> TLSConfiguration {
+        TLSConfiguration(
+            role: .server, certificateChainPath: certificateChainPath, privateKeyPath: privateKeyPath,
+            trustedAuthoritiesPath: trustedAuthoritiesPath, verifyPeer: verifyPeer)
+    }
+
+    /// A client verifying the server against `trustedAuthoritiesPath` and `serverName`, presenting
+    /// `certificateChainPath` when given.
+    public static func client(
+        trustedAuthoritiesPath: String?, certificateChainPath: String? = nil, privateKeyPath: String? = nil,
+        serverName: String? = nil, verifyPeer: Bool = true
+    ) -> TLSConfiguration {
+        TLSConfiguration(
+            role: .client, certificateChainPath: certificateChainPath, privateKeyPath: privateKeyPath,
+            trustedAuthoritiesPath: trustedAuthoritiesPath, verifyPeer: verifyPeer, serverName: serverName)
+    }
+
+    /// Refuses incomplete or contradictory settings, naming the setting.
+    func validate() throws(TLSError) {
+        if certificateChainPath == nil && role == .server {
+            throw .configuration("a server needs a certificate (tlscert)")
+        }
+        if (certificateChainPath == nil) != (privateKeyPath == nil) {
+            throw .configuration(
+                certificateChainPath == nil
+                    ? "a private key (tlskey) was given without a certificate (tlscert)"
+                    : "a certificate (tlscert) was given without its private key (tlskey)")
+        }
+        if role == .server && verifyPeer && trustedAuthoritiesPath == nil {
+            throw .configuration("verifying clients (tlsverify) needs the CA certificate file (tlscacert)")
+        }
+        for (name, limit) in [("handshakeBufferLimit", handshakeBufferLimit), ("bufferLimit", bufferLimit)]
+        where limit < Self.minimumBufferLimit {
+            throw .configuration("\(name) \(limit) is below one TLS record (\(Self.minimumBufferLimit) bytes)")
+        }
+    }
+}

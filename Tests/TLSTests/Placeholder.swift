@@ -1,2 +1,0 @@
-import XCTest
-final class TLSPlaceholderTests: XCTestCase { func testBuilds() {} }
