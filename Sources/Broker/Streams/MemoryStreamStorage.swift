@@ -75,7 +75,7 @@ final class MemoryStreamStorage: StreamStorage {
 
     func close() throws {}
 
-    func destroy() throws { try purge() }
+    func destroy() throws { _ = try purge() }
 
     /// Index of the first table slot holding a sequence ≥ `sequence`.
     private func lowerBound(_ sequence: UInt64) -> Int {
