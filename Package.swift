@@ -29,7 +29,7 @@ let package = Package(
         // Durable storage for streams: append-only segment files, checksums, recovery, consumer state.
         .target(name: "Store", dependencies: ["CSystem", "Support"], swiftSettings: fastSettings),
         // The broker: server, connections, subject routing, the JetStream subset.
-        .target(name: "Broker", dependencies: ["Wire", "Net", "Support", "Store"], swiftSettings: fastSettings),
+        .target(name: "Broker", dependencies: ["Wire", "Net", "Support", "Store", "TLS"], swiftSettings: fastSettings),
         // NATS client used by the CLI, the bench tool and later agents and master.
         .target(name: "Client", dependencies: ["Wire", "Net", "Support"], swiftSettings: fastSettings),
         // Messages between the parts (job, heartbeat, telemetry, result), validation, scenario presets. Pure.
@@ -43,7 +43,7 @@ let package = Package(
 
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
-        .testTarget(name: "BrokerTests", dependencies: ["Broker", "Client", "Wire", "Net"]),
+        .testTarget(name: "BrokerTests", dependencies: ["Broker", "Client", "Wire", "Net", "TLS", "Support"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),

@@ -1,5 +1,6 @@
 import Net
 import Support
+import TLS
 import Synchronization
 import Wire
 #if canImport(Glibc)
@@ -21,6 +22,9 @@ public final class Broker: @unchecked Sendable {
     /// The loops that serve client connections.
     private(set) var clientContexts: [LoopContext] = []
     private(set) var jetStream: JetStream?
+    /// The server side of TLS, when configured: one context shared by every connection.
+    private(set) var tlsContext: TLSContext?
+    let authenticator: Authenticator
     private var listener: Listener?
     private let nextClientID = Atomic<UInt64>(1)
     private let nextLoop = Atomic<Int>(0)
@@ -36,6 +40,7 @@ public final class Broker: @unchecked Sendable {
     public init(config: BrokerConfig, logger: Logger = Logger(component: "broker")) {
         self.config = config
         self.logger = logger
+        authenticator = Authenticator(config: config.authorization)
         info = ServerInfo(
             server_id: serverID, server_name: config.serverName ?? serverID, host: config.host,
             port: config.port, max_payload: config.maxPayload)
@@ -47,6 +52,16 @@ public final class Broker: @unchecked Sendable {
     /// Binds the listener and starts the loops; returns once clients can connect.
     public func start() throws {
         try config.validate()
+        if let tls = config.tls {
+            tlsContext = try TLSContext(
+                .server(
+                    certificateChainPath: tls.certificateFile, privateKeyPath: tls.keyFile,
+                    trustedAuthoritiesPath: tls.authorityFile, verifyPeer: tls.verifyClients))
+            info.tls_required = true
+            info.tls_verify = tls.verifyClients ? true : nil
+            info.tls_available = true
+        }
+        if config.authorization.isRequired { info.auth_required = true }
         let tick = UInt64(min(1_000_000_000, max(10_000_000, config.pingInterval / 4)))
         var loops: [EventLoop] = []
         for index in 0..<config.eventLoops {

@@ -34,6 +34,10 @@ public struct BrokerConfig: Sendable, Equatable {
     public var logFile: String?
     /// Debug logging (`-D/--debug`).
     public var debug = false
+    /// TLS for client connections (`--tls*` flags, `tls` block); nil: plain TCP.
+    public var tls: BrokerTLSConfig?
+    /// Who may connect and what each may do (`authorization` block, `--user/--pass/--auth`).
+    public var authorization = AuthorizationConfig()
     /// Enables streams and pull consumers (`-js/--jetstream`).
     public var jetStream = false
     /// Where streams are stored (`-sd/--store_dir`); nil: `$TMPDIR/ffrtmp/jetstream`.

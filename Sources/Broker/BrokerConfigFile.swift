@@ -8,7 +8,7 @@ public enum BrokerConfigFile {
     static let supportedKeys: Set<String> = [
         "host", "net", "port", "listen", "server_name", "max_payload", "max_pending", "max_connections",
         "max_subscriptions", "max_control_line", "ping_interval", "ping_max", "write_deadline", "log_file",
-        "debug", "trace", "logtime", "threads", "jetstream", "store_dir",
+        "debug", "trace", "logtime", "threads", "jetstream", "store_dir", "tls", "authorization",
     ]
 
     /// nats-server sections that exist but are outside what ffrtmp's broker does.
@@ -51,6 +51,8 @@ public enum BrokerConfigFile {
         if let value = try file.bool("debug") { config.debug = value }
         if let value = try file.int("threads") { config.eventLoops = value }
         try applyJetStream(file, to: &config)
+        try applyTLS(file, to: &config)
+        try applyAuthorization(file, to: &config)
     }
 
     /// `jetstream: enabled`, `jetstream: true`, or `jetstream { store_dir: DIR }`; `store_dir: DIR`.

@@ -5,6 +5,13 @@ import Wire
 /// Behaviour, including when `+OK` and `-ERR` are sent, follows nats-server 2.15.
 extension ClientConnection {
     func handle(_ operation: ClientOp) {
+        if !hasConnected && broker.authenticator.config.isRequired {
+            // nats-server: with authentication on, the first operation must be CONNECT.
+            guard case .connect = operation else {
+                protocolError(.authorizationViolation)
+                return
+            }
+        }
         switch operation {
         case .publish(let frame):
             publish(frame)
@@ -52,6 +59,18 @@ extension ClientConnection {
             tearDown(reason: "no_responders without headers")
             return
         }
+        switch broker.authenticator.authenticate(
+            user: options.user, password: options.password, token: options.authToken, certificate: tls?.certificate)
+        {
+        case .success(let identity):
+            self.identity = identity
+        case .failure(let error):
+            logger.warning(
+                "authorization failed",
+                ["cid": id, "addr": remoteAddress, "user": options.user ?? tls?.certificate?.commonName ?? ""])
+            protocolError(error)
+            return
+        }
         hasConnected = true
         outboundLock.withLock { deliversHeaders = options.headers }
         if options.verbose { appendControl(ServerOpEncoder.ok) }
@@ -59,6 +78,7 @@ extension ClientConnection {
             "client connect",
             [
                 "cid": id, "name": options.name ?? "", "lang": options.language ?? "", "version": options.version ?? "",
+                "user": identity.name, "role": identity.role ?? "",
             ])
     }
 
@@ -66,6 +86,14 @@ extension ClientConnection {
     {
         guard Subject.isValidSubscribe(subject) else {
             send(.invalidSubject)
+            return
+        }
+        let subjectText = String(decoding: subject, as: UTF8.self)
+        let rules = identity.permissions.subscribe
+        if !rules.isUnrestricted && !rules.allows(subscription: subjectText) {
+            send(.permissionsViolationForSubscription(subject: subjectText))
+            logger.info(
+                "subscription refused by permissions", ["cid": id, "user": identity.name, "subject": subjectText])
             return
         }
         let limit = broker.config.maxSubscriptions
@@ -76,8 +104,9 @@ extension ClientConnection {
         let key = String(decoding: sid, as: UTF8.self)
         if subscriptions[key] == nil {
             let subscription = Subscription(
-                client: self, subject: String(decoding: subject, as: UTF8.self),
-                queueGroup: queue.map { String(decoding: $0, as: UTF8.self) }, sid: Array(sid))
+                client: self, subject: subjectText, queueGroup: queue.map { String(decoding: $0, as: UTF8.self) },
+                sid: Array(sid))
+            if rules.needsDeliveryCheck(for: subjectText) { subscription.deliveryFilter = rules }
             subscriptions[key] = subscription
             broker.subjectIndex.insert(subscription)
         }

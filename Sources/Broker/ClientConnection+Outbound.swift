@@ -8,6 +8,11 @@ extension ClientConnection {
     /// Any loop thread. The caller marks the client for flushing.
     @inline(__always)
     func enqueue(_ frame: PublishFrame, for subscription: Subscription) -> Bool {
+        if let filter = subscription.deliveryFilter,
+            !filter.allows(subject: String(decoding: frame.subject, as: UTF8.self))
+        {
+            return false
+        }
         outboundLock.lock()
         if outboundClosed || subscription.isRemoved {
             outboundLock.unlock()
@@ -41,9 +46,18 @@ extension ClientConnection {
         return true
     }
 
+    /// Writes pending output (encrypted on the owning loop for TLS clients). Any thread.
+    func flushOutbound() {
+        guard let tls else {
+            flushOutboundPlain()
+            return
+        }
+        if context.loop.isCurrent { flushOutboundTLS(tls) } else { scheduleTLSFlush(tls) }
+    }
+
     /// Writes pending output until done or the socket is full; then waits for writability.
     /// Any thread (the lock serialises writers); the socket is closed only under the same lock.
-    func flushOutbound() {
+    func flushOutboundPlain() {
         outboundLock.lock()
         guard !outboundClosed, !outbound.isEmpty else {
             outboundLock.unlock()

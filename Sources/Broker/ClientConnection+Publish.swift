@@ -11,6 +11,12 @@ extension ClientConnection {
         }
         let counters = context.counters
         counters.bump(counters.messagesIn, by: 1)
+        if !identity.permissions.publish.isUnrestricted && !mayPublish(frame.subject) {
+            let subject = String(decoding: frame.subject, as: UTF8.self)
+            send(.permissionsViolationForPublish(subject: subject))
+            logger.info("publish refused by permissions", ["cid": id, "user": identity.name, "subject": subject])
+            return
+        }
         var routable = true
         if !Subject.isValidPublish(frame.subject) {
             if options.pedantic { send(.invalidPublishSubject) }
@@ -49,6 +55,16 @@ extension ClientConnection {
                 }
             }
         }
+    }
+
+    /// The publish permission for a subject, remembered for the next messages on it.
+    private func mayPublish(_ subject: UnsafeRawBufferPointer) -> Bool {
+        let text = String(decoding: subject, as: UTF8.self)
+        if let verdict = publishVerdicts[text] { return verdict }
+        let verdict = identity.permissions.publish.allows(subject: text)
+        if publishVerdicts.count >= 256 { publishVerdicts.removeAll(keepingCapacity: true) }
+        publishVerdicts[text] = verdict
+        return verdict
     }
 
     /// True when the subject has an empty token (`a..b`, `.a`, `a.`) or is empty.

@@ -7,6 +7,17 @@ extension ClientConnection {
     func checkTimers(now: UInt64) {
         guard !isTornDown else { return }
         let config = broker.config
+        if let tls, tls.phase != .established, let settings = config.tls,
+            now - openedAt > UInt64(settings.handshakeTimeout)
+        {
+            tearDown(reason: "TLS handshake timeout")
+            return
+        }
+        let authorization = broker.authenticator.config
+        if !hasConnected && authorization.isRequired && now - openedAt > UInt64(authorization.timeoutNanoseconds) {
+            protocolError(.authenticationTimeout)
+            return
+        }
         let stalled = outboundLock.withLock { stalledSince }
         if stalled != 0 && now > stalled && now - stalled > UInt64(config.writeDeadline) {
             cutOffSlowConsumer(reason: "write deadline exceeded")

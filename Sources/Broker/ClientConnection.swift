@@ -30,6 +30,14 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
     /// The peer's hang-up was seen: keep reading to end of stream even after short reads.
     var peerHasClosed = false
     var closeReason = ""
+    /// TLS state when the broker requires TLS; nil on plain connections.
+    let tls: ClientTLS?
+    /// When the connection was accepted (monotonic ns): authentication and handshake timeouts.
+    let openedAt: UInt64
+    /// Who the client turned out to be (after CONNECT) and what it may do.
+    var identity = Identity.anonymous
+    /// Recent publish-permission answers by subject (only for restricted identities).
+    var publishVerdicts: [String: Bool] = [:]
     /// Per loop: the flush generation in which this client was last marked (see LoopContext).
     let flushMarks: UnsafeMutablePointer<UInt64>
 
@@ -55,6 +63,8 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
         let now = Clock.monotonicNanoseconds()
         lastPingSent = now
         lastActivity = now
+        openedAt = now
+        tls = broker.tlsContext.flatMap { try? $0.makeSession() }.map { ClientTLS(session: $0, startedAt: now) }
         flushMarks = UnsafeMutablePointer<UInt64>.allocate(capacity: broker.contexts.count)
         flushMarks.initialize(repeating: 0, count: broker.contexts.count)
     }
@@ -77,12 +87,25 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
             return
         }
         context.connections[id] = self
+        if broker.tlsContext != nil && tls == nil {
+            logger.error("cannot start a TLS session", ["cid": id])
+            tearDown(reason: "TLS session could not be created")
+            return
+        }
+        if broker.config.tls?.handshakeFirst != true {
+            queueInfo()
+            // Before any TLS handshake the greeting travels in plaintext.
+            flushOutboundPlain()
+        }
+        logger.debug("client connected", ["cid": id, "addr": remoteAddress])
+    }
+
+    /// Queues the INFO greeting for this client.
+    func queueInfo() {
         let clientIP = Socket.peer(fd)?.host ?? ""
         outboundLock.withLock {
             ServerOpEncoder.appendInfo(to: outbound, json: broker.info.json(clientID: id, clientIP: clientIP))
         }
-        flushOutbound()
-        logger.debug("client connected", ["cid": id, "addr": remoteAddress])
     }
 
     // MARK: reading
@@ -90,6 +113,10 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
     /// Reads what the socket has (up to a fair share), parses and handles each whole operation.
     public func handleReadable(peerClosed: Bool) {
         if peerClosed { peerHasClosed = true }
+        if let tls {
+            handleReadableTLS(tls)
+            return
+        }
         var reads = 0
         while !isTornDown {
             let buffer = input.bufferForReading(shared: context.readBuffer)
@@ -127,7 +154,7 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
     }
 
     /// Parses and handles whole operations from the front of `buffer`; keeps a split frame.
-    private func process(_ buffer: WireBuffer) {
+    func process(_ buffer: WireBuffer) {
         guard input.isWorthParsing(buffer) else { return }
         while !isTornDown && !buffer.isEmpty {
             switch parser.parse(buffer.readableBytes) {

@@ -10,6 +10,8 @@ final class LoopContext: @unchecked Sendable {
     let matchCache: MatchCache
     /// Input is read here first; only a frame split across reads is copied to the connection.
     let readBuffer: WireBuffer
+    /// TLS connections read ciphertext here before decrypting into `readBuffer`.
+    let cipherBuffer: WireBuffer
     var connections: [UInt64: ClientConnection] = [:]
     private var connectionsToFlush: [ClientConnection] = []
     /// Increments each time `flushMarked` runs, so a connection is marked at most once per batch.
@@ -20,6 +22,7 @@ final class LoopContext: @unchecked Sendable {
         self.loop = loop
         matchCache = MatchCache(index: index)
         readBuffer = WireBuffer(capacity: readBufferSize)
+        cipherBuffer = WireBuffer(capacity: min(readBufferSize, 64 * 1024))
     }
 
     var index: Int { loop.index }

@@ -21,6 +21,10 @@ struct ServerInfo: Encodable {
     var client_ip: String = ""
     var jetstream: Bool?
     var ldm: Bool?
+    var auth_required: Bool?
+    var tls_required: Bool?
+    var tls_verify: Bool?
+    var tls_available: Bool?
 
     /// The JSON text for one client.
     func json(clientID: UInt64, clientIP: String) -> String {

@@ -21,6 +21,9 @@ public final class Subscription: @unchecked Sendable {
     /// outbound lock, like `deliveredCount`.
     var maxDeliveries = 0
     var deliveredCount = 0
+    /// For a wildcard subscription that some deny pattern overlaps: each delivered subject is
+    /// checked against these rules. Nil (the usual case) costs nothing per message.
+    var deliveryFilter: SubjectPermissions?
     /// Set (under the client's outbound lock) once the subscription is removed, so a message
     /// routed through a stale match cache entry is not delivered.
     var isRemoved = false

@@ -35,12 +35,14 @@ public struct EnergyReport: Codable, Sendable, Equatable {
         public var device: String?
         public var driver: String?
 
-        public init(domain: String, source: Source, zones: [String] = [], rangesMicrojoules: [UInt64] = [],
-                    samples: Int = 0, meanIntervalSeconds: Double = 0, maxIntervalSeconds: Double = 0,
-                    coverage: Double = 0, wraps: Int = 0, gaps: Int = 0, totalJoules: Double = 0,
-                    dynamicJoules: Double = 0, idleJoules: Double = 0, averageWatts: Double = 0,
-                    peakWatts: Double = 0, attribution: String = "", model: String? = nil,
-                    device: String? = nil, driver: String? = nil) {
+        public init(
+            domain: String, source: Source, zones: [String] = [], rangesMicrojoules: [UInt64] = [],
+            samples: Int = 0, meanIntervalSeconds: Double = 0, maxIntervalSeconds: Double = 0,
+            coverage: Double = 0, wraps: Int = 0, gaps: Int = 0, totalJoules: Double = 0,
+            dynamicJoules: Double = 0, idleJoules: Double = 0, averageWatts: Double = 0,
+            peakWatts: Double = 0, attribution: String = "", model: String? = nil,
+            device: String? = nil, driver: String? = nil
+        ) {
             self.domain = domain
             self.source = source
             self.zones = zones
@@ -103,10 +105,12 @@ public struct EnergyReport: Codable, Sendable, Equatable {
     public var idleBaselineWatts: Double?
     public var netJoules: Double?
 
-    public init(components: [Component], totalJoules: Double, dynamicJoules: Double, source: Source,
-                joulesPerFrame: Double? = nil, dynamicJoulesPerFrame: Double? = nil, framesPerJoule: Double? = nil,
-                averageWatts: Double = 0, peakWatts: Double = 0, idleBaselineWatts: Double? = nil,
-                netJoules: Double? = nil) {
+    public init(
+        components: [Component], totalJoules: Double, dynamicJoules: Double, source: Source,
+        joulesPerFrame: Double? = nil, dynamicJoulesPerFrame: Double? = nil, framesPerJoule: Double? = nil,
+        averageWatts: Double = 0, peakWatts: Double = 0, idleBaselineWatts: Double? = nil,
+        netJoules: Double? = nil
+    ) {
         self.components = components
         self.totalJoules = totalJoules
         self.dynamicJoules = dynamicJoules

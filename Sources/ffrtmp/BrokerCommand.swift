@@ -27,6 +27,14 @@ enum BrokerCommand: CLICommand {
             OptionSpec(
                 ["--write_deadline"], value: "DURATION",
                 help: "How long output may stay unwritable before the client is cut off"),
+            OptionSpec(["--tls"], help: "Require TLS (needs --tlscert and --tlskey)"),
+            OptionSpec(["--tlscert"], value: "FILE", help: "Server certificate chain (PEM)"),
+            OptionSpec(["--tlskey"], value: "FILE", help: "Server private key (PEM)"),
+            OptionSpec(["--tlscacert"], value: "FILE", help: "Authority that signs client certificates (PEM)"),
+            OptionSpec(["--tlsverify"], help: "Require a client certificate signed by --tlscacert (mTLS)"),
+            OptionSpec(["--user"], value: "USER", help: "Require this user name in CONNECT (with --pass)"),
+            OptionSpec(["--pass"], value: "PASSWORD", help: "Password for --user"),
+            OptionSpec(["--auth"], value: "TOKEN", help: "Require this token in CONNECT (auth_token)"),
             OptionSpec(["-js", "--jetstream"], help: "Enable streams and pull consumers (the JetStream subset)"),
             OptionSpec(
                 ["-sd", "--store_dir"], value: "DIR",
@@ -76,6 +84,32 @@ enum BrokerCommand: CLICommand {
         return 0
     }
 
+    /// `--tls*`, `--user/--pass`, `--auth`, with nats-server's meanings.
+    static func applySecurityFlags(_ arguments: ParsedArguments, to config: inout BrokerConfig) throws {
+        let certificate = arguments.string("--tlscert")
+        let key = arguments.string("--tlskey")
+        if arguments.flag("--tls") || certificate != nil || key != nil || arguments.flag("--tlsverify") {
+            guard let certificate = certificate ?? config.tls?.certificateFile, let key = key ?? config.tls?.keyFile
+            else {
+                throw UsageError("--tls needs --tlscert and --tlskey")
+            }
+            var tls = config.tls ?? BrokerTLSConfig(certificateFile: certificate, keyFile: key)
+            tls.certificateFile = certificate
+            tls.keyFile = key
+            if let authority = arguments.string("--tlscacert") { tls.authorityFile = authority }
+            if arguments.flag("--tlsverify") {
+                guard tls.authorityFile != nil else { throw UsageError("--tlsverify needs --tlscacert") }
+                tls.verifyClients = true
+            }
+            config.tls = tls
+        }
+        if let user = arguments.string("--user") {
+            guard let password = arguments.string("--pass") else { throw UsageError("--user needs --pass") }
+            config.authorization.users[user] = AuthorizationConfig.User(name: user, password: password)
+        }
+        if let token = arguments.string("--auth") { config.authorization.token = token }
+    }
+
     /// Defaults, then the config file, then flags.
     static func configuration(from arguments: ParsedArguments) throws -> BrokerConfig {
         var config = BrokerConfig()
@@ -97,6 +131,7 @@ enum BrokerCommand: CLICommand {
         if let value = arguments.string("--log") { config.logFile = value }
         if arguments.flag("--debug") { config.debug = true }
         if arguments.flag("--jetstream") { config.jetStream = true }
+        try applySecurityFlags(arguments, to: &config)
         if let value = arguments.string("--store_dir") {
             config.storeDirectory = value
             config.jetStream = true
