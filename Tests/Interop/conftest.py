@@ -6,6 +6,8 @@
 * ``nats_server``    always the real nats-server 2.15 (the oracle for differential tests).
 * ``server_factory`` ``start(kind="broker"|"nats-server", **options)``; the returned server has
                      ``restart()`` (same port), ``stop()``, ``kill()``, ``rss_bytes()``, ``fd_count()``.
+                     ``jetstream=True`` (and optionally ``store_dir=PATH``) starts it with JetStream.
+* ``js_broker``, ``js_nats_server``  the same two with JetStream on a per-test store directory.
 
 Every server is killed by pid in teardown, also when the test failed. Each server's stderr goes
 to a file; for a failed test the files are copied to test-artifacts/interop/<test>/ and their
@@ -143,3 +145,13 @@ def broker(server_factory):
 @pytest.fixture
 def nats_server(server_factory):
     return server_factory.start("nats-server")
+
+
+@pytest.fixture
+def js_broker(server_factory):
+    return server_factory.start("broker", jetstream=True)
+
+
+@pytest.fixture
+def js_nats_server(server_factory):
+    return server_factory.start("nats-server", jetstream=True)

@@ -9,11 +9,16 @@ Options use the broker's (= nats-server's) names: max_payload, max_pending, max_
 max_subscriptions, ping_interval, ping_max, write_deadline, max_control_line. Sizes may be
 ints or strings like "4MB"/"1KB" (powers of 1024, as both servers read them); durations are
 strings like "1s".
+
+JetStream: ``jetstream=True`` turns it on (`-js -sd DIR` for ffrtmp, a `jetstream { store_dir }`
+block for nats-server); ``store_dir`` picks the directory (default ``<workdir>/<name>.js``, so a
+restart() reopens the same store and nothing ever lands in a shared $TMPDIR).
 """
 
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import re
 import shutil
@@ -30,7 +35,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SIZE_OPTIONS = ("max_payload", "max_pending")
 COUNT_OPTIONS = ("max_connections", "max_subscriptions", "ping_max", "max_control_line")
 DURATION_OPTIONS = ("ping_interval", "write_deadline")
-KNOWN_OPTIONS = SIZE_OPTIONS + COUNT_OPTIONS + DURATION_OPTIONS
+JETSTREAM_OPTIONS = ("jetstream", "store_dir")
+KNOWN_OPTIONS = SIZE_OPTIONS + COUNT_OPTIONS + DURATION_OPTIONS + JETSTREAM_OPTIONS
 
 _used_ports: set[int] = set()
 _live: dict[int, "ServerProcess"] = {}  # pid -> server, for the session-end safety net
@@ -128,6 +134,10 @@ class ServerProcess:
         self.proc: subprocess.Popen | None = None
         self.log_path = self.workdir / f"{name}.stderr.log"
         self.starts = 0
+        self.jetstream = bool(options.pop("jetstream", False)) or "store_dir" in options
+        store_dir = options.pop("store_dir", None)
+        self.store_dir: Path | None = (Path(store_dir) if store_dir else self.workdir / f"{name}.js") \
+            if self.jetstream else None
 
     # -- lifecycle ---------------------------------------------------------------------
     def command(self) -> list[str]:
@@ -136,11 +146,15 @@ class ServerProcess:
             cmd = [str(binary), "broker", "-a", self.host, "-p", str(self.port)]
             for key, value in self.options.items():
                 cmd += [f"--{key}", str(value)]
+            if self.jetstream:
+                cmd += ["-js", "-sd", str(self.store_dir)]
             return cmd
         conf = self.workdir / f"{self.name}.conf"
         lines = [f'listen: "{self.host}:{self.port}"']
         for key, value in self.options.items():
             lines.append(f"{key}: {_conf_value(key, value)}")
+        if self.jetstream:
+            lines.append(f"jetstream {{ store_dir: {json.dumps(str(self.store_dir))} }}")
         conf.write_text("\n".join(lines) + "\n")
         return [nats_server_binary(), "-c", str(conf)]
 
