@@ -206,7 +206,7 @@ final class JobValidationRuleTests: XCTestCase {
         XCTAssertEqual(result.resourceLimitsMode, ResourceLimitsMode.none)
     }
 
-    func testAWrongVersionIsRejectedAsField_v() {
+    func testAWrongOrMissingVersionIsRejectedNamingFieldV() {
         reject(#"{"v":2,"id":"job-1","scenario":"720p30-h264"}"#, field: "v")
         reject(#"{"id":"job-1","scenario":"720p30-h264"}"#, field: "v")
     }
