@@ -1,0 +1,55 @@
+/// A job's lifecycle step, the last token of its event subject `evt.job.<id>.<state>`.
+public enum JobState: String, WireEnum {
+    /// Published by the submitter when it sends the job.
+    case queued
+    case started
+    /// Every few seconds while ffmpeg runs.
+    case progress
+    case succeeded, failed, timeout, cancelled
+    /// Refused by validation; never retried.
+    case rejected
+
+    public static let wireKind = "job state"
+}
+
+/// One lifecycle event of a job, on `evt.job.<job id>.<state>` (stream EVENTS).
+/// Like every message an agent writes, decoding ignores fields it does not know (a newer
+/// agent's additions must not break an older master); the schema lists exactly what v1 writes.
+public struct JobEvent: Codable, Sendable, Equatable {
+    public var messageVersion = MessageVersion.current
+    public var jobID: String
+    /// The agent's node id; nil for `queued`, which the submitter sends.
+    public var nodeID: String?
+    public var state: JobState
+    /// Unix nanoseconds.
+    public var at: Int64
+    /// Delivery attempt, from 1; nil for `queued`.
+    public var attempt: Int?
+    /// A human note: the error of a failure, the reason of a rejection.
+    public var message: String?
+    /// Fraction done, 0…1, when known (progress events).
+    public var progress: Double?
+
+    public init(
+        jobID: String, nodeID: String? = nil, state: JobState, at: Int64, attempt: Int? = nil,
+        message: String? = nil, progress: Double? = nil
+    ) {
+        self.jobID = jobID
+        self.nodeID = nodeID
+        self.state = state
+        self.at = at
+        self.attempt = attempt
+        self.message = message
+        self.progress = progress
+    }
+
+    /// `evt.job.<job id>.<state>`.
+    public var subject: String { Subjects.event(jobID: jobID, state: state) }
+
+    enum CodingKeys: String, CodingKey {
+        case state, at, attempt, message, progress
+        case messageVersion = "v"
+        case jobID = "job_id"
+        case nodeID = "node_id"
+    }
+}

@@ -1,0 +1,81 @@
+/// A job after validation: every field checked, the scenario preset expanded, explicit fields
+/// applied over it and defaults filled in. This is all the agent builds ffmpeg's argv from.
+public struct JobSpec: Sendable, Equatable {
+    /// Where the video comes from, with nothing left to guess.
+    public enum Input: Sendable, Equatable {
+        /// A lavfi test source of this size, rate and length.
+        case generated(pattern: GeneratedPattern, resolution: Resolution, fps: Double, durationSeconds: Double)
+        /// An absolute, normalized path under an allowed root (the agent still checks symlinks
+        /// with `PathRules.isUnder` after resolving it).
+        case file(path: String)
+        case url(String)
+    }
+
+    /// How the encoder spends bits.
+    public enum RateControl: Sendable, Equatable {
+        /// Target bits per second.
+        case bitrate(Int)
+        /// The encoder's constant-quality setting (see `VideoEncoder.constantQualityRange`).
+        case constantQuality(Int)
+        /// Neither was given: the encoder's own default.
+        case encoderDefault
+    }
+
+    public var id: String
+    public var scenario: String?
+    public var input: Input
+    public var output: JobOutput
+    public var encoder: VideoEncoder
+    /// Nil only for encoders without presets (VA-API).
+    public var preset: String?
+    public var rateControl: RateControl
+    /// Nil: keep the source's (file and URL inputs only; always set for generated input).
+    public var resolution: Resolution?
+    /// Nil: keep the source's (file and URL inputs only; always set for generated input).
+    public var fps: Double?
+    /// Keyframe interval in frames; nil only when the frame rate is unknown (encoder default).
+    public var gop: Int?
+    /// Seconds to encode; nil: the whole input.
+    public var durationSeconds: Double?
+    public var quality: Set<QualityMetric>
+    public var cpuPercent: Int?
+    public var memoryMegabytes: Int?
+    public var timeoutSeconds: Int
+    public var priority: Int
+    public var labels: [String: String]
+    public var submittedAt: Int64?
+
+    /// The queue this job runs from.
+    public var capability: Capability { encoder.capability }
+
+    /// `job.<capability>`.
+    public var subject: String { Subjects.job(capability) }
+
+    /// The same job with every field explicit and no scenario lookup needed; validating it
+    /// gives this spec back.
+    public var job: Job {
+        var bitrate: Int?
+        var crf: Int?
+        switch rateControl {
+        case .bitrate(let value): bitrate = value
+        case .constantQuality(let value): crf = value
+        case .encoderDefault: break
+        }
+        return Job(
+            id: id, scenario: scenario, input: jobInput, output: output, encoder: encoder, preset: preset,
+            bitrate: bitrate, crf: crf, resolution: resolution, fps: fps, gop: gop, durationSeconds: durationSeconds,
+            quality: quality.sorted(),
+            limits: JobLimits(cpuPercent: cpuPercent, memoryMegabytes: memoryMegabytes, timeoutSeconds: timeoutSeconds),
+            priority: priority, labels: labels, submittedAt: submittedAt)
+    }
+
+    private var jobInput: JobInput {
+        switch input {
+        case .generated(let pattern, let resolution, let fps, let durationSeconds):
+            .generated(
+                GeneratedInput(pattern: pattern, resolution: resolution, fps: fps, durationSeconds: durationSeconds))
+        case .file(let path): .file(path: path)
+        case .url(let url): .url(url)
+        }
+    }
+}
