@@ -31,7 +31,7 @@ let package = Package(
         // The broker: server, connections, subject routing, the JetStream subset.
         .target(name: "Broker", dependencies: ["Wire", "Net", "Support", "Store", "TLS"], swiftSettings: fastSettings),
         // NATS client used by the CLI, the bench tool and later agents and master.
-        .target(name: "Client", dependencies: ["Wire", "Net", "Support"], swiftSettings: fastSettings),
+        .target(name: "Client", dependencies: ["Wire", "Net", "Support", "TLS"], swiftSettings: fastSettings),
         // Messages between the parts (job, heartbeat, telemetry, result), validation, scenario presets. Pure.
         .target(name: "Model", dependencies: ["Support"]),
         // Power and energy: RAPL, NVIDIA (nvidia-smi/NVML), CPU accounting, per-job attribution, estimates.

@@ -1,24 +1,70 @@
 import Support
 
-/// The options every command that talks to a NATS server shares (`-s/--server`, `NATS_URL`), and
-/// connecting with them, so `pub`, `sub`, `req`, `bench` and later commands agree.
+/// The options every command that talks to a NATS server shares (`-s/--server`, `NATS_URL`, and the
+/// nats CLI's TLS flags), and connecting with them, so `pub`, `sub`, `req`, `bench`, `setup` and later
+/// commands agree. A command lists `ClientCommandOptions.all` among its options.
 public enum ClientCommandOptions {
     public static let server = OptionSpec(
         ["-s", "--server"], value: "URL",
-        help: "NATS server URL; a comma-separated list is tried in turn",
+        help: "NATS server URL (nats:// or tls://); a comma-separated list is tried in turn",
         environment: "NATS_URL", default: "nats://127.0.0.1:4222")
 
-    /// Connects to the servers given by `--server` (or `NATS_URL`), as `name`.
+    /// `--tlscert`: this client's certificate, for brokers that verify clients.
+    public static let tlsCertificate = OptionSpec(
+        ["--tlscert"], value: "FILE", help: "TLS client certificate (PEM), e.g. from `ffrtmp certs issue`",
+        environment: "NATS_CERT")
+
+    /// `--tlskey`: the private key of `--tlscert`.
+    public static let tlsKey = OptionSpec(
+        ["--tlskey"], value: "FILE", help: "Private key of the TLS client certificate (PEM)", environment: "NATS_KEY")
+
+    /// `--tlsca`: the CA the broker's certificate must be signed by.
+    public static let tlsAuthority = OptionSpec(
+        ["--tlsca"], value: "FILE", help: "CA certificate (PEM) that signed the server's certificate",
+        environment: "NATS_CA")
+
+    /// `--tlsfirst`: the TLS handshake before the server's INFO.
+    public static let tlsFirst = OptionSpec(
+        ["--tlsfirst"], help: "Start TLS before the server's INFO (for servers set to handshake_first)")
+
+    /// Every shared option, for a command's option list.
+    public static let all = [server, tlsCertificate, tlsKey, tlsAuthority, tlsFirst]
+
+    /// The TLS settings from the TLS options (or their environment variables); nil when none is given,
+    /// so the connection speaks TLS only for `tls://` URLs (and fails clearly if the server requires it).
+    public static func tlsOptions(_ arguments: ParsedArguments) -> ClientTLSOptions? {
+        let certificate = arguments.string("--tlscert")
+        let key = arguments.string("--tlskey")
+        let authority = arguments.string("--tlsca")
+        let first = arguments.flag("--tlsfirst")
+        guard certificate != nil || key != nil || authority != nil || first else { return nil }
+        return ClientTLSOptions(
+            trustedAuthoritiesPath: authority, certificateChainPath: certificate, privateKeyPath: key,
+            handshakeFirst: first)
+    }
+
+    /// Connection options carrying the shared settings (TLS); the rest are defaults.
+    public static func connectionOptions(_ arguments: ParsedArguments) -> ConnectionOptions {
+        var options = ConnectionOptions()
+        options.tls = tlsOptions(arguments)
+        return options
+    }
+
+    /// Connects to the servers given by `--server` (or `NATS_URL`), as `name`, with the TLS options.
     public static func connect(
         _ arguments: ParsedArguments, name: String,
         configure: (inout ConnectionOptions) -> Void = { _ in }
     )
         throws(ClientError) -> NATSConnection
     {
-        var options = ConnectionOptions()
+        var options = connectionOptions(arguments)
         options.name = name
         configure(&options)
-        let url = arguments.string("--server") ?? "nats://127.0.0.1:4222"
-        return try NATSConnection.connect(url: url, options: options)
+        return try NATSConnection.connect(url: url(arguments), options: options)
+    }
+
+    /// The `--server` value (or `NATS_URL`, or the default).
+    public static func url(_ arguments: ParsedArguments) -> String {
+        arguments.string("--server") ?? "nats://127.0.0.1:4222"
     }
 }

@@ -18,8 +18,16 @@ public enum ClientError: Error, Equatable, Sendable, CustomStringConvertible {
     case noResponders(subject: String)
     /// The server sent `-ERR '<text>'`; `text` is exactly what was inside the quotes.
     case serverError(String)
-    /// The server needs TLS, which this client does not speak yet.
-    case tlsNotSupported
+    /// The server requires TLS and this connection has no TLS settings (nor a `tls://` URL).
+    case tlsRequired
+    /// The TLS settings cannot be used: a missing or unreadable file, a key that does not match its
+    /// certificate, a certificate without its key. The text names the file or setting.
+    case tlsConfiguration(String)
+    /// TLS could not be established with the server, or the server refused this client during it; the
+    /// text names the cause ("certificate verify failed: hostname mismatch …", "unknown ca …").
+    case tlsHandshakeFailed(String)
+    /// A TLS error on an established connection (a corrupt record, a fatal alert).
+    case tlsFailed(String)
     /// The connection was closed by `close()`, or gave up reconnecting.
     case closed
     /// The connection broke while an operation waited on it.
@@ -42,14 +50,19 @@ public enum ClientError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .invalidURL(let url): "invalid server URL \"\(url)\" (expected nats://host:port)"
+        case .invalidURL(let url): "invalid server URL \"\(url)\" (expected nats://host:port or tls://host:port)"
         case .cannotResolve(let host, let reason): "cannot resolve host \(host): \(reason)"
         case .connectionRefused(let host, let port): "connection refused by \(Self.hostPort(host, port))"
         case .connectTimeout(let host, let port): "timed out connecting to \(Self.hostPort(host, port))"
         case .timeout: "timed out"
         case .noResponders(let subject): "no responders are available for subject \(subject)"
         case .serverError(let text): "server error: \(text)"
-        case .tlsNotSupported: "the server requires TLS, which this client does not support yet"
+        case .tlsRequired:
+            "the server requires TLS: give its CA with --tlsca (and a client certificate with --tlscert and "
+                + "--tlskey when it verifies clients), or use a tls:// URL"
+        case .tlsConfiguration(let text): "TLS settings: \(text)"
+        case .tlsHandshakeFailed(let reason): "TLS handshake failed: \(reason)"
+        case .tlsFailed(let reason): "TLS error: \(reason)"
         case .closed: "the connection is closed"
         case .disconnected: "the connection to the server was lost"
         case .protocolError(let detail): "protocol error from the server: \(detail)"

@@ -91,17 +91,34 @@ struct ClientSocket: Sendable {
     private func configure(writeTimeout: Duration) {
         var one: Int32 = 1
         setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        let nanoseconds = max(writeTimeout.nanoseconds, 1_000_000)
-        var time = timeval(tv_sec: Int(nanoseconds / 1_000_000_000), tv_usec: Int(nanoseconds % 1_000_000_000 / 1000))
-        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
+        setTimeout(SO_SNDTIMEO, nanoseconds: max(writeTimeout.nanoseconds, 1_000_000))
     }
 
-    /// Reads what is available (blocking until something is); 0 at end of stream.
+    /// Makes every blocking read give up (`.timeout`) once `deadline` passes, or never when nil. Used
+    /// while connecting, where a TLS read may wait in `recv` for the rest of a record; the reader thread
+    /// reads with no timeout. The limit applies per `recv`, so set it again before each read.
+    func setReadDeadline(_ deadline: Deadline?) {
+        guard let deadline, !deadline.isNever else { return setTimeout(SO_RCVTIMEO, nanoseconds: 0) }
+        let remaining = Int64(deadline.remainingMilliseconds) * 1_000_000
+        setTimeout(SO_RCVTIMEO, nanoseconds: max(remaining, 1_000_000))  // Zero would mean "no timeout".
+    }
+
+    /// Sets `option` (SO_SNDTIMEO or SO_RCVTIMEO); zero turns the timeout off.
+    private func setTimeout(_ option: Int32, nanoseconds: Int64) {
+        var time = timeval(tv_sec: Int(nanoseconds / 1_000_000_000), tv_usec: Int(nanoseconds % 1_000_000_000 / 1000))
+        setsockopt(descriptor, SOL_SOCKET, option, &time, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// Reads what is available (blocking until something is); 0 at end of stream; `.timeout` when the
+    /// read deadline passed.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(ClientError) -> Int {
         while true {
             let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
             if count >= 0 { return count }
-            if errno != EINTR { throw .socket(operation: "recv", code: errno) }
+            let code = errno
+            if code == EINTR { continue }
+            if code == EAGAIN || code == EWOULDBLOCK { throw .timeout }
+            throw .socket(operation: "recv", code: code)
         }
     }
 
@@ -120,11 +137,6 @@ struct ClientSocket: Sendable {
             pointer += count
             remaining -= count
         }
-    }
-
-    /// Waits until the socket is readable; false when `deadline` passed first.
-    func waitReadable(until deadline: Deadline) throws(ClientError) -> Bool {
-        try wait(for: Int16(POLLIN), until: deadline)
     }
 
     private func wait(for events: Int16, until deadline: Deadline) throws(ClientError) -> Bool {

@@ -17,6 +17,9 @@ public struct ConnectionOptions: Sendable {
     public var user: String?
     public var password: String?
     public var token: String?
+    /// TLS settings; nil speaks plaintext unless the URL is `tls://` (then the system's CAs are trusted).
+    /// With them set, the connection insists on TLS. See `ClientTLSOptions`.
+    public var tls: ClientTLSOptions?
 
     /// For the TCP connection plus the INFO/CONNECT/PONG exchange, per server tried.
     public var connectTimeout: Duration = .seconds(2)

@@ -21,7 +21,7 @@ extension NATSConnection {
             guard status == .connected else { continue }
             if pongWaiters.count >= options.maxPingsOutstanding {
                 options.logger?.warning("stale connection: PINGs unanswered", ["outstanding": pongWaiters.count])
-                socket?.shutdown()
+                transport?.shutdown()
                 continue
             }
             lock.unlock()
@@ -44,22 +44,22 @@ extension NATSConnection {
         writeLock.lock()
         defer { writeLock.unlock() }
         lock.lock()
-        guard let socket, status == .connected || status == .draining, !outbound.isEmpty else {
+        guard let transport, status == .connected || status == .draining, !outbound.isEmpty else {
             lock.unlock()
             return
         }
         swap(&outbound, &writing)
         lock.unlock()
-        writeOut(to: socket)
+        writeOut(to: transport)
     }
 
-    /// Writes `writing` (writeLock held); a failed write shuts the socket so the reader reconnects.
-    func writeOut(to socket: ClientSocket) {
+    /// Writes `writing` (writeLock held); a failed write shuts the connection so the reader reconnects.
+    func writeOut(to transport: ClientTransport) {
         do {
-            try socket.writeAll(writing.readableBytes)
+            try transport.writeAll(writing.readableBytes)
         } catch {
             options.logger?.warning("write failed", ["error": error.description])
-            socket.shutdown()
+            transport.shutdown()
         }
         writing.clear()
         if writing.capacity > 1 << 20 { writing.shrink(to: 64 * 1024) }
@@ -70,7 +70,7 @@ extension NATSConnection {
         writeLock.lock()
         defer { writeLock.unlock() }
         lock.lock()
-        guard let socket, status == .connected || status == .draining else {
+        guard let transport, status == .connected || status == .draining else {
             let closed = status == .closed
             lock.unlock()
             throw closed ? .closed : .disconnected
@@ -79,7 +79,7 @@ extension NATSConnection {
         swap(&outbound, &writing)
         lock.unlock()
         ClientOpEncoder.appendPing(to: writing)
-        writeOut(to: socket)
+        writeOut(to: transport)
     }
 
     /// A PING/PONG round trip: when it returns, the server has processed everything published before.

@@ -1,57 +1,69 @@
 import Support
 import Wire
 
-/// Opening a connection to one server: TCP, INFO, CONNECT, PING/PONG, then installing it.
+/// Opening a connection to one server: TCP, INFO, TLS when wanted, CONNECT, PING/PONG, then installing it.
 extension NATSConnection {
-    /// Connects to `server` and makes it the connection's socket, restoring subscriptions and
+    /// Connects to `server` and makes it the connection's transport, restoring subscriptions and
     /// writing publishes buffered meanwhile. Runs on the reader thread (or in `connect` before it).
     func open(_ server: ServerAddress) throws(ClientError) {
         let socket = try ClientSocket.connect(
             host: server.host, port: server.port, timeout: options.connectTimeout,
             writeTimeout: options.writeTimeout)
         do throws(ClientError) {
-            let info = try handshake(on: socket, server: server)
-            guard install(socket, server: server, info: info) else { throw ClientError.closed }
+            let (transport, info) = try handshake(on: socket, server: server)
+            socket.setReadDeadline(nil)  // From here the reader thread waits as long as the server is quiet.
+            guard install(transport, server: server, info: info) else { throw ClientError.closed }
         } catch {
             socket.close()
-            throw error
+            throw error == .timeout ? .connectTimeout(host: server.host, port: server.port) : error
         }
     }
 
-    /// Reads INFO, sends CONNECT and PING, and waits for PONG (skipping `+OK`, answering PING).
-    private func handshake(on socket: ClientSocket, server: ServerAddress) throws(ClientError) -> NATSServerInfo {
+    /// Reads INFO, upgrades to TLS when wanted (or starts with TLS, before INFO), sends CONNECT and
+    /// PING, and waits for PONG (skipping `+OK`, answering PING). Returns the transport to use.
+    private func handshake(
+        on socket: ClientSocket, server: ServerAddress
+    ) throws(ClientError) -> (ClientTransport, NATSServerInfo) {
         inbound.clear()
         pendingMinimum = 0
         let deadline = Deadline.after(options.connectTimeout)
+        var transport = ClientTransport(socket: socket)
+        if startsWithTLS(server) {
+            transport = try upgrade(socket, server: server, alreadyReceived: [], deadline: deadline)
+        }
         var info: NATSServerInfo?
         while true {
             switch parser.parse(inbound.readableBytes) {
             case .failure(let error):
                 throw .protocolError(error.text)
             case .needMore(let minimum):
-                try fill(from: socket, atLeast: minimum, until: deadline, server: server)
+                try fill(from: transport, atLeast: minimum, until: deadline, server: server, awaitingInfo: info == nil)
             case .operation(let operation, let consumed):
                 switch operation {
                 case .info(let json):
                     guard let parsed = NATSServerInfo(json: json) else { throw .protocolError("INFO is not JSON") }
+                    inbound.consume(consumed)
                     if info == nil {
-                        if parsed.tlsRequired { throw .tlsNotSupported }
-                        let greeting = WireBuffer(capacity: 512)
-                        ClientOpEncoder.appendConnect(json: connectJSON(server: server), to: greeting)
-                        ClientOpEncoder.appendPing(to: greeting)
-                        try socket.writeAll(greeting.readableBytes)
+                        if !transport.isSecure, try shouldUpgrade(after: parsed, server: server) {
+                            let pastInfo = Array(inbound.readableBytes)
+                            inbound.clear()
+                            transport = try upgrade(
+                                socket, server: server, alreadyReceived: pastInfo, deadline: deadline)
+                        }
+                        try greet(over: transport, server: server)
                     }
                     info = parsed
+                    continue
                 case .ok:
                     break
                 case .ping:
                     let pong = WireBuffer(capacity: 16)
                     ClientOpEncoder.appendPong(to: pong)
-                    try socket.writeAll(pong.readableBytes)
+                    try send(pong, over: transport, server: server)
                 case .pong:
                     guard let info else { throw .protocolError("PONG before INFO") }
                     inbound.consume(consumed)
-                    return info
+                    return (transport, info)
                 case .error(let text):
                     throw .serverError(String(decoding: text, as: UTF8.self))
                 case .message:
@@ -62,26 +74,73 @@ extension NATSConnection {
         }
     }
 
+    /// Sends CONNECT and PING.
+    private func greet(over transport: ClientTransport, server: ServerAddress) throws(ClientError) {
+        let greeting = WireBuffer(capacity: 512)
+        ClientOpEncoder.appendConnect(json: connectJSON(server: server, secure: transport.isSecure), to: greeting)
+        ClientOpEncoder.appendPing(to: greeting)
+        try send(greeting, over: transport, server: server)
+    }
+
+    /// Writes `frames` during the handshake. Over TLS a failed write may hide the real reason: a TLS 1.3
+    /// server that refuses our certificate sends its alert after our handshake finished and hangs up,
+    /// so our next write meets a reset while the alert waits unread. Then the alert is reported.
+    private func send(
+        _ frames: WireBuffer, over transport: ClientTransport, server: ServerAddress
+    ) throws(ClientError) {
+        let explanation = tlsFailureExplanation(server)
+        do {
+            try transport.writeAll(frames.readableBytes, connecting: explanation)
+        } catch {
+            guard transport.isSecure, case .socket = error else { throw error }
+            transport.socket.setReadDeadline(.after(.milliseconds(100)))
+            inbound.reserveWritable(4096)
+            do {
+                _ = try transport.read(into: inbound.writableBytes, connecting: explanation)
+            } catch let refusal {
+                if case .tlsHandshakeFailed = refusal { throw refusal }
+            }
+            throw error
+        }
+    }
+
     /// Reads more handshake bytes, waiting no later than `deadline`.
     private func fill(
-        from socket: ClientSocket, atLeast minimum: Int, until deadline: Deadline,
-        server: ServerAddress
+        from transport: ClientTransport, atLeast minimum: Int, until deadline: Deadline,
+        server: ServerAddress, awaitingInfo: Bool
     ) throws(ClientError) {
         inbound.reserveWritable(max(minimum - inbound.readableCount, 4096))
-        guard try socket.waitReadable(until: deadline) else {
-            throw .connectTimeout(host: server.host, port: server.port)
+        // A server expecting TLS first says nothing, then hangs up: say so when we wanted TLS.
+        let silence: ClientError? =
+            awaitingInfo && !transport.isSecure && wantsTLS(server)
+            ? .tlsHandshakeFailed(
+                "the server sent no INFO; if it expects the TLS handshake first (handshake_first), use --tlsfirst")
+            : nil
+        guard !deadline.hasPassed else { throw silence ?? .timeout }
+        transport.socket.setReadDeadline(deadline)
+        let count: Int
+        do {
+            let explanation = transport.isSecure ? tlsFailureExplanation(server) : nil
+            count = try transport.read(into: inbound.writableBytes, connecting: explanation)
+        } catch {
+            throw error == .timeout ? silence ?? .timeout : error
         }
-        let count = try socket.read(into: inbound.writableBytes)
-        if count == 0 { throw .disconnected }
+        if count == 0 {
+            if let silence { throw silence }
+            guard transport.isSecure else { throw .disconnected }
+            throw .tlsHandshakeFailed(
+                "the server closed the connection after the TLS handshake without a reason; "
+                    + "it may have refused our certificate (see its log)")
+        }
         inbound.commitWritten(count)
     }
 
     /// The CONNECT options object; credentials in `options` win over those in the URL.
-    func connectJSON(server: ServerAddress) -> String {
+    func connectJSON(server: ServerAddress, secure: Bool) -> String {
         var object = JSONObject()
         object.add("verbose", options.verbose)
         object.add("pedantic", options.pedantic)
-        object.add("tls_required", false)
+        object.add("tls_required", secure)
         if let name = options.name { object.add("name", name) }
         object.add("lang", "swift")
         object.add("version", Version.current)
@@ -95,9 +154,9 @@ extension NATSConnection {
         return object.text
     }
 
-    /// Makes `socket` current: subscriptions are sent again (with the deliveries still due), then
+    /// Makes `transport` current: subscriptions are sent again (with the deliveries still due), then
     /// the publishes buffered while disconnected. False when the connection was closed meanwhile.
-    func install(_ socket: ClientSocket, server: ServerAddress, info: NATSServerInfo) -> Bool {
+    func install(_ transport: ClientTransport, server: ServerAddress, info: NATSServerInfo) -> Bool {
         writeLock.lock()
         defer { writeLock.unlock() }
         lock.lock()
@@ -106,7 +165,7 @@ extension NATSConnection {
             return false
         }
         if status == .reconnecting { counters.reconnects += 1 }
-        self.socket = socket
+        self.transport = transport
         self.currentServer = server
         self.info = info
         status = .connected
@@ -125,10 +184,10 @@ extension NATSConnection {
         statusChanged.broadcast()
         lock.unlock()
         do {
-            try socket.writeAll(restore.readableBytes)
-            try socket.writeAll(writing.readableBytes)
+            try transport.writeAll(restore.readableBytes)
+            try transport.writeAll(writing.readableBytes)
         } catch {
-            socket.shutdown()
+            transport.shutdown()
         }
         writing.clear()
         return true

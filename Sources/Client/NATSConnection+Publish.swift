@@ -50,25 +50,25 @@ extension NATSConnection {
         try publish(reply, payload: payload, headers: headers)
     }
 
-    /// Writes ready-made client protocol frames (whole `PUB`… frames) straight to the socket, after
+    /// Writes ready-made client protocol frames (whole `PUB`… frames) straight to the connection, after
     /// whatever is buffered. For load generators that encode a large batch once and send it many
     /// times; the bytes are not checked. Fails with `.disconnected` instead of buffering.
     public func sendPreEncoded(_ frames: UnsafeRawBufferPointer) throws(ClientError) {
         writeLock.lock()
         defer { writeLock.unlock() }
         lock.lock()
-        guard let socket, status == .connected || status == .draining else {
+        guard let transport, status == .connected || status == .draining else {
             let closed = status == .closed
             lock.unlock()
             throw closed ? .closed : .disconnected
         }
         if !outbound.isEmpty { swap(&outbound, &writing) }
         lock.unlock()
-        if !writing.isEmpty { writeOut(to: socket) }
+        if !writing.isEmpty { writeOut(to: transport) }
         do {
-            try socket.writeAll(frames)
+            try transport.writeAll(frames)
         } catch {
-            socket.shutdown()
+            transport.shutdown()
             throw .disconnected
         }
     }

@@ -15,12 +15,12 @@ extension NATSConnection {
 
     /// Reads and dispatches until the socket fails or ends; returns why.
     private func readUntilBroken() -> ClientError {
-        guard let socket = lock.withLock({ self.socket }) else { return .closed }
+        guard let transport = lock.withLock({ self.transport }) else { return .closed }
         while true {
             inbound.reserveWritable(max(pendingMinimum - inbound.readableCount, 64 * 1024))
             let count: Int
             do {
-                count = try socket.read(into: inbound.writableBytes)
+                count = try transport.read(into: inbound.writableBytes)
             } catch {
                 return error
             }
@@ -128,14 +128,14 @@ extension NATSConnection {
     /// Drops the broken socket and decides whether to reconnect (false: the connection closes).
     private func handleConnectionLoss(_ reason: ClientError) -> Bool {
         let closing = lock.withLock {
-            if status != .closed { socket?.shutdown() }
+            if status != .closed { transport?.shutdown() }
             return status == .closed
         }
         if closing { return false }
         writeLock.lock()
         lock.lock()
-        socket?.close()
-        socket = nil
+        transport?.close()
+        transport = nil
         writing.clear()
         let waiters = pongWaiters
         pongWaiters = []
@@ -198,8 +198,8 @@ extension NATSConnection {
         writeLock.lock()
         lock.lock()
         status = .closed
-        socket?.close()
-        socket = nil
+        transport?.close()
+        transport = nil
         failWaitersLocked(with: .closed)
         let ended = Array(subscriptions.values)
         subscriptions = [:]

@@ -1,5 +1,6 @@
 import Support
 import Synchronization
+import TLS
 import Wire
 
 /// Where a connection stands.
@@ -37,6 +38,8 @@ public struct ConnectionStatistics: Sendable, Equatable {
 public final class NATSConnection: @unchecked Sendable {
     public let options: ConnectionOptions
     let servers: [ServerAddress]
+    /// Makes a fresh TLS session for each connection attempt; nil when no server can need TLS.
+    let tlsContext: TLSContext?
 
     // MARK: Shared state (guarded by `lock`)
     let lock = ThreadLock()
@@ -45,7 +48,8 @@ public final class NATSConnection: @unchecked Sendable {
     /// Wakes the flusher thread.
     let flusherWake: ThreadCondition
     var status = ConnectionStatus.connecting
-    var socket: ClientSocket?
+    /// The socket of the current connection, and its TLS stream once upgraded.
+    var transport: ClientTransport?
     var currentServer: ServerAddress?
     var info = NATSServerInfo()
     /// Frames not yet handed to the socket.
@@ -85,22 +89,26 @@ public final class NATSConnection: @unchecked Sendable {
     let inMessages = Atomic<Int>(0)
     let inBytes = Atomic<Int>(0)
 
-    init(servers: [ServerAddress], options: ConnectionOptions) {
+    init(servers: [ServerAddress], options: ConnectionOptions, tlsContext: TLSContext?) {
         self.servers = servers
         self.options = options
+        self.tlsContext = tlsContext
         statusChanged = ThreadCondition(lock: lock)
         flusherWake = ThreadCondition(lock: lock)
     }
 
     /// Connects to the first of `urls` that answers (each entry may be a comma-separated list, as in
-    /// `NATS_URL`), completes the INFO/CONNECT/PING/PONG handshake and starts the client's threads.
-    /// A server's `-ERR` during the handshake is thrown as `.serverError(text)`.
+    /// `NATS_URL`), completes the INFO/CONNECT/PING/PONG handshake (over TLS when `options.tls` is set,
+    /// the URL is `tls://`, or the server requires it) and starts the client's threads.
+    /// A server's `-ERR` during the handshake is thrown as `.serverError(text)`; TLS failures as
+    /// `.tlsRequired`, `.tlsConfiguration` or `.tlsHandshakeFailed` with the cause.
     public static func connect(
         urls: [String] = ["nats://127.0.0.1:4222"],
         options: ConnectionOptions = ConnectionOptions()
     ) throws(ClientError) -> NATSConnection {
         let servers = try ServerAddress.parseList(urls)
-        let connection = NATSConnection(servers: servers, options: options)
+        let tlsContext = try makeTLSContext(options: options, servers: servers)
+        let connection = NATSConnection(servers: servers, options: options, tlsContext: tlsContext)
         var lastError = ClientError.closed
         for server in servers {
             do {
@@ -163,7 +171,7 @@ public final class NATSConnection: @unchecked Sendable {
         let threads: [ClientThread] = lock.withLock {
             if status != .closed {
                 status = .closed
-                socket?.shutdown()
+                transport?.shutdown()
                 failWaitersLocked(with: .closed)
                 flusherWake.signal()
                 statusChanged.broadcast()

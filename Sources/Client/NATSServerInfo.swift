@@ -10,7 +10,12 @@ public struct NATSServerInfo: Sendable, Equatable {
     public var maxPayload = 1 << 20
     public var clientID = 0
     public var authRequired = false
+    /// The server accepts only TLS connections (upgrade after this INFO, or TLS first).
     public var tlsRequired = false
+    /// The server verifies client certificates (mTLS).
+    public var tlsVerify = false
+    /// The server accepts TLS but does not require it (`allow_non_tls`).
+    public var tlsAvailable = false
     public var jetStream = false
     /// Other servers of the cluster, as `host:port`.
     public var connectURLs: [String] = []
@@ -29,6 +34,8 @@ public struct NATSServerInfo: Sendable, Equatable {
         clientID = value["client_id"]?.int ?? 0
         authRequired = value["auth_required"]?.bool ?? false
         tlsRequired = value["tls_required"]?.bool ?? false
+        tlsVerify = value["tls_verify"]?.bool ?? false
+        tlsAvailable = value["tls_available"]?.bool ?? false
         jetStream = value["jetstream"]?.bool ?? false
         connectURLs = value["connect_urls"]?.array?.compactMap(\.string) ?? []
     }

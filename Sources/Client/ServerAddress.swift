@@ -1,11 +1,13 @@
 import Support
 
-/// One server to connect to, from a URL such as `nats://user:pass@host:4222`.
+/// One server to connect to, from a URL such as `nats://user:pass@host:4222` or `tls://host:4222`.
 public struct ServerAddress: Sendable, Equatable, CustomStringConvertible {
     public static let defaultPort = 4222
 
     public var host: String
     public var port: Int
+    /// The URL said `tls://`: the connection must be TLS whatever the server's INFO says.
+    public var usesTLS = false
     /// Credentials written in the URL (`user:pass@` or `token@`); options given in code win.
     public var user: String?
     public var password: String?
@@ -16,16 +18,15 @@ public struct ServerAddress: Sendable, Equatable, CustomStringConvertible {
         self.port = port
     }
 
-    /// Parses `nats://host:port`, `host:port`, `host`, `[::1]:4222`, with optional credentials.
-    /// `tls://` and other schemes are refused: this client does not speak TLS yet.
+    /// Parses `nats://host:port`, `tls://host:port`, `host:port`, `host`, `[::1]:4222`, with optional
+    /// credentials. Other schemes are refused.
     public init(parsing text: String) throws(ClientError) {
         var rest = Substring(text.trimmingWhitespace())
+        var usesTLS = false
         if let schemeEnd = rest.firstRange(of: "://") {
             let scheme = rest[..<schemeEnd.lowerBound].lowercased()
-            guard scheme == "nats" else {
-                if scheme == "tls" { throw ClientError.tlsNotSupported }
-                throw ClientError.invalidURL(text)
-            }
+            guard scheme == "nats" || scheme == "tls" else { throw ClientError.invalidURL(text) }
+            usesTLS = scheme == "tls"
             rest = rest[schemeEnd.upperBound...]
         }
         if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
@@ -67,6 +68,7 @@ public struct ServerAddress: Sendable, Equatable, CustomStringConvertible {
         guard !host.contains(where: { $0 == " " || $0 == "/" || $0 == "@" }) else { throw ClientError.invalidURL(text) }
         self.host = String(host)
         self.port = port
+        self.usesTLS = usesTLS
         self.user = user
         self.password = password
         self.token = token
@@ -84,6 +86,6 @@ public struct ServerAddress: Sendable, Equatable, CustomStringConvertible {
         return addresses
     }
 
-    /// `nats://host:port`, without credentials.
-    public var description: String { "nats://" + ClientError.hostPort(host, port) }
+    /// `nats://host:port` (or `tls://`), without credentials.
+    public var description: String { (usesTLS ? "tls://" : "nats://") + ClientError.hostPort(host, port) }
 }

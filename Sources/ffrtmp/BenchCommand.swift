@@ -6,8 +6,7 @@ enum BenchCommand: CLICommand {
     static let spec = CommandSpec(
         name: "ffrtmp bench", summary: "Measure a NATS server's throughput and request latency",
         usage: "ffrtmp bench [options] <pub|pubsub|queue|fanout|reqrep|js-pub|js-pull>",
-        options: [
-            ClientCommandOptions.server,
+        options: ClientCommandOptions.all + [
             OptionSpec(
                 ["--msgs"], value: "N", help: "Messages to publish (pub, pubsub, queue, fanout)",
                 default: "2000000"),

@@ -25,6 +25,8 @@ struct BenchConfiguration: Sendable {
 
     var mode: Mode
     var server: String
+    /// The shared connection settings (TLS) every bench connection starts from.
+    var connectionOptions: ConnectionOptions
     /// Messages published (throughput modes).
     var messages: Int
     /// Requests sent (reqrep).
@@ -42,7 +44,8 @@ struct BenchConfiguration: Sendable {
             throw UsageError("expected one mode: \(modes) (see ffrtmp bench --help)")
         }
         self.mode = mode
-        server = arguments.string("--server") ?? "nats://127.0.0.1:4222"
+        server = ClientCommandOptions.url(arguments)
+        connectionOptions = ClientCommandOptions.connectionOptions(arguments)
         messages =
             mode.isJetStream && !arguments.isGiven("--msgs") ? 200_000 : try Self.positive(arguments, "--msgs")
         requests = try Self.positive(arguments, "--count")

@@ -10,7 +10,7 @@ enum BenchJetStream {
     static let streamName = "BENCH"
 
     static func run(_ configuration: BenchConfiguration) throws -> BenchResult {
-        var options = ConnectionOptions()
+        var options = configuration.connectionOptions
         options.name = "ffrtmp bench jetstream"
         options.allowReconnect = false
         let connection = try NATSConnection.connect(url: configuration.server, options: options)

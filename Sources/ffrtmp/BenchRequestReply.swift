@@ -4,7 +4,7 @@ import Support
 /// The reqrep mode: one requester sends requests one after another to one responder.
 enum BenchRequestReply {
     static func run(_ configuration: BenchConfiguration) throws -> BenchResult {
-        var options = ConnectionOptions()
+        var options = configuration.connectionOptions
         options.allowReconnect = false
         options.name = "ffrtmp bench responder"
         let responder = try NATSConnection.connect(url: configuration.server, options: options)

@@ -7,7 +7,7 @@ enum BenchThroughput {
         var connections: [NATSConnection] = []
         defer { for connection in connections { connection.close() } }
         func connect(_ name: String) throws -> NATSConnection {
-            var options = ConnectionOptions()
+            var options = configuration.connectionOptions
             options.name = name
             options.allowReconnect = false
             options.pendingMessageLimit = 1

@@ -20,6 +20,7 @@ enum CommandLineInterface {
         ReqCommand.self,
         BenchCommand.self,
         SetupCommand.self,
+        CertsCommand.self,
     ]
 
     static var overview: String {

@@ -10,8 +10,7 @@ enum PubCommand: CLICommand {
     static let spec = CommandSpec(
         name: "ffrtmp pub", summary: "Publish a message to a subject",
         usage: "ffrtmp pub [options] <subject> [payload | -]",
-        options: [
-            ClientCommandOptions.server,
+        options: ClientCommandOptions.all + [
             OptionSpec(["--reply"], value: "SUBJECT", help: "Reply subject to send with the message"),
             OptionSpec(["-H", "--header"], value: "NAME:VALUE", help: "Add a header (repeatable)"),
             OptionSpec(["--count"], value: "N", help: "Publish N messages", default: "1"),

@@ -7,8 +7,7 @@ enum ReqCommand: CLICommand {
     static let spec = CommandSpec(
         name: "ffrtmp req", summary: "Send a request and print the reply",
         usage: "ffrtmp req [options] <subject> [payload | -]",
-        options: [
-            ClientCommandOptions.server,
+        options: ClientCommandOptions.all + [
             OptionSpec(["--timeout"], value: "DURATION", help: "How long to wait for the reply", default: "2s"),
             OptionSpec(["-H", "--header"], value: "NAME:VALUE", help: "Add a header (repeatable)"),
             OptionSpec(["--raw"], help: "Print only the reply payload"),

@@ -6,8 +6,7 @@ enum SetupCommand: CLICommand {
     static let spec = CommandSpec(
         name: "ffrtmp setup", summary: "Declare ffrtmp's streams and consumers on a JetStream server",
         usage: "ffrtmp setup [options]",
-        options: [
-            ClientCommandOptions.server,
+        options: ClientCommandOptions.all + [
             OptionSpec(["--dry-run"], help: "Show what would be created or changed, change nothing"),
             OptionSpec(
                 ["--replicas"], value: "N",

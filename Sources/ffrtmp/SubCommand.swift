@@ -10,8 +10,7 @@ enum SubCommand: CLICommand {
     static let spec = CommandSpec(
         name: "ffrtmp sub", summary: "Print messages published to a subject",
         usage: "ffrtmp sub [options] <subject>",
-        options: [
-            ClientCommandOptions.server,
+        options: ClientCommandOptions.all + [
             OptionSpec(["--queue"], value: "GROUP", help: "Join a queue group: each message goes to one member"),
             OptionSpec(["--count"], value: "N", help: "Exit after N messages (0: run until interrupted)", default: "0"),
             OptionSpec(["--raw"], help: "Print only each payload, one per line"),

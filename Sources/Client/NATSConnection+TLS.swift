@@ -1,0 +1,75 @@
+import TLS
+
+/// TLS for a connection: whether a server is spoken to over TLS, and the upgrade of a connected socket.
+///
+/// As NATS clients do: the INFO arrives in plaintext, then the TLS handshake runs on the same socket
+/// (bytes read past INFO are handed to it), then CONNECT and PING go over TLS. With `handshakeFirst`
+/// the handshake runs before INFO instead. Each connection, and each reconnect, runs a full
+/// handshake with a fresh session from the one context.
+extension NATSConnection {
+    /// The client context for `options` and `servers`, or nil when none of them can need TLS. Files are
+    /// read now, so a wrong path or a key that does not match its certificate fails `connect` at once.
+    static func makeTLSContext(
+        options: ConnectionOptions, servers: [ServerAddress]
+    ) throws(ClientError) -> TLSContext? {
+        guard options.tls != nil || servers.contains(where: \.usesTLS) else { return nil }
+        do {
+            return try TLSContext((options.tls ?? ClientTLSOptions()).configuration)
+        } catch {
+            throw .tlsConfiguration(error.description)
+        }
+    }
+
+    /// Whether the current connection runs over TLS.
+    public var isSecure: Bool {
+        lock.withLock { transport?.isSecure ?? false }
+    }
+
+    /// Whether `server` must be spoken to over TLS: TLS settings were given, or its URL is `tls://`.
+    func wantsTLS(_ server: ServerAddress) -> Bool {
+        options.tls != nil || server.usesTLS
+    }
+
+    /// Whether TLS starts before INFO with `server`.
+    func startsWithTLS(_ server: ServerAddress) -> Bool {
+        wantsTLS(server) && options.tls?.handshakeFirst == true
+    }
+
+    /// Decides from the server's first INFO, read in plaintext, whether to upgrade; throws when the
+    /// server requires TLS we were not given settings for, or does not offer TLS we insist on.
+    func shouldUpgrade(after info: NATSServerInfo, server: ServerAddress) throws(ClientError) -> Bool {
+        if wantsTLS(server) {
+            guard info.tlsRequired || info.tlsAvailable else {
+                throw .tlsHandshakeFailed(
+                    "the server does not offer TLS (its INFO has no tls_required); refusing to go on in plaintext")
+            }
+            return true
+        }
+        if info.tlsRequired { throw .tlsRequired }
+        return false
+    }
+
+    /// Runs the TLS handshake over `socket`, verifying the server's certificate against the URL's host
+    /// (or `serverName`); `alreadyReceived` is what was read past INFO. Reads give up at `deadline`.
+    func upgrade(
+        _ socket: ClientSocket, server: ServerAddress, alreadyReceived: [UInt8], deadline: Deadline
+    ) throws(ClientError) -> ClientTransport {
+        guard let tlsContext else { preconditionFailure("TLS wanted for \(server) without a TLS context") }
+        let explanation = tlsFailureExplanation(server)
+        socket.setReadDeadline(deadline)
+        do {
+            let session = try tlsContext.makeSession(serverName: explanation.serverName)
+            let stream = try TLSStream(
+                session: session, fileDescriptor: socket.descriptor, alreadyReceived: alreadyReceived)
+            try stream.handshake()
+            return ClientTransport(socket: socket, tls: stream)
+        } catch {
+            throw explanation.connectError(error)
+        }
+    }
+
+    /// How TLS failures with `server` are explained: against the name its certificate must carry.
+    func tlsFailureExplanation(_ server: ServerAddress) -> TLSFailureExplanation {
+        TLSFailureExplanation(serverName: options.tls?.serverName ?? server.host, options: options.tls)
+    }
+}
