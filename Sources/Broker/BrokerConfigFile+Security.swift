@@ -28,7 +28,7 @@ extension BrokerConfigFile {
     static func applyAuthorization(_ file: ConfigObject, to config: inout BrokerConfig) throws(SupportError) {
         guard let block = try file.object("authorization") else { return }
         try block.rejectUnknownKeys(allowed: [
-            "token", "user", "password", "pass", "users", "roles", "timeout", "certificate_roles",
+            "token", "user", "password", "pass", "users", "roles", "timeout", "certificate_roles", "revoked",
         ])
         var authorization = config.authorization
         authorization.token = try block.string("token")
@@ -37,6 +37,7 @@ extension BrokerConfigFile {
         }
         if let timeout = try block.durationNanoseconds("timeout") { authorization.timeoutNanoseconds = timeout }
         if let accepts = try block.bool("certificate_roles") { authorization.acceptsCertificateRoles = accepts }
+        if let revoked = try block.strings("revoked") { authorization.revoked = Set(revoked) }
         if let roles = try block.object("roles") {
             for name in roles.keys {
                 guard let role = try roles.object(name) else { throw roles.invalid(name, "expected a block") }

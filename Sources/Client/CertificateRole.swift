@@ -10,8 +10,8 @@ public enum CertificateRole: String, CaseIterable, Sendable {
     case agent
     /// The master: reads the fleet's traffic and answers queries.
     case master
-    /// A person or script using the CLI (pub, sub, req, bench, submitting jobs).
-    case client
+    /// A person or script submitting jobs and following their events (not reading results).
+    case submitter
     /// An operator with every permission (setup, maintenance).
     case admin
 
@@ -26,7 +26,7 @@ public enum CertificateRole: String, CaseIterable, Sendable {
         case .broker: "the broker's server certificate (needs --dns/--ip: the names clients connect to)"
         case .agent: "a transcoding node (--name is its node id, e.g. node-1)"
         case .master: "the master, which reads the fleet's traffic"
-        case .client: "a person or script using the CLI (pub, sub, req, bench, job submission)"
+        case .submitter: "a person or script submitting jobs (pub job.>, submit, cancel) and following their events"
         case .admin: "an operator allowed everything (setup, maintenance)"
         }
     }

@@ -67,4 +67,39 @@ final class BrokerConfigFileTests: XCTestCase {
         XCTAssertNoThrow(try config.validate())
         XCTAssertEqual(config.serverName, "ffrtmp-broker-1")
     }
+
+    func testTheShippedMutualTLSConfigMapsCertificatesToRoles() throws {
+        var config = BrokerConfig()
+        let path = #filePath.components(separatedBy: "/Tests/")[0] + "/broker/broker-mtls.conf"
+        try BrokerConfigFile.apply(path: path, to: &config)
+        XCTAssertEqual(config.tls?.verifyClients, true)
+        XCTAssertTrue(config.authorization.mapsCertificates)
+        XCTAssertEqual(Set(config.authorization.roles.keys), ["agent", "submitter", "master", "admin"])
+        let agent = try XCTUnwrap(config.authorization.roles["agent"]).substituting(name: "node-1")
+        XCTAssertTrue(agent.publish.allows(subject: "hb.node-1"))
+        XCTAssertFalse(agent.publish.allows(subject: "hb.node-2"))
+        XCTAssertFalse(agent.publish.allows(subject: "job.cpu"))
+    }
+
+    func testPermissionsAcceptASubjectAListOrAllowAndDeny() throws {
+        let text = """
+            authorization {
+              users = [
+                { user: a, password: x, permissions: { publish: "only.this", subscribe: ["s.>", "t"] } }
+                { user: b, password: y, permissions: { subscribe: { allow: [">"], deny: ["result.>"] } } }
+              ]
+              revoked: ["mallory"]
+            }
+            """
+        var config = BrokerConfig()
+        try BrokerConfigFile.apply(ConfigFile.parse(text, fileName: "test.conf"), to: &config)
+        let a = try XCTUnwrap(config.authorization.users["a"]?.permissions)
+        XCTAssertEqual(a.publish.allow, ["only.this"])
+        XCTAssertEqual(a.subscribe.allow, ["s.>", "t"])
+        let b = try XCTUnwrap(config.authorization.users["b"]?.permissions)
+        XCTAssertFalse(b.subscribe.allows(subscription: "result.node-1"))
+        XCTAssertTrue(b.subscribe.allows(subscription: ">"), "a partial overlap is filtered at delivery")
+        XCTAssertTrue(b.subscribe.needsDeliveryCheck(for: ">"))
+        XCTAssertEqual(config.authorization.revoked, ["mallory"])
+    }
 }

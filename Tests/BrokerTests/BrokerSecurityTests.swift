@@ -25,6 +25,9 @@ final class BrokerSecurityTests: BrokerTestCase {
         let wrapped = "authorization { include \"\(rolesPath)\" }"
         try! BrokerConfigFile.apply(ConfigFile.parse(wrapped, fileName: "test.conf"), to: &rolesConfig)
         config.authorization.roles = rolesConfig.authorization.roles
+        config.authorization.roles["watcher"] = Permissions(
+            publish: SubjectPermissions(allow: ["_INBOX.>"]),
+            subscribe: SubjectPermissions(allow: [">"], deny: ["result.>"]))
     }
 
     private func connected(_ name: String, role: String?) throws -> TLSRawClient {
@@ -50,6 +53,33 @@ final class BrokerSecurityTests: BrokerTestCase {
         XCTAssertTrue(seen.contains("MSG hb.node-1 1 2"), seen)
         XCTAssertFalse(seen.contains("job.cpu"), "a refused publish is not delivered: \(seen)")
         XCTAssertFalse(seen.contains("hb.node-2"), seen)
+    }
+
+    func testARevokedCertificateIsRefusedAfterTheHandshake() throws {
+        broker.shutdown()
+        var config = broker.config
+        config.authorization.revoked = ["node-7"]
+        broker = Broker(config: config, logger: Logger(component: "test-broker", sink: LogSink(minimumLevel: .error)))
+        try broker.start()
+        try certificates.issueClient("node-7", role: "agent")
+        let client = try TLSRawClient(port: port)
+        _ = client.readInfo()
+        try client.upgrade(certificates: certificates, client: "node-7")
+        try client.send("CONNECT {\"verbose\":false}\r\nPING\r\n")
+        XCTAssertTrue(try client.read(until: "Violation'\r\n").contains("-ERR 'Authorization Violation'"))
+    }
+
+    func testAWildcardSubscriptionDoesNotReceiveDeniedSubjects() throws {
+        let watcher = try connected("viewer", role: "watcher")
+        try watcher.send("SUB > 1\r\nPING\r\n")
+        _ = try watcher.read(until: "PONG\r\n")
+        let admin = try connected("ops", role: "admin")
+        try admin.send("PUB evt.job.1.started 1\r\na\r\nPUB result.node-1 1\r\nb\r\nPING\r\n")
+        _ = try admin.read(until: "PONG\r\n")
+        try watcher.send("PING\r\n")
+        let seen = try watcher.read(until: "PONG\r\n")
+        XCTAssertTrue(seen.contains("MSG evt.job.1.started 1 1"), seen)
+        XCTAssertFalse(seen.contains("result.node-1"), "a denied subject is filtered at delivery: \(seen)")
     }
 
     func testASubmitterCannotSubscribeToResults() throws {

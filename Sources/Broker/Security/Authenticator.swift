@@ -31,6 +31,9 @@ public struct Authenticator: Sendable {
         user: String?, password: String?, token: String?, certificate: ClientCertificateIdentity?
     ) -> Result<Identity, WireError> {
         guard config.isRequired else { return .success(.anonymous) }
+        if let name = certificate?.commonName ?? user, config.revoked.contains(name) {
+            return .failure(.authorizationViolation)
+        }
         if config.mapsCertificates {
             guard let certificate, !certificate.commonName.isEmpty else { return .failure(.authorizationViolation) }
             return identity(for: certificate)

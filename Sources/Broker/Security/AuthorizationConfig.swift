@@ -27,6 +27,8 @@ public struct AuthorizationConfig: Sendable, Equatable {
     public var mapsCertificates = false
     /// Whether a certificate identity not listed in `users` may connect with its certificate's role.
     public var acceptsCertificateRoles = true
+    /// Names (users or certificate CNs) refused even with a valid certificate or password.
+    public var revoked: Set<String> = []
     /// Seconds a client has to send CONNECT when authentication is required.
     public var timeoutNanoseconds: Int64 = 2_000_000_000
 
