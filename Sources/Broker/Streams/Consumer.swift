@@ -31,6 +31,13 @@ final class Consumer {
     /// Messages given up on after `max_deliver`: never delivered again, never acknowledged, so they
     /// hold the ack floor down (as in nats-server) until they leave the stream.
     private var exhausted: Set<UInt64> = []
+    /// Acknowledged up to here: moves only when acks arrive (as in nats-server), not on delivery.
+    private(set) var ackFloorStreamSequence: UInt64 = 0
+    private(set) var ackFloorConsumerSequence: UInt64 = 0
+    /// Messages after `deliveredStreamSequence` that pass the filter, when known: counted once,
+    /// then kept up to date on appends and deliveries; forgotten when the stream removes messages.
+    private var undeliveredCount: Int?
+    private var undeliveredCountGeneration: UInt64 = 0
     private(set) var lastActive: Int64
 
     struct PendingDelivery {
@@ -70,12 +77,20 @@ final class Consumer {
         case .all, .lastPerSubject, .byStartTime:
             deliveredStreamSequence = state.firstSequence > 0 ? state.firstSequence - 1 : 0
         case .last:
-            deliveredStreamSequence = state.lastSequence > 0 ? state.lastSequence - 1 : 0
+            // The last message this consumer would see, not the stream's last.
+            var cursor: UInt64 = state.firstSequence > 0 ? state.firstSequence - 1 : 0
+            var last: UInt64?
+            while let next = stream.storage.nextSequence(after: cursor, matching: filter) {
+                last = next
+                cursor = next
+            }
+            deliveredStreamSequence = (last ?? state.lastSequence + 1) - 1
         case .new:
             deliveredStreamSequence = state.lastSequence
         case .byStartSequence:
             deliveredStreamSequence = max(1, config.optStartSequence ?? 1) - 1
         }
+        ackFloorStreamSequence = deliveredStreamSequence
     }
 
     /// Picks up where a previous run left off; every delivery still pending is redelivered after
@@ -84,6 +99,8 @@ final class Consumer {
         guard progress.deliveredConsumerSequence > 0 || progress.deliveredStreamSequence > 0 else { return }
         deliveredStreamSequence = max(deliveredStreamSequence, progress.deliveredStreamSequence)
         deliveredConsumerSequence = progress.deliveredConsumerSequence
+        ackFloorStreamSequence = progress.ackFloorStreamSequence
+        ackFloorConsumerSequence = progress.ackFloorConsumerSequence
         for (sequence, record) in progress.pending where stream.storage.contains(sequence) {
             let deadline = now + config.ackWait
             pending[sequence] = PendingDelivery(
@@ -153,11 +170,14 @@ final class Consumer {
                 consumerSequence: deliveredConsumerSequence, deliveries: 0,
                 deadline: 0)
         record.deliveries += 1
-        if !isRedelivery { deliveredStreamSequence = sequence }
-        let remainingEstimate = stream.storage.state.lastSequence &- deliveredStreamSequence
+        if !isRedelivery {
+            let remaining = numberPending
+            deliveredStreamSequence = sequence
+            undeliveredCount = remaining > 0 ? Int(remaining) - 1 : 0
+        }
         let ackSubject =
             "$JS.ACK.\(stream.name).\(name).\(record.deliveries).\(sequence)."
-            + "\(deliveredConsumerSequence).\(message.timestamp).\(remainingEstimate)"
+            + "\(deliveredConsumerSequence).\(message.timestamp).\(numberPending)"
         if config.ackPolicy != .none {
             record.deadline = now + ackWait(forDelivery: record.deliveries)
             pending[sequence] = record
@@ -237,20 +257,48 @@ final class Consumer {
 
     // MARK: acknowledgements
 
-    /// `+ACK`: done with the message; a work queue forgets it.
+    /// `+ACK`: done with the message (with `ack_policy: all`, with every earlier one too); a work
+    /// queue forgets it.
     func acknowledge(_ sequence: UInt64) {
-        guard pending.removeValue(forKey: sequence) != nil else { return }
-        try? persistence.recordAcknowledged(streamSequence: sequence)
-        pruneDeadlines()
-        if stream.config.retention == .workqueue { _ = try? stream.storage.remove(sequence) }
+        let acknowledged = config.ackPolicy == .all ? pending.keys.filter { $0 <= sequence } : [sequence]
+        var any = false
+        for each in acknowledged where pending.removeValue(forKey: each) != nil {
+            any = true
+            try? persistence.recordAcknowledged(streamSequence: each)
+            if stream.config.retention == .workqueue { _ = try? stream.storage.remove(each) }
+        }
+        if any { acknowledgementsChanged() }
     }
 
     /// `+TERM`: never redeliver; a work queue forgets it too.
     func terminate(_ sequence: UInt64) {
         guard pending.removeValue(forKey: sequence) != nil else { return }
         try? persistence.recordTerminated(streamSequence: sequence)
-        pruneDeadlines()
         if stream.config.retention == .workqueue { _ = try? stream.storage.remove(sequence) }
+        acknowledgementsChanged()
+    }
+
+    /// Moves the ack floor up to just below the oldest message still unacknowledged.
+    private func acknowledgementsChanged() {
+        pruneDeadlines()
+        forgetExhaustedGone()
+        let pendingLowest = pending.keys.min()
+        let lowest = [pendingLowest, exhausted.min()].compactMap { $0 }.min()
+        guard let lowest else {
+            ackFloorStreamSequence = deliveredStreamSequence
+            ackFloorConsumerSequence = deliveredConsumerSequence
+            return
+        }
+        ackFloorStreamSequence = max(ackFloorStreamSequence, lowest - 1)
+        if let record = pending[lowest] {
+            ackFloorConsumerSequence = max(ackFloorConsumerSequence, record.consumerSequence - 1)
+        }
+    }
+
+    /// The stream stored a message: keep the undelivered count current.
+    func noteStored(subject: String) {
+        guard undeliveredCount != nil, filter(subject) else { return }
+        undeliveredCount! += 1
     }
 
     /// `-NAK`: redeliver now, or after `delay` nanoseconds.
@@ -287,26 +335,6 @@ final class Consumer {
 
     // MARK: info
 
-    /// Everything at or below this stream sequence is acknowledged.
-    var ackFloorStreamSequence: UInt64 {
-        forgetExhaustedGone()
-        guard let lowest = unacknowledgedLowest else { return deliveredStreamSequence }
-        return lowest - 1
-    }
-
-    /// The consumer sequence matching `ackFloorStreamSequence`.
-    var ackFloorConsumerSequence: UInt64 {
-        forgetExhaustedGone()
-        guard let lowest = unacknowledgedLowest else { return deliveredConsumerSequence }
-        guard let record = pending[lowest] else { return 0 }
-        return record.consumerSequence - 1
-    }
-
-    private var unacknowledgedLowest: UInt64? {
-        let pendingLowest = pending.keys.min()
-        guard let exhaustedLowest = exhausted.min() else { return pendingLowest }
-        return min(pendingLowest ?? exhaustedLowest, exhaustedLowest)
-    }
 
     /// Given-up messages that left the stream no longer hold the floor.
     private func forgetExhaustedGone() {
@@ -315,7 +343,15 @@ final class Consumer {
     }
 
     /// Messages not yet delivered that this consumer would get.
-    var numberPending: UInt64 { UInt64(stream.storage.count(after: deliveredStreamSequence, matching: filter)) }
+    var numberPending: UInt64 {
+        if let undeliveredCount, undeliveredCountGeneration == stream.removalGeneration {
+            return UInt64(undeliveredCount)
+        }
+        let counted = stream.storage.count(after: deliveredStreamSequence, matching: filter)
+        undeliveredCount = counted
+        undeliveredCountGeneration = stream.removalGeneration
+        return UInt64(counted)
+    }
 
     var numberRedelivered: Int { pending.values.filter { $0.deliveries > 1 }.count + exhausted.count }
 

@@ -90,13 +90,15 @@ struct ConsumerConfig: Codable, Equatable, Sendable {
         try values.encode(deliverPolicy, forKey: .deliverPolicy)
         try values.encodeIfPresent(optStartSequence, forKey: .optStartSequence)
         try values.encode(ackPolicy, forKey: .ackPolicy)
-        try values.encode(ackWait, forKey: .ackWait)
+        // As nats-server reports it: no ack wait or pending limit without acks; with a back-off, the
+        // first step is the ack wait.
+        if ackPolicy != .none { try values.encode(backoff?.first ?? ackWait, forKey: .ackWait) }
         try values.encode(maxDeliver, forKey: .maxDeliver)
         try values.encodeIfPresent(filterSubject, forKey: .filterSubject)
         try values.encodeIfPresent(filterSubjects, forKey: .filterSubjects)
         try values.encode(replayPolicy, forKey: .replayPolicy)
         try values.encode(maxWaiting, forKey: .maxWaiting)
-        try values.encode(maxAckPending, forKey: .maxAckPending)
+        if ackPolicy != .none { try values.encode(maxAckPending, forKey: .maxAckPending) }
         try values.encodeIfPresent(inactiveThreshold, forKey: .inactiveThreshold)
         try values.encodeIfPresent(backoff, forKey: .backoff)
         try values.encode(0, forKey: .replicas)

@@ -33,9 +33,8 @@ extension JetStream {
             if config.name == nil { config.name = nameInSubject }
         }
         if let filterInSubject {
-            if config.filterSubject == nil && config.filterSubjects == nil {
-                config.filterSubject = filterInSubject
-            } else if config.filters != [filterInSubject] {
+            // nats-server: the filter in the subject must be the body's filter.
+            if config.filters != [filterInSubject] {
                 return .failure(
                     type,
                     JetStreamError(
@@ -46,6 +45,7 @@ extension JetStream {
         if let durable = config.durableName, config.name == nil { config.name = durable }
         let name = config.name ?? JetStream.randomConsumerName()
         config.name = name
+        if config.durableName == nil && config.inactiveThreshold == nil { config.inactiveThreshold = 5_000_000_000 }
         if let error = validate(config, name: name, for: stream) { return .failure(type, error) }
         if let existing = stream.consumers[name] {
             if existing.config.ackPolicy != config.ackPolicy { return .failure(type, .ackPolicyUpdate) }
@@ -64,6 +64,9 @@ extension JetStream {
                 }
             }
             return .success(info(of: existing, type: type, now: now))
+        }
+        if stream.config.maxConsumers > 0 && stream.consumers.count >= stream.config.maxConsumers {
+            return .failure(type, JetStreamError(code: 400, errorCode: 10026, description: "maximum consumers limit reached"))
         }
         do {
             if config.durableName != nil && stream.config.storage == .file {
@@ -137,6 +140,11 @@ extension JetStream {
             return JetStreamError(code: 400, errorCode: 10128, description: "consumer name is invalid")
         }
         if config.deliverSubject != nil { return .notSupported("push consumers (deliver_subject)") }
+        switch config.deliverPolicy {
+        case .lastPerSubject: return .notSupported("deliver_policy last_per_subject")
+        case .byStartTime: return .notSupported("deliver_policy by_start_time")
+        default: break
+        }
         for filter in config.filters where !Subject.isValidSubscribe(filter) { return .invalidSubject }
         guard stream.config.retention == .workqueue else { return nil }
         if config.ackPolicy != .explicit { return .workQueueNeedsExplicitAck }

@@ -19,6 +19,10 @@ extension JetStream {
             return .success(answer)
         }
         if let error = validate(config, replacing: nil) { return .failure(type, error) }
+        if config.sealed {
+            return .failure(type, JetStreamError(
+                code: 500, errorCode: 10052, description: "stream configuration for create can not be sealed"))
+        }
         do {
             try directory.saveStream(.init(config: config, created: now))
             let stream = try openStream(config: config, created: now)
@@ -81,9 +85,12 @@ extension JetStream {
     func purgeStream(named name: String) -> APIAnswer {
         let type = "stream_purge_response"
         guard let stream = streams[name] else { return .failure(type, .streamNotFound) }
-        if stream.config.denyPurge { return .failure(type, .notSupported("purging a deny_purge stream")) }
+        if stream.config.denyPurge || stream.config.sealed {
+            return .failure(type, JetStreamError(code: 500, errorCode: 10110, description: "stream purge not permitted"))
+        }
         do {
             let purged = try stream.storage.purge()
+            stream.noteRemovals()
             needsSyncAfterRemovals(stream)
             return .success(APIResponse.Success(type: "io.nats.jetstream.api.v1.\(type)", purged: UInt64(purged)))
         } catch {
@@ -95,14 +102,17 @@ extension JetStream {
 
     func streamNames(body: [UInt8]) -> APIAnswer {
         var names = streams.keys.sorted()
+        var filtered = false
         if !body.isEmpty, let filter = try? JSONDecoder().decode(NamesFilter.self, from: Data(body)),
             let subject = filter.subject, !subject.isEmpty
         {
+            filtered = true
             names = names.filter { name in
                 streams[name]!.config.subjects.contains { Subject.patternsOverlap($0, subject) }
             }
         }
-        return .success(APIResponse.StreamNames(total: names.count, streams: names.isEmpty ? nil : names))
+        // nats-server answers `[]` for no streams at all, but null when a subject filter matched none.
+        return .success(APIResponse.StreamNames(total: names.count, streams: filtered && names.isEmpty ? nil : names))
     }
 
     func streamList(now: Int64) -> APIAnswer {
@@ -110,14 +120,20 @@ extension JetStream {
         return .success(APIResponse.StreamList(total: infos.count, streams: infos))
     }
 
-    private struct MessageRequest: Decodable { var seq: UInt64? }
+    private struct MessageRequest: Decodable {
+        var seq: UInt64?
+        var last_by_subj: String?
+    }
 
     func getMessage(stream name: String, body: [UInt8]) -> APIAnswer {
         let type = "stream_msg_get_response"
         guard let stream = streams[name] else { return .failure(type, .streamNotFound) }
-        guard let request = try? JSONDecoder().decode(MessageRequest.self, from: Data(body)), let sequence = request.seq
+        guard let request = try? JSONDecoder().decode(MessageRequest.self, from: Data(body)),
+            let sequence = request.seq ?? request.last_by_subj.map({ stream.lastSequence(on: $0) ?? 0 })
         else { return .failure(type, .badRequest) }
-        guard let message = try? stream.storage.message(at: sequence) else { return .failure(type, .noMessageFound) }
+        guard sequence > 0, let message = try? stream.storage.message(at: sequence) else {
+            return .failure(type, .noMessageFound)
+        }
         return .success(
             APIResponse.MessageGet(
                 message: .init(
@@ -129,9 +145,13 @@ extension JetStream {
     func deleteMessage(stream name: String, body: [UInt8]) -> APIAnswer {
         let type = "stream_msg_delete_response"
         guard let stream = streams[name] else { return .failure(type, .streamNotFound) }
+        if stream.config.denyDelete || stream.config.sealed {
+            return .failure(type, JetStreamError(code: 500, errorCode: 10057, description: "message delete not permitted"))
+        }
         guard let request = try? JSONDecoder().decode(MessageRequest.self, from: Data(body)), let sequence = request.seq
         else { return .failure(type, .badRequest) }
         guard (try? stream.storage.remove(sequence)) == true else { return .failure(type, .noMessageFound) }
+        stream.noteRemovals()
         needsSyncAfterRemovals(stream)
         return .success(APIResponse.Success(type: "io.nats.jetstream.api.v1.\(type)"))
     }
@@ -177,8 +197,19 @@ extension JetStream {
                 description: "duplicates window can not be larger then max age")
         }
         if config.retention == .interest { return .notSupported("interest retention") }
-        for subject in config.subjects where !Subject.isValidSubscribe(subject) || subject.hasPrefix("$JS.API") {
+        for subject in config.subjects where !Subject.isValidSubscribe(subject) {
             return .invalidSubject
+        }
+        if !config.noAck {
+            if config.subjects.contains(">") {
+                return JetStreamError(
+                    code: 500, errorCode: 10052, description: "capturing all subjects requires no-ack to be true")
+            }
+            if config.subjects.contains(where: { Subject.patternsOverlap($0, "$JS.>") }) {
+                return JetStreamError(
+                    code: 500, errorCode: 10052,
+                    description: "subjects that overlap with jetstream api require no-ack to be true")
+            }
         }
         for other in streams.values where other !== existing {
             for mine in config.subjects {

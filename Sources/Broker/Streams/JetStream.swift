@@ -108,6 +108,7 @@ final class JetStream: @unchecked Sendable {
             config.storage == .memory
             ? MemoryStreamStorage() : try directory.openStorage(for: config.name, logger: logger)
         let stream = MessageStream(config: config, created: created, storage: storage)
+        stream.recoverRecentIDs(now: Timestamp.nowNanoseconds())
         streams[config.name] = stream
         captureSubjects(of: stream)
         return stream
@@ -169,7 +170,7 @@ final class JetStream: @unchecked Sendable {
             ack.seq = sequence
             storesToSync[ObjectIdentifier(stream.storage)] = stream.storage
             streamsWithNewMessages[ObjectIdentifier(stream)] = stream
-            if !message.reply.isEmpty {
+            if !message.reply.isEmpty && !stream.config.noAck {
                 repliesAfterSync.append(
                     PendingReply(
                         subject: message.reply, payload: ack.bytes,
@@ -191,7 +192,7 @@ final class JetStream: @unchecked Sendable {
                     "error": error.description,
                 ])
         }
-        if !message.reply.isEmpty { send(to: message.reply, payload: ack.bytes) }
+        if !message.reply.isEmpty && !stream.config.noAck { send(to: message.reply, payload: ack.bytes) }
     }
 
     /// Marks a consumer's records and its stream's removals for the next lazy sync.

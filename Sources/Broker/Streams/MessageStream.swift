@@ -11,6 +11,11 @@ final class MessageStream {
     /// The internal subscriptions that capture the stream's subjects.
     var captureSubscriptions: [Subscription] = []
     private var duplicates = DuplicateWindow()
+    /// Bumped whenever messages leave other than by a work-queue ack (limits, purge, deletes), so
+    /// consumers know their cached counts of undelivered messages are stale.
+    private(set) var removalGeneration: UInt64 = 0
+    /// The `Nats-Msg-Id` of the last stored message, for `Nats-Expected-Last-Msg-Id`.
+    private var lastMessageID: String?
 
     var name: String { config.name }
 
@@ -37,6 +42,8 @@ final class MessageStream {
         }
         var messageID: String?
         if !headers.isEmpty, let block = try? HeaderBlock.parse(headers) {
+            pendingSubject = subject
+            defer { pendingSubject = nil }
             if let refusal = checkExpectations(block) { return .refused(refusal) }
             if let id = block["Nats-Msg-Id"], !id.isEmpty {
                 duplicates.expire(before: now - config.duplicateWindow)
@@ -61,6 +68,8 @@ final class MessageStream {
             return .writeFailed(.storeFailed("storage failed: \(error)"))
         }
         if let messageID { duplicates.record(messageID, sequence: sequence, at: now) }
+        lastMessageID = messageID
+        for consumer in consumers.values { consumer.noteStored(subject: subject) }
         if config.maxMessagesPerSubject > 0 { limitPerSubject(subject, newest: sequence) }
         if config.discard == .old { _ = discardOldestBeyondLimits() }
         return .stored(sequence)
@@ -78,7 +87,56 @@ final class MessageStream {
                 return JetStreamError(code: 400, errorCode: 10071, description: "wrong last sequence: \(last)")
             }
         }
+        if let expected = headers["Nats-Expected-Last-Msg-Id"], expected != (lastMessageID ?? "") {
+            return JetStreamError(
+                code: 400, errorCode: 10070, description: "wrong last msg ID: \(lastMessageID ?? "")")
+        }
+        if let text = headers["Nats-Expected-Last-Subject-Sequence"], let expected = UInt64(text),
+            let subject = headers["Nats-Expected-Last-Subject-Sequence-Subject"] ?? pendingSubject
+        {
+            let last = lastSequence(on: subject) ?? 0
+            if expected != last {
+                return JetStreamError(code: 400, errorCode: 10071, description: "wrong last sequence: \(last)")
+            }
+        }
         return nil
+    }
+
+    /// The subject of the message being stored, for the per-subject expectation.
+    private var pendingSubject: String?
+
+    /// The highest stored sequence on `subject` (a scan: per-subject checks are rare).
+    func lastSequence(on subject: String) -> UInt64? {
+        var cursor: UInt64 = 0
+        var last: UInt64?
+        while let next = storage.nextSequence(after: cursor, matching: { $0 == subject }) {
+            last = next
+            cursor = next
+        }
+        return last
+    }
+
+    /// Rebuilds what must survive a restart from the stored messages: the `Nats-Msg-Id`s within
+    /// the duplicate window (newest first, stopping at the window's start) and the last message id.
+    func recoverRecentIDs(now: Int64) {
+        let state = storage.state
+        guard state.messages > 0 else { return }
+        let cutoff = now - config.duplicateWindow
+        var sequence = state.lastSequence
+        var recovered: [(String, UInt64, Int64)] = []
+        var isNewest = true
+        while sequence >= state.firstSequence && sequence > 0 {
+            if storage.contains(sequence), let message = try? storage.message(at: sequence) {
+                if message.timestamp < cutoff && !isNewest { break }
+                let id = message.headers.isEmpty ? nil : (try? HeaderBlock.parse(message.headers))?["Nats-Msg-Id"]
+                if isNewest { lastMessageID = id }
+                isNewest = false
+                if message.timestamp < cutoff { break }
+                if let id { recovered.append((id, sequence, message.timestamp)) }
+            }
+            sequence -= 1
+        }
+        for (id, sequence, timestamp) in recovered.reversed() { duplicates.record(id, sequence: sequence, at: timestamp) }
     }
 
     /// Keeps at most `max_msgs_per_subject` messages on `subject`, dropping the oldest.
@@ -92,7 +150,11 @@ final class MessageStream {
         let excess = sequences.count - Int(config.maxMessagesPerSubject)
         guard excess > 0 else { return }
         for sequence in sequences.prefix(excess) where sequence != newest { _ = try? storage.remove(sequence) }
+        noteRemovals()
     }
+
+    /// Messages left by a way consumers do not see themselves (limits, purge, deletes).
+    func noteRemovals() { removalGeneration &+= 1 }
 
     /// Removes the oldest messages while `max_msgs` or `max_bytes` is exceeded; returns them.
     func discardOldestBeyondLimits() -> [UInt64] {
@@ -104,6 +166,7 @@ final class MessageStream {
             guard (overCount || overBytes), state.messages > 0 else { break }
             if (try? storage.remove(state.firstSequence)) == true { removed.append(state.firstSequence) } else { break }
         }
+        if !removed.isEmpty { noteRemovals() }
         return removed
     }
 
@@ -118,6 +181,7 @@ final class MessageStream {
             }
             if (try? storage.remove(state.firstSequence)) == true { removed.append(state.firstSequence) } else { break }
         }
+        if !removed.isEmpty { noteRemovals() }
         return removed
     }
 
