@@ -91,12 +91,14 @@ public enum CommandRunner {
     ) throws(LaunchError) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         var attributes = posix_spawnattr_t()
-        guard posix_spawn_file_actions_init(&actions) == 0 else {
-            throw LaunchError(executable: executable, call: "posix_spawn_file_actions_init", code: ENOMEM)
+        let actionsStatus = posix_spawn_file_actions_init(&actions)
+        guard actionsStatus == 0 else {
+            throw LaunchError(executable: executable, call: "posix_spawn_file_actions_init", code: actionsStatus)
         }
         defer { posix_spawn_file_actions_destroy(&actions) }
-        guard posix_spawnattr_init(&attributes) == 0 else {
-            throw LaunchError(executable: executable, call: "posix_spawnattr_init", code: ENOMEM)
+        let attributesStatus = posix_spawnattr_init(&attributes)
+        guard attributesStatus == 0 else {
+            throw LaunchError(executable: executable, call: "posix_spawnattr_init", code: attributesStatus)
         }
         defer { posix_spawnattr_destroy(&attributes) }
         var checks: [Int32] = [

@@ -15,7 +15,7 @@ public struct EnergyMeterConfiguration: Sendable {
     public var tdpWatts: Double? = nil
     /// Hardware threads for the estimate; nil reads sysconf(_SC_NPROCESSORS_ONLN).
     public var hardwareThreads: Int? = nil
-    /// A GPU's idle power (W); nil learns it as the lowest seen with no encoder sessions.
+    /// A GPU's idle power (W); nil learns it as the lowest seen with no encoder sessions and no job.
     public var gpuIdleWatts: Double? = nil
     /// Seconds between samples; at most 1 (≥ 1 Hz keeps a RAPL interval far from two wraps).
     public var sampleIntervalSeconds = 1.0

@@ -21,9 +21,13 @@ extension MeterCore {
         var utilization: Double? = nil
         var busySeconds = 0.0
         if let host, let previousHost {
-            utilization = host.utilization(since: previousHost)
+            // An interval shorter than a clock tick (a job's end right after a sample) moves no
+            // counter: it keeps the last utilisation rather than becoming a gap.
+            utilization =
+                host.total == previousHost.total ? lastUtilization : host.utilization(since: previousHost)
             if host.busy >= previousHost.busy { busySeconds = cpuReader.seconds(host.busy - previousHost.busy) }
         }
+        lastUtilization = utilization ?? lastUtilization
         let processUse = nvidia?.readProcessUtilization()
         let shares = jobShares(from: previousTime, to: now, cpu: jobCPU, processUse: processUse)
         var outcomes = cpuOutcomes(seconds: seconds, utilization: utilization, busySeconds: busySeconds, shares: shares)
@@ -61,8 +65,9 @@ extension MeterCore {
         return [.measured(split, description, wraps: 0, note: nil)]
     }
 
-    /// GPU domains: learn P_idle from quiet intervals (no encoder sessions, or, when the count is
-    /// unknown, no job on the GPU), then split.
+    /// GPU domains: learn P_idle from quiet intervals, then split. Quiet means no encoder sessions
+    /// (when the count is known) and no job of ours on the GPU: a GPU without NVENC (H100) always
+    /// reports 0 sessions, and seen on an H200 that would take a loaded interval for idle.
     private mutating func gpuOutcomes(
         now: UInt64, seconds: Double, shares: [JobIntervalShare], processUse: [GPUProcessUtilization]?
     ) -> [DomainOutcome] {
@@ -80,7 +85,7 @@ extension MeterCore {
                 continue
             }
             let jobsOnGPU = shares.contains { $0.aliveFraction > 0 && $0.gpus.contains(index) }
-            if !gpuChannels[offset].idleConfigured && (interval.encoderSessions.map { $0 == 0 } ?? !jobsOnGPU) {
+            if !gpuChannels[offset].idleConfigured && !jobsOnGPU && (interval.encoderSessions ?? 0) == 0 {
                 let watts = joules / seconds
                 gpuChannels[offset].idleWatts = min(gpuChannels[offset].idleWatts ?? watts, watts)
             }

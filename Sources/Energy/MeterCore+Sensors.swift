@@ -79,7 +79,7 @@ extension MeterCore {
             if let watts = channel.idleWatts {
                 channel.idleConfigured
                     ? "P_idle \(watts) W (configured)"
-                    : "P_idle \(Self.rounded(watts)) W (lowest seen with no encoder sessions)"
+                    : "P_idle \(Self.rounded(watts)) W (lowest seen with no encoder sessions and no job)"
             } else {
                 "P_idle not known yet (all energy counted active)"
             }

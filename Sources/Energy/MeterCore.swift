@@ -47,7 +47,7 @@ struct TrackedJob {
 struct GPUChannel {
     let gpu: NVIDIASampler.GPU
     var integrator: GPUEnergyIntegrator
-    /// P_idle: configured, or the lowest interval power seen with no encoder sessions.
+    /// P_idle: configured, or the lowest interval power seen with no encoder sessions and no job.
     var idleWatts: Double?
     let idleConfigured: Bool
 
@@ -67,6 +67,8 @@ struct MeterCore {
     var jobs: [String: TrackedJob] = [:]
     var previousTime: UInt64?
     var previousHost: HostCPUTimes?
+    /// u of the last interval whose host counters moved.
+    var lastUtilization: Double?
     var totals: [String: DomainTotals] = [:]
     var lastIntervals: [IntervalAttribution] = []
 

@@ -89,3 +89,22 @@ final class StartLogTests: XCTestCase {
         XCTAssertTrue(text.contains("intel-rapl:1 (psys) not used"), text)
     }
 }
+
+/// Intervals shorter than a clock tick.
+final class ShortIntervalTests: XCTestCase {
+    func testAnIntervalShorterThanATickKeepsTheLastUtilisationInsteadOfBecomingAGap() throws {
+        let proc = FakeProc()
+        proc.advanceHost(busy: 0, idle: 0)
+        proc.setProcess(100, parent: 1, user: 0)
+        let meter = try EnergyMeter(
+            configuration: MeterFixture.configuration(powercap: "/nonexistent", proc: proc.root))
+        meter.begin(jobID: "s", processID: 100, at: MeterFixture.start)
+        proc.advanceHost(busy: 100, idle: 100)
+        meter.sample(now: MeterFixture.start + MeterFixture.second)
+        let report = try XCTUnwrap(meter.end(jobID: "s", at: MeterFixture.start + MeterFixture.second + 2_000_000))
+        let cpu = try XCTUnwrap(report.components.first)
+        XCTAssertEqual(cpu.gaps, 0)
+        XCTAssertEqual(cpu.coverage, 1, accuracy: 1e-12)
+        XCTAssertEqual(meter.lastPowerWatts["cpu"] ?? 0, 1.7, accuracy: 1e-9, "u = 0.5 carried over")
+    }
+}

@@ -125,4 +125,36 @@ final class GPUMeterTests: XCTestCase {
         XCTAssertEqual(gpu.totalJoules, 40, accuracy: 1e-9)
         XCTAssertEqual(gpu.coverage, 1.0 / 3, accuracy: 1e-9)
     }
+
+    func testAGPUWithoutNVENCDoesNotTakeABusyIntervalForIdle() throws {
+        // An H100 reports 0 encoder sessions even under load; the H200 check showed a loaded
+        // interval would otherwise be learned as P_idle and the job's energy booked as idle.
+        let fake = FakeNvidiaSMI()
+        let proc = FakeProc()
+        proc.advanceHost(busy: 0, idle: 0)
+        proc.setProcess(100, parent: 1, user: 0)
+        fake.setRows([gpu0(300, sessions: 0)])
+        let meter = try meter(fake, proc)
+        meter.begin(jobID: "cuda", processID: 100, gpus: [0], at: MeterFixture.start)
+        proc.advanceHost(busy: 20, idle: 180)
+        meter.sample(now: MeterFixture.start + second)
+        fake.setRows([gpu0(60, sessions: 0)])
+        proc.advanceHost(busy: 20, idle: 180)
+        let report = try XCTUnwrap(meter.end(jobID: "cuda", at: MeterFixture.start + 2 * second))
+        let gpu = try XCTUnwrap(report.components.first { $0.domain == "gpu0" })
+        XCTAssertEqual(gpu.totalJoules, 300 + 180, accuracy: 1e-9)
+        XCTAssertEqual(gpu.idleJoules, 0, "no idle power known yet: all of it is the job's activity")
+        XCTAssertTrue(gpu.attribution.contains("P_idle not known yet"), gpu.attribution)
+        proc.advanceHost(busy: 20, idle: 180)
+        meter.sample(now: MeterFixture.start + 3 * second)
+        XCTAssertEqual(meter.lastPowerWatts["gpu0"] ?? 0, 60, accuracy: 1e-9)
+        proc.setProcess(200, parent: 1, user: 0)
+        meter.begin(jobID: "next", processID: 200, gpus: [0], at: MeterFixture.start + 4 * second)
+        fake.setRows([gpu0(100, sessions: 0)])
+        proc.advanceHost(busy: 20, idle: 180)
+        let next = try XCTUnwrap(meter.end(jobID: "next", at: MeterFixture.start + 5 * second))
+        let nextGPU = try XCTUnwrap(next.components.first { $0.domain == "gpu0" })
+        XCTAssertEqual(nextGPU.idleJoules, 60, accuracy: 1e-9, "P_idle learned while no job ran")
+        XCTAssertEqual(nextGPU.dynamicJoules, 20, accuracy: 1e-9)
+    }
 }
