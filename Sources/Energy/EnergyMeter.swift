@@ -1,0 +1,76 @@
+import Model
+import Support
+import Synchronization
+
+/// Measures energy for one agent and attributes it to its jobs (ENERGY.md). The caller drives it:
+/// `sample(now:)` every `sampleIntervalSeconds` (≥ 1 Hz; `EnergySamplingThread` can do it) with
+/// a CLOCK_MONOTONIC time in ns, `begin` when a job's process starts and `end` when it exits.
+/// `begin` and `end` take a sample themselves, so every interval lies wholly inside or outside a
+/// job. Thread-safe: sensors are read under one lock (an nvidia-smi run holds it for its
+/// duration).
+public final class EnergyMeter: Sendable {
+    private let core: Mutex<MeterCore>
+    /// `rapl`, `nvml`, `nvidia-smi`, `estimated`: for heartbeats.
+    public let availableSources: [String]
+    /// The RAPL counters' state (`permission-denied` carries the fix).
+    public let cpuSensorStatus: SensorStatus
+    /// The GPUs' state (`absent` on a machine without NVIDIA).
+    public let gpuSensorStatus: SensorStatus
+    /// The configured period between samples (s).
+    public let sampleIntervalSeconds: Double
+
+    /// Finds the sensors and logs one line saying what was found.
+    public init(configuration: EnergyMeterConfiguration = EnergyMeterConfiguration()) throws(SupportError) {
+        try configuration.validate()
+        let core = MeterCore(configuration: configuration)
+        availableSources = core.availableSources
+        cpuSensorStatus = core.rapl.status
+        gpuSensorStatus = core.nvidia?.status ?? .absent
+        sampleIntervalSeconds = configuration.sampleIntervalSeconds
+        core.logSensors()
+        self.core = Mutex(core)
+    }
+
+    /// Closes the interval since the last sample and attributes it.
+    public func sample(now: UInt64) {
+        core.withLock { $0.sample(now: now) }
+    }
+
+    /// Starts following a job whose root process is `processID` (its whole tree is counted), or
+    /// whose processes run in the cgroup at `cgroupPath` (relative to the cgroup root; exact).
+    /// `gpus` are the GPUs it encodes on.
+    public func begin(jobID: String, processID: Int32, cgroupPath: String? = nil, gpus: Set<Int> = [], at time: UInt64)
+    {
+        core.withLock {
+            $0.begin(jobID: jobID, processID: processID, cgroupPath: cgroupPath, gpus: gpus, at: time)
+        }
+    }
+
+    /// Stops following the job and returns its energy; nil for an unknown job. `cpuSeconds`, when
+    /// given, is the root process's total CPU time from `wait4`'s rusage (user + system, its
+    /// reaped children included), which covers the time since the last sample that /proc no
+    /// longer shows once the process is reaped. Frames are the caller's: see `fillFrameFigures`.
+    public func end(jobID: String, at time: UInt64, cpuSeconds: Double? = nil) -> EnergyReport? {
+        core.withLock { $0.end(jobID: jobID, at: time, cpuSeconds: cpuSeconds) }
+    }
+
+    /// Per domain: measured and unattributed joules since start.
+    public var totals: [String: DomainTotals] { core.withLock { $0.totals } }
+
+    /// How the last interval was split, per domain.
+    public var lastIntervals: [IntervalAttribution] { core.withLock { $0.lastIntervals } }
+
+    /// Power per domain over the last interval (W), for telemetry.
+    public var lastPowerWatts: [String: Double] {
+        core.withLock { core in
+            var power: [String: Double] = [:]
+            for interval in core.lastIntervals where interval.seconds > 0 {
+                power[interval.domain] = interval.joules / interval.seconds
+            }
+            return power
+        }
+    }
+
+    /// Jobs being followed.
+    public var runningJobs: [String] { core.withLock { $0.jobs.keys.sorted() } }
+}

@@ -1,0 +1,211 @@
+/// One domain's result for one interval, before it is booked to the jobs.
+enum DomainOutcome {
+    case measured(IntervalAttribution, DomainDescription, wraps: Int, note: String?)
+    case gap(DomainDescription)
+}
+
+/// One sample: read every sensor, close the interval since the last sample, split each domain's
+/// energy among the jobs alive in it (ENERGY.md, "Attribution when jobs overlap").
+extension MeterCore {
+    mutating func sample(now: UInt64) {
+        let host = cpuReader.hostTimes()
+        let jobCPU = readJobCPU()
+        guard let previousTime, now > previousTime else {
+            // First sample, or the time did not move: only jobs new since then get a baseline.
+            for (id, seconds) in jobCPU where jobs[id]?.cpuSeconds == nil { jobs[id]?.cpuSeconds = seconds }
+            if self.previousTime == nil { startCounters(now: now, host: host) }
+            countSample(now: now)
+            return
+        }
+        let seconds = Double(now - previousTime) / 1e9
+        var utilization: Double? = nil
+        var busySeconds = 0.0
+        if let host, let previousHost {
+            // An interval shorter than a clock tick (a job's end right after a sample) moves no
+            // counter: it keeps the last utilisation rather than becoming a gap.
+            utilization =
+                host.total == previousHost.total ? lastUtilization : host.utilization(since: previousHost)
+            if host.busy >= previousHost.busy { busySeconds = cpuReader.seconds(host.busy - previousHost.busy) }
+        }
+        lastUtilization = utilization ?? lastUtilization
+        let processUse = nvidia?.readProcessUtilization()
+        let shares = jobShares(from: previousTime, to: now, cpu: jobCPU, processUse: processUse)
+        var outcomes = cpuOutcomes(seconds: seconds, utilization: utilization, busySeconds: busySeconds, shares: shares)
+        outcomes += gpuOutcomes(now: now, seconds: seconds, shares: shares, processUse: processUse)
+        book(outcomes, shares: shares, seconds: seconds)
+        for (id, cumulative) in jobCPU { jobs[id]?.cpuSeconds = cumulative }
+        self.previousTime = now
+        previousHost = host ?? previousHost
+        countSample(now: now)
+    }
+
+    /// RAPL domains, or the estimate when no counter can be read.
+    private mutating func cpuOutcomes(
+        seconds: Double, utilization: Double?, busySeconds: Double, shares: [JobIntervalShare]
+    ) -> [DomainOutcome] {
+        if var tracker = raplTracker {
+            defer { raplTracker = tracker }
+            return tracker.advance(to: rapl.read()).map { domain in
+                let description = raplDescription(domain)
+                guard let joules = domain.joules else { return .gap(description) }
+                let split = EnergyAttribution.splitCPU(
+                    domain: domain.domain, seconds: seconds, joules: joules, utilization: utilization,
+                    hostBusySeconds: busySeconds, jobs: shares)
+                return .measured(split, description, wraps: domain.wraps, note: domain.note)
+            }
+        }
+        guard let estimate else { return [] }
+        let description = estimateDescription(estimate)
+        guard let utilization else { return [.gap(description)] }
+        // Rectangle rule: u_k is known only as the interval's mean.
+        let joules = estimate.watts(utilization: utilization) * seconds
+        let split = EnergyAttribution.splitCPU(
+            domain: "cpu", seconds: seconds, joules: joules, utilization: utilization, hostBusySeconds: busySeconds,
+            jobs: shares)
+        return [.measured(split, description, wraps: 0, note: nil)]
+    }
+
+    /// GPU domains: learn P_idle from quiet intervals, then split. Quiet means no encoder sessions
+    /// (when the count is known) and no job of ours on the GPU: a GPU without NVENC (H100) always
+    /// reports 0 sessions, and seen on an H200 that would take a loaded interval for idle.
+    private mutating func gpuOutcomes(
+        now: UInt64, seconds: Double, shares: [JobIntervalShare], processUse: [GPUProcessUtilization]?
+    ) -> [DomainOutcome] {
+        guard let nvidia, !gpuChannels.isEmpty else { return [] }
+        let readings = nvidia.read()
+        var outcomes: [DomainOutcome] = []
+        for offset in gpuChannels.indices {
+            let index = gpuChannels[offset].gpu.index
+            let reading = readings.first { $0.index == index }
+            guard let interval = gpuChannels[offset].integrator.advance(time: now, reading: reading),
+                gpuChannels[offset].gpu.source != .notMeasured
+            else { continue }
+            guard let joules = interval.joules else {
+                outcomes.append(.gap(gpuDescription(gpuChannels[offset])))
+                continue
+            }
+            let jobsOnGPU = shares.contains { $0.aliveFraction > 0 && $0.gpus.contains(index) }
+            if !gpuChannels[offset].idleConfigured && !jobsOnGPU && (interval.encoderSessions ?? 0) == 0 {
+                let watts = joules / seconds
+                gpuChannels[offset].idleWatts = min(gpuChannels[offset].idleWatts ?? watts, watts)
+            }
+            let totalWeight = processUse.map { rows in rows.filter { $0.gpu == index }.reduce(0) { $0 + $1.weight } }
+            let split = EnergyAttribution.splitGPU(
+                domain: gpuChannels[offset].domain, gpu: index, seconds: seconds, joules: joules,
+                idleJoules: (gpuChannels[offset].idleWatts ?? 0) * seconds, totalWeight: totalWeight, jobs: shares)
+            outcomes.append(.measured(split, gpuDescription(gpuChannels[offset]), wraps: 0, note: nil))
+        }
+        return outcomes
+    }
+
+    /// Books each domain's split into the totals and the ledgers of the jobs alive in the interval.
+    private mutating func book(_ outcomes: [DomainOutcome], shares: [JobIntervalShare], seconds: Double) {
+        var intervalJoules: [String: Double] = [:]
+        var intervals: [IntervalAttribution] = []
+        for outcome in outcomes {
+            switch outcome {
+            case .measured(let attribution, let description, let wraps, let note):
+                intervals.append(attribution)
+                var domainTotals = totals[description.domain] ?? DomainTotals()
+                domainTotals.measuredJoules += attribution.joules
+                domainTotals.unattributedJoules += attribution.unattributed
+                domainTotals.intervals += 1
+                domainTotals.wraps += wraps
+                totals[description.domain] = domainTotals
+                for share in shares where share.aliveFraction > 0 {
+                    let split = attribution.jobs[share.jobID]
+                    guard description.gpuIndex.map({ share.gpus.contains($0) || split != nil }) ?? true else {
+                        continue
+                    }
+                    let method = description.gpuIndex == nil ? jobs[share.jobID]?.cpuTimeMethod : attribution.method
+                    let booked = split ?? .init(dynamic: 0, idle: 0)
+                    intervalJoules[share.jobID, default: 0] += booked.total
+                    jobs[share.jobID]?.ledger.withComponent(description) { ledger in
+                        ledger.add(booked, aliveSeconds: share.aliveFraction * seconds, method: method ?? "")
+                        ledger.wraps += wraps
+                        if let note, !ledger.notes.contains(note) { ledger.notes.append(note) }
+                    }
+                }
+            case .gap(let description):
+                totals[description.domain, default: DomainTotals()].gaps += 1
+                for share in shares where share.aliveFraction > 0 {
+                    guard description.gpuIndex.map({ share.gpus.contains($0) }) ?? true else { continue }
+                    jobs[share.jobID]?.ledger.withComponent(description) { $0.gaps += 1 }
+                }
+            }
+        }
+        for share in shares where share.aliveFraction > 0 {
+            guard var job = jobs[share.jobID] else { continue }
+            job.ledger.countInterval(seconds: seconds)
+            job.ledger.peakWatts = max(
+                job.ledger.peakWatts, (intervalJoules[share.jobID] ?? 0) / (share.aliveFraction * seconds))
+            for gpu in job.gpus
+            where !gpuChannels.contains(where: { $0.gpu.index == gpu && $0.gpu.source != .notMeasured }) {
+                job.ledger.withComponent(notMeasuredDescription(gpu: gpu)) { _ in }
+            }
+            jobs[share.jobID] = job
+        }
+        lastIntervals = intervals
+    }
+
+    /// c_jk inputs: each job's cumulative CPU seconds now (monotonic: a tree that lost its reaped
+    /// root keeps its last value; the caller's rusage figure at the end wins when higher).
+    private mutating func readJobCPU() -> [String: Double] {
+        guard !jobs.isEmpty else { return [:] }
+        let table = jobs.values.contains { $0.cgroupPath == nil } ? cpuReader.table() : nil
+        var result: [String: Double] = [:]
+        for (id, job) in jobs {
+            var current: Double?
+            if let path = job.cgroupPath {
+                current = cpuReader.cgroupUsageSeconds(path)
+            } else if let table {
+                let members = table.tree(root: job.processID, startTicks: job.startTicks)
+                jobs[id]?.processIDs = Set(members)
+                if !members.isEmpty {
+                    current = cpuReader.seconds(members.reduce(0) { $0 + (table.processes[$1]?.cpuTicks ?? 0) })
+                }
+                if let final = job.finalCPUSeconds { current = max(current ?? 0, final) }
+            }
+            if let previous = job.cpuSeconds { current = max(current ?? previous, previous) }
+            if let current { result[id] = current }
+        }
+        return result
+    }
+
+    private func jobShares(
+        from start: UInt64, to end: UInt64, cpu: [String: Double], processUse: [GPUProcessUtilization]?
+    ) -> [JobIntervalShare] {
+        jobs.values.sorted { $0.id < $1.id }.map { job in
+            var share = JobIntervalShare(
+                jobID: job.id, cpuSeconds: 0, aliveFraction: job.aliveFraction(from: start, to: end), gpus: job.gpus)
+            if let before = job.cpuSeconds, let after = cpu[job.id] { share.cpuSeconds = max(0, after - before) }
+            for row in processUse ?? [] where job.processIDs.contains(row.processID) {
+                share.gpuWeights[row.gpu, default: 0] += row.weight
+            }
+            return share
+        }
+    }
+
+    /// The first sample: counters read once to difference against next time.
+    private mutating func startCounters(now: UInt64, host: HostCPUTimes?) {
+        previousTime = now
+        previousHost = host
+        if var tracker = raplTracker {
+            _ = tracker.advance(to: rapl.read())
+            raplTracker = tracker
+        }
+        if let nvidia, !gpuChannels.isEmpty {
+            let readings = nvidia.read()
+            for offset in gpuChannels.indices {
+                let reading = readings.first { $0.index == gpuChannels[offset].gpu.index }
+                _ = gpuChannels[offset].integrator.advance(time: now, reading: reading)
+            }
+        }
+    }
+
+    private mutating func countSample(now: UInt64) {
+        for (id, job) in jobs where job.beganAt <= now && (job.endedAt.map { now <= $0 } ?? true) {
+            jobs[id]?.ledger.samples += 1
+        }
+    }
+}

@@ -1,2 +1,0 @@
-// Energy (being written).
-enum EnergyPlaceholder {}

@@ -1,0 +1,56 @@
+/// One RAPL zone found under the powercap sysfs root (`intel-rapl:0`, `intel-rapl:0:2`,
+/// `intel-rapl-mmio:0`). Zones are told apart by their `name` file, never by their index:
+/// DRAM is `intel-rapl:0:0` on servers and `intel-rapl:0:2` on some desktops (ENERGY.md).
+public struct PowercapZone: Sendable, Equatable {
+    /// How the kernel reads the counter: MSRs (`intel-rapl`) or MMIO (`intel-rapl-mmio`), which is
+    /// the same package read another way and must never be added to the MSR one.
+    public enum Interface: String, Sendable {
+        case msr = "intel-rapl"
+        case mmio = "intel-rapl-mmio"
+    }
+
+    /// What a zone measures, from its `name` file.
+    public enum Kind: Sendable, Equatable {
+        /// `package-N` or `package-N-die-M`.
+        case package(socket: Int, die: Int?)
+        /// `dram`: not part of the package figure; reported beside it.
+        case dram
+        /// `psys`: the whole platform; used instead of the packages, never with them.
+        case psys
+        /// `core` or `uncore`: inside the package already; never added.
+        case nested
+        /// Any other name.
+        case other
+    }
+
+    /// The zone's folder.
+    public var path: String
+    /// `intel-rapl:0:2`.
+    public var identifier: String
+    /// Contents of `name`: `package-0`, `dram`, …
+    public var name: String
+    /// The parent zone's `name` for a sub-zone (`package-0` for its `dram`), nil at top level.
+    public var parentName: String?
+    public var interface: Interface
+    /// `max_energy_range_uj`; nil when unreadable, which turns any wrap into a gap.
+    public var rangeMicrojoules: UInt64?
+    public var kind: Kind
+
+    /// The key that makes an MMIO zone a duplicate of an MSR one: the chain of names.
+    var duplicateKey: String { parentName.map { "\($0)/\(name)" } ?? name }
+
+    /// `package-0` → socket 0; `package-1-die-1` → socket 1, die 1; `core`/`uncore` → nested.
+    public static func kind(ofName name: String) -> Kind {
+        switch name {
+        case "dram": return .dram
+        case "psys": return .psys
+        case "core", "uncore": return .nested
+        default: break
+        }
+        let parts = name.split(separator: "-")
+        guard parts.count >= 2, parts[0] == "package", let socket = Int(parts[1]) else { return .other }
+        if parts.count == 2 { return .package(socket: socket, die: nil) }
+        if parts.count == 4, parts[2] == "die", let die = Int(parts[3]) { return .package(socket: socket, die: die) }
+        return .other
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class EnergyPlaceholderTests: XCTestCase { func testBuilds() {} }
