@@ -101,8 +101,7 @@ enum APIResponse {
         var total: Int
         var offset = 0
         var limit = 1024
-        /// nil (JSON null) when nothing matches, as nats-server sends it.
-        var streams: [String]?
+        var streams: [String]
     }
 
     struct StreamList: Encodable {

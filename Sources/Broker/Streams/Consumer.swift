@@ -178,7 +178,10 @@ final class Consumer {
         let ackSubject =
             "$JS.ACK.\(stream.name).\(name).\(record.deliveries).\(sequence)."
             + "\(deliveredConsumerSequence).\(message.timestamp).\(numberPending)"
-        if config.ackPolicy != .none {
+        if config.ackPolicy == .none {
+            ackFloorStreamSequence = deliveredStreamSequence
+            ackFloorConsumerSequence = deliveredConsumerSequence
+        } else {
             record.deadline = now + ackWait(forDelivery: record.deliveries)
             pending[sequence] = record
             ackDeadlines.push(deadline: record.deadline, sequence: sequence)
@@ -334,7 +337,6 @@ final class Consumer {
     }
 
     // MARK: info
-
 
     /// Given-up messages that left the stream no longer hold the floor.
     private func forgetExhaustedGone() {

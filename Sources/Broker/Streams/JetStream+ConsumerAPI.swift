@@ -66,7 +66,8 @@ extension JetStream {
             return .success(info(of: existing, type: type, now: now))
         }
         if stream.config.maxConsumers > 0 && stream.consumers.count >= stream.config.maxConsumers {
-            return .failure(type, JetStreamError(code: 400, errorCode: 10026, description: "maximum consumers limit reached"))
+            return .failure(
+                type, JetStreamError(code: 400, errorCode: 10026, description: "maximum consumers limit reached"))
         }
         do {
             if config.durableName != nil && stream.config.storage == .file {

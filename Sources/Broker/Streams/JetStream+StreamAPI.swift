@@ -20,8 +20,10 @@ extension JetStream {
         }
         if let error = validate(config, replacing: nil) { return .failure(type, error) }
         if config.sealed {
-            return .failure(type, JetStreamError(
-                code: 500, errorCode: 10052, description: "stream configuration for create can not be sealed"))
+            return .failure(
+                type,
+                JetStreamError(
+                    code: 500, errorCode: 10052, description: "stream configuration for create can not be sealed"))
         }
         do {
             try directory.saveStream(.init(config: config, created: now))
@@ -86,7 +88,8 @@ extension JetStream {
         let type = "stream_purge_response"
         guard let stream = streams[name] else { return .failure(type, .streamNotFound) }
         if stream.config.denyPurge || stream.config.sealed {
-            return .failure(type, JetStreamError(code: 500, errorCode: 10110, description: "stream purge not permitted"))
+            return .failure(
+                type, JetStreamError(code: 500, errorCode: 10110, description: "stream purge not permitted"))
         }
         do {
             let purged = try stream.storage.purge()
@@ -102,17 +105,14 @@ extension JetStream {
 
     func streamNames(body: [UInt8]) -> APIAnswer {
         var names = streams.keys.sorted()
-        var filtered = false
         if !body.isEmpty, let filter = try? JSONDecoder().decode(NamesFilter.self, from: Data(body)),
             let subject = filter.subject, !subject.isEmpty
         {
-            filtered = true
             names = names.filter { name in
                 streams[name]!.config.subjects.contains { Subject.patternsOverlap($0, subject) }
             }
         }
-        // nats-server answers `[]` for no streams at all, but null when a subject filter matched none.
-        return .success(APIResponse.StreamNames(total: names.count, streams: filtered && names.isEmpty ? nil : names))
+        return .success(APIResponse.StreamNames(total: names.count, streams: names))
     }
 
     func streamList(now: Int64) -> APIAnswer {
@@ -146,7 +146,8 @@ extension JetStream {
         let type = "stream_msg_delete_response"
         guard let stream = streams[name] else { return .failure(type, .streamNotFound) }
         if stream.config.denyDelete || stream.config.sealed {
-            return .failure(type, JetStreamError(code: 500, errorCode: 10057, description: "message delete not permitted"))
+            return .failure(
+                type, JetStreamError(code: 500, errorCode: 10057, description: "message delete not permitted"))
         }
         guard let request = try? JSONDecoder().decode(MessageRequest.self, from: Data(body)), let sequence = request.seq
         else { return .failure(type, .badRequest) }

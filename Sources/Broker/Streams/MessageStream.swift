@@ -136,7 +136,9 @@ final class MessageStream {
             }
             sequence -= 1
         }
-        for (id, sequence, timestamp) in recovered.reversed() { duplicates.record(id, sequence: sequence, at: timestamp) }
+        for (id, sequence, timestamp) in recovered.reversed() {
+            duplicates.record(id, sequence: sequence, at: timestamp)
+        }
     }
 
     /// Keeps at most `max_msgs_per_subject` messages on `subject`, dropping the oldest.
