@@ -131,8 +131,8 @@ public final class NATSConnection: @unchecked Sendable {
     }
 
     private func startThreads() {
-        let reader = ClientThread.start { [self] in runReader() }
-        let flusher = ClientThread.start { [self] in runFlusher() }
+        let reader = ClientThread.start(name: "nats-reader") { [self] in runReader() }
+        let flusher = ClientThread.start(name: "nats-flusher") { [self] in runFlusher() }
         lock.withLock {
             readerThread = reader
             flusherThread = flusher

@@ -1,0 +1,71 @@
+import Client
+import Model
+
+/// Every setting of an agent (flags > environment > config file > defaults), validated at start
+/// with errors naming the setting.
+public struct AgentConfig: Sendable {
+    /// The node id: used in subjects (`hb.<id>`, `result.<id>`) and results. Defaults to the host name.
+    public var nodeID: String
+    /// A human name for dashboards; defaults to the node id.
+    public var name: String?
+    public var servers: [String] = ["nats://127.0.0.1:4222"]
+    public var tls: ClientTLSOptions?
+    public var user: String?
+    public var password: String?
+    /// Jobs run at once.
+    public var maxConcurrentJobs = 1
+    /// Where jobs write their files (one folder per job, removed afterwards).
+    public var workDirectory = "/var/lib/ffrtmp/agent/work"
+    /// Results not yet acknowledged by the broker wait here (survives restarts).
+    public var spoolDirectory = "/var/lib/ffrtmp/agent/spool"
+    /// Capabilities declared by the operator instead of proven by probe encodes.
+    public var declaredCapabilities: [Capability]?
+    public var ffmpegPath = "ffmpeg"
+    /// Roots file inputs must stay under.
+    public var inputRoots: [String] = []
+    public var powercapRoot = "/sys/class/powercap"
+    public var procRoot = "/proc"
+    public var cgroupRoot = "/sys/fs/cgroup"
+    /// nvidia-smi to run; nil disables GPU reading.
+    public var nvidiaSMIPath: String? = "nvidia-smi"
+    /// CPU TDP for the estimate when no sensor exists.
+    public var tdpWatts: Double?
+    public var price = EnergyPrice()
+    /// Heartbeat and telemetry periods, in seconds.
+    public var heartbeatInterval = 5.0
+    public var telemetryBusyInterval = 1.0
+    public var telemetryIdleInterval = 10.0
+    /// How often a running job reports progress on `evt.job.<id>.progress`, and sends +WPI.
+    public var progressInterval = 5.0
+    /// Failed runs are retried (NAK with back-off) until this attempt, then reported failed.
+    public var maxAttempts = 3
+    /// Base NAK delay; multiplied by the attempt number.
+    public var retryDelay = 5.0
+    /// Free space the work folder must keep.
+    public var minimumFreeBytes: Int64 = 512 << 20
+
+    public init(nodeID: String) { self.nodeID = nodeID }
+
+    public var displayName: String { name ?? nodeID }
+
+    /// Refuses nonsense, naming the setting.
+    public func validate() throws(AgentConfigError) {
+        guard Identifier.isValid(nodeID) else {
+            throw AgentConfigError("name must be letters, digits, - and _ (it is used in subjects), got \"\(nodeID)\"")
+        }
+        guard (1...64).contains(maxConcurrentJobs) else {
+            throw AgentConfigError("max-concurrent-jobs must be 1 to 64, got \(maxConcurrentJobs)")
+        }
+        guard heartbeatInterval >= 0.05, telemetryBusyInterval >= 0.05, telemetryIdleInterval >= 0.05 else {
+            throw AgentConfigError("heartbeat and telemetry intervals must be at least 50 ms")
+        }
+        guard maxAttempts >= 1 else { throw AgentConfigError("max-attempts must be at least 1") }
+        guard !servers.isEmpty else { throw AgentConfigError("server: at least one URL is needed") }
+    }
+}
+
+/// An invalid agent setting.
+public struct AgentConfigError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,61 @@
+import Model
+import Synchronization
+
+/// Runs one validated job on this machine (ffmpeg in production, a fake in tests).
+protocol JobExecutor: Sendable {
+    /// Runs `spec` to completion, cancellation or timeout. Blocking; called on the job's thread.
+    func execute(_ spec: JobSpec, control: ExecutionControl) -> ExecutionOutcome
+}
+
+/// What a running job tells the agent, and how the agent stops it.
+final class ExecutionControl: Sendable {
+    /// The job's process started (its pid, for energy attribution and telemetry).
+    let started: @Sendable (Int32) -> Void
+    /// A progress snapshot (from ffmpeg's `-progress` output).
+    let progressed: @Sendable (ProgressSnapshot) -> Void
+    private let cancelRequested = Atomic<Bool>(false)
+
+    init(started: @escaping @Sendable (Int32) -> Void, progressed: @escaping @Sendable (ProgressSnapshot) -> Void) {
+        self.started = started
+        self.progressed = progressed
+    }
+
+    /// Asks the executor to stop the job (it kills ffmpeg's process group).
+    func cancel() { cancelRequested.store(true, ordering: .releasing) }
+    var isCancelled: Bool { cancelRequested.load(ordering: .acquiring) }
+}
+
+/// One progress reading of a running job.
+struct ProgressSnapshot: Sendable, Equatable {
+    var frame: Int
+    var fps: Double
+    var speed: Double?
+    var bitrateKilobits: Double?
+    /// Seconds of output written so far.
+    var outputSeconds: Double
+}
+
+/// How a job ended and what it measured.
+struct ExecutionOutcome: Sendable {
+    enum Status: Sendable, Equatable {
+        case succeeded
+        /// ffmpeg failed; worth retrying elsewhere (the message is its error).
+        case failed(String)
+        /// Could not even start here (no disk space, spawn failure): retry elsewhere.
+        case couldNotStart(String)
+        case timedOut
+        case cancelled
+        /// The job can never run (e.g. an output this encoder cannot write): never retried.
+        case refused(field: String, reason: String)
+    }
+
+    var status: Status
+    var statistics: JobResult.FFmpegStatistics?
+    var quality: JobResult.QualityScores?
+    var limitsMode: ResourceLimitsMode = .none
+    /// User + system CPU seconds of ffmpeg's process tree.
+    var cpuSeconds: Double = 0
+    /// Wall-clock nanoseconds when the process started and ended (0 when it never started).
+    var startedAt: Int64 = 0
+    var finishedAt: Int64 = 0
+}
