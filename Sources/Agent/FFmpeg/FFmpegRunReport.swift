@@ -1,0 +1,60 @@
+import Model
+import Support
+
+/// Everything one ffmpeg job produced, for the result message.
+public struct FFmpegRunReport: Sendable, Equatable {
+    /// How the run ended.
+    public enum Status: Sendable, Equatable {
+        /// ffmpeg exited 0 (and the quality asked for was measured).
+        case succeeded
+        /// ffmpeg failed, was killed, or quality could not be measured.
+        case failed
+        /// Past `limits.timeout_s`: its process group was killed.
+        case timedOut
+        /// `FFmpegRun.cancel()`.
+        case cancelled
+        /// The job can never run (publish `rejected`, +TERM it).
+        case rejected(JobRejection)
+        /// Not run for a reason of this node (disk space, missing input file, ffmpeg not
+        /// starting): another agent may succeed (-NAK it).
+        case notStarted
+    }
+
+    public var status: Status
+    /// Why it did not succeed.
+    public var error: String?
+    /// Nil when ffmpeg never ran.
+    public var statistics: JobResult.FFmpegStatistics?
+    public var quality: JobResult.QualityScores?
+    /// Unix ns; nil when ffmpeg never started.
+    public var startedAt: Int64?
+    public var finishedAt: Int64
+    /// ffmpeg's wall time (the quality run excluded).
+    public var wallSeconds: Double
+    /// ffmpeg's CPU time: wait4's rusage, or the cgroup's usage_usec when higher (it also sees
+    /// processes that left the group's process tree).
+    public var cpuSeconds: Double
+    /// Highest memory use: the cgroup's `memory.peak`, else rusage's max RSS.
+    public var peakMemoryBytes: Int64?
+    public var resourceLimitsMode: ResourceLimitsMode
+    /// Fallbacks and what the limits set, for the log.
+    public var notes: [String]
+
+    /// The result status to publish.
+    public var resultStatus: JobResult.Status {
+        switch status {
+        case .succeeded: .succeeded
+        case .failed, .notStarted: .failed
+        case .timedOut: .timeout
+        case .cancelled: .cancelled
+        case .rejected: .rejected
+        }
+    }
+
+    static func notRun(_ status: Status, error: String?, notes: [String] = []) -> FFmpegRunReport {
+        FFmpegRunReport(
+            status: status, error: error, statistics: nil, quality: nil, startedAt: nil,
+            finishedAt: Timestamp.nowNanoseconds(), wallSeconds: 0, cpuSeconds: 0, peakMemoryBytes: nil,
+            resourceLimitsMode: .none, notes: notes)
+    }
+}

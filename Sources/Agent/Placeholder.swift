@@ -1,2 +1,0 @@
-// Agent (being written).
-enum AgentPlaceholder {}

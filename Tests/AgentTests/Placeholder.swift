@@ -1,2 +1,0 @@
-import XCTest
-final class AgentPlaceholderTests: XCTestCase { func testBuilds() {} }
