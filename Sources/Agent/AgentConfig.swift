@@ -26,6 +26,10 @@ public struct AgentConfig: Sendable {
     public var powercapRoot = "/sys/class/powercap"
     public var procRoot = "/proc"
     public var cgroupRoot = "/sys/fs/cgroup"
+    /// The delegated cgroup (under the root) where job cgroups are made; "" for the root.
+    public var cgroupParent = ""
+    /// How job limits are enforced: cgroup v2 when possible, nice + rlimits, or only the timeout.
+    public var limits = ResourceLimitConfiguration.Preference.automatic
     /// nvidia-smi to run; nil disables GPU reading.
     public var nvidiaSMIPath: String? = "nvidia-smi"
     /// CPU TDP for the estimate when no sensor exists.

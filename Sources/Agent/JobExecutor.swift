@@ -9,19 +9,39 @@ protocol JobExecutor: Sendable {
 
 /// What a running job tells the agent, and how the agent stops it.
 final class ExecutionControl: Sendable {
-    /// The job's process started (its pid, for energy attribution and telemetry).
-    let started: @Sendable (Int32) -> Void
+    /// The job's process started: its pid and its cgroup relative to the cgroup root (nil
+    /// without one), for energy attribution and telemetry.
+    let started: @Sendable (_ processID: Int32, _ controlGroupPath: String?) -> Void
     /// A progress snapshot (from ffmpeg's `-progress` output).
     let progressed: @Sendable (ProgressSnapshot) -> Void
+    /// The encode itself ended (quality measurement may follow): the job's energy window closes
+    /// here. Argument: the encode's CPU seconds.
+    let encodeEnded: @Sendable (Double) -> Void
     private let cancelRequested = Atomic<Bool>(false)
 
-    init(started: @escaping @Sendable (Int32) -> Void, progressed: @escaping @Sendable (ProgressSnapshot) -> Void) {
+    init(
+        started: @escaping @Sendable (Int32, String?) -> Void,
+        progressed: @escaping @Sendable (ProgressSnapshot) -> Void,
+        encodeEnded: @escaping @Sendable (Double) -> Void = { _ in }
+    ) {
         self.started = started
         self.progressed = progressed
+        self.encodeEnded = encodeEnded
     }
 
     /// Asks the executor to stop the job (it kills ffmpeg's process group).
-    func cancel() { cancelRequested.store(true, ordering: .releasing) }
+    func cancel() {
+        cancelRequested.store(true, ordering: .releasing)
+        onCancel.withLock { $0 }?()
+    }
+
+    /// Runs `action` when cancel is asked (at once when it already was): how an executor
+    /// blocked in a child process hears of it.
+    func whenCancelled(_ action: @escaping @Sendable () -> Void) {
+        onCancel.withLock { $0 = action }
+        if isCancelled { action() }
+    }
+    private let onCancel = Mutex<(@Sendable () -> Void)?>(nil)
     var isCancelled: Bool { cancelRequested.load(ordering: .acquiring) }
 }
 

@@ -71,6 +71,16 @@ public final class EnergyMeter: Sendable {
         }
     }
 
+    /// Average watts of each domain over the last interval, with where the figure came from (for
+    /// telemetry).
+    public var lastReadings: [(domain: String, watts: Double, source: EnergyReport.Source)] {
+        core.withLock { core in
+            core.lastIntervals.filter { $0.seconds > 0 }.map {
+                ($0.domain, $0.joules / $0.seconds, core.lastSources[$0.domain] ?? .estimated)
+            }
+        }
+    }
+
     /// Jobs being followed.
     public var runningJobs: [String] { core.withLock { $0.jobs.keys.sorted() } }
 }

@@ -106,6 +106,7 @@ extension MeterCore {
             switch outcome {
             case .measured(let attribution, let description, let wraps, let note):
                 intervals.append(attribution)
+                lastSources[description.domain] = description.source
                 var domainTotals = totals[description.domain] ?? DomainTotals()
                 domainTotals.measuredJoules += attribution.joules
                 domainTotals.unattributedJoules += attribution.unattributed

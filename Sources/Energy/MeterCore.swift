@@ -71,6 +71,8 @@ struct MeterCore {
     var lastUtilization: Double?
     var totals: [String: DomainTotals] = [:]
     var lastIntervals: [IntervalAttribution] = []
+    /// Where each domain's last interval came from (rapl, nvml-energy, estimated, …).
+    var lastSources: [String: EnergyReport.Source] = [:]
 
     mutating func begin(jobID: String, processID: Int32, cgroupPath: String?, gpus: Set<Int>, at time: UInt64) {
         guard jobs[jobID] == nil else {

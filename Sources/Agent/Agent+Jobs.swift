@@ -1,0 +1,180 @@
+import Client
+import Energy
+import Model
+import Net
+import Support
+
+/// One job's life on this agent: validate, check for a cancellation, run, measure, report, and
+/// settle the JetStream message (+ACK, -NAK with back-off, or +TERM).
+extension Agent {
+    func runJob(_ message: JetStreamMessage, pulledFrom capability: Capability) {
+        let attempt = max(1, message.metadata.deliveryCount)
+        let queuedAt = message.metadata.timestamp
+        let spec: JobSpec
+        switch validator.validate(message: message.payload) {
+        case .failure(let rejection):
+            reject(message, rejection, attempt: attempt, queuedAt: queuedAt)
+            return
+        case .success(let valid):
+            spec = valid
+        }
+        guard spec.capability == capability else {
+            let rejection = JobRejection(
+                field: "encoder",
+                reason: "encoder \(spec.encoder.rawValue) needs capability \(spec.capability.rawValue) "
+                    + "but the job was queued on job.\(capability.rawValue)", jobID: spec.id)
+            reject(message, rejection, attempt: attempt, queuedAt: queuedAt)
+            return
+        }
+        if wasCancelledBeforeStart(spec.id) {
+            finish(spec: spec, message: message, attempt: attempt, queuedAt: queuedAt,
+                   outcome: ExecutionOutcome(status: .cancelled), energy: nil)
+            return
+        }
+        execute(spec, message: message, attempt: attempt, queuedAt: queuedAt)
+    }
+
+    private func execute(_ spec: JobSpec, message: JetStreamMessage, attempt: Int, queuedAt: Int64?) {
+        let jobID = spec.id
+        let control = ExecutionControl(
+            started: { [self] pid, controlGroupPath in
+                lock.withLock { running[jobID]?.processID = pid }
+                meter.begin(
+                    jobID: jobID, processID: pid, cgroupPath: controlGroupPath, gpus: gpus(for: spec),
+                    at: Clock.monotonicNanoseconds())
+            },
+            progressed: { [self] snapshot in reportProgress(snapshot, of: spec, message: message, attempt: attempt) },
+            encodeEnded: { [self] cpuSeconds in
+                let report = meter.end(jobID: jobID, at: Clock.monotonicNanoseconds(), cpuSeconds: cpuSeconds)
+                lock.withLock { running[jobID]?.energy = report }
+            })
+        let job = RunningJob(
+            spec: spec, message: message, control: control, attempt: attempt, startedAt: Timestamp.nowNanoseconds())
+        lock.withLock { running[jobID] = job }
+        publishEvent(JobEvent(jobID: jobID, nodeID: config.nodeID, state: .started, at: job.startedAt, attempt: attempt))
+        logger.info("job started", ["job": jobID, "attempt": attempt, "encoder": spec.encoder.rawValue])
+        let outcome = executor.execute(spec, control: control)
+        // An executor that never reported the encode's end: close the energy window now.
+        let closed = meter.end(jobID: jobID, at: Clock.monotonicNanoseconds(), cpuSeconds: outcome.cpuSeconds)
+        let (recorded, byRequest, forShutdown) = lock.withLock { () -> (EnergyReport?, Bool, Bool) in
+            running[jobID] = nil
+            return (job.energy, job.cancelledByRequest, job.abandonedForShutdown)
+        }
+        var energy = recorded ?? closed
+        if let frames = outcome.statistics?.frames { energy?.fillFrameFigures(frames: frames) }
+        if forShutdown {
+            try? message.nak()
+            logger.info("job handed back for another agent", ["job": jobID])
+            return
+        }
+        var final = outcome
+        if outcome.status == .cancelled && !byRequest { final.status = .failed("stopped") }
+        finish(spec: spec, message: message, attempt: attempt, queuedAt: queuedAt, outcome: final, energy: energy)
+    }
+
+    /// Records a progress snapshot; every `progressInterval` also publishes a progress event and
+    /// tells JetStream the job is still being worked on (`+WPI`), so its ack wait does not expire.
+    private func reportProgress(_ snapshot: ProgressSnapshot, of spec: JobSpec, message: JetStreamMessage, attempt: Int) {
+        let now = Clock.monotonicNanoseconds()
+        let due = lock.withLock { () -> Bool in
+            guard let job = running[spec.id] else { return false }
+            job.progress = snapshot
+            guard now - job.lastProgressReport >= UInt64(config.progressInterval * 1e9) else { return false }
+            job.lastProgressReport = now
+            return true
+        }
+        guard due else { return }
+        try? message.inProgress()
+        publishEvent(JobEvent(
+            jobID: spec.id, nodeID: config.nodeID, state: .progress, at: Timestamp.nowNanoseconds(),
+            attempt: attempt, progress: fraction(snapshot, of: spec)))
+    }
+
+    /// Builds and publishes the result (when there is one) and settles the message.
+    func finish(
+        spec: JobSpec, message: JetStreamMessage, attempt: Int, queuedAt: Int64?, outcome: ExecutionOutcome,
+        energy: EnergyReport?
+    ) {
+        let jobID = spec.id
+        switch outcome.status {
+        case .failed(let reason) where attempt < config.maxAttempts,
+            .couldNotStart(let reason) where attempt < config.maxAttempts:
+            // Transient: another agent (or this one, later) tries again.
+            publishEvent(JobEvent(
+                jobID: jobID, nodeID: config.nodeID, state: .failed, at: Timestamp.nowNanoseconds(), attempt: attempt,
+                message: "attempt \(attempt) of \(config.maxAttempts) failed, retrying: \(reason)"))
+            try? message.nak(delay: .seconds(config.retryDelay * Double(attempt)))
+            logger.warning("job failed, handed back for a retry", ["job": jobID, "attempt": attempt, "error": reason])
+            return
+        default:
+            break
+        }
+        let result = ResultBuilder(config: config, spec: spec, attempt: attempt, queuedAt: queuedAt)
+            .result(for: outcome, energy: energy)
+        deliver(result)
+        publishEvent(JobEvent(
+            jobID: jobID, nodeID: config.nodeID, state: result.status.eventState, at: result.timings.finishedAt,
+            attempt: attempt, message: result.error))
+        if result.status == .succeeded { try? message.ack() } else { try? message.term() }
+        logger.info("job finished", [
+            "job": jobID, "status": result.status.rawValue, "frames": result.ffmpeg?.frames ?? 0,
+            "joules": energy.map { String(format3: $0.totalJoules) } ?? "-", "source": energy?.source.rawValue ?? "-",
+        ])
+    }
+
+    /// A job validation refused: a `rejected` result, never retried.
+    private func reject(_ message: JetStreamMessage, _ rejection: JobRejection, attempt: Int, queuedAt: Int64?) {
+        let jobID = rejection.jobID ?? "unknown-\(message.metadata.streamSequence)"
+        let result = JobResult.rejected(
+            rejection, jobID: jobID, nodeID: config.nodeID, attempt: attempt, queuedAt: queuedAt,
+            finishedAt: Timestamp.nowNanoseconds())
+        deliver(result)
+        if Identifier.isValid(jobID) {
+            publishEvent(JobEvent(
+                jobID: jobID, nodeID: config.nodeID, state: .rejected, at: result.timings.finishedAt, attempt: attempt,
+                message: result.error))
+        }
+        try? message.term()
+        logger.warning("job rejected", ["job": jobID, "field": rejection.field, "reason": rejection.reason])
+    }
+
+    /// A cancel request recorded in the CONTROL stream before this job started.
+    private func wasCancelledBeforeStart(_ jobID: String) -> Bool {
+        let request = Array("{\"last_by_subj\":\"\(Subjects.cancel(jobID: jobID))\"}".utf8)
+        guard let reply = try? connection.request(
+            "$JS.API.STREAM.MSG.GET.\(FleetTopology.controlStream)", payload: request, timeout: .seconds(2))
+        else { return false }
+        let text = String(decoding: reply.payload, as: UTF8.self)
+        return text.contains("\"message\"") && !text.contains("\"error\"")
+    }
+
+    private func gpus(for spec: JobSpec) -> Set<Int> {
+        spec.capability == .nvenc && !hardware.gpus.isEmpty ? [hardware.gpus[0].index] : []
+    }
+
+    /// Fraction of the job done, from the output time written against the job's duration.
+    func fraction(_ snapshot: ProgressSnapshot, of spec: JobSpec) -> Double? {
+        guard let duration = spec.durationSeconds, duration > 0 else { return nil }
+        return min(1, max(0, snapshot.outputSeconds / duration))
+    }
+}
+
+extension JobResult.Status {
+    /// The lifecycle event a final status publishes.
+    var eventState: JobState {
+        switch self {
+        case .succeeded: .succeeded
+        case .failed: .failed
+        case .timeout: .timeout
+        case .cancelled: .cancelled
+        case .rejected: .rejected
+        }
+    }
+}
+
+extension String {
+    /// A number with three decimals, for logs.
+    init(format3 value: Double) {
+        self = String((value * 1000).rounded() / 1000)
+    }
+}

@@ -1,0 +1,80 @@
+import Client
+import Model
+import Net
+
+/// Pulling jobs: one thread per proven capability takes a free slot, fetches one job from that
+/// capability's queue (`JOBS/<capability>`), and hands it to a job thread.
+extension Agent {
+    func pullJobs(for capability: Capability) {
+        let consumer = FleetTopology.jobConsumer(capability.rawValue)
+        var subscription: PullSubscription?
+        var warnedMissing = false
+        while reserveSlot() {
+            if subscription == nil {
+                do {
+                    subscription = try jetStream.pullSubscribe(stream: FleetTopology.jobsStream, consumer: consumer)
+                    logger.info("pulling jobs", ["queue": "\(FleetTopology.jobsStream)/\(consumer)"])
+                } catch {
+                    if !warnedMissing {
+                        logger.error(
+                            "job queue unavailable (run `ffrtmp setup` against the broker)",
+                            ["queue": "\(FleetTopology.jobsStream)/\(consumer)", "error": "\(error)"])
+                        warnedMissing = true
+                    }
+                    releaseSlot()
+                    pause(seconds: 2)
+                    continue
+                }
+            }
+            let messages: [JetStreamMessage]
+            do {
+                messages = try subscription!.fetch(batch: 1, expires: .seconds(2))
+            } catch {
+                releaseSlot()
+                logger.debug("fetch failed", ["queue": consumer, "error": "\(error)"])
+                if case .timeout = error { continue }
+                pause(seconds: 1)
+                continue
+            }
+            guard let message = messages.first else {
+                releaseSlot()
+                continue
+            }
+            startThread("job") { [self] in
+                runJob(message, pulledFrom: capability)
+                releaseSlot()
+            }
+        }
+    }
+
+    /// Waits for a free slot and takes it; false once the agent stops pulling.
+    func reserveSlot() -> Bool {
+        lock.withLock {
+            while phase == .running || phase == .starting {
+                if reservedSlots < config.maxConcurrentJobs {
+                    reservedSlots += 1
+                    return true
+                }
+                slotsChanged.wait(untilMonotonicNanoseconds: Clock.monotonicNanoseconds() + 1_000_000_000)
+            }
+            return false
+        }
+    }
+
+    func releaseSlot() {
+        lock.withLock {
+            reservedSlots -= 1
+            slotsChanged.broadcast()
+        }
+    }
+
+    /// Sleeps, waking early when the agent starts stopping.
+    func pause(seconds: Double) {
+        lock.withLock {
+            let deadline = Clock.monotonicNanoseconds() + UInt64(seconds * 1e9)
+            while phase == .running && Clock.monotonicNanoseconds() < deadline {
+                slotsChanged.wait(untilMonotonicNanoseconds: deadline)
+            }
+        }
+    }
+}

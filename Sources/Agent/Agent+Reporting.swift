@@ -1,0 +1,108 @@
+import Client
+import Model
+import Net
+import Support
+
+/// What the agent publishes besides results' content: lifecycle events, heartbeats, telemetry, and
+/// results themselves (durably, spooled on disk until the RESULTS stream acknowledges them).
+extension Agent {
+    /// Publishes a result and waits for the stream's ack; kept in the spool until then.
+    func deliver(_ result: JobResult) {
+        do {
+            try spool.keep(result)
+        } catch {
+            logger.error("cannot spool result", ["job": result.jobID, "error": "\(error)"])
+        }
+        publishSpooled(result)
+    }
+
+    /// One publish of a spooled result; true when the stream acknowledged it.
+    @discardableResult
+    func publishSpooled(_ result: JobResult) -> Bool {
+        guard let payload = try? MessageCoding.encode(result) else { return false }
+        do {
+            _ = try jetStream.publish(
+                result.subject, payload: payload, msgID: "result-\(result.jobID)-\(result.attempt)",
+                timeout: .seconds(5), retries: 1)
+            spool.remove(result)
+            return true
+        } catch {
+            logger.warning("result not acknowledged yet; kept in the spool", ["job": result.jobID, "error": "\(error)"])
+            return false
+        }
+    }
+
+    /// Fire-and-forget lifecycle event (the EVENTS stream stores it).
+    func publishEvent(_ event: JobEvent) {
+        guard let payload = try? MessageCoding.encode(event) else { return }
+        try? connection.publish(event.subject, payload: payload)
+    }
+
+    func publishHeartbeat() {
+        let (state, jobs) = lock.withLock { () -> (NodeState, [String]) in
+            let state: NodeState
+            switch phase {
+            case .draining, .aborting, .stopped: state = .draining
+            default: state = running.isEmpty ? .available : .busy
+            }
+            return (state, running.keys.sorted())
+        }
+        let heartbeat = Heartbeat(
+            nodeID: config.nodeID, name: config.displayName, softwareVersion: Version.current, hardware: hardware,
+            capabilities: capabilities, slotsTotal: config.maxConcurrentJobs, slotsBusy: jobs.count, runningJobs: jobs,
+            state: state, powerSources: meter.availableSources.compactMap(PowerSource.init(rawValue:)),
+            sentAt: Timestamp.nowNanoseconds())
+        guard let payload = try? MessageCoding.encode(heartbeat) else { return }
+        try? connection.publish(heartbeat.subject, payload: payload)
+    }
+
+    /// The reporter thread: heartbeats every `heartbeatInterval`, telemetry every second while
+    /// busy (10 s idle), and another try at spooled results every few seconds.
+    func runReporter() {
+        let telemetry = TelemetryCollector(procRoot: config.procRoot)
+        var nextHeartbeat: UInt64 = 0
+        var nextTelemetry: UInt64 = 0
+        var nextSpoolFlush: UInt64 = 0
+        while true {
+            let now = Clock.monotonicNanoseconds()
+            if now >= nextHeartbeat {
+                publishHeartbeat()
+                nextHeartbeat = now + UInt64(config.heartbeatInterval * 1e9)
+            }
+            if now >= nextTelemetry {
+                let busy = runningCount > 0
+                publishTelemetry(telemetry.sample(jobs: lock.withLock { Array(running.values) }, meter: meter, at: now))
+                nextTelemetry = now + UInt64((busy ? config.telemetryBusyInterval : config.telemetryIdleInterval) * 1e9)
+            }
+            if now >= nextSpoolFlush {
+                flushSpool()
+                nextSpoolFlush = now + 3_000_000_000
+            }
+            let wake = min(nextHeartbeat, nextTelemetry, nextSpoolFlush)
+            let stop = lock.withLock { () -> Bool in
+                if phase == .stopped { return true }
+                if running.isEmpty && nextTelemetry > now + UInt64(config.telemetryBusyInterval * 1e9) {
+                    // A job may start meanwhile; check again within a busy interval.
+                    nextTelemetry = min(nextTelemetry, now + UInt64(config.telemetryBusyInterval * 1e9))
+                }
+                slotsChanged.wait(untilMonotonicNanoseconds: min(wake, nextTelemetry))
+                return phase == .stopped
+            }
+            if stop { break }
+        }
+    }
+
+    private func publishTelemetry(_ sample: TelemetrySample) {
+        var sample = sample
+        sample.nodeID = config.nodeID
+        guard let payload = try? MessageCoding.encode(sample) else { return }
+        try? connection.publish(sample.subject, payload: payload)
+    }
+
+    /// Publishes results left in the spool (from a broker outage or an earlier run).
+    func flushSpool() {
+        let (results, unreadable) = spool.pending()
+        for name in unreadable { logger.error("unreadable spooled result left in place", ["file": name]) }
+        for result in results where !publishSpooled(result) { break }
+    }
+}

@@ -1,0 +1,7 @@
+import Model
+
+/// Finds out what this machine is and which capabilities it can prove (ffmpeg probe encodes in
+/// production, fixed answers in tests).
+protocol NodeProbe: Sendable {
+    func probe() -> (hardware: Hardware, capabilities: [CapabilityStatus])
+}

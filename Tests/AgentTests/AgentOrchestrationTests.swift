@@ -1,0 +1,218 @@
+@testable import Agent
+import Broker
+import Client
+import Energy
+import Model
+import Net
+import Support
+import Synchronization
+import XCTest
+
+/// A fake ffmpeg: outcomes chosen by the job's labels; "slow" runs until cancelled or 3 s pass.
+final class ScriptedExecutor: JobExecutor {
+    let runs = Atomic<Int>(0)
+
+    func execute(_ spec: JobSpec, control: ExecutionControl) -> ExecutionOutcome {
+        runs.add(1, ordering: .relaxed)
+        control.started(Int32(getpid()), nil)
+        let start = Timestamp.nowNanoseconds()
+        var outcome = ExecutionOutcome(status: .succeeded, startedAt: start)
+        if spec.labels["mode"] == "slow" {
+            for step in 0..<300 where !control.isCancelled {
+                control.progressed(ProgressSnapshot(frame: step, fps: 30, outputSeconds: Double(step) / 100))
+                usleep(10_000)
+            }
+            if control.isCancelled { outcome.status = .cancelled }
+        } else if spec.labels["mode"] == "fail" {
+            outcome.status = .failed("scripted failure")
+        } else {
+            usleep(300_000)  // long enough for the meter to see the job alive
+        }
+        if outcome.status == .succeeded {
+            outcome.statistics = JobResult.FFmpegStatistics(
+                frames: 60, averageFPS: 120, speed: 4, outputBytes: 50_000, argv: ["ffmpeg", "(scripted)"])
+        }
+        outcome.cpuSeconds = 0.1
+        outcome.finishedAt = Timestamp.nowNanoseconds()
+        return outcome
+    }
+}
+
+/// cpu proven, nvenc listed but unproven.
+struct FixedProbe: NodeProbe {
+    func probe() -> (hardware: Hardware, capabilities: [CapabilityStatus]) {
+        (Hardware(cpuModel: "test CPU", cores: 2, threads: 2, ramMegabytes: 1024, gpus: []),
+         [CapabilityStatus(name: .cpu, proven: true, probe: "scripted"),
+          CapabilityStatus(name: .nvenc, proven: false, probe: "scripted", error: "no GPU")])
+    }
+}
+
+final class AgentOrchestrationTests: XCTestCase {
+    var broker: Broker!
+    var folder: String!
+    var agent: Agent!
+    var agentThread: pthread_t?
+    var observer: NATSConnection!
+    let results = Collected<JobResult>()
+
+    override func setUpWithError() throws {
+        folder = "/tmp/ffrtmp-agent-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        var config = BrokerConfig()
+        config.host = "127.0.0.1"
+        config.port = 0
+        config.jetStream = true
+        config.storeDirectory = folder + "/store"
+        broker = Broker(config: config, logger: Logger(component: "broker", sink: LogSink(minimumLevel: .error)))
+        try broker.start()
+        observer = try NATSConnection.connect(url: url)
+        _ = try JetStreamSetup(context: JetStreamContext(connection: observer)).applyFleet()
+        let collected = results
+        _ = try observer.subscribe("result.>") { message in
+            if let result = try? MessageCoding.decode(JobResult.self, from: message.payload) { collected.append(result) }
+        }
+        try observer.flush()
+    }
+
+    override func tearDown() {
+        agent?.drain()
+        if let agentThread { SystemThread.join(agentThread) }
+        observer?.close()
+        broker?.shutdown()
+        try? DurableFiles.removeTree(folder)
+    }
+
+    var url: String { "nats://127.0.0.1:\(broker.port)" }
+
+    private func startAgent(slots: Int = 2, executor: JobExecutor = ScriptedExecutor()) throws {
+        var config = AgentConfig(nodeID: "node-1")
+        config.servers = [url]
+        config.maxConcurrentJobs = slots
+        config.workDirectory = folder + "/work"
+        config.spoolDirectory = folder + "/spool"
+        config.heartbeatInterval = 0.2
+        config.telemetryBusyInterval = 0.2
+        config.progressInterval = 0.1
+        config.retryDelay = 0.1
+        config.maxAttempts = 2
+        var energy = EnergyMeterConfiguration()
+        energy.nvidia = nil
+        energy.tdpWatts = 10
+        energy.logger = Logger(component: "energy", sink: LogSink(minimumLevel: .error))
+        agent = try Agent(
+            config: config, logger: Logger(component: "agent", sink: LogSink(minimumLevel: .error)),
+            executor: executor, nodeProbe: FixedProbe(), meter: EnergyMeter(configuration: energy))
+        let agent = agent!
+        agentThread = SystemThread.start(name: "agent") { try? agent.run() }
+    }
+
+    private func submit(_ job: Job, on subject: String? = nil) throws {
+        let context = JetStreamContext(connection: observer)
+        _ = try context.publish(subject ?? job.capability.map(Subjects.job) ?? "job.cpu",
+                                payload: MessageCoding.encode(job), msgID: job.id)
+    }
+
+    private func waitForResults(_ count: Int, seconds: Double = 10) -> [JobResult] {
+        let deadline = Clock.monotonicNanoseconds() + UInt64(seconds * 1e9)
+        while Clock.monotonicNanoseconds() < deadline {
+            let current = results.items
+            if current.count >= count { return current }
+            usleep(20_000)
+        }
+        return results.items
+    }
+
+    func testAJobOnTheCPUQueueIsRunAndItsResultPublishedWithEnergyAndEfficiency() throws {
+        try startAgent()
+        try submit(Job(id: "job-1", scenario: "720p30-h264", durationSeconds: 2))
+        let result = try XCTUnwrap(waitForResults(1).first)
+        XCTAssertEqual(result.jobID, "job-1")
+        XCTAssertEqual(result.status, .succeeded)
+        XCTAssertEqual(result.nodeID, "node-1")
+        XCTAssertEqual(result.attempt, 1)
+        XCTAssertEqual(result.energy?.source, .estimated, "no sensor here: honestly labelled")
+        XCTAssertNotNil(result.efficiency.joulesPerFrame)
+        XCTAssertNotNil(result.cost)
+        let state = try JetStreamContext(connection: observer).streamInfo("JOBS").state
+        XCTAssertEqual(state.messages, 0, "acked work-queue job leaves the queue")
+    }
+
+    func testAnInvalidJobIsRejectedNamingTheFieldAndNeverRetried() throws {
+        try startAgent()
+        let hostile = Job(
+            id: "bad-1", encoder: .libx264, resolution: Resolution(width: 100_000, height: 100_000), durationSeconds: 2)
+        try submit(hostile, on: "job.cpu")
+        let result = try XCTUnwrap(waitForResults(1).first)
+        XCTAssertEqual(result.status, .rejected)
+        XCTAssertEqual(result.rejectField, "resolution")
+        usleep(300_000)
+        XCTAssertEqual(results.items.count, 1, "a rejected job is not redelivered")
+    }
+
+    func testAnNVENCJobStaysQueuedWhenNoAgentProvedNVENC() throws {
+        try startAgent()
+        try submit(Job(id: "gpu-1", scenario: "1080p30-h264-nvenc"))
+        try submit(Job(id: "cpu-1", scenario: "720p30-h264", durationSeconds: 2))
+        XCTAssertEqual(waitForResults(1).map(\.jobID), ["cpu-1"])
+        let info = try JetStreamContext(connection: observer).consumerInfo(stream: "JOBS", consumer: "nvenc")
+        XCTAssertEqual(info.pending, 1, "the nvenc job waits for an agent that proved nvenc")
+    }
+
+    func testAFailedRunIsRetriedThenReportedFailed() throws {
+        let executor = ScriptedExecutor()
+        try startAgent(executor: executor)
+        try submit(Job(id: "flaky-1", scenario: "720p30-h264", durationSeconds: 2, labels: ["mode": "fail"]))
+        let result = try XCTUnwrap(waitForResults(1).first)
+        XCTAssertEqual(result.status, .failed)
+        XCTAssertEqual(result.attempt, 2, "handed back once (NAK), reported failed on the last attempt")
+        XCTAssertEqual(executor.runs.load(ordering: .relaxed), 2)
+    }
+
+    func testACancelRequestStopsARunningJob() throws {
+        try startAgent()
+        try submit(Job(id: "long-1", scenario: "720p30-h264", durationSeconds: 3, labels: ["mode": "slow"]))
+        let deadline = Clock.monotonicNanoseconds() + 5_000_000_000
+        while agent.runningCount == 0 && Clock.monotonicNanoseconds() < deadline { usleep(10_000) }
+        _ = try JetStreamContext(connection: observer).publish(Subjects.cancel(jobID: "long-1"), payload: [])
+        let result = try XCTUnwrap(waitForResults(1).first)
+        XCTAssertEqual(result.status, .cancelled)
+    }
+
+    func testDrainingFinishesTheRunningJobThenStops() throws {
+        try startAgent(slots: 1)
+        try submit(Job(id: "long-2", scenario: "720p30-h264", durationSeconds: 3, labels: ["mode": "slow"]))
+        let deadline = Clock.monotonicNanoseconds() + 5_000_000_000
+        while agent.runningCount == 0 && Clock.monotonicNanoseconds() < deadline { usleep(10_000) }
+        agent.drain()
+        XCTAssertEqual(agent.currentPhase, .draining)
+        let result = try XCTUnwrap(waitForResults(1).first)
+        XCTAssertEqual(result.status, .succeeded, "the running job finishes")
+        if let agentThread { SystemThread.join(agentThread) }
+        agentThread = nil
+        XCTAssertEqual(agent.currentPhase, .stopped)
+    }
+
+    func testHeartbeatsAndTelemetryArePublished() throws {
+        let heartbeats = Collected<Heartbeat>()
+        _ = try observer.subscribe("hb.>") { message in
+            if let beat = try? MessageCoding.decode(Heartbeat.self, from: message.payload) { heartbeats.append(beat) }
+        }
+        let samples = Atomic<Int>(0)
+        _ = try observer.subscribe("metrics.node-1") { _ in samples.add(1, ordering: .relaxed) }
+        try observer.flush()
+        try startAgent()
+        usleep(700_000)
+        let beat = try XCTUnwrap(heartbeats.items.last)
+        XCTAssertEqual(beat.nodeID, "node-1")
+        XCTAssertEqual(beat.capabilities.first { $0.name == .cpu }?.proven, true)
+        XCTAssertEqual(beat.capabilities.first { $0.name == .nvenc }?.proven, false)
+        XCTAssertEqual(beat.state, .available)
+        XCTAssertGreaterThan(samples.load(ordering: .relaxed), 0)
+    }
+}
+
+/// Values gathered from handler threads.
+final class Collected<Value: Sendable>: Sendable {
+    private let values = Mutex<[Value]>([])
+    func append(_ value: Value) { values.withLock { $0.append(value) } }
+    var items: [Value] { values.withLock { $0 } }
+}
