@@ -21,6 +21,7 @@ enum CommandLineInterface {
         BenchCommand.self,
         SetupCommand.self,
         CertsCommand.self,
+        AgentCommand.self,
     ]
 
     static var overview: String {
