@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # README's first command: on a fresh Debian/Ubuntu machine with Swift 6 on PATH, installs what is
 # missing, builds ffrtmp, starts the broker (with its durable streams) in a temporary state folder,
-# declares the fleet's streams, sends a message through it, queues a sample transcoding job and
-# shows it waiting in the job queue, then stops the broker. Safe to run again.
+# declares the fleet's streams, sends a message through it, queues a sample transcoding job, shows
+# it waiting, starts an agent that runs it with ffmpeg and prints the measured result, then stops
+# the agent (draining) and the broker. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +20,9 @@ STATE="$(mktemp -d "${TMPDIR:-/tmp}/ffrtmp-quickstart.XXXXXX")"
 PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 export NATS_URL="nats://127.0.0.1:$PORT"
 BROKER_PID=""
+AGENT_PID=""
 cleanup() {
+    if [ -n "$AGENT_PID" ]; then kill -9 "$AGENT_PID" 2>/dev/null || true; wait "$AGENT_PID" 2>/dev/null || true; fi
     if [ -n "$BROKER_PID" ]; then kill "$BROKER_PID" 2>/dev/null || true; wait "$BROKER_PID" 2>/dev/null || true; fi
     rm -rf "$STATE"
 }
@@ -55,7 +58,33 @@ import json, sys
 info = json.load(sys.stdin)
 print("JOBS/cpu: %d job(s) waiting, %d running" % (info["num_pending"], info["num_ack_pending"]))'
 
-step "stop the broker (SIGTERM: lame-duck shutdown)"
+step "start an agent: it proves its capabilities with probe encodes, then pulls and runs the job"
+"$FFRTMP" sub 'result.>' --count 1 --raw >"$STATE/result.json" &
+RESULTS=$!
+sleep 0.3
+"$FFRTMP" agent --name quickstart-agent --work-dir "$STATE/work" --spool-dir "$STATE/spool" 2>"$STATE/agent.log" &
+AGENT_PID=$!
+if ! timeout 120 tail --pid="$RESULTS" -f /dev/null; then
+    echo "no result within 120 s; the agent's log:" >&2
+    cat "$STATE/agent.log" >&2
+    exit 1
+fi
+grep -E 'agent starting|capability not proven|job (started|finished)' "$STATE/agent.log" | cut -c1-200
+python3 - "$STATE/result.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+f, e, t = r.get("ffmpeg") or {}, r.get("energy") or {}, r["timings"]
+print(f"result: job {r['job_id']} {r['status']} on {r['node_id']}: {f.get('frames')} frames, "
+      f"{f.get('fps_avg', 0):.0f} fps, {t['wall_s']:.2f} s wall, {t['cpu_s']:.2f} s CPU")
+if e:
+    print(f"energy: {e['e_total_j']:.2f} J ({e['source']}), {e.get('j_per_frame', 0):.4f} J/frame")
+print("argv:", " ".join(f.get("argv", [])))
+PY
+
+step "stop the agent (SIGTERM: drain) and the broker (SIGTERM: lame-duck shutdown)"
+kill "$AGENT_PID"
+wait "$AGENT_PID" || true
+AGENT_PID=""
 kill "$BROKER_PID"
 wait "$BROKER_PID" || true
 BROKER_PID=""
