@@ -20,6 +20,10 @@ let package = Package(
             linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
         // TLS sessions over memory buffers (for the event loop and blocking clients), certificates.
         .target(name: "TLS", dependencies: ["COpenSSL", "Support"]),
+        // The system SQLite (libsqlite3-dev), for the master's store.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // A small, safe layer over SQLite: connections, prepared statements, transactions.
+        .target(name: "SQLite", dependencies: ["CSQLite"]),
         // Small shared utilities: logging, command-line flags, config files.
         .target(name: "Support"),
         // NATS wire format: parsers and encoders, pure (no I/O).
@@ -42,6 +46,7 @@ let package = Package(
         .executableTarget(name: "ffrtmp", dependencies: ["Broker", "Client", "Agent", "Model", "Support"]),
 
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "Client", "Wire", "Net", "TLS", "Support"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
