@@ -43,10 +43,14 @@ let package = Package(
         // The agent: hardware probing, ffmpeg execution, telemetry, results.
         .target(name: "Agent", dependencies: ["Model", "Energy", "Client", "Net", "Support"]),
         // The `ffrtmp` command.
-        .executableTarget(name: "ffrtmp", dependencies: ["Broker", "Client", "Agent", "Model", "Support"]),
+        // The master: follows the fleet's streams into SQLite and a live view.
+        .target(name: "Master", dependencies: ["Model", "Client", "Net", "Support", "SQLite"]),
+        .executableTarget(
+            name: "ffrtmp", dependencies: ["Broker", "Client", "Agent", "Master", "Model", "Support"]),
 
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
+        .testTarget(name: "MasterTests", dependencies: ["Master", "Model", "Client", "Broker", "SQLite"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "Client", "Wire", "Net", "TLS", "Support"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),

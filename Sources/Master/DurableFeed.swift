@@ -1,0 +1,85 @@
+import Client
+import Model
+import Net
+import Support
+
+/// Follows one of the master's durable consumers (EVENTS or RESULTS): fetches batches, stores
+/// each message, and acknowledges it only once stored, so a master that dies between the two
+/// gets the message again after a restart (and stores it once: the store's writes are idempotent).
+struct DurableFeed: Sendable {
+    /// What became of one message.
+    enum Disposition {
+        case stored
+        /// Not a message of this kind: logged and terminated, never redelivered.
+        case invalid(String)
+        /// The store failed (disk full, I/O error): left unacknowledged, so it comes back.
+        case failed(String)
+    }
+
+    let stream: String
+    let consumer: String
+    let logger: Logger
+    let handle: @Sendable (JetStreamMessage) -> Disposition
+
+    /// The consumer every master with this name reads through.
+    static func consumerConfig(name: String) -> ConsumerConfig {
+        ConsumerConfig(
+            durableName: name, deliverPolicy: .all, ackPolicy: .explicit, ackWait: .seconds(30), maxDeliver: -1,
+            maxAckPending: 2000)
+    }
+
+    /// Runs until `keepGoing` turns false.
+    func run(_ jetStream: JetStreamContext, keepGoing: () -> Bool) {
+        var subscription: PullSubscription?
+        var warned = false
+        while keepGoing() {
+            if subscription == nil {
+                do {
+                    _ = try jetStream.addOrUpdateConsumer(stream: stream, Self.consumerConfig(name: consumer))
+                    subscription = try jetStream.pullSubscribe(stream: stream, consumer: consumer)
+                    logger.info("following stream", ["stream": stream, "consumer": consumer])
+                    warned = false
+                } catch {
+                    if !warned {
+                        logger.error(
+                            "stream unavailable (run `ffrtmp setup` against the broker); retrying",
+                            ["stream": stream, "error": "\(error)"])
+                        warned = true
+                    }
+                    Clock.sleep(seconds: 2)
+                    continue
+                }
+            }
+            let messages: [JetStreamMessage]
+            do {
+                messages = try subscription!.fetch(batch: 200, expires: .seconds(1))
+            } catch {
+                if case .timeout = error { continue }
+                logger.debug("fetch failed", ["stream": stream, "error": "\(error)"])
+                if case .consumerNotFound = error { subscription = nil }
+                Clock.sleep(seconds: 1)
+                continue
+            }
+            for message in messages { settle(message) }
+        }
+        try? subscription?.unsubscribe()
+    }
+
+    private func settle(_ message: JetStreamMessage) {
+        switch handle(message) {
+        case .stored:
+            try? message.ack()
+        case .invalid(let reason):
+            logger.warning(
+                "dropped a message that is not valid",
+                ["stream": stream, "subject": message.subject, "sequence": message.metadata.streamSequence,
+                 "reason": reason])
+            try? message.term()
+        case .failed(let reason):
+            logger.error(
+                "could not store a message; it will be delivered again",
+                ["stream": stream, "sequence": message.metadata.streamSequence, "error": reason])
+            Clock.sleep(seconds: 1)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Client
+import Model
+import Net
+import Support
+
+/// Taking in what the fleet publishes: heartbeats and telemetry (core subscriptions, live view
+/// plus store), lifecycle events and results (durable feeds, store then acknowledge).
+extension Master {
+    func take(heartbeat message: Message) {
+        guard let heartbeat = decode(Heartbeat.self, message.payload) else { return }
+        let now = Timestamp.nowNanoseconds()
+        fleet.heard(heartbeat, at: Clock.monotonicNanoseconds(), unix: now)
+        do {
+            try store.record(heartbeat, json: message.string, at: now)
+        } catch {
+            fleet.count { $0.storeFailures += 1 }
+            logger.warning("could not store a heartbeat", ["node": heartbeat.nodeID, "error": "\(error)"])
+        }
+    }
+
+    func take(telemetry message: Message) {
+        guard let sample = decode(TelemetrySample.self, message.payload) else { return }
+        let monotonic = Clock.monotonicNanoseconds()
+        let now = Timestamp.nowNanoseconds()
+        fleet.heard(sample, at: monotonic, unix: now)
+        do {
+            try store.record(sample, at: now, nodeRow: nodeSampleDue(sample.nodeID, at: monotonic))
+        } catch {
+            fleet.count { $0.storeFailures += 1 }
+            logger.warning("could not store telemetry", ["node": sample.nodeID, "error": "\(error)"])
+        }
+    }
+
+    func take(event message: JetStreamMessage) -> DurableFeed.Disposition {
+        let event: JobEvent
+        do {
+            event = try MessageCoding.decode(JobEvent.self, from: message.payload)
+        } catch {
+            fleet.count { $0.invalid += 1 }
+            return .invalid("\(error)")
+        }
+        do {
+            try store.record(event, sequence: message.metadata.streamSequence)
+        } catch {
+            fleet.count { $0.storeFailures += 1 }
+            return .failed("\(error)")
+        }
+        fleet.count { $0.events += 1 }
+        return .stored
+    }
+
+    func take(result message: JetStreamMessage) -> DurableFeed.Disposition {
+        let result: JobResult
+        do {
+            result = try MessageCoding.decode(JobResult.self, from: message.payload)
+        } catch {
+            fleet.count { $0.invalid += 1 }
+            return .invalid("\(error)")
+        }
+        do {
+            try store.record(result, json: message.string)
+        } catch {
+            fleet.count { $0.storeFailures += 1 }
+            return .failed("\(error)")
+        }
+        fleet.count { $0.results += 1 }
+        return .stored
+    }
+
+    /// A heartbeat or telemetry sample, or nil (counted and logged at debug) when it is not one.
+    private func decode<Value: Decodable>(_ type: Value.Type, _ payload: [UInt8]) -> Value? {
+        do {
+            return try MessageCoding.decode(type, from: payload)
+        } catch {
+            fleet.count { $0.invalid += 1 }
+            logger.debug("ignored a message that is not valid", ["kind": "\(type)", "error": "\(error)"])
+            return nil
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Client
+import Model
+import Net
+import Support
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The fleet's memory: follows EVENTS and RESULTS through durable consumers (a restarted master
+/// catches up and misses nothing), listens to heartbeats and telemetry, polls job queue depths,
+/// keeps all of it in SQLite and in a live in-memory view, and prunes by retention.
+///
+/// Threads: one per durable feed, one for queue polling and pruning, and the client's own
+/// (heartbeat and telemetry handlers run there).
+public final class Master: Sendable {
+    public let config: MasterConfig
+    public let store: MasterStore
+    public let fleet: FleetView
+    let logger: Logger
+    private let running = Atomic<Bool>(false)
+    private let resources = Mutex<(connection: NATSConnection?, threads: [pthread_t])>((nil, []))
+    /// Monotonic ns when each node's telemetry was last stored (downsampling).
+    private let lastNodeSample = Mutex<[String: UInt64]>([:])
+
+    public init(config: MasterConfig, logger: Logger) throws {
+        try config.validate()
+        self.config = config
+        self.logger = logger
+        if config.databasePath != ":memory:" {
+            try DurableFiles.makeDirectories(DurableFiles.parent(of: config.databasePath))
+        }
+        store = try MasterStore(path: config.databasePath)
+        fleet = FleetView(offlineAfterSeconds: config.offlineAfter)
+    }
+
+    /// Connects and starts following the fleet; returns once running.
+    public func start() throws {
+        var options = ConnectionOptions()
+        options.name = "ffrtmp master \(config.name)"
+        options.tls = config.tls
+        options.user = config.user
+        options.password = config.password
+        options.maxReconnectAttempts = -1
+        options.logger = logger
+        options.onReconnected = { [logger] in logger.info("reconnected to the broker") }
+        options.onDisconnected = { [logger] error in
+            logger.warning("disconnected from the broker; catching up when it returns", ["error": "\(error)"])
+        }
+        let connection = try NATSConnection.connect(urls: config.servers, options: options)
+        running.store(true, ordering: .releasing)
+        _ = try connection.subscribe("hb.>") { [self] message in take(heartbeat: message) }
+        _ = try connection.subscribe("metrics.>") { [self] message in take(telemetry: message) }
+        try connection.flush()
+        let jetStream = JetStreamContext(connection: connection, timeout: .seconds(5))
+        let feeds = [
+            DurableFeed(
+                stream: FleetTopology.eventsStream, consumer: "\(config.name)-events", logger: logger,
+                handle: { [self] in take(event: $0) }),
+            DurableFeed(
+                stream: FleetTopology.resultsStream, consumer: "\(config.name)-results", logger: logger,
+                handle: { [self] in take(result: $0) }),
+        ]
+        var threads: [pthread_t] = []
+        for feed in feeds {
+            threads.append(SystemThread.start(name: "feed-\(feed.stream)") { [self] in
+                feed.run(jetStream) { running.load(ordering: .acquiring) }
+            })
+        }
+        threads.append(SystemThread.start(name: "queues") { [self] in pollQueues(jetStream) })
+        resources.withLock { $0 = (connection, threads) }
+        logger.info("master running", ["server": connection.connectedServer?.description ?? "", "db": config.databasePath])
+    }
+
+    /// Stops following and closes the connection; stored data stays.
+    public func stop() {
+        guard running.exchange(false, ordering: .acquiringAndReleasing) else { return }
+        let (connection, threads) = resources.withLock { $0 }
+        for thread in threads { SystemThread.join(thread) }
+        connection?.close()
+        logger.info("master stopped")
+    }
+
+    public var isRunning: Bool { running.load(ordering: .acquiring) }
+
+    /// Queue depths every `queuePollInterval`; pruning once an hour.
+    private func pollQueues(_ jetStream: JetStreamContext) {
+        var lastPrune: UInt64 = 0
+        while running.load(ordering: .acquiring) {
+            var depths: [FleetView.QueueDepth] = []
+            for capability in FleetTopology.capabilities {
+                guard
+                    let info = try? jetStream.consumerInfo(
+                        stream: FleetTopology.jobsStream, consumer: FleetTopology.jobConsumer(capability))
+                else { continue }
+                depths.append(
+                    FleetView.QueueDepth(
+                        capability: capability, pending: Int(info.pending), running: Int(info.ackPending)))
+            }
+            fleet.setQueues(depths)
+            let now = Clock.monotonicNanoseconds()
+            if now - lastPrune > 3_600_000_000_000 || lastPrune == 0 {
+                lastPrune = now
+                prune()
+            }
+            sleepWhileRunning(seconds: config.queuePollInterval)
+        }
+    }
+
+    private func prune() {
+        do {
+            try store.prune(
+                now: Timestamp.nowNanoseconds(), results: Int64(config.resultRetention * 1e9),
+                telemetry: Int64(config.telemetryRetention * 1e9))
+        } catch {
+            logger.warning("pruning old records failed", ["error": "\(error)"])
+        }
+    }
+
+    private func sleepWhileRunning(seconds: Double) {
+        let deadline = Clock.monotonicNanoseconds() + UInt64(seconds * 1e9)
+        while running.load(ordering: .acquiring) && Clock.monotonicNanoseconds() < deadline {
+            Clock.sleep(seconds: min(0.2, seconds))
+        }
+    }
+
+    /// Whether a node's telemetry should be stored now (at most every `nodeSampleInterval`).
+    func nodeSampleDue(_ nodeID: String, at now: UInt64) -> Bool {
+        lastNodeSample.withLock { last in
+            if let previous = last[nodeID], now - previous < UInt64(config.nodeSampleInterval * 1e9) { return false }
+            last[nodeID] = now
+            return true
+        }
+    }
+}

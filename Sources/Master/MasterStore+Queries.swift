@@ -1,0 +1,111 @@
+import SQLite
+
+/// Reads for the API. Every filter is a bound parameter; limits are clamped by the caller.
+extension MasterStore {
+    /// Filters of `/api/jobs`.
+    public struct JobFilter: Sendable, Equatable {
+        public var state: String?
+        public var node: String?
+        public var limit = 100
+        public var offset = 0
+        public init() {}
+    }
+
+    /// Filters of `/api/results`.
+    public struct ResultFilter: Sendable, Equatable {
+        public var scenario: String?
+        public var encoder: String?
+        public var node: String?
+        public var status: String?
+        /// Only results finished at or after this Unix ns.
+        public var since: Int64?
+        public var limit = 100
+        public var offset = 0
+        public init() {}
+    }
+
+    public func jobs(_ filter: JobFilter) throws(SQLiteError) -> [Row] {
+        try database.query(
+            """
+            SELECT job_id, state, attempt, node_id, scenario, encoder, capability, progress, message, queued_at,
+                started_at, finished_at, updated_at
+            FROM jobs WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR node_id = ?2)
+            ORDER BY updated_at DESC, job_id LIMIT ?3 OFFSET ?4
+            """, filter.state, filter.node, filter.limit, filter.offset)
+    }
+
+    public func job(_ id: String) throws(SQLiteError) -> Row? {
+        try database.query(
+            """
+            SELECT job_id, state, attempt, node_id, scenario, encoder, capability, progress, message, queued_at,
+                started_at, finished_at, updated_at
+            FROM jobs WHERE job_id = ?
+            """, id
+        ).first
+    }
+
+    public func events(ofJob id: String) throws(SQLiteError) -> [Row] {
+        try database.query(
+            "SELECT state, at, node_id, attempt, progress, message FROM events WHERE job_id = ? ORDER BY at, stream_sequence",
+            id)
+    }
+
+    /// The job's telemetry series, oldest first, at most `limit` points (the latest ones).
+    public func samples(ofJob id: String, limit: Int = 3600) throws(SQLiteError) -> [Row] {
+        try database.query(
+            """
+            SELECT * FROM (SELECT at, node_id, frame, fps, speed, cpu_percent, node_watts, progress FROM job_samples
+                WHERE job_id = ? ORDER BY at DESC LIMIT ?) ORDER BY at
+            """, id, limit)
+    }
+
+    /// Each stored result's full JSON, newest first.
+    public func results(_ filter: ResultFilter) throws(SQLiteError) -> [String] {
+        try database.query(
+            """
+            SELECT json FROM results
+            WHERE (?1 IS NULL OR scenario = ?1) AND (?2 IS NULL OR encoder = ?2) AND (?3 IS NULL OR node_id = ?3)
+                AND (?4 IS NULL OR status = ?4) AND (?5 IS NULL OR finished_at >= ?5)
+            ORDER BY finished_at DESC, job_id LIMIT ?6 OFFSET ?7
+            """, filter.scenario, filter.encoder, filter.node, filter.status, filter.since, filter.limit, filter.offset
+        ).compactMap { $0[0].string }
+    }
+
+    public func results(ofJob id: String) throws(SQLiteError) -> [String] {
+        try database.query("SELECT json FROM results WHERE job_id = ? ORDER BY attempt", id).compactMap { $0[0].string }
+    }
+
+    /// Succeeded results per scenario × encoder × node: runs, mean fps, J/frame, quality, cost.
+    public func summary() throws(SQLiteError) -> [Row] {
+        try database.query(
+            """
+            SELECT coalesce(scenario, '') AS scenario, coalesce(encoder, '') AS encoder, node_id, count(*) AS runs,
+                avg(fps) AS fps, avg(j_per_frame) AS j_per_frame, avg(energy_j) AS energy_j, avg(wall_s) AS wall_s,
+                avg(psnr) AS psnr, avg(ssim) AS ssim, sum(usd) AS usd, sum(co2_g) AS co2_g,
+                group_concat(DISTINCT energy_source) AS energy_sources
+            FROM results WHERE status = 'succeeded'
+            GROUP BY scenario, encoder, node_id ORDER BY scenario, encoder, node_id
+            """)
+    }
+
+    /// Jobs per state.
+    public func jobCounts() throws(SQLiteError) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for row in try database.query("SELECT state, count(*) FROM jobs GROUP BY state") {
+            counts[row[0].string ?? ""] = row[1].int ?? 0
+        }
+        return counts
+    }
+
+    /// Results per status, and their energy in joules.
+    public func resultTotals() throws(SQLiteError) -> [(status: String, count: Int, joules: Double)] {
+        try database.query("SELECT status, count(*), coalesce(sum(energy_j), 0) FROM results GROUP BY status").map {
+            ($0[0].string ?? "", $0[1].int ?? 0, $0[2].double ?? 0)
+        }
+    }
+
+    /// Every node ever seen, with its last heartbeat JSON.
+    public func knownNodes() throws(SQLiteError) -> [Row] {
+        try database.query("SELECT node_id, name, first_seen, last_seen, heartbeat FROM nodes ORDER BY node_id")
+    }
+}

@@ -1,0 +1,111 @@
+import Model
+import SQLite
+import Support
+
+/// The master's durable record (SQLite, WAL): nodes, jobs and their lifecycle, results and
+/// downsampled telemetry. Writes are idempotent, so a message delivered twice (the master died
+/// after storing it but before acknowledging it) is stored once.
+public final class MasterStore: @unchecked Sendable {
+    let database: Database
+
+    /// Opens (creating) the store at `path` (`":memory:"` for tests).
+    public init(path: String) throws(SQLiteError) {
+        database = try Database(path: path)
+        try database.execute(MasterSchema.statements)
+        try database.query(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", String(MasterSchema.version))
+    }
+
+    // MARK: writes
+
+    /// A node's latest heartbeat.
+    public func record(_ heartbeat: Heartbeat, json: String, at now: Int64) throws(SQLiteError) {
+        try database.query(
+            """
+            INSERT INTO nodes (node_id, name, first_seen, last_seen, heartbeat) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (node_id) DO UPDATE SET name = excluded.name, last_seen = excluded.last_seen,
+                heartbeat = excluded.heartbeat
+            """, heartbeat.nodeID, heartbeat.name, now, now, json)
+    }
+
+    /// A lifecycle event at `sequence` in the EVENTS stream, and the job's state it implies.
+    public func record(_ event: JobEvent, sequence: UInt64) throws {
+        try database.transaction { transaction in
+            try transaction.query(
+                """
+                INSERT OR IGNORE INTO events (stream_sequence, job_id, node_id, state, at, attempt, progress, message)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, Int64(sequence), event.jobID, event.nodeID, event.state.rawValue, event.at, event.attempt,
+                event.progress, event.message)
+            try JobStateUpdate(event: event).apply(in: transaction)
+        }
+    }
+
+    /// A job's result; its status is final for that attempt.
+    public func record(_ result: JobResult, json: String) throws {
+        try database.transaction { transaction in
+            try transaction.query(
+                """
+                INSERT OR IGNORE INTO results (job_id, attempt, node_id, status, finished_at, scenario, encoder,
+                    resolution, frames, fps, wall_s, cpu_s, energy_j, j_per_frame, energy_source, psnr, ssim, usd,
+                    co2_g, json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                values: ResultColumns(result).values + [json])
+            try JobStateUpdate(result: result).apply(in: transaction)
+        }
+    }
+
+    /// A telemetry sample: a row per running job, and a node row when `nodeRow` (the caller
+    /// downsamples node rows).
+    public func record(_ sample: TelemetrySample, at now: Int64, nodeRow: Bool) throws {
+        guard nodeRow || !sample.jobs.isEmpty else { return }
+        let watts = sample.power.reduce(0) { $0 + $1.watts }
+        try database.transaction { transaction in
+            if nodeRow {
+                try transaction.query(
+                    """
+                    INSERT OR REPLACE INTO node_samples (node_id, at, cpu_percent, memory_used_mb, watts)
+                    VALUES (?, ?, ?, ?, ?)
+                    """, sample.nodeID, now, sample.cpuPercent, sample.memoryUsedMegabytes,
+                    sample.power.isEmpty ? nil : watts)
+            }
+            for job in sample.jobs {
+                try transaction.query(
+                    """
+                    INSERT OR REPLACE INTO job_samples (job_id, at, node_id, frame, fps, speed, cpu_percent,
+                        node_watts, progress)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, job.id, now, sample.nodeID, job.frame, job.fps, job.speed, job.cpuPercent,
+                    sample.power.isEmpty ? nil : watts, job.progress)
+            }
+        }
+    }
+
+    /// Deletes what is older than the retention periods (ns before `now`).
+    public func prune(now: Int64, results: Int64, telemetry: Int64) throws(SQLiteError) {
+        try database.query("DELETE FROM node_samples WHERE at < ?", now - telemetry)
+        try database.query("DELETE FROM job_samples WHERE at < ?", now - telemetry)
+        try database.query("DELETE FROM results WHERE finished_at < ?", now - results)
+        try database.query("DELETE FROM events WHERE at < ?", now - results)
+        try database.query(
+            "DELETE FROM jobs WHERE updated_at < ? AND state NOT IN ('queued', 'started', 'progress')",
+            now - results)
+    }
+}
+
+/// The columns of the results table taken from a result, in table order (json excluded).
+struct ResultColumns {
+    let values: [any SQLiteBindable]
+
+    init(_ result: JobResult) {
+        let resolution = result.resolution.map { "\($0.width)x\($0.height)" }
+        values = [
+            result.jobID, result.attempt, result.nodeID, result.status.rawValue, result.timings.finishedAt,
+            result.scenario, result.encoder?.rawValue, resolution, result.ffmpeg?.frames,
+            result.ffmpeg?.averageFPS, result.timings.wallSeconds, result.timings.cpuSeconds,
+            result.energy?.totalJoules, result.energy?.joulesPerFrame, result.energy?.source.rawValue,
+            result.quality?.psnr, result.quality?.ssim, result.cost?.usd, result.cost?.co2Grams,
+        ]
+    }
+}

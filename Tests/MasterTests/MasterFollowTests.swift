@@ -1,0 +1,103 @@
+import Broker
+import Client
+import Model
+import Net
+import Support
+import XCTest
+
+@testable import Master
+
+/// A live master against a real broker: it follows heartbeats, events and results, and a
+/// restarted master catches up on what it missed without storing anything twice.
+final class MasterFollowTests: XCTestCase {
+    private var broker: Broker!
+    private var folder = ""
+    private var publisher: NATSConnection!
+
+    override func setUpWithError() throws {
+        folder = "/tmp/ffrtmp-master-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        var config = BrokerConfig()
+        config.host = "127.0.0.1"
+        config.port = 0
+        config.jetStream = true
+        config.storeDirectory = folder + "/store"
+        broker = Broker(config: config, logger: Logger(component: "broker", sink: LogSink(minimumLevel: .error)))
+        try broker.start()
+        publisher = try NATSConnection.connect(url: url)
+        _ = try JetStreamSetup(context: JetStreamContext(connection: publisher)).applyFleet()
+    }
+
+    override func tearDown() {
+        publisher?.close()
+        broker?.shutdown()
+        try? DurableFiles.removeTree(folder)
+    }
+
+    private var url: String { "nats://127.0.0.1:\(broker.port)" }
+
+    private func startMaster() throws -> Master {
+        var config = MasterConfig()
+        config.servers = [url]
+        config.databasePath = folder + "/master/master.db"
+        config.heartbeatInterval = 0.2
+        config.queuePollInterval = 0.2
+        let master = try Master(config: config, logger: Logger(component: "master", sink: LogSink(minimumLevel: .error)))
+        try master.start()
+        return master
+    }
+
+    private func publishResult(_ jobID: String) throws {
+        // Recent: the master prunes by retention at start.
+        let result = MasterFixtures.result(jobID, finishedAt: Timestamp.nowNanoseconds())
+        _ = try JetStreamContext(connection: publisher).publish(
+            result.subject, payload: MessageCoding.encode(result), msgID: "result-\(jobID)-1")
+    }
+
+    private func waitUntil(_ seconds: Double = 10, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Clock.monotonicNanoseconds() + UInt64(seconds * 1e9)
+        while Clock.monotonicNanoseconds() < deadline {
+            if try condition() { return true }
+            Clock.sleep(seconds: 0.02)
+        }
+        return try condition()
+    }
+
+    func testHeartbeatsMakeANodeThatGoesOfflineWhenTheyStop() throws {
+        let master = try startMaster()
+        defer { master.stop() }
+        let heartbeat = MasterFixtures.heartbeat("node-7")
+        try publisher.publish(heartbeat.subject, payload: MessageCoding.encode(heartbeat))
+        XCTAssertTrue(waitUntil { master.fleet.nodes.count == 1 })
+        let node = try XCTUnwrap(master.fleet.nodes.first)
+        XCTAssertEqual(master.fleet.status(of: node), "available")
+        XCTAssertTrue(waitUntil(3) { master.fleet.status(of: master.fleet.nodes[0]) == "offline" })
+        XCTAssertEqual(try master.store.knownNodes().map { $0["node_id"].string }, ["node-7"])
+    }
+
+    func testEventsAndResultsAreStoredAndQueueDepthIsRead() throws {
+        let master = try startMaster()
+        defer { master.stop() }
+        let event = MasterFixtures.event("job-1", .started, at: Timestamp.nowNanoseconds())
+        _ = try JetStreamContext(connection: publisher).publish(event.subject, payload: MessageCoding.encode(event))
+        try publishResult("job-1")
+        _ = try JetStreamContext(connection: publisher).publish("job.cpu", payload: Array("{}".utf8))
+        XCTAssertTrue(try waitUntil { try master.store.job("job-1")?["state"].string == "succeeded" })
+        XCTAssertTrue(waitUntil { master.fleet.queues.first { $0.capability == "cpu" }?.pending == 1 })
+        XCTAssertEqual(master.fleet.counters.results, 1)
+        XCTAssertEqual(master.fleet.counters.events, 1)
+    }
+
+    func testARestartedMasterCatchesUpAndStoresNothingTwice() throws {
+        var master = try startMaster()
+        for index in 0..<3 { try publishResult("job-\(index)") }
+        XCTAssertTrue(try waitUntil { try master.store.results(MasterStore.ResultFilter()).count == 3 })
+        master.stop()
+        for index in 3..<8 { try publishResult("job-\(index)") }  // while no master runs
+        master = try startMaster()
+        defer { master.stop() }
+        XCTAssertTrue(try waitUntil { try master.store.results(MasterStore.ResultFilter()).count == 8 })
+        Clock.sleep(seconds: 0.3)
+        XCTAssertEqual(try master.store.results(MasterStore.ResultFilter()).count, 8)
+        XCTAssertEqual(master.fleet.counters.results, 5, "only the missed ones came after the restart")
+    }
+}
