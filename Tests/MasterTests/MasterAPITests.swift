@@ -1,0 +1,86 @@
+import FoundationEssentials
+import Foundation
+import Model
+import Net
+import XCTest
+
+@testable import Master
+
+/// The API's answers: shapes, filters, 400s naming the parameter, 404s, Prometheus text.
+final class MasterAPITests: XCTestCase {
+    private var store: MasterStore!
+    private var fleet: FleetView!
+    private var api: MasterAPI!
+
+    override func setUpWithError() throws {
+        store = try MasterStore(path: ":memory:")
+        fleet = FleetView(offlineAfterSeconds: 15)
+        api = MasterAPI(store: store, fleet: fleet)
+        for (index, scenario) in ["720p30-h264", "1080p30-h264"].enumerated() {
+            let result = MasterFixtures.result("job-\(index)", finishedAt: Int64(index + 1) * 1000, scenario: scenario)
+            try store.record(result, json: String(decoding: try MessageCoding.encode(result), as: UTF8.self))
+        }
+        fleet.heard(MasterFixtures.heartbeat("node-\"1\""), at: Clock.monotonicNanoseconds(), unix: 5)
+        fleet.heard(
+            TelemetrySample(
+                nodeID: "node-\"1\"", monotonicNanoseconds: 1, sentAt: 1, cpuPercent: 50, memoryUsedMegabytes: 100,
+                memoryTotalMegabytes: 1000,
+                power: [TelemetrySample.PowerReading(domain: "cpu", watts: 9.5, source: .estimated)],
+                jobs: [TelemetrySample.JobProgress(
+                    id: "job-9", frame: 10, fps: 30, cpuPercent: 90, residentMegabytes: 50, outputSeconds: 0.3)]),
+            at: Clock.monotonicNanoseconds(), unix: 6)
+    }
+
+    private func object(_ path: String, _ query: [String: String] = [:]) throws -> [String: Any] {
+        let response = try XCTUnwrap(api.respond(path: path, query: query))
+        XCTAssertEqual(response.status, 200, String(decoding: response.body, as: UTF8.self))
+        return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+    }
+
+    func testResultsAreFilteredAndPaged() throws {
+        XCTAssertEqual((try object("/api/results")["results"] as? [Any])?.count, 2)
+        let filtered = try object("/api/results", ["scenario": "1080p30-h264"])["results"] as? [[String: Any]]
+        XCTAssertEqual(filtered?.map { $0["job_id"] as? String }, ["job-1"])
+        let paged = try object("/api/results", ["limit": "1", "offset": "1"])["results"] as? [[String: Any]]
+        XCTAssertEqual(paged?.map { $0["job_id"] as? String }, ["job-0"], "newest first")
+    }
+
+    func testBadParametersAreNamedIn400s() throws {
+        for (name, value) in [("limit", "0"), ("limit", "abc"), ("offset", "-1"), ("since", "yesterday")] {
+            let response = try XCTUnwrap(api.respond(path: "/api/results", query: [name: value]))
+            XCTAssertEqual(response.status, 400)
+            XCTAssertTrue(String(decoding: response.body, as: UTF8.self).contains(name), "\(name)=\(value)")
+        }
+    }
+
+    func testAJobShowsItsEventsTelemetryAndResultsAndAnUnknownJobIs404() throws {
+        let job = try object("/api/jobs/job-1")
+        XCTAssertEqual(job["state"] as? String, "succeeded")
+        XCTAssertEqual((job["results"] as? [[String: Any]])?.first?["status"] as? String, "succeeded")
+        XCTAssertNotNil(job["events"] as? [Any])
+        XCTAssertEqual(api.respond(path: "/api/jobs/nope", query: [:])?.status, 404)
+        XCTAssertEqual(api.respond(path: "/api/jobs/..%2f", query: [:])?.status, 404)
+        XCTAssertNil(api.respond(path: "/api/other", query: [:]))
+    }
+
+    func testNodesAndSummary() throws {
+        let nodes = try XCTUnwrap(object("/api/nodes")["nodes"] as? [[String: Any]])
+        XCTAssertEqual(nodes.first?["status"] as? String, "available")
+        XCTAssertEqual(((nodes.first?["telemetry"] as? [String: Any])?["cpu_percent"] as? Double), 50)
+        let summary = try XCTUnwrap(object("/api/summary")["summary"] as? [[String: Any]])
+        XCTAssertEqual(summary.count, 2)
+    }
+
+    func testMetricsAreValidPrometheusText() throws {
+        let response = try XCTUnwrap(api.respond(path: "/metrics", query: [:]))
+        XCTAssertTrue(response.contentType.hasPrefix("text/plain; version=0.0.4"))
+        let text = String(decoding: response.body, as: UTF8.self)
+        let sample = try Regex(#"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\["\\n])*",?)*\})? -?[0-9.e+]+$"#)
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            XCTAssertNotNil(try sample.wholeMatch(in: String(line)), "not a valid sample line: \(line)")
+        }
+        XCTAssertTrue(text.contains(#"ffrtmp_node_power_watts{node="node-\"1\"",domain="cpu",source="estimated"} 9.5"#))
+        XCTAssertTrue(text.contains(#"ffrtmp_results_total{status="succeeded"} 2"#))
+        XCTAssertTrue(text.contains("# TYPE ffrtmp_results_total counter"))
+    }
+}
