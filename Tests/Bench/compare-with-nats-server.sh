@@ -3,9 +3,15 @@
 # alternating between them, and prints a markdown table of the median of each figure.
 #
 # Usage: Tests/Bench/compare-with-nats-server.sh
+#        TLS=1 Tests/Bench/compare-with-nats-server.sh      # the same over mutual TLS
 # Environment (all optional):
-#   ROUNDS=3  MSGS=2000000  JS_MSGS=200000  COUNT=20000  SIZE=128  SUBS=4
-#   MODES="pub pubsub queue fanout reqrep js-pub js-pull"
+#   ROUNDS=3  MSGS=2000000  JS_MSGS=200000  COUNT=20000  SIZE=128  SUBS=4  HANDSHAKES=3000
+#   MODES="pub pubsub queue fanout reqrep js-pub js-pull"   (TLS=1: "pub pubsub reqrep handshake")
+#   handshake: connections per second (TCP, INFO, TLS handshake, CONNECT/PING/PONG, close) from
+#   Tests/Bench/connect_rate.py with 2 client processes, and the server's CPU time per connection.
+# TLS=1: `ffrtmp certs` makes a CA, a broker certificate for 127.0.0.1 and a client certificate in
+# the temporary folder; both servers get `--tls --tlscert --tlskey --tlscacert --tlsverify` (client
+# certificates required), every client `--tlsca --tlscert --tlskey`.
 # Both servers run with JetStream on a file store in a temporary folder; ffrtmp fsyncs before each
 # publish ack (group commit), nats-server does not fsync per message.
 #   BENCH=.build/release/ffrtmp          the load generator (built with `swift build -c release` if missing)
@@ -20,7 +26,13 @@ MSGS=${MSGS:-2000000}
 COUNT=${COUNT:-20000}
 SIZE=${SIZE:-128}
 SUBS=${SUBS:-4}
-MODES=${MODES:-"pub pubsub queue fanout reqrep js-pub js-pull"}
+TLS=${TLS:-0}
+if [[ $TLS == 1 ]]; then
+    MODES=${MODES:-"pub pubsub reqrep handshake"}
+else
+    MODES=${MODES:-"pub pubsub queue fanout reqrep js-pub js-pull"}
+fi
+HANDSHAKES=${HANDSHAKES:-3000}
 JS_MSGS=${JS_MSGS:-200000}
 BENCH=${BENCH:-.build/release/ffrtmp}
 NATS_SERVER_COMMAND=${NATS_SERVER_COMMAND:-nats-server}
@@ -51,13 +63,27 @@ wait_for_port() {
     return 1
 }
 
-# start_server NAME COMMAND: starts COMMAND -a 127.0.0.1 -p PORT, sets PORT_<NAME>.
+SERVER_TLS=()
+CLIENT_TLS=()
+if [[ $TLS == 1 ]]; then
+    certs() { "$BENCH" certs "$@" --dir "$WORK/certs" >/dev/null; }
+    certs init
+    certs issue --role broker --name broker --ip 127.0.0.1 --dns localhost
+    certs issue --role admin --name bench
+    SERVER_TLS=(--tls --tlscert "$WORK/certs/broker.pem" --tlskey "$WORK/certs/broker-key.pem"
+        --tlscacert "$WORK/certs/ca.pem" --tlsverify)
+    CLIENT_TLS=(--tlsca "$WORK/certs/ca.pem" --tlscert "$WORK/certs/bench.pem" --tlskey "$WORK/certs/bench-key.pem")
+fi
+
+# start_server NAME COMMAND: starts COMMAND -a 127.0.0.1 -p PORT (and the TLS flags), sets PORT_<NAME>
+# and PID_<NAME>.
 start_server() {
     local name=$1 command=$2 port
     port=$(free_port)
     # shellcheck disable=SC2086  # the command is a word list on purpose
-    $command -a 127.0.0.1 -p "$port" >"$WORK/$name.log" 2>&1 &
+    $command -a 127.0.0.1 -p "$port" "${SERVER_TLS[@]}" >"$WORK/$name.log" 2>&1 &
     PIDS+=($!)
+    printf -v "PID_$name" '%s' "$!"
     if ! wait_for_port "$port"; then
         echo "$name ($command) did not start on port $port:" >&2
         cat "$WORK/$name.log" >&2
@@ -70,17 +96,28 @@ start_server nats "$NATS_SERVER_COMMAND -js -sd $WORK/nats-store"
 start_server ffrtmp "$FFRTMP_BROKER_COMMAND --store_dir $WORK/ffrtmp-store"
 echo "nats-server: $NATS_SERVER_COMMAND on port $PORT_nats; ffrtmp: $FFRTMP_BROKER_COMMAND on port $PORT_ffrtmp" >&2
 
+# measure SIDE MODE PORT: one run's JSON line on stdout.
+measure() {
+    local side=$1 mode=$2 port=$3 messages=$MSGS pid
+    if [[ $mode == handshake ]]; then
+        if [[ $side == nats ]]; then pid=$PID_nats; else pid=$PID_ffrtmp; fi
+        python3 Tests/Bench/connect_rate.py -s "nats://127.0.0.1:$port" "${CLIENT_TLS[@]}" \
+            --count "$HANDSHAKES" --server-pid "$pid"
+        return
+    fi
+    if [[ $mode == js-* ]]; then messages=$JS_MSGS; fi
+    "$BENCH" bench "$mode" -s "nats://127.0.0.1:$port" "${CLIENT_TLS[@]}" --msgs "$messages" --count "$COUNT" \
+        --size "$SIZE" --subs "$SUBS" --subject "bench.$mode" --json
+}
+
 # run_bench SIDE MODE: appends "SIDE MODE KEY VALUE" lines for the figures of one run to $WORK/results.
 run_bench() {
     local side=$1 mode=$2 port output
     if [[ $side == nats ]]; then port=$PORT_nats; else port=$PORT_ffrtmp; fi
-    local messages=$MSGS
-    if [[ $mode == js-* ]]; then messages=$JS_MSGS; fi
-    if output=$("$BENCH" bench "$mode" -s "nats://127.0.0.1:$port" --msgs "$messages" --count "$COUNT" \
-        --size "$SIZE" --subs "$SUBS" --subject "bench.$mode" --json 2>"$WORK/bench.err"); then
-        echo "$output" | tr ',{}' '\n\n\n' | tr -d '"' | awk -F: -v side="$side" -v mode="$mode" \
-            '$1 ~ /^(msgs_per_sec|deliveries_per_sec|rps|p50_us|p99_us)$/ { print side, mode, $1, $2 }' \
-            >>"$WORK/results"
+    if output=$(measure "$side" "$mode" "$port" 2>"$WORK/bench.err"); then
+        echo "$output" | tr ',{}' '\n\n\n' | tr -d '" ' | awk -F: -v side="$side" -v mode="$mode" \
+            '$1 ~ /^(msgs_per_sec|deliveries_per_sec|rps|p50_us|p99_us|handshakes_per_sec|server_cpu_us)$/ {
+                print side, mode, $1, $2 }' >>"$WORK/results"
         echo "  $side $mode: $output" >&2
     else
         echo "  $side $mode: FAILED: $(cat "$WORK/bench.err")" >&2
@@ -123,7 +160,12 @@ pretty() {
 }
 
 echo
-echo "ffrtmp bench, $SIZE B payloads, median of $ROUNDS rounds ($(nproc) CPUs, loopback)."
+over="loopback"
+if [[ $TLS == 1 ]]; then
+    openssl=$(openssl version 2>/dev/null | cut -d' ' -f1-2)
+    over="loopback, mutual TLS; ffrtmp on ${openssl:-OpenSSL}, nats-server on Go crypto/tls"
+fi
+echo "ffrtmp bench, $SIZE B payloads, median of $ROUNDS rounds ($(nproc) CPUs, $over)."
 echo "Ratio > 1 means ffrtmp is better: ffrtmp ÷ nats-server for rates, nats-server ÷ ffrtmp for latencies."
 echo
 echo "| figure | nats-server | ffrtmp | ratio |"
@@ -141,5 +183,12 @@ for mode in $MODES; do
             ;;
         js-pub) row "JetStream publish with ack (256 in flight), msgs/s" js-pub msgs_per_sec higher ;;
         js-pull) row "JetStream fetch 256 + ack each, msgs/s" js-pull msgs_per_sec higher ;;
+        handshake)
+            steps="connect, CONNECT/PONG, close"
+            if [[ $TLS == 1 ]]; then steps="connect, TLS handshake, CONNECT/PONG, close"; fi
+            row "connections/s ($steps; 2 clients)" handshake handshakes_per_sec higher
+            row "connection p50, µs (lower is better)" handshake p50_us lower
+            row "server CPU per connection, µs (lower is better)" handshake server_cpu_us lower
+            ;;
     esac
 done

@@ -8,6 +8,8 @@
                      ``restart()`` (same port), ``stop()``, ``kill()``, ``rss_bytes()``, ``fd_count()``.
                      ``jetstream=True`` (and optionally ``store_dir=PATH``) starts it with JetStream.
 * ``js_broker``, ``js_nats_server``  the same two with JetStream on a per-test store directory.
+* ``tls_certificates`` a CA, broker and client certificates made once per session by `ffrtmp certs`
+                     (see interop_tls); servers get TLS through ``server_factory.start(config=...)``.
 
 Every server is killed by pid in teardown, also when the test failed. Each server's stderr goes
 to a file; for a failed test the files are copied to test-artifacts/interop/<test>/ and their
@@ -28,6 +30,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import interop_servers as servers  # noqa: E402
+import interop_tls  # noqa: E402
 
 ARTIFACTS = Path(os.environ.get("FFRTMP_TEST_ARTIFACTS", servers.REPO_ROOT / "test-artifacts" / "interop"))
 
@@ -99,16 +102,21 @@ class ServerFactory:
         self.started: list[servers.ServerProcess] = []
         request.node._interop_servers = self.started
 
-    def start(self, kind: str = "broker", **options) -> servers.ServerProcess:
-        """kind "broker" = the server under test; "nats-server" = the oracle."""
+    @staticmethod
+    def flavor(kind: str) -> str:
+        """The server a kind starts: "ffrtmp" or "nats-server"."""
         if kind == "broker":
-            flavor = servers.under_test()
-        elif kind in ("nats-server", "nats_server", "oracle"):
-            flavor = "nats-server"
-        else:
-            raise ValueError(kind)
+            return servers.under_test()
+        if kind in ("nats-server", "nats_server", "oracle"):
+            return "nats-server"
+        raise ValueError(kind)
+
+    def start(self, kind: str = "broker", config: str | None = None, **options) -> servers.ServerProcess:
+        """kind "broker" = the server under test; "nats-server" = the oracle. ``config``: extra
+        configuration text (see interop_servers)."""
+        flavor = self.flavor(kind)
         name = f"{'broker' if kind == 'broker' else 'nats'}{len(self.started)}"
-        server = servers.ServerProcess(flavor, self.workdir, name, options)
+        server = servers.ServerProcess(flavor, self.workdir, name, options, config=config)
         self.started.append(server)
         try:
             server.start()
@@ -155,3 +163,11 @@ def js_broker(server_factory):
 @pytest.fixture
 def js_nats_server(server_factory):
     return server_factory.start("nats-server", jetstream=True)
+
+
+@pytest.fixture(scope="session")
+def tls_certificates(tmp_path_factory):
+    try:
+        return interop_tls.make_certificates(tmp_path_factory.mktemp("tls"))
+    except (OSError, RuntimeError) as exc:
+        pytest.fail(f"could not make certificates with ffrtmp certs: {exc}", pytrace=False)

@@ -13,6 +13,10 @@ strings like "1s".
 JetStream: ``jetstream=True`` turns it on (`-js -sd DIR` for ffrtmp, a `jetstream { store_dir }`
 block for nats-server); ``store_dir`` picks the directory (default ``<workdir>/<name>.js``, so a
 restart() reopens the same store and nothing ever lands in a shared $TMPDIR).
+
+Configuration text: ``config="tls { ... }"`` adds nats-server configuration syntax (which the broker
+reads too) for what has no option here (TLS, authorization). nats-server gets it in its generated
+file; ffrtmp gets it as `-c <workdir>/<name>.conf`, with the options above still given as flags.
 """
 
 from __future__ import annotations
@@ -117,7 +121,8 @@ def _conf_value(key: str, value) -> str:
 class ServerProcess:
     """One server process on 127.0.0.1. Restartable on the same port."""
 
-    def __init__(self, flavor: str, workdir: Path, name: str, options: dict | None = None):
+    def __init__(self, flavor: str, workdir: Path, name: str, options: dict | None = None,
+                 config: str | None = None):
         if flavor not in ("ffrtmp", "nats-server"):
             raise ValueError(flavor)
         options = dict(options or {})
@@ -129,6 +134,7 @@ class ServerProcess:
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.name = name
+        self.config = config
         self.host = "127.0.0.1"
         self.port: int | None = None
         self.proc: subprocess.Popen | None = None
@@ -144,6 +150,10 @@ class ServerProcess:
         if self.flavor == "ffrtmp":
             binary = ffrtmp_binary()
             cmd = [str(binary), "broker", "-a", self.host, "-p", str(self.port)]
+            if self.config:
+                conf = self.workdir / f"{self.name}.conf"
+                conf.write_text(self.config + "\n")
+                cmd += ["-c", str(conf)]
             for key, value in self.options.items():
                 cmd += [f"--{key}", str(value)]
             if self.jetstream:
@@ -155,6 +165,8 @@ class ServerProcess:
             lines.append(f"{key}: {_conf_value(key, value)}")
         if self.jetstream:
             lines.append(f"jetstream {{ store_dir: {json.dumps(str(self.store_dir))} }}")
+        if self.config:
+            lines.append(self.config)
         conf.write_text("\n".join(lines) + "\n")
         return [nats_server_binary(), "-c", str(conf)]
 
