@@ -46,6 +46,7 @@ extension Master {
             return .failed("\(error)")
         }
         fleet.count { $0.events += 1 }
+        live.publish(event: "job", data: message.string)
         return .stored
     }
 
@@ -64,6 +65,11 @@ extension Master {
             return .failed("\(error)")
         }
         fleet.count { $0.results += 1 }
+        var update = JSONWriter()
+        update.add("job_id", result.jobID)
+        update.add("state", result.status.rawValue)
+        update.add("attempt", result.attempt)
+        live.publish(event: "job", data: update.text)
         return .stored
     }
 

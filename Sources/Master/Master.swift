@@ -18,6 +18,8 @@ public final class Master: Sendable {
     public let config: MasterConfig
     public let store: MasterStore
     public let fleet: FleetView
+    /// Live updates for dashboards: `job` when an event or result is stored, `fleet` each second.
+    public let live = LiveUpdates()
     let logger: Logger
     private let running = Atomic<Bool>(false)
     private let resources = Mutex<(connection: NATSConnection?, threads: [pthread_t])>((nil, []))
@@ -69,6 +71,7 @@ public final class Master: Sendable {
             })
         }
         threads.append(SystemThread.start(name: "queues") { [self] in pollQueues(jetStream) })
+        threads.append(SystemThread.start(name: "live") { [self] in publishFleetSnapshots() })
         resources.withLock { $0 = (connection, threads) }
         logger.info("master running", ["server": connection.connectedServer?.description ?? "", "db": config.databasePath])
     }
@@ -122,6 +125,18 @@ public final class Master: Sendable {
         let deadline = Clock.monotonicNanoseconds() + UInt64(seconds * 1e9)
         while running.load(ordering: .acquiring) && Clock.monotonicNanoseconds() < deadline {
             Clock.sleep(seconds: min(0.2, seconds))
+        }
+    }
+
+    /// A `fleet` update (nodes and queues, as `/api/nodes` and `/api/queues` show them) every
+    /// second while anyone watches.
+    private func publishFleetSnapshots() {
+        let api = MasterAPI(master: self)
+        while running.load(ordering: .acquiring) {
+            if live.count > 0 {
+                live.publish(event: "fleet", data: api.fleetSnapshot())
+            }
+            sleepWhileRunning(seconds: 1)
         }
     }
 

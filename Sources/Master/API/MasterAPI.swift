@@ -57,7 +57,14 @@ public struct MasterAPI: Sendable {
         return .json(object.text, status: storeReadable ? 200 : 503)
     }
 
-    func nodes() -> String {
+    func nodes() -> String { "{\"nodes\":" + nodeArray() + "}" }
+
+    func queues() -> String { "{\"queues\":" + queueArray() + "}" }
+
+    /// What the dashboard's `fleet` event carries: `{"nodes": […], "queues": […]}`.
+    func fleetSnapshot() -> String { "{\"nodes\":" + nodeArray() + ",\"queues\":" + queueArray() + "}" }
+
+    private func nodeArray() -> String {
         let now = Clock.monotonicNanoseconds()
         var seen = Set<String>()
         var elements: [String] = []
@@ -68,10 +75,10 @@ public struct MasterAPI: Sendable {
         for row in (try? store.knownNodes()) ?? [] where !seen.contains(row["node_id"].string ?? "") {
             elements.append(NodeJSON.remembered(row))
         }
-        return "{\"nodes\":" + JSONWriter.array(elements) + "}"
+        return JSONWriter.array(elements)
     }
 
-    func queues() -> String {
+    private func queueArray() -> String {
         let elements = fleet.queues.map { queue in
             var object = JSONWriter()
             object.add("capability", queue.capability)
@@ -79,7 +86,7 @@ public struct MasterAPI: Sendable {
             object.add("running", queue.running)
             return object.text
         }
-        return "{\"queues\":" + JSONWriter.array(elements) + "}"
+        return JSONWriter.array(elements)
     }
 
     private func jobs(_ query: [String: String]) throws -> String {
