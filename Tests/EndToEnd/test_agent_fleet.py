@@ -1,7 +1,7 @@
 """Agents as a fleet, with real ffmpeg: two agents share one queue; an agent SIGKILLed mid-job
 loses nothing (the job goes to another agent after its ack wait); a broker restart mid-job costs
 no result and stores none twice; SIGTERM drains (the running job finishes, nothing new starts,
-exit 0)."""
+exit 0), and a second SIGTERM hands the running job back."""
 
 from __future__ import annotations
 
@@ -170,5 +170,28 @@ async def test_sigterm_drains_the_running_job_then_exits_zero(fleet):
         (late,) = await puller.fetch(1, timeout=3)
         assert json.loads(late.data)["id"] == "drain-late" and late.metadata.num_delivered <= 2, late.metadata
         assert not agent.ffmpeg_processes()
+    finally:
+        await watch.close()
+
+
+@run_async(timeout=45)
+async def test_a_second_sigterm_hands_the_running_job_back_and_exits(fleet):
+    agent = await asyncio.to_thread(fleet.agent, "node-a")
+    watch = await Watch.open(fleet)
+    try:
+        await watch.submit(seconds_job("abort-1", duration_s=60))  # far longer than the test waits
+        await watch.event("abort-1", "started", timeout=20)
+        running = await watch.wait_for(agent.ffmpeg_processes, 5, "node-a's ffmpeg")
+        agent.signal(signal.SIGTERM)
+        await asyncio.to_thread(agent.wait_for_log, "draining", 10)
+        agent.signal(signal.SIGTERM)
+        status = await asyncio.to_thread(agent.wait, 20)
+        assert status == 0, f"agent exited {status}; log:\n{agent.log_tail()}"
+        assert not agent.ffmpeg_processes(), f"ffmpeg left running: {agent.ffmpeg_processes()} (was {running})"
+        assert not watch.results("abort-1"), watch.results("abort-1")
+        # Handed back (NAK): the next puller gets it at once as its second delivery.
+        puller = await watch.js.pull_subscribe_bind("cpu", "JOBS")
+        (job,) = await puller.fetch(1, timeout=3)
+        assert json.loads(job.data)["id"] == "abort-1" and job.metadata.num_delivered == 2, job.metadata
     finally:
         await watch.close()
