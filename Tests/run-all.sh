@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command: release build, Swift unit tests, then the Python interop suites
-# (real nats-py client and nats-server 2.15 as the oracle) against the release binary.
-# Runs from the repository root wherever it is called from. Extra arguments go to pytest,
-# e.g. `Tests/run-all.sh -k differential -x`.
+# (real nats-py client and nats-server 2.15 as the oracle) against the release binary, then the
+# agent end-to-end suite (real ffmpeg). Runs from the repository root wherever it is called from.
+# Extra arguments go to the interop pytest run, e.g. `Tests/run-all.sh -k differential -x`.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -60,6 +60,13 @@ fi
 echo "    FFRTMP_BIN=$FFRTMP_BIN FFRTMP_UNDER_TEST=${FFRTMP_UNDER_TEST:-ffrtmp}"
 rm -rf "$ROOT/test-artifacts/interop"  # server logs of this run's failures land here
 python3 -m pytest -q Tests/Interop "$@"
+done_stage
+
+begin "agent end-to-end (python3 -m pytest -q Tests/EndToEnd)"
+# Real ffmpeg, the broker, `ffrtmp setup` and agents; nginx with the RTMP module when installed
+# (deployment/install-packages.sh), else its test is skipped. Logs of failures: test-artifacts/e2e/.
+rm -rf "$ROOT/test-artifacts/e2e"
+python3 -m pytest -q Tests/EndToEnd
 done_stage
 
 echo "run-all: all stages passed"

@@ -40,6 +40,15 @@ extension Agent {
                 releaseSlot()
                 continue
             }
+            guard isPulling else {
+                // A pull that was waiting when draining began: hand the job straight back (no
+                // delay) so another agent runs it, rather than starting it while stopping.
+                try? message.nak()
+                logger.info(
+                    "job handed back: draining", ["queue": consumer, "stream_seq": message.metadata.streamSequence])
+                releaseSlot()
+                continue
+            }
             startThread("job") { [self] in
                 runJob(message, pulledFrom: capability)
                 releaseSlot()
@@ -60,6 +69,9 @@ extension Agent {
             return false
         }
     }
+
+    /// Whether the agent still takes jobs (not draining, aborting or stopped).
+    var isPulling: Bool { lock.withLock { phase == .running || phase == .starting } }
 
     func releaseSlot() {
         lock.withLock {

@@ -41,9 +41,13 @@ final class ScriptedExecutor: JobExecutor {
 /// cpu proven, nvenc listed but unproven.
 struct FixedProbe: NodeProbe {
     func probe() -> (hardware: Hardware, capabilities: [CapabilityStatus]) {
-        (Hardware(cpuModel: "test CPU", cores: 2, threads: 2, ramMegabytes: 1024, gpus: []),
-         [CapabilityStatus(name: .cpu, proven: true, probe: "scripted"),
-          CapabilityStatus(name: .nvenc, proven: false, probe: "scripted", error: "no GPU")])
+        (
+            Hardware(cpuModel: "test CPU", cores: 2, threads: 2, ramMegabytes: 1024, gpus: []),
+            [
+                CapabilityStatus(name: .cpu, proven: true, probe: "scripted"),
+                CapabilityStatus(name: .nvenc, proven: false, probe: "scripted", error: "no GPU"),
+            ]
+        )
     }
 }
 
@@ -68,7 +72,9 @@ final class AgentOrchestrationTests: XCTestCase {
         _ = try JetStreamSetup(context: JetStreamContext(connection: observer)).applyFleet()
         let collected = results
         _ = try observer.subscribe("result.>") { message in
-            if let result = try? MessageCoding.decode(JobResult.self, from: message.payload) { collected.append(result) }
+            if let result = try? MessageCoding.decode(JobResult.self, from: message.payload) {
+                collected.append(result)
+            }
         }
         try observer.flush()
     }
@@ -107,8 +113,9 @@ final class AgentOrchestrationTests: XCTestCase {
 
     private func submit(_ job: Job, on subject: String? = nil) throws {
         let context = JetStreamContext(connection: observer)
-        _ = try context.publish(subject ?? job.capability.map(Subjects.job) ?? "job.cpu",
-                                payload: MessageCoding.encode(job), msgID: job.id)
+        _ = try context.publish(
+            subject ?? job.capability.map(Subjects.job) ?? "job.cpu",
+            payload: MessageCoding.encode(job), msgID: job.id)
     }
 
     private func waitForResults(_ count: Int, seconds: Double = 10) -> [JobResult] {
@@ -189,6 +196,26 @@ final class AgentOrchestrationTests: XCTestCase {
         if let agentThread { SystemThread.join(agentThread) }
         agentThread = nil
         XCTAssertEqual(agent.currentPhase, .stopped)
+    }
+
+    func testAJobAPullWaitingWhenDrainingBeganReceivesIsHandedBackNotRun() throws {
+        let executor = ScriptedExecutor()
+        try startAgent(slots: 2, executor: executor)
+        try submit(Job(id: "long-3", scenario: "720p30-h264", durationSeconds: 3, labels: ["mode": "slow"]))
+        let deadline = Clock.monotonicNanoseconds() + 5_000_000_000
+        while agent.runningCount == 0 && Clock.monotonicNanoseconds() < deadline { usleep(10_000) }
+        agent.drain()
+        // The second slot's pull (2 s expiry) is still waiting at the broker: it gets this job.
+        try submit(Job(id: "late-1", scenario: "720p30-h264", durationSeconds: 2))
+        if let agentThread { SystemThread.join(agentThread) }
+        agentThread = nil
+        XCTAssertEqual(results.items.map(\.jobID), ["long-3"], "only the job running before the drain finishes")
+        XCTAssertEqual(executor.runs.load(ordering: .relaxed), 1)
+        let context = JetStreamContext(connection: observer)
+        XCTAssertEqual(try context.streamInfo("JOBS").state.messages, 1, "late-1 is still queued")
+        // Handed back with a NAK: available again at once, not only after the 30 s ack wait.
+        let again = try context.pullSubscribe(stream: "JOBS", consumer: "cpu").fetch(batch: 1, expires: .seconds(2))
+        XCTAssertEqual(again.map(\.metadata.deliveryCount), [2])
     }
 
     func testHeartbeatsAndTelemetryArePublished() throws {

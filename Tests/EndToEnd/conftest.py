@@ -1,0 +1,120 @@
+"""Fixtures for the agent end-to-end suite.
+
+* ``fleet``  an `ffrtmp broker -js` on a free loopback port with ffrtmp's streams declared by
+             `ffrtmp setup`; ``fleet.agent(name, *flags)`` starts an `ffrtmp agent` on it (own
+             work, spool and log folders; waits until it pulls). See e2e_fleet.py.
+
+Teardown, also for a failed test: every agent is killed by pid, then every ffmpeg still running
+in an agent's work folder (found by its cwd), then the broker. A failed test gets the agents' and
+the broker's log tails in its report and the whole logs under test-artifacts/e2e/<test>/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "Interop"))
+
+import agent_process  # noqa: E402
+import interop_servers as servers  # noqa: E402
+from e2e_fleet import Fleet  # noqa: E402
+
+ARTIFACTS = Path(os.environ.get("FFRTMP_E2E_ARTIFACTS", servers.REPO_ROOT / "test-artifacts" / "e2e"))
+
+
+def _have_pytest_timeout(pluginmanager) -> bool:
+    return pluginmanager.has_plugin("timeout")
+
+
+def pytest_addoption(parser, pluginmanager):
+    if not _have_pytest_timeout(pluginmanager):
+        parser.addini("timeout", "per-test timeout in seconds (fallback for pytest-timeout)", default="60")
+        parser.addini("timeout_method", "ignored by the fallback", default="signal")
+
+
+def pytest_report_header(config):
+    ffmpeg = os.environ.get("FFRTMP_FFMPEG", "/usr/bin/ffmpeg")
+    return [f"e2e: ffrtmp = {servers.ffrtmp_binary()}, ffmpeg = {ffmpeg}",
+            "e2e: per-test timeout via "
+            + ("pytest-timeout" if _have_pytest_timeout(config.pluginmanager) else "SIGALRM fallback")]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    if _have_pytest_timeout(item.config.pluginmanager):
+        yield
+        return
+    seconds = int(float(item.config.getini("timeout")))
+
+    def on_alarm(signum, frame):
+        pytest.fail(f"test exceeded {seconds}s (SIGALRM fallback timeout)", pytrace=False)
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, "rep_" + report.when, report)
+    fleet = getattr(item, "_e2e_fleet", None)
+    if fleet is not None and report.failed and report.when in ("setup", "call"):
+        for agent in fleet.agents:
+            report.sections.append((f"agent {agent.name} log ({agent.log_path})", agent.log_tail(60)))
+        report.sections.append((f"broker log ({fleet.broker.log_path})", fleet.broker.log_tail(40)))
+        for name, path in fleet.extra_logs:
+            if path.exists():
+                tail = "\n".join(path.read_text(errors="replace").splitlines()[-30:])
+                report.sections.append((f"{name} log ({path})", tail))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    agent_process.kill_leftovers()
+    servers.kill_leftovers()
+
+
+def _failed(node) -> bool:
+    return any(getattr(getattr(node, f"rep_{when}", None), "failed", False) for when in ("setup", "call"))
+
+
+@pytest.fixture
+def fleet(request, tmp_path):
+    if not servers.ffrtmp_binary().exists():
+        pytest.fail(f"ffrtmp binary not found at {servers.ffrtmp_binary()}: run "
+                    "`swift build -c release --product ffrtmp` or set FFRTMP_BIN", pytrace=False)
+    fleet = Fleet(tmp_path)
+    request.node._e2e_fleet = fleet
+    try:
+        yield fleet.start()
+    finally:
+        leftovers = agent_process.kill_leftovers(fleet.agents)
+        fleet.broker.kill()
+        if _failed(request.node):
+            dest = ARTIFACTS / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-150:]
+            dest.mkdir(parents=True, exist_ok=True)
+            if fleet.broker.log_path.exists():
+                shutil.copy(fleet.broker.log_path, dest / "broker.log")
+            for agent in fleet.agents:
+                for path in agent.folder.glob("*.log"):
+                    shutil.copy(path, dest / f"{agent.name}.{path.name}")
+            for name, path in fleet.extra_logs:
+                if path.exists():
+                    shutil.copy(path, dest / f"{name}.{path.name}")
+            if leftovers:
+                (dest / "ffmpeg-leftovers.txt").write_text(
+                    "\n".join(f"{p.pid} cwd={p.cwd} argv={' '.join(p.argv)}" for p in leftovers) + "\n")
