@@ -27,8 +27,9 @@ extension Agent {
             return
         }
         if wasCancelledBeforeStart(spec.id) {
-            finish(spec: spec, message: message, attempt: attempt, queuedAt: queuedAt,
-                   outcome: ExecutionOutcome(status: .cancelled), energy: nil)
+            finish(
+                spec: spec, message: message, attempt: attempt, queuedAt: queuedAt,
+                outcome: ExecutionOutcome(status: .cancelled), energy: nil)
             return
         }
         execute(spec, message: message, attempt: attempt, queuedAt: queuedAt)
@@ -51,7 +52,8 @@ extension Agent {
         let job = RunningJob(
             spec: spec, message: message, control: control, attempt: attempt, startedAt: Timestamp.nowNanoseconds())
         lock.withLock { running[jobID] = job }
-        publishEvent(JobEvent(jobID: jobID, nodeID: config.nodeID, state: .started, at: job.startedAt, attempt: attempt))
+        publishEvent(
+            JobEvent(jobID: jobID, nodeID: config.nodeID, state: .started, at: job.startedAt, attempt: attempt))
         logger.info("job started", ["job": jobID, "attempt": attempt, "encoder": spec.encoder.rawValue])
         let outcome = executor.execute(spec, control: control)
         // An executor that never reported the encode's end: close the energy window now.
@@ -74,7 +76,8 @@ extension Agent {
 
     /// Records a progress snapshot; every `progressInterval` also publishes a progress event and
     /// tells JetStream the job is still being worked on (`+WPI`), so its ack wait does not expire.
-    private func reportProgress(_ snapshot: ProgressSnapshot, of spec: JobSpec, message: JetStreamMessage, attempt: Int) {
+    private func reportProgress(_ snapshot: ProgressSnapshot, of spec: JobSpec, message: JetStreamMessage, attempt: Int)
+    {
         let now = Clock.monotonicNanoseconds()
         let due = lock.withLock { () -> Bool in
             guard let job = running[spec.id] else { return false }
@@ -85,9 +88,10 @@ extension Agent {
         }
         guard due else { return }
         try? message.inProgress()
-        publishEvent(JobEvent(
-            jobID: spec.id, nodeID: config.nodeID, state: .progress, at: Timestamp.nowNanoseconds(),
-            attempt: attempt, progress: fraction(snapshot, of: spec)))
+        publishEvent(
+            JobEvent(
+                jobID: spec.id, nodeID: config.nodeID, state: .progress, at: Timestamp.nowNanoseconds(),
+                attempt: attempt, progress: fraction(snapshot, of: spec)))
     }
 
     /// Builds and publishes the result (when there is one) and settles the message.
@@ -100,9 +104,11 @@ extension Agent {
         case .failed(let reason) where attempt < config.maxAttempts,
             .couldNotStart(let reason) where attempt < config.maxAttempts:
             // Transient: another agent (or this one, later) tries again.
-            publishEvent(JobEvent(
-                jobID: jobID, nodeID: config.nodeID, state: .failed, at: Timestamp.nowNanoseconds(), attempt: attempt,
-                message: "attempt \(attempt) of \(config.maxAttempts) failed, retrying: \(reason)"))
+            publishEvent(
+                JobEvent(
+                    jobID: jobID, nodeID: config.nodeID, state: .failed, at: Timestamp.nowNanoseconds(),
+                    attempt: attempt,
+                    message: "attempt \(attempt) of \(config.maxAttempts) failed, retrying: \(reason)"))
             try? message.nak(delay: .seconds(config.retryDelay * Double(attempt)))
             logger.warning("job failed, handed back for a retry", ["job": jobID, "attempt": attempt, "error": reason])
             return
@@ -112,14 +118,18 @@ extension Agent {
         let result = ResultBuilder(config: config, spec: spec, attempt: attempt, queuedAt: queuedAt)
             .result(for: outcome, energy: energy)
         deliver(result)
-        publishEvent(JobEvent(
-            jobID: jobID, nodeID: config.nodeID, state: result.status.eventState, at: result.timings.finishedAt,
-            attempt: attempt, message: result.error))
+        publishEvent(
+            JobEvent(
+                jobID: jobID, nodeID: config.nodeID, state: result.status.eventState, at: result.timings.finishedAt,
+                attempt: attempt, message: result.error))
         if result.status == .succeeded { try? message.ack() } else { try? message.term() }
-        logger.info("job finished", [
-            "job": jobID, "status": result.status.rawValue, "frames": result.ffmpeg?.frames ?? 0,
-            "joules": energy.map { String(format3: $0.totalJoules) } ?? "-", "source": energy?.source.rawValue ?? "-",
-        ])
+        logger.info(
+            "job finished",
+            [
+                "job": jobID, "status": result.status.rawValue, "frames": result.ffmpeg?.frames ?? 0,
+                "joules": energy.map { String(format3: $0.totalJoules) } ?? "-",
+                "source": energy?.source.rawValue ?? "-",
+            ])
     }
 
     /// A job validation refused: a `rejected` result, never retried.
@@ -130,9 +140,11 @@ extension Agent {
             finishedAt: Timestamp.nowNanoseconds())
         deliver(result)
         if Identifier.isValid(jobID) {
-            publishEvent(JobEvent(
-                jobID: jobID, nodeID: config.nodeID, state: .rejected, at: result.timings.finishedAt, attempt: attempt,
-                message: result.error))
+            publishEvent(
+                JobEvent(
+                    jobID: jobID, nodeID: config.nodeID, state: .rejected, at: result.timings.finishedAt,
+                    attempt: attempt,
+                    message: result.error))
         }
         try? message.term()
         logger.warning("job rejected", ["job": jobID, "field": rejection.field, "reason": rejection.reason])
@@ -141,8 +153,9 @@ extension Agent {
     /// A cancel request recorded in the CONTROL stream before this job started.
     private func wasCancelledBeforeStart(_ jobID: String) -> Bool {
         let request = Array("{\"last_by_subj\":\"\(Subjects.cancel(jobID: jobID))\"}".utf8)
-        guard let reply = try? connection.request(
-            "$JS.API.STREAM.MSG.GET.\(FleetTopology.controlStream)", payload: request, timeout: .seconds(2))
+        guard
+            let reply = try? connection.request(
+                "$JS.API.STREAM.MSG.GET.\(FleetTopology.controlStream)", payload: request, timeout: .seconds(2))
         else { return false }
         let text = String(decoding: reply.payload, as: UTF8.self)
         return text.contains("\"message\"") && !text.contains("\"error\"")

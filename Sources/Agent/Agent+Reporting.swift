@@ -27,7 +27,8 @@ extension Agent {
             spool.remove(result)
             return true
         } catch {
-            logger.warning("result not acknowledged yet; kept in the spool", ["job": result.jobID, "error": "\(error)"])
+            logger.warning(
+                "result not acknowledged yet; kept in the spool", ["job": result.jobID, "error": "\(error)"])
             return false
         }
     }

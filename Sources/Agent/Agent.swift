@@ -4,7 +4,7 @@ import Model
 import Net
 import Support
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A transcoding node: proves what its hardware can encode, pulls jobs from the queues of those
@@ -30,6 +30,8 @@ public final class Agent: @unchecked Sendable {
     let nodeProbe: NodeProbe
     let meter: EnergyMeter
     let spool: ResultSpool
+    /// The work directory, held for this agent's lifetime.
+    let workClaim: WorkDirectoryClaim
     let validator: JobValidator
     let lock = Lock()
     let slotsChanged: Condition
@@ -53,6 +55,13 @@ public final class Agent: @unchecked Sendable {
         self.meter = meter
         spool = try ResultSpool(folder: config.spoolDirectory)
         try DurableFiles.makeDirectories(config.workDirectory)
+        do {
+            workClaim = try WorkDirectoryClaim(directory: config.workDirectory)
+        } catch {
+            guard WorkDirectoryClaim.isHeldElsewhere(error) else { throw error }
+            throw AgentConfigError(
+                "another agent is using the work directory \(config.workDirectory); give each agent its own --work-dir")
+        }
         var policy = ValidationPolicy()
         policy.allowedRoots = config.inputRoots
         validator = JobValidator(policy: policy)
@@ -61,15 +70,28 @@ public final class Agent: @unchecked Sendable {
 
     /// Proves capabilities, connects, and runs until drained or aborted. Blocks.
     public func run() throws {
+        let leftovers = workClaim.sweepLeftovers(procRoot: config.procRoot)
+        if !leftovers.removedFolders.isEmpty || !leftovers.killedGroups.isEmpty {
+            logger.warning(
+                "cleaned up after a previous agent that did not exit cleanly",
+                [
+                    "killed_process_groups": leftovers.killedGroups.map(String.init).joined(separator: ","),
+                    "removed_job_folders": leftovers.removedFolders.count,
+                ])
+        }
         (hardware, capabilities) = nodeProbe.probe()
         let proven = capabilities.filter(\.proven).map(\.name)
-        logger.info("agent starting", [
-            "node": config.nodeID, "cpu": hardware.cpuModel, "threads": hardware.threads, "gpus": hardware.gpus.count,
-            "proven": proven.map(\.rawValue).joined(separator: ","), "slots": config.maxConcurrentJobs,
-            "power": meter.availableSources.joined(separator: ","),
-        ])
+        logger.info(
+            "agent starting",
+            [
+                "node": config.nodeID, "cpu": hardware.cpuModel, "threads": hardware.threads,
+                "gpus": hardware.gpus.count,
+                "proven": proven.map(\.rawValue).joined(separator: ","), "slots": config.maxConcurrentJobs,
+                "power": meter.availableSources.joined(separator: ","),
+            ])
         for capability in capabilities where !capability.proven {
-            logger.info("capability not proven", ["capability": capability.name.rawValue, "error": capability.error ?? ""])
+            logger.info(
+                "capability not proven", ["capability": capability.name.rawValue, "error": capability.error ?? ""])
         }
         try connect()
         let sampler = try EnergySamplingThread(meter: meter)

@@ -40,13 +40,14 @@ final class TelemetryCollector {
                 resident = table.tree(root: pid, startTicks: nil).reduce(0) { $0 + residentMegabytes(of: $1) }
             }
             let snapshot = job.progress
-            progress.append(TelemetrySample.JobProgress(
-                id: job.id, frame: snapshot?.frame ?? 0, fps: snapshot?.fps ?? 0, speed: snapshot?.speed,
-                bitrateKilobits: snapshot?.bitrateKilobits, cpuPercent: jobCPU, residentMegabytes: resident,
-                outputSeconds: snapshot?.outputSeconds ?? 0,
-                progress: job.spec.durationSeconds.flatMap { duration in
-                    snapshot.map { min(1, max(0, $0.outputSeconds / duration)) }
-                }))
+            progress.append(
+                TelemetrySample.JobProgress(
+                    id: job.id, frame: snapshot?.frame ?? 0, fps: snapshot?.fps ?? 0, speed: snapshot?.speed,
+                    bitrateKilobits: snapshot?.bitrateKilobits, cpuPercent: jobCPU, residentMegabytes: resident,
+                    outputSeconds: snapshot?.outputSeconds ?? 0,
+                    progress: job.spec.durationSeconds.flatMap { duration in
+                        snapshot.map { min(1, max(0, $0.outputSeconds / duration)) }
+                    }))
         }
         lastJobTicks = lastJobTicks.filter { seen.contains($0.key) }
         let power = meter.lastReadings.sorted { $0.domain < $1.domain }.map {

@@ -72,8 +72,10 @@ struct DurableFeed: Sendable {
         case .invalid(let reason):
             logger.warning(
                 "dropped a message that is not valid",
-                ["stream": stream, "subject": message.subject, "sequence": message.metadata.streamSequence,
-                 "reason": reason])
+                [
+                    "stream": stream, "subject": message.subject, "sequence": message.metadata.streamSequence,
+                    "reason": reason,
+                ])
             try? message.term()
         case .failed(let reason):
             logger.error(

@@ -75,7 +75,9 @@ public final class FleetView: Sendable {
 
     func setQueues(_ queues: [QueueDepth]) { state.withLock { $0.queues = queues } }
 
-    public var nodes: [Node] { state.withLock { Array($0.nodes.values) }.sorted { $0.heartbeat.nodeID < $1.heartbeat.nodeID } }
+    public var nodes: [Node] {
+        state.withLock { Array($0.nodes.values) }.sorted { $0.heartbeat.nodeID < $1.heartbeat.nodeID }
+    }
     public var queues: [QueueDepth] { state.withLock { $0.queues } }
     public var counters: Counters { state.withLock { $0.counters } }
 

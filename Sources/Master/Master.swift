@@ -66,14 +66,16 @@ public final class Master: Sendable {
         ]
         var threads: [pthread_t] = []
         for feed in feeds {
-            threads.append(SystemThread.start(name: "feed-\(feed.stream)") { [self] in
-                feed.run(jetStream) { running.load(ordering: .acquiring) }
-            })
+            threads.append(
+                SystemThread.start(name: "feed-\(feed.stream)") { [self] in
+                    feed.run(jetStream) { running.load(ordering: .acquiring) }
+                })
         }
         threads.append(SystemThread.start(name: "queues") { [self] in pollQueues(jetStream) })
         threads.append(SystemThread.start(name: "live") { [self] in publishFleetSnapshots() })
         resources.withLock { $0 = (connection, threads) }
-        logger.info("master running", ["server": connection.connectedServer?.description ?? "", "db": config.databasePath])
+        logger.info(
+            "master running", ["server": connection.connectedServer?.description ?? "", "db": config.databasePath])
     }
 
     /// Stops following and closes the connection; stored data stays.

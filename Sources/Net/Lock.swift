@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A plain mutex for state that several threads touch (a client's outbound buffer, a client

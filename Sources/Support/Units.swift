@@ -49,6 +49,7 @@ public enum Units {
             case "s": scale = 1e9
             case "m": scale = 60e9
             case "h": scale = 3600e9
+            case "d": scale = 86_400e9
             default: return nil
             }
             total += value * scale

@@ -45,13 +45,15 @@ enum AgentCommand: CLICommand {
             OptionSpec(["--sysfs-powercap"], value: "DIR", help: "RAPL powercap root", default: "/sys/class/powercap"),
             OptionSpec(["--proc"], value: "DIR", help: "procfs root", default: "/proc"),
             OptionSpec(["--cgroup-root"], value: "DIR", help: "cgroup v2 mount", default: "/sys/fs/cgroup"),
-            OptionSpec(["--nvidia-smi"], value: "PATH", help: "nvidia-smi binary; \"none\" disables GPU reading",
-                       default: "nvidia-smi"),
+            OptionSpec(
+                ["--nvidia-smi"], value: "PATH", help: "nvidia-smi binary; \"none\" disables GPU reading",
+                default: "nvidia-smi"),
             OptionSpec(["--tdp"], value: "WATTS", help: "CPU TDP for the labelled estimate when no sensor exists"),
             OptionSpec(["--price-kwh"], value: "USD", help: "Electricity price per kWh for job cost", default: "0.12"),
             OptionSpec(["--co2-g-per-kwh"], value: "GRAMS", help: "Grid carbon intensity", default: "400"),
-            OptionSpec(["--max-attempts"], value: "N", help: "Runs of a failing job before it is reported failed",
-                       default: "3"),
+            OptionSpec(
+                ["--max-attempts"], value: "N", help: "Runs of a failing job before it is reported failed",
+                default: "3"),
             OptionSpec(["--heartbeat"], value: "DURATION", help: "Heartbeat period", default: "5s"),
             OptionSpec(["-l", "--log"], value: "FILE", help: "Append logs to FILE instead of standard error"),
             OptionSpec(["-D", "--debug"], help: "Log debug events"),
@@ -71,14 +73,7 @@ enum AgentCommand: CLICommand {
         guard arguments.positionals.isEmpty else {
             throw UsageError("unexpected argument \"\(arguments.positionals[0])\"")
         }
-        var arguments = arguments
-        if let path = arguments.string("--config") {
-            do {
-                arguments = try arguments.addingSettings(from: ConfigFile.load(path: path))
-            } catch {
-                throw UsageError(error.message)
-            }
-        }
+        let arguments = try SettingsFile.merge(arguments)
         let config: AgentConfig
         do {
             config = try configuration(from: arguments)

@@ -76,12 +76,10 @@ async def test_a_job_of_an_agent_killed_mid_job_is_completed_by_another(fleet):
         await watch.close()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known bug: ffmpeg ignores SIGPIPE, runs in its own process group, and its timeout is enforced by "
-    "the agent, so the ffmpeg of a SIGKILLed agent runs on (orphaned, reparented to init) until its encode "
-    "ends -- up to limits.timeout_s of CPU beside the redelivered attempt; a stream input may never end"))
 @run_async(timeout=40)
-async def test_the_ffmpeg_of_a_sigkilled_agent_does_not_run_on(fleet):
+async def test_a_restarted_agent_kills_the_ffmpeg_its_sigkilled_predecessor_left(fleet):
+    # ffmpeg runs in its own process group and does not die with a SIGKILLed agent (under systemd
+    # the unit's cgroup is killed with it). The next agent on the same work directory sweeps it.
     agent = await asyncio.to_thread(fleet.agent, "node-a")
     watch = await Watch.open(fleet)
     try:
@@ -89,12 +87,27 @@ async def test_the_ffmpeg_of_a_sigkilled_agent_does_not_run_on(fleet):
         await watch.event("orphan-2", "started", timeout=20)
         running = await watch.wait_for(agent.ffmpeg_processes, 5, "node-a's ffmpeg")
         agent.kill()
+        await asyncio.sleep(1)
+        assert agent.ffmpeg_processes(), "expected the orphan to outlive the SIGKILLed agent"
+        await asyncio.to_thread(agent.start)
         left = await settle(agent.ffmpeg_processes, True, 5)
-        assert not left, (f"the ffmpeg of the SIGKILLed agent still runs 5 s later: "
-                          f"{[(p.pid, p.cwd) for p in left]} (started: {[p.pid for p in running]})")
+        assert not left or all(p.pid not in {r.pid for r in running} for p in left), (
+            f"the orphaned ffmpeg still runs after the agent restarted: {[(p.pid, p.cwd) for p in left]}")
+        await asyncio.to_thread(agent.wait_for_log, "cleaned up after a previous agent", 5)
     finally:
-        await watch.close()  # teardown kills the orphan by its cwd in node-a's work folder
+        await watch.close()
 
+
+@run_async(timeout=30)
+async def test_a_second_agent_on_the_same_work_directory_is_refused(fleet):
+    first = await asyncio.to_thread(fleet.agent, "node-a")
+    second = fleet.agent("node-b", start=False)
+    second.work_dir = first.work_dir
+    await asyncio.to_thread(second.start, None)
+    status = await asyncio.to_thread(second.wait, 15)
+    assert status == 1, f"exit status {status}; log:\n{second.log_tail()}"
+    assert "another agent is using the work directory" in second.log_tail()
+    assert first.alive
 
 
 @run_async(timeout=58)

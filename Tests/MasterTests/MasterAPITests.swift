@@ -26,8 +26,10 @@ final class MasterAPITests: XCTestCase {
                 nodeID: "node-\"1\"", monotonicNanoseconds: 1, sentAt: 1, cpuPercent: 50, memoryUsedMegabytes: 100,
                 memoryTotalMegabytes: 1000,
                 power: [TelemetrySample.PowerReading(domain: "cpu", watts: 9.5, source: .estimated)],
-                jobs: [TelemetrySample.JobProgress(
-                    id: "job-9", frame: 10, fps: 30, cpuPercent: 90, residentMegabytes: 50, outputSeconds: 0.3)]),
+                jobs: [
+                    TelemetrySample.JobProgress(
+                        id: "job-9", frame: 10, fps: 30, cpuPercent: 90, residentMegabytes: 50, outputSeconds: 0.3)
+                ]),
             at: Clock.monotonicNanoseconds(), unix: 6)
     }
 
@@ -75,7 +77,8 @@ final class MasterAPITests: XCTestCase {
         let response = try XCTUnwrap(api.respond(path: "/metrics", query: [:]))
         XCTAssertTrue(response.contentType.hasPrefix("text/plain; version=0.0.4"))
         let text = String(decoding: response.body, as: UTF8.self)
-        let sample = try Regex(#"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\["\\n])*",?)*\})? -?[0-9.e+]+$"#)
+        let sample = try Regex(
+            #"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\["\\n])*",?)*\})? -?[0-9.e+]+$"#)
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             XCTAssertNotNil(try sample.wholeMatch(in: String(line)), "not a valid sample line: \(line)")
         }

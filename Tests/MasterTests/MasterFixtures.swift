@@ -8,8 +8,9 @@ enum MasterFixtures {
     ) -> JobResult {
         var result = JobResult(
             jobID: jobID, nodeID: node, attempt: attempt, status: status,
-            timings: JobResult.Timings(queuedAt: 1_000, startedAt: 1_000_000_000, finishedAt: finishedAt,
-                                       wallSeconds: 1, cpuSeconds: 2),
+            timings: JobResult.Timings(
+                queuedAt: 1_000, startedAt: 1_000_000_000, finishedAt: finishedAt,
+                wallSeconds: 1, cpuSeconds: 2),
             ffmpeg: JobResult.FFmpegStatistics(frames: 60, averageFPS: 60, outputBytes: 1000, argv: ["ffmpeg"]),
             resourceLimitsMode: .none, scenario: scenario, encoder: .libx264)
         if let joules {

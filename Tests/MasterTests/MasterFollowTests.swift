@@ -41,7 +41,8 @@ final class MasterFollowTests: XCTestCase {
         config.databasePath = folder + "/master/master.db"
         config.heartbeatInterval = 0.2
         config.queuePollInterval = 0.2
-        let master = try Master(config: config, logger: Logger(component: "master", sink: LogSink(minimumLevel: .error)))
+        let master = try Master(
+            config: config, logger: Logger(component: "master", sink: LogSink(minimumLevel: .error)))
         try master.start()
         return master
     }

@@ -25,8 +25,9 @@ final class DatabaseTests: XCTestCase {
         let database = try Database(path: ":memory:")
         try database.execute("CREATE TABLE t (a INTEGER, b REAL, c TEXT, d BLOB, e TEXT)")
         let text = "ünïcode ✓ \"quoted\" '; DROP TABLE t; --"
-        try database.query("INSERT INTO t VALUES (?, ?, ?, ?, ?)", Int64.max, 2.5, text, SQLiteValue.blob([0, 1, 255]),
-                           String?.none)
+        try database.query(
+            "INSERT INTO t VALUES (?, ?, ?, ?, ?)", Int64.max, 2.5, text, SQLiteValue.blob([0, 1, 255]),
+            String?.none)
         let row = try XCTUnwrap(database.query("SELECT a, b, c, d, e FROM t").first)
         XCTAssertEqual(row["a"], .integer(Int64.max))
         XCTAssertEqual(row["b"].double, 2.5)
@@ -40,10 +41,11 @@ final class DatabaseTests: XCTestCase {
         let database = try Database(path: ":memory:")
         try database.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
         struct Stop: Error {}
-        XCTAssertThrowsError(try database.transaction { transaction in
-            try transaction.query("INSERT INTO t VALUES (1)")
-            throw Stop()
-        })
+        XCTAssertThrowsError(
+            try database.transaction { transaction in
+                try transaction.query("INSERT INTO t VALUES (1)")
+                throw Stop()
+            })
         XCTAssertEqual(try database.query("SELECT count(*) AS n FROM t").first?["n"].int, 0)
         try database.transaction { try $0.query("INSERT INTO t VALUES (?)", 2) }
         XCTAssertEqual(try database.query("SELECT id FROM t").map { $0[0].int }, [2])

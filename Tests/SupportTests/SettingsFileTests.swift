@@ -28,7 +28,8 @@ final class SettingsFileTests: XCTestCase {
 
     func testTheCommandLineAndTheEnvironmentWinOverTheFile() throws {
         let file = try settings("server: \"nats://file:1\"\nmax-concurrent-jobs: 3")
-        let fromFlags = try spec.parse(["-j", "2"], environment: ["NATS_URL": "nats://env:2"]).addingSettings(from: file)
+        let fromFlags = try spec.parse(["-j", "2"], environment: ["NATS_URL": "nats://env:2"]).addingSettings(
+            from: file)
         XCTAssertEqual(fromFlags.string("--server"), "nats://env:2")
         XCTAssertEqual(try fromFlags.int("-j"), 2)
     }

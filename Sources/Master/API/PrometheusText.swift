@@ -9,7 +9,8 @@ public enum PrometheusText {
         public var labels: [(String, String)]
         public var value: Double
 
-        public init(name: String, help: String, type: String = "gauge", labels: [(String, String)] = [], value: Double) {
+        public init(name: String, help: String, type: String = "gauge", labels: [(String, String)] = [], value: Double)
+        {
             self.name = name
             self.help = help
             self.type = type

@@ -3,237 +3,237 @@
 /// (Server-Sent Events: `fleet` snapshots every second, `job` on each stored lifecycle event).
 enum DashboardPage {
     static let html = #"""
-<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>ffrtmp fleet</title>
-<style>
-:root { --bg:#0f1216; --panel:#171b21; --line:#262c35; --text:#d8dee6; --dim:#8892a0; --accent:#5fb3f9;
-        --ok:#53c27a; --warn:#e0b040; --bad:#e06060; --mono: ui-monospace, SFMono-Regular, Menlo, monospace; }
-* { box-sizing: border-box; }
-body { margin:0; background:var(--bg); color:var(--text); font:14px/1.4 system-ui, sans-serif; }
-header { display:flex; align-items:baseline; gap:16px; padding:12px 20px; border-bottom:1px solid var(--line); }
-header h1 { font-size:18px; margin:0; }
-#conn { font-size:12px; color:var(--dim); }
-#conn.live { color:var(--ok); }
-main { display:grid; grid-template-columns: 1fr 1fr; gap:16px; padding:16px 20px; }
-section { background:var(--panel); border:1px solid var(--line); border-radius:6px; padding:12px 14px; min-width:0; }
-section.wide { grid-column: 1 / -1; }
-h2 { font-size:13px; text-transform:uppercase; letter-spacing:.06em; color:var(--dim); margin:0 0 8px; }
-table { border-collapse:collapse; width:100%; font-size:13px; }
-th, td { text-align:left; padding:4px 8px; border-bottom:1px solid var(--line); white-space:nowrap; }
-th { color:var(--dim); font-weight:500; }
-td.num, th.num { text-align:right; font-family:var(--mono); }
-tr.clickable { cursor:pointer; } tr.clickable:hover { background:#1e242c; }
-.status { padding:1px 6px; border-radius:3px; font-size:12px; }
-.available, .succeeded { background:#1d3b28; color:var(--ok); }
-.busy, .started, .progress, .queued, .retrying { background:#1d2f42; color:var(--accent); }
-.draining, .timeout, .cancelled { background:#3d3419; color:var(--warn); }
-.offline, .failed, .rejected { background:#432222; color:var(--bad); }
-.empty { color:var(--dim); font-style:italic; padding:6px 0; }
-.bars { display:flex; gap:16px; flex-wrap:wrap; }
-.bar { min-width:140px; } .bar .label { color:var(--dim); font-size:12px; }
-.bar .value { font:20px var(--mono); }
-svg { width:100%; height:160px; display:block; }
-svg text { fill:var(--dim); font-size:10px; font-family:var(--mono); }
-.legend { font-size:12px; color:var(--dim); display:flex; gap:12px; flex-wrap:wrap; }
-.swatch { display:inline-block; width:10px; height:10px; border-radius:2px; margin-right:4px; vertical-align:middle; }
-#detail pre { font:12px var(--mono); white-space:pre-wrap; color:var(--dim); max-height:200px; overflow:auto; }
-.estimated { color:var(--warn); font-size:11px; }
-</style>
-</head>
-<body>
-<header><h1>ffrtmp fleet</h1><span id="conn">connecting…</span><span id="clock" class="legend"></span></header>
-<main>
-  <section class="wide"><h2>Nodes</h2><div id="nodes"></div></section>
-  <section><h2>Queues</h2><div id="queues" class="bars"></div></section>
-  <section><h2>Running jobs</h2><div id="running"></div></section>
-  <section><h2>Live fps</h2><svg id="fpsChart" viewBox="0 0 600 160" preserveAspectRatio="none"></svg><div id="fpsLegend" class="legend"></div></section>
-  <section><h2>Live power (W)</h2><svg id="powerChart" viewBox="0 0 600 160" preserveAspectRatio="none"></svg><div id="powerLegend" class="legend"></div></section>
-  <section class="wide"><h2>Encoders compared: energy per frame vs speed (succeeded runs)</h2>
-    <svg id="compareChart" viewBox="0 0 900 220" preserveAspectRatio="none"></svg><div id="compareLegend" class="legend"></div>
-    <div id="summary"></div></section>
-  <section class="wide"><h2>Recent jobs</h2><div id="jobs"></div></section>
-  <section class="wide" id="detail" hidden><h2>Job <span id="detailId"></span></h2><div id="detailBody"></div></section>
-</main>
-<script>
-"use strict";
-const palette = ["#5fb3f9", "#53c27a", "#e0b040", "#e06060", "#b38cf0", "#4fd1c5", "#f08cc0", "#a0a8b4"];
-const history = { fps: new Map(), power: new Map() };
-const maxPoints = 120;
-let selectedJob = null;
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>ffrtmp fleet</title>
+        <style>
+        :root { --bg:#0f1216; --panel:#171b21; --line:#262c35; --text:#d8dee6; --dim:#8892a0; --accent:#5fb3f9;
+                --ok:#53c27a; --warn:#e0b040; --bad:#e06060; --mono: ui-monospace, SFMono-Regular, Menlo, monospace; }
+        * { box-sizing: border-box; }
+        body { margin:0; background:var(--bg); color:var(--text); font:14px/1.4 system-ui, sans-serif; }
+        header { display:flex; align-items:baseline; gap:16px; padding:12px 20px; border-bottom:1px solid var(--line); }
+        header h1 { font-size:18px; margin:0; }
+        #conn { font-size:12px; color:var(--dim); }
+        #conn.live { color:var(--ok); }
+        main { display:grid; grid-template-columns: 1fr 1fr; gap:16px; padding:16px 20px; }
+        section { background:var(--panel); border:1px solid var(--line); border-radius:6px; padding:12px 14px; min-width:0; }
+        section.wide { grid-column: 1 / -1; }
+        h2 { font-size:13px; text-transform:uppercase; letter-spacing:.06em; color:var(--dim); margin:0 0 8px; }
+        table { border-collapse:collapse; width:100%; font-size:13px; }
+        th, td { text-align:left; padding:4px 8px; border-bottom:1px solid var(--line); white-space:nowrap; }
+        th { color:var(--dim); font-weight:500; }
+        td.num, th.num { text-align:right; font-family:var(--mono); }
+        tr.clickable { cursor:pointer; } tr.clickable:hover { background:#1e242c; }
+        .status { padding:1px 6px; border-radius:3px; font-size:12px; }
+        .available, .succeeded { background:#1d3b28; color:var(--ok); }
+        .busy, .started, .progress, .queued, .retrying { background:#1d2f42; color:var(--accent); }
+        .draining, .timeout, .cancelled { background:#3d3419; color:var(--warn); }
+        .offline, .failed, .rejected { background:#432222; color:var(--bad); }
+        .empty { color:var(--dim); font-style:italic; padding:6px 0; }
+        .bars { display:flex; gap:16px; flex-wrap:wrap; }
+        .bar { min-width:140px; } .bar .label { color:var(--dim); font-size:12px; }
+        .bar .value { font:20px var(--mono); }
+        svg { width:100%; height:160px; display:block; }
+        svg text { fill:var(--dim); font-size:10px; font-family:var(--mono); }
+        .legend { font-size:12px; color:var(--dim); display:flex; gap:12px; flex-wrap:wrap; }
+        .swatch { display:inline-block; width:10px; height:10px; border-radius:2px; margin-right:4px; vertical-align:middle; }
+        #detail pre { font:12px var(--mono); white-space:pre-wrap; color:var(--dim); max-height:200px; overflow:auto; }
+        .estimated { color:var(--warn); font-size:11px; }
+        </style>
+        </head>
+        <body>
+        <header><h1>ffrtmp fleet</h1><span id="conn">connecting…</span><span id="clock" class="legend"></span></header>
+        <main>
+          <section class="wide"><h2>Nodes</h2><div id="nodes"></div></section>
+          <section><h2>Queues</h2><div id="queues" class="bars"></div></section>
+          <section><h2>Running jobs</h2><div id="running"></div></section>
+          <section><h2>Live fps</h2><svg id="fpsChart" viewBox="0 0 600 160" preserveAspectRatio="none"></svg><div id="fpsLegend" class="legend"></div></section>
+          <section><h2>Live power (W)</h2><svg id="powerChart" viewBox="0 0 600 160" preserveAspectRatio="none"></svg><div id="powerLegend" class="legend"></div></section>
+          <section class="wide"><h2>Encoders compared: energy per frame vs speed (succeeded runs)</h2>
+            <svg id="compareChart" viewBox="0 0 900 220" preserveAspectRatio="none"></svg><div id="compareLegend" class="legend"></div>
+            <div id="summary"></div></section>
+          <section class="wide"><h2>Recent jobs</h2><div id="jobs"></div></section>
+          <section class="wide" id="detail" hidden><h2>Job <span id="detailId"></span></h2><div id="detailBody"></div></section>
+        </main>
+        <script>
+        "use strict";
+        const palette = ["#5fb3f9", "#53c27a", "#e0b040", "#e06060", "#b38cf0", "#4fd1c5", "#f08cc0", "#a0a8b4"];
+        const history = { fps: new Map(), power: new Map() };
+        const maxPoints = 120;
+        let selectedJob = null;
 
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs || {})) {
-    if (key === "class") node.className = value; else if (key.startsWith("on")) node[key] = value; else node.setAttribute(key, value);
-  }
-  for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(child ?? ""));
-  return node;
-}
-function fmt(value, digits = 1) { return value === null || value === undefined || Number.isNaN(value) ? "–" : Number(value).toFixed(digits); }
-function energy(joules) {
-  if (joules === null || joules === undefined) return "–";
-  return joules >= 1000 ? (joules / 1000).toFixed(2) + " kJ" : joules.toFixed(1) + " J";
-}
-function ago(ns) {
-  if (!ns) return "–";
-  const seconds = Math.max(0, Date.now() / 1000 - ns / 1e9);
-  return seconds < 60 ? seconds.toFixed(0) + "s ago" : seconds < 3600 ? (seconds / 60).toFixed(0) + "m ago" : (seconds / 3600).toFixed(1) + "h ago";
-}
-function badge(text) { return el("span", { class: "status " + text }, text); }
-function table(headers, rows, onClick) {
-  if (!rows.length) return el("div", { class: "empty" }, "nothing yet");
-  const head = el("tr", {}, ...headers.map(([label, numeric]) => el("th", numeric ? { class: "num" } : {}, label)));
-  const body = rows.map(row => {
-    const tr = el("tr", onClick ? { class: "clickable", onclick: () => onClick(row) } : {},
-      ...row.cells.map((cell, index) => el("td", headers[index][1] ? { class: "num" } : {}, cell)));
-    return tr;
-  });
-  return el("table", {}, el("thead", {}, head), el("tbody", {}, ...body));
-}
-function replace(id, node) { const target = document.getElementById(id); target.replaceChildren(node); }
+        function el(tag, attrs, ...children) {
+          const node = document.createElement(tag);
+          for (const [key, value] of Object.entries(attrs || {})) {
+            if (key === "class") node.className = value; else if (key.startsWith("on")) node[key] = value; else node.setAttribute(key, value);
+          }
+          for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(child ?? ""));
+          return node;
+        }
+        function fmt(value, digits = 1) { return value === null || value === undefined || Number.isNaN(value) ? "–" : Number(value).toFixed(digits); }
+        function energy(joules) {
+          if (joules === null || joules === undefined) return "–";
+          return joules >= 1000 ? (joules / 1000).toFixed(2) + " kJ" : joules.toFixed(1) + " J";
+        }
+        function ago(ns) {
+          if (!ns) return "–";
+          const seconds = Math.max(0, Date.now() / 1000 - ns / 1e9);
+          return seconds < 60 ? seconds.toFixed(0) + "s ago" : seconds < 3600 ? (seconds / 60).toFixed(0) + "m ago" : (seconds / 3600).toFixed(1) + "h ago";
+        }
+        function badge(text) { return el("span", { class: "status " + text }, text); }
+        function table(headers, rows, onClick) {
+          if (!rows.length) return el("div", { class: "empty" }, "nothing yet");
+          const head = el("tr", {}, ...headers.map(([label, numeric]) => el("th", numeric ? { class: "num" } : {}, label)));
+          const body = rows.map(row => {
+            const tr = el("tr", onClick ? { class: "clickable", onclick: () => onClick(row) } : {},
+              ...row.cells.map((cell, index) => el("td", headers[index][1] ? { class: "num" } : {}, cell)));
+            return tr;
+          });
+          return el("table", {}, el("thead", {}, head), el("tbody", {}, ...body));
+        }
+        function replace(id, node) { const target = document.getElementById(id); target.replaceChildren(node); }
 
-function push(series, key, value) {
-  if (value === null || value === undefined || !Number.isFinite(value)) return;
-  const points = series.get(key) || [];
-  points.push({ t: Date.now(), v: value });
-  while (points.length > maxPoints) points.shift();
-  series.set(key, points);
-}
-function drawLines(svgId, legendId, series) {
-  const svg = document.getElementById(svgId);
-  const now = Date.now(), span = maxPoints * 1000;
-  let top = 1;
-  for (const points of series.values()) for (const p of points) top = Math.max(top, p.v);
-  top *= 1.1;
-  const parts = [];
-  for (let i = 0; i <= 4; i++) {
-    const y = 150 - i * 35;
-    parts.push(`<line x1="40" x2="600" y1="${y}" y2="${y}" stroke="#262c35"/><text x="2" y="${y + 3}">${(top * i / 4).toFixed(top < 10 ? 1 : 0)}</text>`);
-  }
-  const legend = [];
-  let index = 0;
-  for (const [key, points] of series) {
-    const color = palette[index++ % palette.length];
-    const coords = points.filter(p => now - p.t <= span)
-      .map(p => `${(40 + 560 * (1 - (now - p.t) / span)).toFixed(1)},${(150 - 140 * p.v / top).toFixed(1)}`);
-    if (coords.length) parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${coords.join(" ")}"/>`);
-    legend.push(el("span", {}, el("span", { class: "swatch", style: "background:" + color }), key));
-  }
-  svg.innerHTML = parts.join("");
-  document.getElementById(legendId).replaceChildren(...legend);
-}
+        function push(series, key, value) {
+          if (value === null || value === undefined || !Number.isFinite(value)) return;
+          const points = series.get(key) || [];
+          points.push({ t: Date.now(), v: value });
+          while (points.length > maxPoints) points.shift();
+          series.set(key, points);
+        }
+        function drawLines(svgId, legendId, series) {
+          const svg = document.getElementById(svgId);
+          const now = Date.now(), span = maxPoints * 1000;
+          let top = 1;
+          for (const points of series.values()) for (const p of points) top = Math.max(top, p.v);
+          top *= 1.1;
+          const parts = [];
+          for (let i = 0; i <= 4; i++) {
+            const y = 150 - i * 35;
+            parts.push(`<line x1="40" x2="600" y1="${y}" y2="${y}" stroke="#262c35"/><text x="2" y="${y + 3}">${(top * i / 4).toFixed(top < 10 ? 1 : 0)}</text>`);
+          }
+          const legend = [];
+          let index = 0;
+          for (const [key, points] of series) {
+            const color = palette[index++ % palette.length];
+            const coords = points.filter(p => now - p.t <= span)
+              .map(p => `${(40 + 560 * (1 - (now - p.t) / span)).toFixed(1)},${(150 - 140 * p.v / top).toFixed(1)}`);
+            if (coords.length) parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${coords.join(" ")}"/>`);
+            legend.push(el("span", {}, el("span", { class: "swatch", style: "background:" + color }), key));
+          }
+          svg.innerHTML = parts.join("");
+          document.getElementById(legendId).replaceChildren(...legend);
+        }
 
-function renderFleet(fleet) {
-  const running = [];
-  const nodeRows = fleet.nodes.map(node => {
-    const hb = node.heartbeat || {}, tm = node.telemetry || {};
-    const watts = (tm.power || []).reduce((sum, p) => sum + p.watts, 0);
-    const estimated = (tm.power || []).some(p => p.source === "estimated");
-    const caps = (hb.capabilities || []).filter(c => c.proven).map(c => c.name).join(", ") || "none";
-    for (const job of (tm.jobs || [])) running.push({ node: node.node_id, job });
-    if (node.status !== "offline" && tm.power) push(history.power, node.node_id, watts);
-    return { cells: [node.node_id, badge(node.status), (hb.hardware || {}).cpu_model || "–",
-      String(((hb.hardware || {}).gpus || []).length), caps, `${hb.slots_busy ?? 0}/${hb.slots_total ?? 0}`,
-      fmt(tm.cpu_percent, 0) + "%", el("span", {}, fmt(tm.power ? watts : null, 1), estimated ? el("span", { class: "estimated" }, " est.") : ""),
-      ago(node.last_seen)] };
-  });
-  replace("nodes", table([["node"], ["status"], ["cpu"], ["gpus", true], ["proven"], ["slots", true], ["cpu", true], ["watts", true], ["seen"]], nodeRows));
-  const queues = fleet.queues.map(q => el("div", { class: "bar" }, el("div", { class: "label" }, "job." + q.capability),
-    el("div", { class: "value" }, `${q.pending} waiting`), el("div", { class: "label" }, `${q.running} running`)));
-  replace("queues", queues.length ? el("div", { class: "bars" }, ...queues) : el("div", { class: "empty" }, "no queues (run ffrtmp setup)"));
-  const runningRows = running.map(({ node, job }) => {
-    push(history.fps, job.id, job.fps);
-    return { id: job.id, cells: [job.id, node, fmt(job.fps, 1), job.speed ? fmt(job.speed, 2) + "x" : "–",
-      job.progress !== undefined && job.progress !== null ? (job.progress * 100).toFixed(0) + "%" : "–", fmt(job.cpu_percent, 0) + "%"] };
-  });
-  replace("running", table([["job"], ["node"], ["fps", true], ["speed", true], ["done", true], ["cpu", true]], runningRows, row => showJob(row.id)));
-  drawLines("fpsChart", "fpsLegend", history.fps);
-  drawLines("powerChart", "powerLegend", history.power);
-}
+        function renderFleet(fleet) {
+          const running = [];
+          const nodeRows = fleet.nodes.map(node => {
+            const hb = node.heartbeat || {}, tm = node.telemetry || {};
+            const watts = (tm.power || []).reduce((sum, p) => sum + p.watts, 0);
+            const estimated = (tm.power || []).some(p => p.source === "estimated");
+            const caps = (hb.capabilities || []).filter(c => c.proven).map(c => c.name).join(", ") || "none";
+            for (const job of (tm.jobs || [])) running.push({ node: node.node_id, job });
+            if (node.status !== "offline" && tm.power) push(history.power, node.node_id, watts);
+            return { cells: [node.node_id, badge(node.status), (hb.hardware || {}).cpu_model || "–",
+              String(((hb.hardware || {}).gpus || []).length), caps, `${hb.slots_busy ?? 0}/${hb.slots_total ?? 0}`,
+              fmt(tm.cpu_percent, 0) + "%", el("span", {}, fmt(tm.power ? watts : null, 1), estimated ? el("span", { class: "estimated" }, " est.") : ""),
+              ago(node.last_seen)] };
+          });
+          replace("nodes", table([["node"], ["status"], ["cpu"], ["gpus", true], ["proven"], ["slots", true], ["cpu", true], ["watts", true], ["seen"]], nodeRows));
+          const queues = fleet.queues.map(q => el("div", { class: "bar" }, el("div", { class: "label" }, "job." + q.capability),
+            el("div", { class: "value" }, `${q.pending} waiting`), el("div", { class: "label" }, `${q.running} running`)));
+          replace("queues", queues.length ? el("div", { class: "bars" }, ...queues) : el("div", { class: "empty" }, "no queues (run ffrtmp setup)"));
+          const runningRows = running.map(({ node, job }) => {
+            push(history.fps, job.id, job.fps);
+            return { id: job.id, cells: [job.id, node, fmt(job.fps, 1), job.speed ? fmt(job.speed, 2) + "x" : "–",
+              job.progress !== undefined && job.progress !== null ? (job.progress * 100).toFixed(0) + "%" : "–", fmt(job.cpu_percent, 0) + "%"] };
+          });
+          replace("running", table([["job"], ["node"], ["fps", true], ["speed", true], ["done", true], ["cpu", true]], runningRows, row => showJob(row.id)));
+          drawLines("fpsChart", "fpsLegend", history.fps);
+          drawLines("powerChart", "powerLegend", history.power);
+        }
 
-async function getJSON(path) {
-  const response = await fetch(path, { headers: { Accept: "application/json" } });
-  if (!response.ok) throw new Error(path + ": HTTP " + response.status);
-  return response.json();
-}
+        async function getJSON(path) {
+          const response = await fetch(path, { headers: { Accept: "application/json" } });
+          if (!response.ok) throw new Error(path + ": HTTP " + response.status);
+          return response.json();
+        }
 
-async function refreshTables() {
-  const [jobs, summary] = await Promise.all([getJSON("/api/jobs?limit=25"), getJSON("/api/summary")]);
-  replace("jobs", table([["job"], ["state"], ["node"], ["scenario"], ["encoder"], ["attempt", true], ["updated"]],
-    jobs.jobs.map(j => ({ id: j.job_id, cells: [j.job_id, badge(j.state), j.node_id || "–", j.scenario || "–", j.encoder || "–", String(j.attempt), ago(j.updated_at)] })),
-    row => showJob(row.id)));
-  const rows = summary.summary;
-  replace("summary", table([["scenario"], ["encoder"], ["node"], ["runs", true], ["fps", true], ["J/frame", true], ["energy", true], ["PSNR", true], ["source"]],
-    rows.map(r => ({ cells: [r.scenario || "–", r.encoder || "–", r.node_id, String(r.runs), fmt(r.fps, 1), fmt(r.j_per_frame, 4), energy(r.energy_j), fmt(r.psnr, 2), r.energy_sources || "–"] }))));
-  drawComparison(rows);
-}
+        async function refreshTables() {
+          const [jobs, summary] = await Promise.all([getJSON("/api/jobs?limit=25"), getJSON("/api/summary")]);
+          replace("jobs", table([["job"], ["state"], ["node"], ["scenario"], ["encoder"], ["attempt", true], ["updated"]],
+            jobs.jobs.map(j => ({ id: j.job_id, cells: [j.job_id, badge(j.state), j.node_id || "–", j.scenario || "–", j.encoder || "–", String(j.attempt), ago(j.updated_at)] })),
+            row => showJob(row.id)));
+          const rows = summary.summary;
+          replace("summary", table([["scenario"], ["encoder"], ["node"], ["runs", true], ["fps", true], ["J/frame", true], ["energy", true], ["PSNR", true], ["source"]],
+            rows.map(r => ({ cells: [r.scenario || "–", r.encoder || "–", r.node_id, String(r.runs), fmt(r.fps, 1), fmt(r.j_per_frame, 4), energy(r.energy_j), fmt(r.psnr, 2), r.energy_sources || "–"] }))));
+          drawComparison(rows);
+        }
 
-function drawComparison(rows) {
-  const svg = document.getElementById("compareChart");
-  const points = rows.filter(r => r.fps && r.j_per_frame);
-  if (!points.length) { svg.innerHTML = `<text x="20" y="110">no succeeded runs with energy yet</text>`; document.getElementById("compareLegend").replaceChildren(); return; }
-  const maxX = Math.max(...points.map(p => p.fps)) * 1.1, maxY = Math.max(...points.map(p => p.j_per_frame)) * 1.1;
-  const encoders = [...new Set(points.map(p => p.encoder))];
-  const parts = [`<line x1="50" y1="200" x2="890" y2="200" stroke="#262c35"/><line x1="50" y1="10" x2="50" y2="200" stroke="#262c35"/>`,
-    `<text x="800" y="215">fps →</text><text x="2" y="12">J/frame</text><text x="2" y="200">0</text><text x="2" y="24">${maxY.toFixed(3)}</text><text x="860" y="215">${maxX.toFixed(0)}</text>`];
-  for (const p of points) {
-    const x = 50 + 840 * p.fps / maxX, y = 200 - 190 * p.j_per_frame / maxY;
-    const color = palette[encoders.indexOf(p.encoder) % palette.length];
-    parts.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="6" fill="${color}"><title>${p.encoder} ${p.scenario} on ${p.node_id}: ${p.fps.toFixed(1)} fps, ${p.j_per_frame.toFixed(4)} J/frame</title></circle>`);
-  }
-  svg.innerHTML = parts.join("");
-  document.getElementById("compareLegend").replaceChildren(...encoders.map((e, i) =>
-    el("span", {}, el("span", { class: "swatch", style: "background:" + palette[i % palette.length] }), e || "?")));
-}
+        function drawComparison(rows) {
+          const svg = document.getElementById("compareChart");
+          const points = rows.filter(r => r.fps && r.j_per_frame);
+          if (!points.length) { svg.innerHTML = `<text x="20" y="110">no succeeded runs with energy yet</text>`; document.getElementById("compareLegend").replaceChildren(); return; }
+          const maxX = Math.max(...points.map(p => p.fps)) * 1.1, maxY = Math.max(...points.map(p => p.j_per_frame)) * 1.1;
+          const encoders = [...new Set(points.map(p => p.encoder))];
+          const parts = [`<line x1="50" y1="200" x2="890" y2="200" stroke="#262c35"/><line x1="50" y1="10" x2="50" y2="200" stroke="#262c35"/>`,
+            `<text x="800" y="215">fps →</text><text x="2" y="12">J/frame</text><text x="2" y="200">0</text><text x="2" y="24">${maxY.toFixed(3)}</text><text x="860" y="215">${maxX.toFixed(0)}</text>`];
+          for (const p of points) {
+            const x = 50 + 840 * p.fps / maxX, y = 200 - 190 * p.j_per_frame / maxY;
+            const color = palette[encoders.indexOf(p.encoder) % palette.length];
+            parts.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="6" fill="${color}"><title>${p.encoder} ${p.scenario} on ${p.node_id}: ${p.fps.toFixed(1)} fps, ${p.j_per_frame.toFixed(4)} J/frame</title></circle>`);
+          }
+          svg.innerHTML = parts.join("");
+          document.getElementById("compareLegend").replaceChildren(...encoders.map((e, i) =>
+            el("span", {}, el("span", { class: "swatch", style: "background:" + palette[i % palette.length] }), e || "?")));
+        }
 
-async function showJob(id) {
-  selectedJob = id;
-  const job = await getJSON("/api/jobs/" + encodeURIComponent(id));
-  document.getElementById("detail").hidden = false;
-  document.getElementById("detailId").textContent = id;
-  const result = job.results.length ? job.results[job.results.length - 1] : null;
-  const facts = el("div", { class: "bars" },
-    ...[["state", job.state], ["node", job.node_id || "–"], ["attempt", String(job.attempt)],
-      ["frames", result && result.ffmpeg ? String(result.ffmpeg.frames) : "–"],
-      ["fps", result && result.ffmpeg ? fmt(result.ffmpeg.fps_avg, 1) : "–"],
-      ["energy", result && result.energy ? energy(result.energy.e_total_j) + " (" + result.energy.source + ")" : "–"]]
-      .map(([label, value]) => el("div", { class: "bar" }, el("div", { class: "label" }, label), el("div", { class: "value" }, value))));
-  const events = table([["event"], ["at"], ["node"], ["attempt", true], ["message"]],
-    job.events.map(e => ({ cells: [badge(e.state), new Date(e.at / 1e6).toLocaleTimeString(), e.node_id || "–", String(e.attempt ?? "–"), e.message || ""] })));
-  const chart = el("div", {});
-  const series = new Map([["fps", job.telemetry.map(s => ({ t: s.at / 1e6, v: s.fps }))]]);
-  chart.innerHTML = `<svg viewBox="0 0 600 160" preserveAspectRatio="none">${seriesPath(series.get("fps"))}</svg>`;
-  const argv = result && result.ffmpeg ? el("pre", {}, result.ffmpeg.argv.join(" ")) : "";
-  document.getElementById("detailBody").replaceChildren(facts, events, chart, argv);
-}
-function seriesPath(points) {
-  if (!points.length) return `<text x="20" y="80">no telemetry stored for this job</text>`;
-  const t0 = points[0].t, t1 = Math.max(points[points.length - 1].t, t0 + 1), top = Math.max(1, ...points.map(p => p.v)) * 1.1;
-  return `<polyline fill="none" stroke="#5fb3f9" stroke-width="2" points="${points.map(p => `${(40 + 560 * (p.t - t0) / (t1 - t0)).toFixed(1)},${(150 - 140 * p.v / top).toFixed(1)}`).join(" ")}"/><text x="2" y="14">${top.toFixed(0)} fps</text>`;
-}
+        async function showJob(id) {
+          selectedJob = id;
+          const job = await getJSON("/api/jobs/" + encodeURIComponent(id));
+          document.getElementById("detail").hidden = false;
+          document.getElementById("detailId").textContent = id;
+          const result = job.results.length ? job.results[job.results.length - 1] : null;
+          const facts = el("div", { class: "bars" },
+            ...[["state", job.state], ["node", job.node_id || "–"], ["attempt", String(job.attempt)],
+              ["frames", result && result.ffmpeg ? String(result.ffmpeg.frames) : "–"],
+              ["fps", result && result.ffmpeg ? fmt(result.ffmpeg.fps_avg, 1) : "–"],
+              ["energy", result && result.energy ? energy(result.energy.e_total_j) + " (" + result.energy.source + ")" : "–"]]
+              .map(([label, value]) => el("div", { class: "bar" }, el("div", { class: "label" }, label), el("div", { class: "value" }, value))));
+          const events = table([["event"], ["at"], ["node"], ["attempt", true], ["message"]],
+            job.events.map(e => ({ cells: [badge(e.state), new Date(e.at / 1e6).toLocaleTimeString(), e.node_id || "–", String(e.attempt ?? "–"), e.message || ""] })));
+          const chart = el("div", {});
+          const series = new Map([["fps", job.telemetry.map(s => ({ t: s.at / 1e6, v: s.fps }))]]);
+          chart.innerHTML = `<svg viewBox="0 0 600 160" preserveAspectRatio="none">${seriesPath(series.get("fps"))}</svg>`;
+          const argv = result && result.ffmpeg ? el("pre", {}, result.ffmpeg.argv.join(" ")) : "";
+          document.getElementById("detailBody").replaceChildren(facts, events, chart, argv);
+        }
+        function seriesPath(points) {
+          if (!points.length) return `<text x="20" y="80">no telemetry stored for this job</text>`;
+          const t0 = points[0].t, t1 = Math.max(points[points.length - 1].t, t0 + 1), top = Math.max(1, ...points.map(p => p.v)) * 1.1;
+          return `<polyline fill="none" stroke="#5fb3f9" stroke-width="2" points="${points.map(p => `${(40 + 560 * (p.t - t0) / (t1 - t0)).toFixed(1)},${(150 - 140 * p.v / top).toFixed(1)}`).join(" ")}"/><text x="2" y="14">${top.toFixed(0)} fps</text>`;
+        }
 
-function connect() {
-  const source = new EventSource("/events");
-  const conn = document.getElementById("conn");
-  source.addEventListener("fleet", message => { conn.textContent = "live"; conn.className = "live"; renderFleet(JSON.parse(message.data)); });
-  source.addEventListener("job", message => {
-    const event = JSON.parse(message.data);
-    refreshTables().catch(showError);
-    if (selectedJob === event.job_id) showJob(selectedJob).catch(showError);
-  });
-  source.onerror = () => { conn.textContent = "reconnecting…"; conn.className = ""; };
-}
-function showError(error) { document.getElementById("conn").textContent = String(error.message || error); }
+        function connect() {
+          const source = new EventSource("/events");
+          const conn = document.getElementById("conn");
+          source.addEventListener("fleet", message => { conn.textContent = "live"; conn.className = "live"; renderFleet(JSON.parse(message.data)); });
+          source.addEventListener("job", message => {
+            const event = JSON.parse(message.data);
+            refreshTables().catch(showError);
+            if (selectedJob === event.job_id) showJob(selectedJob).catch(showError);
+          });
+          source.onerror = () => { conn.textContent = "reconnecting…"; conn.className = ""; };
+        }
+        function showError(error) { document.getElementById("conn").textContent = String(error.message || error); }
 
-connect();
-refreshTables().catch(showError);
-setInterval(() => { refreshTables().catch(showError); document.getElementById("clock").textContent = new Date().toLocaleTimeString(); }, 5000);
-</script>
-</body>
-</html>
-"""#
+        connect();
+        refreshTables().catch(showError);
+        setInterval(() => { refreshTables().catch(showError); document.getElementById("clock").textContent = new Date().toLocaleTimeString(); }, 5000);
+        </script>
+        </body>
+        </html>
+        """#
 }
