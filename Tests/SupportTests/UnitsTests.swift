@@ -69,13 +69,18 @@ final class UnitsTests: XCTestCase {
         XCTAssertEqual(Units.durationNanoseconds("0"), 0)
     }
 
+    func testDaysAreAcceptedForRetentionSettings() {
+        XCTAssertEqual(Units.durationNanoseconds("30d"), 30 * 86_400_000_000_000)
+        XCTAssertEqual(Units.durationNanoseconds("1d12h"), 36 * 3_600_000_000_000)
+    }
+
     func testDurationsIgnoreCaseAndSurroundingSpaces() {
         XCTAssertEqual(Units.durationNanoseconds(" 2S "), 2_000_000_000)
         XCTAssertEqual(Units.durationNanoseconds("\t500MS\n"), 500_000_000)
     }
 
     func testMalformedOrNegativeDurationsAreNil() {
-        for junk in ["", " ", "abc", "s", "-1s", "-1", "2x", "1.2.3s", "1h 30m", "nan", "1s-", ".s", "1e3s", "2d"] {
+        for junk in ["", " ", "abc", "s", "-1s", "-1", "2x", "1.2.3s", "1h 30m", "nan", "1s-", ".s", "1e3s", "2w"] {
             XCTAssertNil(Units.durationNanoseconds(junk), junk)
         }
     }
