@@ -40,6 +40,8 @@ let package = Package(
         .target(name: "Model", dependencies: ["Support"]),
         // Power and energy: RAPL, NVIDIA (nvidia-smi/NVML), CPU accounting, per-job attribution, estimates.
         .target(name: "Energy", dependencies: ["Model", "Support"]),
+        // Read-only HTTP/1.1 server on Net's event loops: keep-alive, Server-Sent Events, a small router.
+        .target(name: "HTTP", dependencies: ["Net", "Support", "CSystem", "Wire"]),
         // The agent: hardware probing, ffmpeg execution, telemetry, results.
         .target(name: "Agent", dependencies: ["Model", "Energy", "Client", "Net", "Support"]),
         // The `ffrtmp` command.
@@ -59,5 +61,6 @@ let package = Package(
         .testTarget(name: "EnergyTests", dependencies: ["Energy", "Model"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Model", "Energy", "Client", "Broker"]),
         .testTarget(name: "ClientTests", dependencies: ["Client", "Wire", "Broker"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Net", "Support"]),
     ]
 )
