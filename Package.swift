@@ -46,13 +46,13 @@ let package = Package(
         .target(name: "Agent", dependencies: ["Model", "Energy", "Client", "Net", "Support"]),
         // The `ffrtmp` command.
         // The master: follows the fleet's streams into SQLite and a live view.
-        .target(name: "Master", dependencies: ["Model", "Client", "Net", "Support", "SQLite"]),
+        .target(name: "Master", dependencies: ["Model", "Client", "Net", "Support", "SQLite", "HTTP"]),
         .executableTarget(
             name: "ffrtmp", dependencies: ["Broker", "Client", "Agent", "Master", "Model", "Support"]),
 
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
-        .testTarget(name: "MasterTests", dependencies: ["Master", "Model", "Client", "Broker", "SQLite"]),
+        .testTarget(name: "MasterTests", dependencies: ["Master", "Model", "Client", "Broker", "SQLite", "HTTP"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "Client", "Wire", "Net", "TLS", "Support"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),

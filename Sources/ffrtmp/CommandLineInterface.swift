@@ -14,6 +14,7 @@ protocol CLICommand: Sendable {
 enum CommandLineInterface {
     /// Every subcommand, in the order `ffrtmp --help` lists them.
     static let commands: [any CLICommand.Type] = [
+        UpCommand.self,
         BrokerCommand.self,
         PubCommand.self,
         SubCommand.self,
@@ -22,6 +23,7 @@ enum CommandLineInterface {
         SetupCommand.self,
         CertsCommand.self,
         AgentCommand.self,
+        MasterCommand.self,
     ]
 
     static var overview: String {

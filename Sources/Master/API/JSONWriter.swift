@@ -25,12 +25,12 @@ struct JSONWriter {
 
     mutating func add(_ key: String, raw json: String) { object.add(key, raw: json) }
 
-    /// A column as JSON: integers as integers, reals with up to 6 decimals, text quoted.
+    /// A column as JSON: integers as integers, reals in full (tiny costs stay visible), text quoted.
     mutating func add(_ key: String, _ value: SQLiteValue) {
         switch value {
         case .null, .blob: object.add(key, raw: "null")
         case .integer(let number): object.add(key, raw: String(number))
-        case .real(let number): add(key, number, digits: 6)
+        case .real(let number): object.add(key, raw: number.isFinite ? String(number) : "null")
         case .text(let text): object.add(key, text)
         }
     }
