@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
-# README's first command: on a fresh Debian/Ubuntu machine with Swift 6 on PATH, installs what is
-# missing, builds ffrtmp, starts the broker (with its durable streams) in a temporary state folder,
-# declares the fleet's streams, sends a message through it, queues a sample transcoding job, shows
-# it waiting, starts an agent that runs it with ffmpeg and prints the measured result, then stops
-# the agent (draining) and the broker. Safe to run again.
+# README's first command. On a fresh Debian/Ubuntu machine with Swift 6 on PATH: installs what is
+# missing, builds ffrtmp, starts the embedded default (`ffrtmp up`: broker with its durable streams,
+# master with the dashboard, one agent), submits a sample transcoding job, waits for its measured
+# result, and prints where to see it. The farm keeps running until Ctrl-C.
+#
+#   deployment/quickstart.sh            run, then keep serving the dashboard until Ctrl-C
+#   deployment/quickstart.sh --exit     stop once the sample result is in (for scripts)
+# Environment: FFRTMP_STATE (default ./ffrtmp-state), FFRTMP_PORT (4222), FFRTMP_HTTP (127.0.0.1:8080)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+EXIT_AFTER_RESULT=0
+[ "${1:-}" = "--exit" ] && EXIT_AFTER_RESULT=1
+STATE="${FFRTMP_STATE:-$PWD/ffrtmp-state}"
+PORT="${FFRTMP_PORT:-4222}"
+HTTP="${FFRTMP_HTTP:-127.0.0.1:8080}"
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -16,77 +25,64 @@ step "build (swift build -c release)"
 swift build -c release --product ffrtmp
 FFRTMP="$(swift build -c release --show-bin-path)/ffrtmp"
 
-STATE="$(mktemp -d "${TMPDIR:-/tmp}/ffrtmp-quickstart.XXXXXX")"
-PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-export NATS_URL="nats://127.0.0.1:$PORT"
-BROKER_PID=""
-AGENT_PID=""
-cleanup() {
-    if [ -n "$AGENT_PID" ]; then kill -9 "$AGENT_PID" 2>/dev/null || true; wait "$AGENT_PID" 2>/dev/null || true; fi
-    if [ -n "$BROKER_PID" ]; then kill "$BROKER_PID" 2>/dev/null || true; wait "$BROKER_PID" 2>/dev/null || true; fi
-    rm -rf "$STATE"
-}
-trap cleanup EXIT INT TERM
-
-step "start the broker on $NATS_URL (streams stored in $STATE)"
-"$FFRTMP" broker -a 127.0.0.1 -p "$PORT" --store_dir "$STATE/jetstream" 2>"$STATE/broker.log" &
-BROKER_PID=$!
-for _ in $(seq 100); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then break; fi
-    sleep 0.05
+for port in "$PORT" "${HTTP##*:}"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        echo "port $port is already in use (another ffrtmp up or nats-server?); set FFRTMP_PORT / FFRTMP_HTTP" >&2
+        exit 1
+    fi
 done
-head -n 3 "$STATE/broker.log"
 
-step "declare the fleet's streams and job queues (ffrtmp setup)"
-"$FFRTMP" setup
+step "start the farm: ffrtmp up --state-dir $STATE"
+mkdir -p "$STATE"
+"$FFRTMP" up --state-dir "$STATE" -p "$PORT" --http "$HTTP" 2>"$STATE/up.log" &
+UP_PID=$!
+stop() { kill "$UP_PID" 2>/dev/null || true; wait "$UP_PID" 2>/dev/null || true; }
+trap stop EXIT
+trap 'exit 130' INT TERM
+for _ in $(seq 200); do
+    if (exec 3<>"/dev/tcp/${HTTP%:*}/${HTTP##*:}") 2>/dev/null; then break; fi
+    kill -0 "$UP_PID" 2>/dev/null || { echo "ffrtmp up stopped; its log:" >&2; cat "$STATE/up.log" >&2; exit 1; }
+    sleep 0.1
+done
+export NATS_URL="nats://127.0.0.1:$PORT"
 
-step "publish/subscribe through the broker"
-"$FFRTMP" sub demo.hello --count 1 &
-SUBSCRIBER=$!
-sleep 0.3
-"$FFRTMP" pub demo.hello "hello from ffrtmp"
-wait "$SUBSCRIBER"
+step "submit a sample job: 5 s of generated 720p video, encoded with libx264"
+JOB_ID="quickstart-$(date +%s)"
+"$FFRTMP" pub job.cpu "{\"v\":1,\"id\":\"$JOB_ID\",\"scenario\":\"720p30-h264\",\"duration_s\":5}" --msg-id "$JOB_ID"
 
-step "queue a sample transcoding job on job.cpu (the publish waits for the durable ack)"
-JOB='{"v":1,"id":"quickstart-1","scenario":"720p30-h264","duration_s":2}'
-"$FFRTMP" pub job.cpu "$JOB" --msg-id quickstart-1
-"$FFRTMP" pub job.cpu "$JOB" --msg-id quickstart-1   # a re-submit is de-duplicated
-
-step "the job waits in the cpu queue for an agent"
-"$FFRTMP" req '$JS.API.CONSUMER.INFO.JOBS.cpu' '' --raw | python3 -c '
-import json, sys
-info = json.load(sys.stdin)
-print("JOBS/cpu: %d job(s) waiting, %d running" % (info["num_pending"], info["num_ack_pending"]))'
-
-step "start an agent: it proves its capabilities with probe encodes, then pulls and runs the job"
-"$FFRTMP" sub 'result.>' --count 1 --raw >"$STATE/result.json" &
-RESULTS=$!
-sleep 0.3
-"$FFRTMP" agent --name quickstart-agent --work-dir "$STATE/work" --spool-dir "$STATE/spool" 2>"$STATE/agent.log" &
-AGENT_PID=$!
-if ! timeout 120 tail --pid="$RESULTS" -f /dev/null; then
-    echo "no result within 120 s; the agent's log:" >&2
-    cat "$STATE/agent.log" >&2
-    exit 1
-fi
-grep -E 'agent starting|capability not proven|job (started|finished)' "$STATE/agent.log" | cut -c1-200
-python3 - "$STATE/result.json" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
+step "wait for the agent to prove its capabilities, run the job and report"
+RESULT=""
+for _ in $(seq 240); do
+    RESULT="$(curl -fsS "http://$HTTP/api/jobs/$JOB_ID" 2>/dev/null || true)"
+    if printf '%s' "$RESULT" | grep -q '"results":\[{'; then break; fi
+    kill -0 "$UP_PID" 2>/dev/null || { echo "ffrtmp up stopped; its log:" >&2; tail -n 30 "$STATE/up.log" >&2; exit 1; }
+    sleep 0.5
+done
+RESULT="$RESULT" python3 - <<'PY'
+import json, os, sys
+try:
+    job = json.loads(os.environ["RESULT"])
+    r = job["results"][-1]
+except (ValueError, KeyError, IndexError):
+    sys.exit("no result within 2 minutes; see the log in the state folder (up.log)")
 f, e, t = r.get("ffmpeg") or {}, r.get("energy") or {}, r["timings"]
-print(f"result: job {r['job_id']} {r['status']} on {r['node_id']}: {f.get('frames')} frames, "
-      f"{f.get('fps_avg', 0):.0f} fps, {t['wall_s']:.2f} s wall, {t['cpu_s']:.2f} s CPU")
+print(f"job {r['job_id']}: {r['status']} on node {r['node_id']}")
+print(f"  {f.get('frames')} frames at {f.get('fps_avg', 0):.0f} fps, {t['wall_s']:.2f} s wall, {t['cpu_s']:.2f} s CPU")
 if e:
-    print(f"energy: {e['e_total_j']:.2f} J ({e['source']}), {e.get('j_per_frame', 0):.4f} J/frame")
-print("argv:", " ".join(f.get("argv", [])))
+    print(f"  energy {e['e_total_j']:.2f} J ({e['source']}), {e.get('j_per_frame', 0):.4f} J/frame")
+print("  events: " + ", ".join(ev["state"] for ev in job["events"]))
 PY
 
-step "stop the agent (SIGTERM: drain) and the broker (SIGTERM: lame-duck shutdown)"
-kill "$AGENT_PID"
-wait "$AGENT_PID" || true
-AGENT_PID=""
-kill "$BROKER_PID"
-wait "$BROKER_PID" || true
-BROKER_PID=""
-tail -n 2 "$STATE/broker.log"
-printf '\nDone. Next: Tests/run-all.sh runs every test; docs/ explains the design and the benchmarks.\n'
+cat <<EOF
+
+The farm is up:
+  dashboard   http://$HTTP/
+  this job    http://$HTTP/api/jobs/$JOB_ID
+  metrics     http://$HTTP/metrics
+  broker      $NATS_URL   (any NATS client works; e.g. ffrtmp sub 'evt.job.>')
+  state       $STATE      (logs in up.log)
+More jobs:    $FFRTMP pub job.cpu '{"v":1,"id":"job-2","scenario":"1080p30-h264","duration_s":10}'
+EOF
+if [ "$EXIT_AFTER_RESULT" = 1 ]; then exit 0; fi
+echo "Ctrl-C stops the farm."
+wait "$UP_PID"
