@@ -22,6 +22,12 @@ enum CommandLineInterface {
         SetupCommand.self,
         CertsCommand.self,
         AgentCommand.self,
+        SubmitCommand.self,
+        WatchCommand.self,
+        CancelCommand.self,
+        JobsCommand.self,
+        NodesCommand.self,
+        ResultsCommand.self,
     ]
 
     static var overview: String {
