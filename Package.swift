@@ -44,11 +44,14 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["Net", "Support", "CSystem", "Wire"]),
         // The agent: hardware probing, ffmpeg execution, telemetry, results.
         .target(name: "Agent", dependencies: ["Model", "Energy", "Client", "Net", "Support"]),
-        // The `ffrtmp` command.
         // The master: follows the fleet's streams into SQLite and a live view.
         .target(name: "Master", dependencies: ["Model", "Client", "Net", "Support", "SQLite", "HTTP"]),
+        // What the user-facing commands show and how they reach the fleet: units, tables, CSV, the
+        // master's HTTP API, job submission and tracking, progress lines.
+        .target(name: "Console", dependencies: ["Model", "Client", "Support"]),
+        // The `ffrtmp` command.
         .executableTarget(
-            name: "ffrtmp", dependencies: ["Broker", "Client", "Agent", "Master", "Model", "Support"]),
+            name: "ffrtmp", dependencies: ["Broker", "Client", "Agent", "Master", "Model", "Support", "Console"]),
 
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
@@ -60,7 +63,11 @@ let package = Package(
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "EnergyTests", dependencies: ["Energy", "Model"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Model", "Energy", "Client", "Broker"]),
-        .testTarget(name: "ClientTests", dependencies: ["Client", "Wire", "Broker"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Net", "Support"]),
+        .testTarget(name: "ClientTests", dependencies: ["Client", "Wire", "Broker", "Net"]),
+        // The built `ffrtmp` binary, run as a user would, against a broker in the test.
+        .testTarget(name: "CLITests", dependencies: ["Broker", "Client", "Model", "Net", "Support"]),
+        .testTarget(
+            name: "ConsoleTests", dependencies: ["Console", "Model", "Client", "Broker", "Master", "Net", "Support"]),
     ]
 )

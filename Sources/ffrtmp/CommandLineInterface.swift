@@ -24,6 +24,12 @@ enum CommandLineInterface {
         CertsCommand.self,
         AgentCommand.self,
         MasterCommand.self,
+        SubmitCommand.self,
+        WatchCommand.self,
+        CancelCommand.self,
+        JobsCommand.self,
+        NodesCommand.self,
+        ResultsCommand.self,
     ]
 
     static var overview: String {

@@ -1,0 +1,24 @@
+/// An HTTP response: status, headers (names lowercased, repeats joined with `, `) and the whole body,
+/// de-chunked.
+public struct HTTPResponse: Sendable, Equatable {
+    public var status: Int
+    public var reason: String
+    public var headers: [String: String]
+    public var body: [UInt8]
+
+    public init(status: Int, reason: String = "", headers: [String: String] = [:], body: [UInt8] = []) {
+        self.status = status
+        self.reason = reason
+        self.headers = headers
+        self.body = body
+    }
+
+    /// A header's value by name, in any case.
+    public func header(_ name: String) -> String? { headers[name.lowercased()] }
+
+    /// The body as text (invalid UTF-8 repaired).
+    public var text: String { String(decoding: body, as: UTF8.self) }
+
+    /// 2xx.
+    public var isSuccess: Bool { (200...299).contains(status) }
+}

@@ -1,0 +1,126 @@
+import Model
+
+/// The rows of the master's read-only API (`Sources/Master/API`), decoded leniently: unknown fields
+/// are ignored and a part that does not decode (a heartbeat from a newer agent) is left nil rather
+/// than failing the whole listing.
+public enum MasterRows {
+    /// `/api/jobs`: one job's latest state.
+    public struct Job: Decodable, Sendable, Equatable {
+        public var jobID: String
+        public var state: String
+        public var attempt: Int?
+        public var nodeID: String?
+        public var scenario: String?
+        public var encoder: String?
+        public var capability: String?
+        public var progress: Double?
+        public var message: String?
+        /// Unix nanoseconds.
+        public var queuedAt: Int64?
+        public var startedAt: Int64?
+        public var finishedAt: Int64?
+        public var updatedAt: Int64?
+
+        enum CodingKeys: String, CodingKey {
+            case state, attempt, scenario, encoder, capability, progress, message
+            case jobID = "job_id"
+            case nodeID = "node_id"
+            case queuedAt = "queued_at"
+            case startedAt = "started_at"
+            case finishedAt = "finished_at"
+            case updatedAt = "updated_at"
+        }
+    }
+
+    /// `/api/nodes`: a node, its status as the master sees it, last heartbeat and telemetry.
+    public struct Node: Decodable, Sendable, Equatable {
+        public var nodeID: String
+        public var name: String?
+        /// `available`, `busy`, `draining` or `offline`.
+        public var status: String
+        /// Unix nanoseconds.
+        public var lastSeen: Int64?
+        public var heartbeat: Heartbeat?
+        public var telemetry: TelemetrySample?
+
+        enum CodingKeys: String, CodingKey {
+            case name, status, heartbeat, telemetry
+            case nodeID = "node_id"
+            case lastSeen = "last_seen"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            nodeID = try container.decode(String.self, forKey: .nodeID)
+            name = try container.decodeIfPresent(String.self, forKey: .name)
+            status = try container.decodeIfPresent(String.self, forKey: .status) ?? "unknown"
+            lastSeen = try? container.decodeIfPresent(Int64.self, forKey: .lastSeen)
+            heartbeat = try? container.decodeIfPresent(Heartbeat.self, forKey: .heartbeat)
+            telemetry = try? container.decodeIfPresent(TelemetrySample.self, forKey: .telemetry)
+        }
+    }
+
+    /// `/api/summary`: succeeded results of one scenario × encoder × node, averaged.
+    public struct Summary: Decodable, Sendable, Equatable {
+        public var scenario: String
+        public var encoder: String
+        public var nodeID: String
+        public var runs: Int
+        public var fps: Double?
+        public var joulesPerFrame: Double?
+        public var energyJoules: Double?
+        public var wallSeconds: Double?
+        public var psnr: Double?
+        public var ssim: Double?
+        public var usd: Double?
+        public var co2Grams: Double?
+        /// Comma-separated, as SQLite's group_concat gives them.
+        public var energySources: String?
+
+        enum CodingKeys: String, CodingKey {
+            case scenario, encoder, runs, fps, psnr, ssim, usd
+            case nodeID = "node_id"
+            case joulesPerFrame = "j_per_frame"
+            case energyJoules = "energy_j"
+            case wallSeconds = "wall_s"
+            case co2Grams = "co2_g"
+            case energySources = "energy_sources"
+        }
+    }
+
+    /// `/api/queues`: one capability's backlog.
+    public struct Queue: Decodable, Sendable, Equatable {
+        public var capability: String
+        public var pending: Int
+        public var running: Int
+    }
+
+    /// The envelopes the list endpoints answer with.
+    public struct JobList: Decodable, Sendable { public var jobs: [Job] }
+    public struct NodeList: Decodable, Sendable { public var nodes: [Node] }
+    public struct SummaryList: Decodable, Sendable { public var summary: [Summary] }
+    public struct QueueList: Decodable, Sendable { public var queues: [Queue] }
+
+    /// `/api/results`: full result messages; one that does not decode is skipped and counted.
+    public struct ResultList: Decodable, Sendable {
+        public var results: [JobResult]
+        public var undecodable = 0
+
+        enum CodingKeys: String, CodingKey { case results }
+
+        public init(from decoder: any Decoder) throws {
+            var container = try decoder.container(keyedBy: CodingKeys.self).nestedUnkeyedContainer(forKey: .results)
+            results = []
+            while !container.isAtEnd {
+                if let result = try? container.decode(JobResult.self) {
+                    results.append(result)
+                } else {
+                    undecodable += 1
+                    _ = try? container.decode(Skipped.self)
+                }
+            }
+        }
+
+        private struct Skipped: Decodable {}
+    }
+}

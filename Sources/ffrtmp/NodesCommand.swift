@@ -1,0 +1,43 @@
+import Console
+import Support
+
+/// `ffrtmp nodes`: the agents the master knows, with status, load, power and capabilities.
+enum NodesCommand: CLICommand {
+    static let spec = CommandSpec(
+        name: "ffrtmp nodes", summary: "List agents: status, slots, CPU, power, capabilities (from the master)",
+        usage: "ffrtmp nodes [options]",
+        options: MasterOptions.all,
+        discussion: """
+            Reads GET /api/nodes of the master's HTTP API (`--master`, env FFRTMP_MASTER): every node ever
+            seen, its status (available, busy, draining, or offline after three missed heartbeats), busy and
+            total job slots, host CPU use and power from its latest telemetry, the capabilities its probe
+            encodes proved, the energy sources it can read, its version and when it was last heard from.
+            --json prints the API's answer unchanged: {"nodes":[{node_id,name,status,last_seen,
+            heartbeat:{…},telemetry:{…}|null}]}.
+            Exit status: 0 listed, 1 the master could not be read, 2 usage error.
+
+            Examples:
+              ffrtmp nodes
+              ffrtmp nodes --master http://master.lab:8080
+              ffrtmp nodes --json | jq '.nodes[] | {node_id, status}'
+            """)
+
+    static func run(_ arguments: ParsedArguments) throws -> Int32 {
+        guard arguments.positionals.isEmpty else {
+            throw UsageError("nodes takes no arguments (see ffrtmp nodes --help)")
+        }
+        let master = try MasterOptions.client(arguments)
+        let body = try master.fetch("/api/nodes")
+        if arguments.flag("--json") {
+            print(String(decoding: body, as: UTF8.self))
+            return 0
+        }
+        let nodes = try master.decode(MasterRows.NodeList.self, body, path: "/api/nodes").nodes
+        if nodes.isEmpty {
+            print("No nodes yet: start one with `ffrtmp agent`.")
+        } else {
+            print(MasterTables.nodes(nodes, now: Timestamp.nowNanoseconds()).text, terminator: "")
+        }
+        return 0
+    }
+}

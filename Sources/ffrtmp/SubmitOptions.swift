@@ -1,0 +1,68 @@
+import Console
+import Model
+import Support
+
+/// `ffrtmp submit`'s job and matrix flags, and the jobs they make (through `JobDraft` and `JobMatrix`,
+/// which hold the logic and its tests).
+enum SubmitOptions {
+    /// One option per job field: `--encoder`, `--bitrate`…
+    static let job = [
+        OptionSpec(["--scenario"], value: "NAME", help: "A preset: 720p30-h264, 1080p60-h265… (--list-scenarios)"),
+        OptionSpec(
+            ["--encoder"], value: "NAME", help: "libx264, libx265, libsvtav1, libvpx-vp9, h264_nvenc, hevc_nvenc…"),
+        OptionSpec(["--preset"], value: "NAME", help: "The encoder's preset: medium, fast, p4, 8…"),
+        OptionSpec(["--resolution"], value: "WxH", help: "Output size: 1280x720, or 720p, 1080p, 4k"),
+        OptionSpec(["--bitrate"], value: "RATE", help: "Target bitrate: 3M, 2500k, 800000 (bit/s)"),
+        OptionSpec(["--crf"], value: "N", help: "Constant quality instead of a bitrate"),
+        OptionSpec(["--fps"], value: "RATE", help: "Output frame rate: 30, 29.97, 30000/1001"),
+        OptionSpec(["--gop"], value: "N", help: "Keyframe interval in frames (default 2 s of frames)"),
+        OptionSpec(["--duration"], value: "DURATION", help: "Seconds to encode: 10, 10s, 2m"),
+        OptionSpec(["--input"], value: "SOURCE", help: "generated[:PATTERN], /absolute/path on the agent, or srt://…"),
+        OptionSpec(["--output"], value: "TARGET", help: "null, a file name in the agent's work dir, or rtmp://…"),
+        OptionSpec(["--quality"], value: "METRICS", help: "Compute psnr, ssim or psnr,ssim after the encode"),
+        OptionSpec(["--timeout"], value: "DURATION", help: "The job's wall-clock limit: 90s, 5m (agent default 1h)"),
+        OptionSpec(["--cpu-percent"], value: "N", help: "CPU limit, percent of one core (200 = two cores)"),
+        OptionSpec(["--memory-mb"], value: "N", help: "Memory limit in MB"),
+        OptionSpec(["--priority"], value: "N", help: "0 (lowest) to 9; default 5"),
+        OptionSpec(["--label"], value: "KEY=VALUE", help: "A tag copied into the result (repeatable)"),
+    ]
+
+    /// One list option per matrix axis: `--encoders`, `--resolutions`…
+    static let matrix = JobMatrix.Axis.allCases.map { axis in
+        OptionSpec([axis.flag], value: "LIST", help: "Matrix: comma-separated \(axis.field)s, one job per combination")
+    }
+
+    /// The jobs the flags describe, each checked by the agents' validator; a bad value is a usage error
+    /// naming its flag.
+    static func jobs(_ arguments: ParsedArguments, now: Int64) throws -> [Job] {
+        var draft = JobDraft()
+        draft.scenario = arguments.string("--scenario")
+        draft.encoder = arguments.string("--encoder")
+        draft.preset = arguments.string("--preset")
+        draft.resolution = arguments.string("--resolution")
+        draft.bitrate = arguments.string("--bitrate")
+        draft.crf = arguments.string("--crf")
+        draft.fps = arguments.string("--fps")
+        draft.gop = arguments.string("--gop")
+        draft.duration = arguments.string("--duration")
+        draft.input = arguments.string("--input")
+        draft.output = arguments.string("--output")
+        draft.quality = arguments.string("--quality")
+        draft.timeout = arguments.string("--timeout")
+        draft.cpuPercent = arguments.string("--cpu-percent")
+        draft.memoryMegabytes = arguments.string("--memory-mb")
+        draft.priority = arguments.string("--priority")
+        draft.labels = arguments.strings("--label")
+        var matrix = JobMatrix(base: draft)
+        var generator = SystemRandomNumberGenerator()
+        let id = arguments.string("--id") ?? ULID.make(unixMilliseconds: UInt64(now / 1_000_000), using: &generator)
+        do {
+            for axis in JobMatrix.Axis.allCases {
+                if let list = arguments.string(axis.flag) { try matrix.set(axis, list: list) }
+            }
+            return try matrix.jobs(id: id, submittedAt: now, validator: JobValidator(policy: .submitter))
+        } catch {
+            throw UsageError(error.description)
+        }
+    }
+}
