@@ -48,9 +48,10 @@ export NATS_URL="nats://127.0.0.1:$PORT"
 
 step "submit a sample job: 5 s of generated 720p video, encoded with libx264"
 JOB_ID="quickstart-$(date +%s)"
-"$FFRTMP" pub job.cpu "{\"v\":1,\"id\":\"$JOB_ID\",\"scenario\":\"720p30-h264\",\"duration_s\":5}" --msg-id "$JOB_ID"
+echo "(the agent first proves its capabilities with probe encodes, then pulls the job)"
+"$FFRTMP" submit --scenario 720p30-h264 --duration 5s --id "$JOB_ID" --wait --timeout-wait 2m
 
-step "wait for the agent to prove its capabilities, run the job and report"
+step "the master stored it: $JOB_ID as the dashboard's API shows it"
 RESULT=""
 for _ in $(seq 240); do
     RESULT="$(curl -fsS "http://$HTTP/api/jobs/$JOB_ID" 2>/dev/null || true)"
@@ -81,7 +82,8 @@ The farm is up:
   metrics     http://$HTTP/metrics
   broker      $NATS_URL   (any NATS client works; e.g. ffrtmp sub 'evt.job.>')
   state       $STATE      (logs in up.log)
-More jobs:    $FFRTMP pub job.cpu '{"v":1,"id":"job-2","scenario":"1080p30-h264","duration_s":10}'
+More jobs:    $FFRTMP submit --encoders libx264,libx265 --resolutions 720p,1080p --duration 5s --wait
+              $FFRTMP results --master http://$HTTP --summary
 EOF
 if [ "$EXIT_AFTER_RESULT" = 1 ]; then exit 0; fi
 echo "Ctrl-C stops the farm."

@@ -137,8 +137,9 @@ enum UpCommand: CLICommand {
               state      \(state)
               agent      \(withAgent ? "1 local agent (probing its capabilities)" : "none (--no-agent)")
 
-            Submit a job:  ffrtmp pub -s \(broker) job.cpu '{"v":1,"id":"first-job","scenario":"720p30-h264","duration_s":5}'
-            Results:       curl -s \(dashboard)api/results
+            Submit a job:  ffrtmp submit -s \(broker) --scenario 720p30-h264 --duration 5s --wait
+            Follow it:     ffrtmp watch -s \(broker) <job id>
+            Results:       ffrtmp results --master \(dashboard.dropLast())   (or the dashboard)
             Ctrl-C stops (a second Ctrl-C stops at once).
 
             """)
