@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command: release build, Swift unit tests, then the Python interop suites
 # (real nats-py client and nats-server 2.15 as the oracle) against the release binary, then the
-# agent end-to-end suite (real ffmpeg). Runs from the repository root wherever it is called from.
+# agent and master end-to-end suite (real ffmpeg, headless Chromium). Runs from the repository root
+# wherever it is called from.
 # Extra arguments go to the interop pytest run, e.g. `Tests/run-all.sh -k differential -x`.
 set -euo pipefail
 
@@ -62,10 +63,12 @@ rm -rf "$ROOT/test-artifacts/interop"  # server logs of this run's failures land
 python3 -m pytest -q Tests/Interop "$@"
 done_stage
 
-begin "agent end-to-end (python3 -m pytest -q Tests/EndToEnd)"
-# Real ffmpeg, the broker, `ffrtmp setup` and agents; nginx with the RTMP module when installed
-# (deployment/install-packages.sh), else its test is skipped. Logs of failures: test-artifacts/e2e/.
-rm -rf "$ROOT/test-artifacts/e2e"
+begin "agent and master end-to-end (python3 -m pytest -q Tests/EndToEnd)"
+# Real ffmpeg, the broker, `ffrtmp setup`, agents, `ffrtmp master` and `ffrtmp up`; nginx with the
+# RTMP module and chromium (the dashboard test) when installed (deployment/install-packages.sh), else
+# their tests are skipped. Logs of failures: test-artifacts/e2e/; the dashboard's screenshot:
+# test-artifacts/dashboard/.
+rm -rf "$ROOT/test-artifacts/e2e" "$ROOT/test-artifacts/dashboard"
 python3 -m pytest -q Tests/EndToEnd
 done_stage
 

@@ -21,10 +21,12 @@ struct DurableFeed: Sendable {
     let logger: Logger
     let handle: @Sendable (JetStreamMessage) -> Disposition
 
-    /// The consumer every master with this name reads through.
+    /// The consumer every master with this name reads through. The ack wait bounds how late a
+    /// restarted master sees what its killed predecessor had fetched but not stored; a batch is
+    /// stored in well under it.
     static func consumerConfig(name: String) -> ConsumerConfig {
         ConsumerConfig(
-            durableName: name, deliverPolicy: .all, ackPolicy: .explicit, ackWait: .seconds(30), maxDeliver: -1,
+            durableName: name, deliverPolicy: .all, ackPolicy: .explicit, ackWait: .seconds(10), maxDeliver: -1,
             maxAckPending: 2000)
     }
 
@@ -52,7 +54,7 @@ struct DurableFeed: Sendable {
             }
             let messages: [JetStreamMessage]
             do {
-                messages = try subscription!.fetch(batch: 200, expires: .seconds(1))
+                messages = try Self.next(from: subscription!)
             } catch {
                 if case .timeout = error { continue }
                 logger.debug("fetch failed", ["stream": stream, "error": "\(error)"])
@@ -63,6 +65,15 @@ struct DurableFeed: Sendable {
             for message in messages { settle(message) }
         }
         try? subscription?.unsubscribe()
+    }
+
+    /// What the consumer holds now (up to 200, at once); when it holds nothing, waits up to a second
+    /// for the next message. A fetch that waited for a full batch would hold up to a second of
+    /// arrivals unstored: a master killed then would see them again only after the ack wait.
+    static func next(from subscription: PullSubscription) throws(JetStreamError) -> [JetStreamMessage] {
+        let waiting = try subscription.fetch(batch: 200, noWait: true)
+        if !waiting.isEmpty { return waiting }
+        return try subscription.fetch(batch: 1, expires: .seconds(1))
     }
 
     private func settle(_ message: JetStreamMessage) {

@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "Interop"))
 import interop_jetstream as jetstream  # noqa: E402
 import interop_servers as servers  # noqa: E402
 from agent_process import AgentProcess  # noqa: E402
+from e2e_master import MasterProcess, master_process  # noqa: E402
 
 SCHEMAS = servers.REPO_ROOT / "protocol" / "schemas"
 
@@ -87,12 +88,14 @@ def capability_of(job: dict) -> str:
 # --------------------------------------------------------------------------------------------
 
 class Fleet:
-    """One broker with ffrtmp's streams, and the agents a test starts on it."""
+    """One broker with ffrtmp's streams, and the agents and masters a test starts on it. The broker
+    is `ffrtmp broker -js` or, with ``flavor="nats-server"``, the real nats-server with JetStream."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, flavor: str = "ffrtmp"):
         self.folder = Path(folder)
-        self.broker = servers.ServerProcess("ffrtmp", self.folder / "servers", "broker", {"jetstream": True})
+        self.broker = servers.ServerProcess(flavor, self.folder / "servers", "broker", {"jetstream": True})
         self.agents: list[AgentProcess] = []
+        self.masters: list[MasterProcess] = []
         # (name, path) of other logs (e.g. an RTMP server's) to report and keep when a test fails.
         self.extra_logs: list[tuple[str, Path]] = []
 
@@ -114,6 +117,14 @@ class Fleet:
         if start:
             agent.start()
         return agent
+
+    def master(self, name: str = "master", start: bool = True) -> MasterProcess:
+        """An `ffrtmp master` on the broker (see e2e_master.py), killed with the fleet."""
+        master = master_process(self.folder / "masters", self.url, name)
+        self.masters.append(master)
+        if start:
+            master.start()
+        return master
 
 
 class Watch:

@@ -9,6 +9,7 @@ enum DashboardPage {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>ffrtmp fleet</title>
+        <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='3' fill='%235fb3f9'/%3E%3C/svg%3E">
         <style>
         :root { --bg:#0f1216; --panel:#171b21; --line:#262c35; --text:#d8dee6; --dim:#8892a0; --accent:#5fb3f9;
                 --ok:#53c27a; --warn:#e0b040; --bad:#e06060; --mono: ui-monospace, SFMono-Regular, Menlo, monospace; }
@@ -37,6 +38,7 @@ enum DashboardPage {
         .bar { min-width:140px; } .bar .label { color:var(--dim); font-size:12px; }
         .bar .value { font:20px var(--mono); }
         svg { width:100%; height:160px; display:block; }
+        svg.scaled { height:auto; max-height:320px; }
         svg text { fill:var(--dim); font-size:10px; font-family:var(--mono); }
         .legend { font-size:12px; color:var(--dim); display:flex; gap:12px; flex-wrap:wrap; }
         .swatch { display:inline-block; width:10px; height:10px; border-radius:2px; margin-right:4px; vertical-align:middle; }
@@ -53,7 +55,7 @@ enum DashboardPage {
           <section><h2>Live fps</h2><svg id="fpsChart" viewBox="0 0 600 160" preserveAspectRatio="none"></svg><div id="fpsLegend" class="legend"></div></section>
           <section><h2>Live power (W)</h2><svg id="powerChart" viewBox="0 0 600 160" preserveAspectRatio="none"></svg><div id="powerLegend" class="legend"></div></section>
           <section class="wide"><h2>Encoders compared: energy per frame vs speed (succeeded runs)</h2>
-            <svg id="compareChart" viewBox="0 0 900 220" preserveAspectRatio="none"></svg><div id="compareLegend" class="legend"></div>
+            <svg id="compareChart" class="scaled" viewBox="0 0 900 220"></svg><div id="compareLegend" class="legend"></div>
             <div id="summary"></div></section>
           <section class="wide"><h2>Recent jobs</h2><div id="jobs"></div></section>
           <section class="wide" id="detail" hidden><h2>Job <span id="detailId"></span></h2><div id="detailBody"></div></section>
@@ -73,6 +75,7 @@ enum DashboardPage {
           for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(child ?? ""));
           return node;
         }
+        function esc(text) { return String(text ?? "").replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`); }
         function fmt(value, digits = 1) { return value === null || value === undefined || Number.isNaN(value) ? "–" : Number(value).toFixed(digits); }
         function energy(joules) {
           if (joules === null || joules === undefined) return "–";
@@ -114,6 +117,7 @@ enum DashboardPage {
             const y = 150 - i * 35;
             parts.push(`<line x1="40" x2="600" y1="${y}" y2="${y}" stroke="#262c35"/><text x="2" y="${y + 3}">${(top * i / 4).toFixed(top < 10 ? 1 : 0)}</text>`);
           }
+          for (const [key, points] of series) if (!points.length || now - points[points.length - 1].t > span) series.delete(key);
           const legend = [];
           let index = 0;
           for (const [key, points] of series) {
@@ -141,7 +145,7 @@ enum DashboardPage {
               fmt(tm.cpu_percent, 0) + "%", el("span", {}, fmt(tm.power ? watts : null, 1), estimated ? el("span", { class: "estimated" }, " est.") : ""),
               ago(node.last_seen)] };
           });
-          replace("nodes", table([["node"], ["status"], ["cpu"], ["gpus", true], ["proven"], ["slots", true], ["cpu", true], ["watts", true], ["seen"]], nodeRows));
+          replace("nodes", table([["node"], ["status"], ["cpu model"], ["gpus", true], ["proven"], ["slots", true], ["cpu", true], ["watts", true], ["seen"]], nodeRows));
           const queues = fleet.queues.map(q => el("div", { class: "bar" }, el("div", { class: "label" }, "job." + q.capability),
             el("div", { class: "value" }, `${q.pending} waiting`), el("div", { class: "label" }, `${q.running} running`)));
           replace("queues", queues.length ? el("div", { class: "bars" }, ...queues) : el("div", { class: "empty" }, "no queues (run ffrtmp setup)"));
@@ -183,7 +187,7 @@ enum DashboardPage {
           for (const p of points) {
             const x = 50 + 840 * p.fps / maxX, y = 200 - 190 * p.j_per_frame / maxY;
             const color = palette[encoders.indexOf(p.encoder) % palette.length];
-            parts.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="6" fill="${color}"><title>${p.encoder} ${p.scenario} on ${p.node_id}: ${p.fps.toFixed(1)} fps, ${p.j_per_frame.toFixed(4)} J/frame</title></circle>`);
+            parts.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="6" fill="${color}"><title>${esc(p.encoder)} ${esc(p.scenario)} on ${esc(p.node_id)}: ${p.fps.toFixed(1)} fps, ${p.j_per_frame.toFixed(4)} J/frame</title></circle>`);
           }
           svg.innerHTML = parts.join("");
           document.getElementById("compareLegend").replaceChildren(...encoders.map((e, i) =>
@@ -206,7 +210,7 @@ enum DashboardPage {
             job.events.map(e => ({ cells: [badge(e.state), new Date(e.at / 1e6).toLocaleTimeString(), e.node_id || "–", String(e.attempt ?? "–"), e.message || ""] })));
           const chart = el("div", {});
           const series = new Map([["fps", job.telemetry.map(s => ({ t: s.at / 1e6, v: s.fps }))]]);
-          chart.innerHTML = `<svg viewBox="0 0 600 160" preserveAspectRatio="none">${seriesPath(series.get("fps"))}</svg>`;
+          chart.innerHTML = `<svg class="scaled" viewBox="0 0 600 160">${seriesPath(series.get("fps"))}</svg>`;
           const argv = result && result.ffmpeg ? el("pre", {}, result.ffmpeg.argv.join(" ")) : "";
           document.getElementById("detailBody").replaceChildren(facts, events, chart, argv);
         }
