@@ -3,32 +3,28 @@ import Model
 import Net
 import Support
 
-/// Taking in what the fleet publishes: heartbeats and telemetry (core subscriptions, live view
-/// plus store), lifecycle events and results (durable feeds, store then acknowledge).
+/// Taking in what the fleet publishes: heartbeats and telemetry (core subscriptions: live view
+/// at once, store in batches through `StoreWriter`), lifecycle events and results (durable
+/// feeds, store then acknowledge).
 extension Master {
     func take(heartbeat message: Message) {
         guard let heartbeat = decode(Heartbeat.self, message.payload) else { return }
-        let now = Timestamp.nowNanoseconds()
-        fleet.heard(heartbeat, at: Clock.monotonicNanoseconds(), unix: now)
-        do {
-            try store.record(heartbeat, json: message.string, at: now)
-        } catch {
-            fleet.count { $0.storeFailures += 1 }
-            logger.warning("could not store a heartbeat", ["node": heartbeat.nodeID, "error": "\(error)"])
-        }
+        let (now, monotonic) = (Timestamp.nowNanoseconds(), Clock.monotonicNanoseconds())
+        let json = message.string
+        fleet.heard(heartbeat, json: json, at: monotonic, unix: now)
+        queueForStore(.heartbeat(heartbeat, json: json, at: now, monotonic: monotonic))
     }
 
     func take(telemetry message: Message) {
         guard let sample = decode(TelemetrySample.self, message.payload) else { return }
-        let monotonic = Clock.monotonicNanoseconds()
-        let now = Timestamp.nowNanoseconds()
-        fleet.heard(sample, at: monotonic, unix: now)
-        do {
-            try store.record(sample, at: now, nodeRow: nodeSampleDue(sample.nodeID, at: monotonic))
-        } catch {
-            fleet.count { $0.storeFailures += 1 }
-            logger.warning("could not store telemetry", ["node": sample.nodeID, "error": "\(error)"])
-        }
+        let (now, monotonic) = (Timestamp.nowNanoseconds(), Clock.monotonicNanoseconds())
+        fleet.heard(sample, json: message.string, at: monotonic, unix: now)
+        queueForStore(.telemetry(sample, at: now, monotonic: monotonic))
+    }
+
+    /// Hands a record to the store writer; counts it when the writer's queue is full.
+    private func queueForStore(_ record: FleetRecord) {
+        if !writer.submit(record) { fleet.count { $0.storeDropped += 1 } }
     }
 
     func take(event message: JetStreamMessage) -> DurableFeed.Disposition {

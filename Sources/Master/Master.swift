@@ -12,8 +12,9 @@ import Synchronization
 /// catches up and misses nothing), listens to heartbeats and telemetry, polls job queue depths,
 /// keeps all of it in SQLite and in a live in-memory view, and prunes by retention.
 ///
-/// Threads: one per durable feed, one for queue polling and pruning, and the client's own
-/// (heartbeat and telemetry handlers run there).
+/// Threads: one per durable feed, one for queue polling and pruning, the store writer (heartbeats
+/// and telemetry, batched), and the client's own (heartbeat and telemetry handlers run there:
+/// they decode, update the live view and queue the record for the writer, nothing slower).
 public final class Master: Sendable {
     public let config: MasterConfig
     public let store: MasterStore
@@ -23,8 +24,7 @@ public final class Master: Sendable {
     let logger: Logger
     private let running = Atomic<Bool>(false)
     private let resources = Mutex<(connection: NATSConnection?, threads: [pthread_t])>((nil, []))
-    /// Monotonic ns when each node's telemetry was last stored (downsampling).
-    private let lastNodeSample = Mutex<[String: UInt64]>([:])
+    let writer: StoreWriter
 
     public init(config: MasterConfig, logger: Logger) throws {
         try config.validate()
@@ -34,7 +34,17 @@ public final class Master: Sendable {
             try DurableFiles.makeDirectories(DurableFiles.parent(of: config.databasePath))
         }
         store = try MasterStore(path: config.databasePath)
-        fleet = FleetView(offlineAfterSeconds: config.offlineAfter)
+        let fleet = FleetView(offlineAfterSeconds: config.offlineAfter)
+        var remembered: [String: FleetView.Remembered] = [:]
+        for row in try store.knownNodes() { remembered[row["node_id"].string ?? ""] = NodeJSON.remembered(row) }
+        fleet.remember(remembered)
+        self.fleet = fleet
+        writer = StoreWriter(
+            store: store,
+            sampling: FleetSampling(
+                nodeRowInterval: config.nodeRowInterval, nodeSampleInterval: config.nodeSampleInterval),
+            capacity: config.storeQueueLimit, interval: config.storeInterval, logger: logger,
+            onFailure: { [fleet] lost in fleet.count { $0.storeFailures += lost } })
     }
 
     /// Connects and starts following the fleet; returns once running.
@@ -52,6 +62,7 @@ public final class Master: Sendable {
         }
         let connection = try NATSConnection.connect(urls: config.servers, options: options)
         running.store(true, ordering: .releasing)
+        writer.start()
         _ = try connection.subscribe("hb.>") { [self] message in take(heartbeat: message) }
         _ = try connection.subscribe("metrics.>") { [self] message in take(telemetry: message) }
         try connection.flush()
@@ -78,12 +89,13 @@ public final class Master: Sendable {
             "master running", ["server": connection.connectedServer?.description ?? "", "db": config.databasePath])
     }
 
-    /// Stops following and closes the connection; stored data stays.
+    /// Stops following and closes the connection, then writes what waits for the store.
     public func stop() {
         guard running.exchange(false, ordering: .acquiringAndReleasing) else { return }
         let (connection, threads) = resources.withLock { $0 }
         for thread in threads { SystemThread.join(thread) }
         connection?.close()
+        writer.stop()
         logger.info("master stopped")
     }
 
@@ -139,15 +151,6 @@ public final class Master: Sendable {
                 live.publish(event: "fleet", data: api.fleetSnapshot())
             }
             sleepWhileRunning(seconds: 1)
-        }
-    }
-
-    /// Whether a node's telemetry should be stored now (at most every `nodeSampleInterval`).
-    func nodeSampleDue(_ nodeID: String, at now: UInt64) -> Bool {
-        lastNodeSample.withLock { last in
-            if let previous = last[nodeID], now - previous < UInt64(config.nodeSampleInterval * 1e9) { return false }
-            last[nodeID] = now
-            return true
         }
     }
 }

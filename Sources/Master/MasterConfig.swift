@@ -23,6 +23,12 @@ public struct MasterConfig: Sendable {
     public var telemetryRetention = 7.0 * 86_400
     /// A node's telemetry is stored at most this often (running jobs' samples are all kept).
     public var nodeSampleInterval = 10.0
+    /// A node's row is rewritten when its heartbeat changes, else at most this often (seconds).
+    public var nodeRowInterval = 60.0
+    /// Heartbeats and telemetry are written to the store in one transaction this often (seconds).
+    public var storeInterval = 1.0
+    /// Most heartbeats and telemetry waiting for the store; more are dropped (and counted).
+    public var storeQueueLimit = 50_000
     /// How often queue depths are read from the job consumers.
     public var queuePollInterval = 2.0
 
@@ -41,6 +47,10 @@ public struct MasterConfig: Sendable {
         }
         guard resultRetention > 0, telemetryRetention > 0 else {
             throw MasterConfigError("retention periods must be above 0")
+        }
+        guard storeInterval > 0, nodeRowInterval >= 0, nodeSampleInterval >= 0, storeQueueLimit >= 1 else {
+            throw MasterConfigError(
+                "store interval must be above 0, node row and sample intervals 0 or more, store queue limit 1 or more")
         }
         guard !servers.isEmpty else { throw MasterConfigError("server: at least one URL is needed") }
     }

@@ -19,13 +19,8 @@ public final class MasterStore: @unchecked Sendable {
     // MARK: writes
 
     /// A node's latest heartbeat.
-    public func record(_ heartbeat: Heartbeat, json: String, at now: Int64) throws(SQLiteError) {
-        try database.query(
-            """
-            INSERT INTO nodes (node_id, name, first_seen, last_seen, heartbeat) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (node_id) DO UPDATE SET name = excluded.name, last_seen = excluded.last_seen,
-                heartbeat = excluded.heartbeat
-            """, heartbeat.nodeID, heartbeat.name, now, now, json)
+    public func record(_ heartbeat: Heartbeat, json: String, at now: Int64) throws {
+        try database.transaction { try Self.insert(heartbeat, json: json, at: now, in: $0) }
     }
 
     /// A lifecycle event at `sequence` in the EVENTS stream, and the job's state it implies.
@@ -60,26 +55,7 @@ public final class MasterStore: @unchecked Sendable {
     /// downsamples node rows).
     public func record(_ sample: TelemetrySample, at now: Int64, nodeRow: Bool) throws {
         guard nodeRow || !sample.jobs.isEmpty else { return }
-        let watts = sample.power.reduce(0) { $0 + $1.watts }
-        try database.transaction { transaction in
-            if nodeRow {
-                try transaction.query(
-                    """
-                    INSERT OR REPLACE INTO node_samples (node_id, at, cpu_percent, memory_used_mb, watts)
-                    VALUES (?, ?, ?, ?, ?)
-                    """, sample.nodeID, now, sample.cpuPercent, sample.memoryUsedMegabytes,
-                    sample.power.isEmpty ? nil : watts)
-            }
-            for job in sample.jobs {
-                try transaction.query(
-                    """
-                    INSERT OR REPLACE INTO job_samples (job_id, at, node_id, frame, fps, speed, cpu_percent,
-                        node_watts, progress)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, job.id, now, sample.nodeID, job.frame, job.fps, job.speed, job.cpuPercent,
-                    sample.power.isEmpty ? nil : watts, job.progress)
-            }
-        }
+        try database.transaction { try Self.insert(sample, at: now, nodeRow: nodeRow, in: $0) }
     }
 
     /// Deletes what is older than the retention periods (ns before `now`).

@@ -5,7 +5,7 @@ import Support
 enum BenchCommand: CLICommand {
     static let spec = CommandSpec(
         name: "ffrtmp bench", summary: "Measure a NATS server's throughput and request latency",
-        usage: "ffrtmp bench [options] <pub|pubsub|queue|fanout|reqrep|js-pub|js-pull>",
+        usage: "ffrtmp bench [options] <pub|pubsub|queue|fanout|reqrep|js-pub|js-pull|fleet>",
         options: ClientCommandOptions.all + [
             OptionSpec(
                 ["--msgs"], value: "N", help: "Messages to publish (pub, pubsub, queue, fanout)",
@@ -17,6 +17,17 @@ enum BenchCommand: CLICommand {
             OptionSpec(
                 ["--window"], value: "N",
                 help: "Most messages in flight (published, not delivered): 256k, fewer for big payloads"),
+            OptionSpec(["--agents"], value: "N", help: "Simulated agents (fleet)", default: "1000"),
+            OptionSpec(
+                ["--heartbeat"], value: "DURATION", help: "Each agent's heartbeat period (fleet)", default: "5s"),
+            OptionSpec(
+                ["--telemetry"], value: "DURATION", help: "Each agent's telemetry period (fleet)", default: "1s"),
+            OptionSpec(["--duration"], value: "DURATION", help: "How long agents publish (fleet)", default: "60s"),
+            OptionSpec(
+                ["--connections"], value: "N", help: "Connections the agents share (fleet)", default: "16"),
+            OptionSpec(
+                ["--master"], value: "URL",
+                help: "The master's HTTP address to probe each second (fleet), e.g. http://127.0.0.1:8080"),
             OptionSpec(["--json"], help: "Print one JSON object on one line"),
         ],
         discussion: """
@@ -29,6 +40,11 @@ enum BenchCommand: CLICommand {
               js-pub  JetStream publish with acks into a fresh file stream BENCH, --window (default 256) in
                       flight; timed from the first publish to the last ack (--msgs default 200000)
               js-pull fill BENCH (untimed), then fetch batches of --window and ack each message
+              fleet   --agents simulated agents publish hb.<node> every --heartbeat and metrics.<node> every
+                      --telemetry (real agents' JSON, sent_at = now), spread evenly over each period, over
+                      --connections connections, for --duration. With --master, GETs /api/nodes and /metrics
+                      each second: /api/nodes latency and nodes listed, the master's telemetry ingest rate
+                      and backlog (published − taken in) in the first and last 10 s
             Every subscriber has its own connection and thread. The publisher writes pre-encoded PUB frames
             in 256 KB writes and keeps at most --window messages in flight, so no server drops a
             subscriber as a slow consumer. Rates are messages delivered ÷ (first publish → last delivery).
@@ -36,6 +52,11 @@ enum BenchCommand: CLICommand {
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
         let configuration = try BenchConfiguration(arguments)
+        if configuration.mode == .fleet {
+            let report = try BenchFleet.run(configuration, BenchFleetOptions(arguments))
+            print(configuration.json ? report.json : report.humanText, terminator: configuration.json ? "\n" : "")
+            return 0
+        }
         let result: BenchResult
         switch configuration.mode {
         case .reqrep: result = try BenchRequestReply.run(configuration)

@@ -19,6 +19,8 @@ struct BenchConfiguration: Sendable {
         case jsPub = "js-pub"
         /// JetStream fetch in batches of `window` and ack every message.
         case jsPull = "js-pull"
+        /// Simulated agents' heartbeats and telemetry against a broker and master (`BenchFleet`).
+        case fleet
 
         var isJetStream: Bool { self == .jsPub || self == .jsPull }
     }
@@ -53,7 +55,7 @@ struct BenchConfiguration: Sendable {
         guard size >= 0 && size <= 1 << 20 else { throw UsageError("--size must be between 0 and 1MB") }
         switch mode {
         case .queue, .fanout: subscribers = arguments.isGiven("--subs") ? try Self.positive(arguments, "--subs") : 4
-        case .pub, .pubsub, .reqrep, .jsPub, .jsPull: subscribers = 1
+        case .pub, .pubsub, .reqrep, .jsPub, .jsPull, .fleet: subscribers = 1
         }
         subject = arguments.string("--subject") ?? "bench"
         json = arguments.flag("--json")
@@ -73,7 +75,7 @@ struct BenchConfiguration: Sendable {
     /// Deliveries the subscribers must see in all.
     var expectedDeliveries: Int {
         switch mode {
-        case .pub, .reqrep, .jsPub, .jsPull: 0
+        case .pub, .reqrep, .jsPub, .jsPull, .fleet: 0
         case .pubsub, .queue: messages
         case .fanout: messages * subscribers
         }

@@ -64,6 +64,8 @@ struct BenchResult {
             return "\(configuration.mode.rawValue): \(grouped(configuration.messages)) msgs of \(configuration.size) B "
                 + "\(what), window \(configuration.window)\n"
                 + "  \(grouped(Int(messagesPerSecond))) msgs/s  in \(timing)\n"
+        case .fleet:
+            preconditionFailure("fleet runs report through BenchFleetReport")
         case .pub, .pubsub, .queue, .fanout:
             let shape: String
             switch configuration.mode {

@@ -21,16 +21,7 @@ final class MasterAPITests: XCTestCase {
             try store.record(result, json: String(decoding: try MessageCoding.encode(result), as: UTF8.self))
         }
         fleet.heard(MasterFixtures.heartbeat("node-\"1\""), at: Clock.monotonicNanoseconds(), unix: 5)
-        fleet.heard(
-            TelemetrySample(
-                nodeID: "node-\"1\"", monotonicNanoseconds: 1, sentAt: 1, cpuPercent: 50, memoryUsedMegabytes: 100,
-                memoryTotalMegabytes: 1000,
-                power: [TelemetrySample.PowerReading(domain: "cpu", watts: 9.5, source: .estimated)],
-                jobs: [
-                    TelemetrySample.JobProgress(
-                        id: "job-9", frame: 10, fps: 30, cpuPercent: 90, residentMegabytes: 50, outputSeconds: 0.3)
-                ]),
-            at: Clock.monotonicNanoseconds(), unix: 6)
+        fleet.heard(MasterFixtures.telemetry("node-\"1\""), at: Clock.monotonicNanoseconds(), unix: 6)
     }
 
     private func object(_ path: String, _ query: [String: String] = [:]) throws -> [String: Any] {
@@ -85,5 +76,61 @@ final class MasterAPITests: XCTestCase {
         XCTAssertTrue(text.contains(#"ffrtmp_node_power_watts{node="node-\"1\"",domain="cpu",source="estimated"} 9.5"#))
         XCTAssertTrue(text.contains(#"ffrtmp_results_total{status="succeeded"} 2"#))
         XCTAssertTrue(text.contains("# TYPE ffrtmp_results_total counter"))
+    }
+
+    private func nodes(_ query: [String: String] = [:]) throws -> (nodes: [[String: Any]], total: Int?) {
+        let answer = try object("/api/nodes", query)
+        return (try XCTUnwrap(answer["nodes"] as? [[String: Any]]), answer["total"] as? Int)
+    }
+
+    func testNodesComeInIdOrderWithATotalAndCanBePaged() throws {
+        for index in [3, 0, 2] {
+            fleet.heard(MasterFixtures.heartbeat("node-\(index)"), at: Clock.monotonicNanoseconds(), unix: 7)
+        }
+        let all = try nodes()
+        XCTAssertEqual(all.nodes.map { $0["node_id"] as? String }, ["node-\"1\"", "node-0", "node-2", "node-3"])
+        XCTAssertEqual(all.total, 4)
+        let page = try nodes(["limit": "2", "offset": "1"])
+        XCTAssertEqual(page.nodes.map { $0["node_id"] as? String }, ["node-0", "node-2"])
+        XCTAssertEqual(page.total, 4)
+        XCTAssertEqual(try nodes(["offset": "9"]).nodes.count, 0)
+        for (name, value) in [("limit", "0"), ("offset", "x"), ("fields", "some")] {
+            let response = try XCTUnwrap(api.respond(path: "/api/nodes", query: [name: value]))
+            XCTAssertEqual(response.status, 400, "\(name)=\(value)")
+        }
+    }
+
+    func testASummaryGivesFiguresInsteadOfTheMessages() throws {
+        let node = try XCTUnwrap(nodes(["fields": "summary"]).nodes.first)
+        XCTAssertNil(node["heartbeat"])
+        XCTAssertEqual(node["status"] as? String, "available")
+        XCTAssertEqual(node["slots_total"] as? Int, 1)
+        XCTAssertEqual(node["running_jobs"] as? Int, 0)
+        XCTAssertEqual(node["cpu_percent"] as? Double, 50)
+        XCTAssertEqual(node["watts"] as? Double, 9.5)
+    }
+
+    func testTheNodesOwnJSONIsShownAsItArrived() throws {
+        let heartbeat = MasterFixtures.heartbeat("node-8")
+        fleet.heard(heartbeat, json: #"{"as":"sent"}"#, at: Clock.monotonicNanoseconds(), unix: 8)
+        let node = try XCTUnwrap(nodes().nodes.first { $0["node_id"] as? String == "node-8" })
+        XCTAssertEqual(node["heartbeat"] as? [String: String], ["as": "sent"])
+    }
+
+    func testNodesRememberedFromTheStoreAreOfflineUntilHeardFrom() throws {
+        try store.record(MasterFixtures.heartbeat("node-old"), json: #"{"old":true}"#, at: 3)
+        var remembered: [String: FleetView.Remembered] = [:]
+        for row in try store.knownNodes() { remembered[row["node_id"].string ?? ""] = NodeJSON.remembered(row) }
+        fleet.remember(remembered)
+        var node = try XCTUnwrap(nodes().nodes.first { $0["node_id"] as? String == "node-old" })
+        XCTAssertEqual(node["status"] as? String, "offline")
+        XCTAssertEqual(node["last_seen"] as? Int, 3)
+        XCTAssertEqual(node["heartbeat"] as? [String: Bool], ["old": true])
+        XCTAssertEqual(try nodes(["fields": "summary"]).nodes.last?["status"] as? String, "offline")
+        fleet.heard(MasterFixtures.heartbeat("node-old"), at: Clock.monotonicNanoseconds(), unix: 9)
+        let listed = try nodes()
+        XCTAssertEqual(listed.total, 2, "listed once")
+        node = try XCTUnwrap(listed.nodes.first { $0["node_id"] as? String == "node-old" })
+        XCTAssertEqual(node["status"] as? String, "available")
     }
 }

@@ -34,4 +34,16 @@ enum MasterFixtures {
             capabilities: [CapabilityStatus(name: .cpu, proven: true, probe: "test")], slotsTotal: 1, slotsBusy: 0,
             runningJobs: [], state: state, powerSources: [.estimated], sentAt: 1)
     }
+
+    /// A busy node's sample: one running job and one power reading.
+    static func telemetry(_ node: String, job: String = "job-9", sentAt: Int64 = 1) -> TelemetrySample {
+        TelemetrySample(
+            nodeID: node, monotonicNanoseconds: sentAt, sentAt: sentAt, cpuPercent: 50, memoryUsedMegabytes: 100,
+            memoryTotalMegabytes: 1000,
+            power: [TelemetrySample.PowerReading(domain: "cpu", watts: 9.5, source: .estimated)],
+            jobs: [
+                TelemetrySample.JobProgress(
+                    id: job, frame: 10, fps: 30, cpuPercent: 90, residentMegabytes: 50, outputSeconds: 0.3)
+            ])
+    }
 }

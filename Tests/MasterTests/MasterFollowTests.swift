@@ -41,6 +41,7 @@ final class MasterFollowTests: XCTestCase {
         config.databasePath = folder + "/master/master.db"
         config.heartbeatInterval = 0.2
         config.queuePollInterval = 0.2
+        config.storeInterval = 0.1
         let master = try Master(
             config: config, logger: Logger(component: "master", sink: LogSink(minimumLevel: .error)))
         try master.start()

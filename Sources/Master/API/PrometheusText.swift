@@ -34,20 +34,18 @@ public enum PrometheusText {
         }
         var text = ""
         for name in order {
-            let family = families[name]!
-            text += "# HELP \(name) \(family[0].help)\n# TYPE \(name) \(family[0].type)\n"
-            for sample in family {
-                text += name
-                if !sample.labels.isEmpty {
-                    text += "{" + sample.labels.map { "\($0.0)=\"\(escaped($0.1))\"" }.joined(separator: ",") + "}"
-                }
-                text += " " + number(sample.value) + "\n"
-            }
+            let samples = families[name]!
+            var family = PrometheusFamily(name, help: samples[0].help, type: samples[0].type)
+            for sample in samples { family.add(PrometheusFamily.labels(sample.labels), sample.value) }
+            text += family.text
         }
         return text
     }
 
     static func escaped(_ value: String) -> String {
+        guard value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == 10 }) else {
+            return value
+        }
         var result = ""
         for character in value {
             switch character {
@@ -65,5 +63,41 @@ public enum PrometheusText {
         if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         return String(value)
+    }
+}
+
+/// One metric family written straight into text: the per-node families of a large fleet (tens
+/// of thousands of samples) go through here without `Sample` values or grouping.
+struct PrometheusFamily {
+    let name: String
+    private let header: String
+    private var lines = ""
+
+    init(_ name: String, help: String, type: String = "gauge") {
+        self.name = name
+        header = "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n"
+    }
+
+    /// A sample; `labels` as `labels(_:)` renders them (empty for none), then `extra`, more of
+    /// them already rendered (`,name="value"`).
+    mutating func add(_ labels: String, _ value: Double, extra: String = "") {
+        lines += name
+        if !labels.isEmpty {
+            lines += "{"
+            lines += labels
+            lines += extra
+            lines += "}"
+        }
+        lines += " "
+        lines += PrometheusText.number(value)
+        lines += "\n"
+    }
+
+    /// The family's exposition; empty when it has no samples.
+    var text: String { lines.isEmpty ? "" : header + lines }
+
+    /// `name="value",…` with values escaped (the braces are the sample's).
+    static func labels(_ pairs: [(String, String)]) -> String {
+        pairs.map { $0.0 + "=\"" + PrometheusText.escaped($0.1) + "\"" }.joined(separator: ",")
     }
 }
