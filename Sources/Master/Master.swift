@@ -42,7 +42,8 @@ public final class Master: Sendable {
         writer = StoreWriter(
             store: store,
             sampling: FleetSampling(
-                nodeRowInterval: config.nodeRowInterval, nodeSampleInterval: config.nodeSampleInterval),
+                nodeRowInterval: config.nodeRowInterval, nodeSampleInterval: config.nodeSampleInterval,
+                jobSampleInterval: config.jobSampleInterval),
             capacity: config.storeQueueLimit, interval: config.storeInterval, logger: logger,
             onFailure: { [fleet] lost in fleet.count { $0.storeFailures += lost } })
     }

@@ -75,7 +75,7 @@ async def test_a_master_killed_mid_stream_misses_no_result_and_stores_none_twice
         assert not twice, f"stored more than once: {twice[:10]}"
         assert len(stored) == RESULTS, (len(stored), f"{len(stored_before)} stored before the kill")
 
-        counted = (await asyncio.to_thread(master.metrics))["ffrtmp_results_total"]
+        counted = (await asyncio.to_thread(master.metrics))["ffrtmp_results_stored"]
         assert [s.value for s in counted if s.labels == {"status": "succeeded"}] == [RESULTS], counted
     finally:
         await watch.close()

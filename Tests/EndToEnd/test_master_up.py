@@ -38,7 +38,7 @@ def test_up_shows_a_jobs_result_events_telemetry_node_and_metrics(up):
 
     assert service.json("/health")["status"] == "ok"
     metrics = service.metrics()
-    succeeded = [s.value for s in metrics.get("ffrtmp_results_total", []) if s.labels == {"status": "succeeded"}]
-    assert succeeded and succeeded[0] >= 1, metrics.get("ffrtmp_results_total")
+    succeeded = [s.value for s in metrics.get("ffrtmp_results_stored", []) if s.labels == {"status": "succeeded"}]
+    assert succeeded and succeeded[0] >= 1, metrics.get("ffrtmp_results_stored")
     assert [s.value for s in metrics["ffrtmp_node_up"] if s.labels["node"] == node] == [1.0], metrics["ffrtmp_node_up"]
     assert metrics["ffrtmp_broker_connections"][0].value >= 2  # the embedded broker's figures too

@@ -74,8 +74,8 @@ final class MasterAPITests: XCTestCase {
             XCTAssertNotNil(try sample.wholeMatch(in: String(line)), "not a valid sample line: \(line)")
         }
         XCTAssertTrue(text.contains(#"ffrtmp_node_power_watts{node="node-\"1\"",domain="cpu",source="estimated"} 9.5"#))
-        XCTAssertTrue(text.contains(#"ffrtmp_results_total{status="succeeded"} 2"#))
-        XCTAssertTrue(text.contains("# TYPE ffrtmp_results_total counter"))
+        XCTAssertTrue(text.contains(#"ffrtmp_results_stored{status="succeeded"} 2"#))
+        XCTAssertTrue(text.contains("# TYPE ffrtmp_results_stored gauge"))
     }
 
     private func nodes(_ query: [String: String] = [:]) throws -> (nodes: [[String: Any]], total: Int?) {

@@ -125,4 +125,17 @@ final class StoreWriterTests: XCTestCase {
         XCTAssertEqual(busy.count, 25)
         XCTAssertEqual(busy.filter(\.nodeRow).map(\.at), [0, 10, 20])
     }
+
+    func testAJobsSamplesAreKeptEveryJobSampleInterval() {
+        var sampling = FleetSampling(nodeRowInterval: 60, nodeSampleInterval: 10, jobSampleInterval: 5)
+        var batch = FleetBatch()
+        for second in 0..<12 {
+            sampling.add(
+                .telemetry(
+                    MasterFixtures.telemetry("node-2"), at: Int64(second), monotonic: UInt64(second) * 1_000_000_000),
+                to: &batch)
+        }
+        XCTAssertEqual(batch.samples.filter { !$0.sample.jobs.isEmpty }.map(\.at), [0, 5, 10])
+        XCTAssertEqual(batch.samples.filter(\.nodeRow).map(\.at), [0, 10], "node rows keep their own period")
+    }
 }

@@ -24,12 +24,14 @@ extension MasterAPI {
         for total in try store.resultTotals() {
             samples.append(
                 Sample(
-                    name: "ffrtmp_results_total", help: "Results stored, by status.", type: "counter",
+                    name: "ffrtmp_results_stored",
+                    help: "Results the store holds, by status (a gauge: retention prunes old ones).", type: "gauge",
                     labels: [("status", total.status)], value: Double(total.count)))
             samples.append(
                 Sample(
-                    name: "ffrtmp_result_energy_joules_total", help: "Energy of stored results, by status.",
-                    type: "counter", labels: [("status", total.status)], value: total.joules))
+                    name: "ffrtmp_result_energy_joules_stored",
+                    help: "Energy of the results the store holds, by status (a gauge).", type: "gauge",
+                    labels: [("status", total.status)], value: total.joules))
         }
         let counters = fleet.counters
         for (kind, count) in [
