@@ -9,7 +9,9 @@ let fastSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecke
 let package = Package(
     name: "ffrtmp",
     products: [
-        .executable(name: "ffrtmp", targets: ["ffrtmp"])
+        .executable(name: "ffrtmp", targets: ["ffrtmp"]),
+        // The agent alone, for transcoding nodes: a smaller binary, less memory.
+        .executable(name: "ffrtmp-agent", targets: ["ffrtmp-agent"]),
     ],
     targets: [
         // C shim: epoll, eventfd, sockets, signals; constants Swift cannot import.
@@ -49,9 +51,14 @@ let package = Package(
         // What the user-facing commands show and how they reach the fleet: units, tables, CSV, the
         // master's HTTP API, job submission and tracking, progress lines.
         .target(name: "Console", dependencies: ["Model", "Client", "Support"]),
+        // What every executable shares (command protocol, usage errors, settings files, stop
+        // signals) and the agent's command, which both `ffrtmp agent` and `ffrtmp-agent` run.
+        .target(name: "CommandKit", dependencies: ["Agent", "Client", "Model", "Net", "Support"]),
         // The `ffrtmp` command.
         .executableTarget(
-            name: "ffrtmp", dependencies: ["Broker", "Client", "Agent", "Master", "Model", "Support", "Console"]),
+            name: "ffrtmp",
+            dependencies: ["Broker", "Client", "Agent", "Master", "Model", "Support", "Console", "CommandKit"]),
+        .executableTarget(name: "ffrtmp-agent", dependencies: ["CommandKit"]),
 
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),

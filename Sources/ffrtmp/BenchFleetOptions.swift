@@ -1,3 +1,4 @@
+import CommandKit
 import Support
 
 /// The settings of `ffrtmp bench fleet`: how many simulated agents, how often each publishes,

@@ -1,3 +1,4 @@
+import CommandKit
 import Broker
 import Net
 import Support

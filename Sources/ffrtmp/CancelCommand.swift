@@ -1,3 +1,4 @@
+import CommandKit
 import Client
 import Console
 import Model

@@ -1,14 +1,8 @@
 #if canImport(Glibc)
     import Glibc
 #endif
+import CommandKit
 import Support
-
-/// A subcommand of `ffrtmp`: its help and argument spec, and what it does.
-protocol CLICommand: Sendable {
-    static var spec: CommandSpec { get }
-    /// Runs with parsed arguments; returns the exit status (0 ok, 1 failure, 2 usage error).
-    static func run(_ arguments: ParsedArguments) throws -> Int32
-}
 
 /// Dispatches `ffrtmp <command> …`, prints help, and maps errors to exit codes 1 and 2.
 enum CommandLineInterface {
@@ -72,55 +66,10 @@ enum CommandLineInterface {
             printError("ffrtmp: unknown command \"\(first)\"\n\n" + overview)
             return 2
         }
-        let parsed: ParsedArguments
-        do {
-            parsed = try command.spec.parse(Array(arguments.dropFirst()), environment: environment())
-        } catch {
-            printError("\(command.spec.name): \(error)\n")
-            return 2
-        }
-        if parsed.helpRequested {
-            print(command.spec.helpText, terminator: "")
-            return 0
-        }
-        do {
-            return try command.run(parsed)
-        } catch let error as UsageError {
-            printError("\(command.spec.name): \(error.message)\n")
-            return 2
-        } catch {
-            printError("\(command.spec.name): \(error)\n")
-            return 1
-        }
+        return CommandRunner.run(command, arguments: Array(arguments.dropFirst()))
     }
 
     static func find(_ name: String) -> (any CLICommand.Type)? {
         commands.first { $0.spec.name == "ffrtmp " + name }
     }
-
-    static func environment() -> [String: String] {
-        var result: [String: String] = [:]
-        var pointer = environ
-        while let entry = pointer.pointee {
-            let text = String(cString: entry)
-            if let equals = text.firstIndex(of: "=") {
-                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
-            }
-            pointer += 1
-        }
-        return result
-    }
-}
-
-/// A usage mistake (bad or missing argument): exit status 2.
-struct UsageError: Error, CustomStringConvertible {
-    let message: String
-    init(_ message: String) { self.message = message }
-    var description: String { message }
-}
-
-/// Writes to standard error.
-func printError(_ text: String) {
-    var text = text
-    text.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
 }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
     import Glibc
 #endif
+import CommandKit
 import Client
 import Support
 import Wire

@@ -1,3 +1,4 @@
+import CommandKit
 import Agent
 import Broker
 import Client

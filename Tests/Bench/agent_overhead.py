@@ -11,6 +11,9 @@ Not a CI gate: numbers depend on the machine.
 
 Usage: Tests/Bench/agent_overhead.py [--rounds 5] [--duration 10] [--resolution 1280x720]
                                      [--idle-seconds 30] [--bin .build/release/ffrtmp]
+                                     [--agent whole|slim]
+--agent slim (the default) runs the `ffrtmp-agent` binary beside --bin, what nodes install;
+--agent whole runs `ffrtmp agent` from the all-in-one binary.
 """
 
 from __future__ import annotations
@@ -135,6 +138,7 @@ def main() -> int:
     parser.add_argument("--resolution", default="1280x720")
     parser.add_argument("--idle-seconds", type=float, default=30)
     parser.add_argument("--bin", default=str(REPO / ".build" / "release" / "ffrtmp"))
+    parser.add_argument("--agent", choices=["slim", "whole"], default="slim")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="ffrtmp-overhead-"))
@@ -147,8 +151,10 @@ def main() -> int:
         processes.append(broker)
         wait_for_port(port)
         subprocess.run([args.bin, "setup", "-s", url], check=True, stdout=subprocess.DEVNULL)
+        command = [str(Path(args.bin).with_name("ffrtmp-agent"))] if args.agent == "slim" else [args.bin, "agent"]
+        print("agent:", " ".join(command), flush=True)
         agent = subprocess.Popen(
-            [args.bin, "agent", "-s", url, "-n", "overhead", "--work-dir", str(work / "work"),
+            command + ["-s", url, "-n", "overhead", "--work-dir", str(work / "work"),
              "--spool-dir", str(work / "spool"), "--capabilities", "cpu", "--nvidia-smi", "none"],
             stderr=open(work / "agent.log", "w"))
         processes.append(agent)

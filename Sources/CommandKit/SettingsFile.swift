@@ -1,10 +1,10 @@
 import Support
 
 /// `-c/--config FILE` for commands whose settings file keys are their long option names.
-enum SettingsFile {
+public enum SettingsFile {
     /// `arguments` with the file's settings below the command line and environment; unchanged
     /// without `--config`. Errors name the file, line and key.
-    static func merge(_ arguments: ParsedArguments) throws -> ParsedArguments {
+    public static func merge(_ arguments: ParsedArguments) throws -> ParsedArguments {
         guard let path = arguments.string("--config") else { return arguments }
         do {
             return try arguments.addingSettings(from: ConfigFile.load(path: path))
@@ -15,8 +15,8 @@ enum SettingsFile {
 }
 
 /// `HOST:PORT` option values.
-enum HostPort {
-    static func parse(_ text: String, option: String) throws -> (host: String, port: Int) {
+public enum HostPort {
+    public static func parse(_ text: String, option: String) throws -> (host: String, port: Int) {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
             (0...65_535).contains(port)
         else {

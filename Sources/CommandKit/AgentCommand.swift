@@ -11,8 +11,8 @@ import Support
 /// `ffrtmp agent`: a transcoding node. Proves its capabilities, pulls jobs from `job.<capability>`
 /// while it has free slots, runs ffmpeg, measures, and reports. SIGTERM/SIGINT drains (finish
 /// running jobs, pull nothing more); a second signal hands running jobs back and exits.
-enum AgentCommand: CLICommand {
-    static let spec = CommandSpec(
+public enum AgentCommand: CLICommand {
+    public static let spec = CommandSpec(
         name: "ffrtmp agent",
         summary: "Run a transcoding agent that pulls jobs, runs ffmpeg and reports energy",
         usage: "ffrtmp agent [options]",
@@ -66,10 +66,13 @@ enum AgentCommand: CLICommand {
             readable, else an estimate labelled "estimated". Results wait in --spool-dir while the broker
             is away. Run `ffrtmp setup` once so the streams exist.
 
+            The same command is the whole of the smaller `ffrtmp-agent` binary (for nodes that only
+            transcode): `ffrtmp-agent [options]` takes these options.
+
             Example: ffrtmp agent -s tls://broker:4222 --tlscert agent.pem --tlskey agent.key --tlsca ca.pem -j 2
             """)
 
-    static func run(_ arguments: ParsedArguments) throws -> Int32 {
+    public static func run(_ arguments: ParsedArguments) throws -> Int32 {
         guard arguments.positionals.isEmpty else {
             throw UsageError("unexpected argument \"\(arguments.positionals[0])\"")
         }
@@ -167,7 +170,7 @@ enum AgentCommand: CLICommand {
     }
 
     /// The host name, made a valid node id (dots and other characters become `-`).
-    static func hostName() -> String {
+    public static func hostName() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count - 1) == 0 else { return "agent" }
         let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
