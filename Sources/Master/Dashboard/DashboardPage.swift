@@ -209,13 +209,13 @@ enum DashboardPage {
           const events = table([["event"], ["at"], ["node"], ["attempt", true], ["message"]],
             job.events.map(e => ({ cells: [badge(e.state), new Date(e.at / 1e6).toLocaleTimeString(), e.node_id || "–", String(e.attempt ?? "–"), e.message || ""] })));
           const chart = el("div", {});
-          const series = new Map([["fps", job.telemetry.map(s => ({ t: s.at / 1e6, v: s.fps }))]]);
+          const series = new Map([["fps", job.telemetry.filter(s => Number.isFinite(s.fps)).map(s => ({ t: s.at / 1e6, v: s.fps }))]]);
           chart.innerHTML = `<svg class="scaled" viewBox="0 0 600 160">${seriesPath(series.get("fps"))}</svg>`;
           const argv = result && result.ffmpeg ? el("pre", {}, result.ffmpeg.argv.join(" ")) : "";
           document.getElementById("detailBody").replaceChildren(facts, events, chart, argv);
         }
         function seriesPath(points) {
-          if (!points.length) return `<text x="20" y="80">no telemetry stored for this job</text>`;
+          if (points.length < 2) return `<text x="20" y="80">${points.length ? "one fps sample stored (every 5 s per job): too few for a chart" : "no telemetry stored for this job"}</text>`;
           const t0 = points[0].t, t1 = Math.max(points[points.length - 1].t, t0 + 1), top = Math.max(1, ...points.map(p => p.v)) * 1.1;
           return `<polyline fill="none" stroke="#5fb3f9" stroke-width="2" points="${points.map(p => `${(40 + 560 * (p.t - t0) / (t1 - t0)).toFixed(1)},${(150 - 140 * p.v / top).toFixed(1)}`).join(" ")}"/><text x="2" y="14">${top.toFixed(0)} fps</text>`;
         }
