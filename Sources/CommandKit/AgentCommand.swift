@@ -143,7 +143,8 @@ public enum AgentCommand: CLICommand {
         return config
     }
 
-    private static func capabilities(_ list: String) throws -> [Capability] {
+    /// `--capabilities cpu,nvenc`: the declared capabilities, or a usage error naming the bad one.
+    public static func capabilities(_ list: String) throws -> [Capability] {
         try list.split(separator: ",").map { name in
             guard let capability = Capability(rawValue: String(name.filter { $0 != " " })) else {
                 throw UsageError("--capabilities: unknown capability \"\(name)\" (cpu, nvenc, qsv, vaapi)")

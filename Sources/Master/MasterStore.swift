@@ -51,13 +51,6 @@ public final class MasterStore: @unchecked Sendable {
         }
     }
 
-    /// A telemetry sample: a row per running job, and a node row when `nodeRow` (the caller
-    /// downsamples node rows).
-    public func record(_ sample: TelemetrySample, at now: Int64, nodeRow: Bool) throws {
-        guard nodeRow || !sample.jobs.isEmpty else { return }
-        try database.transaction { try Self.insert(sample, at: now, nodeRow: nodeRow, in: $0) }
-    }
-
     /// Deletes what is older than the retention periods (ns before `now`).
     public func prune(now: Int64, results: Int64, telemetry: Int64) throws(SQLiteError) {
         try database.query("DELETE FROM node_samples WHERE at < ?", now - telemetry)

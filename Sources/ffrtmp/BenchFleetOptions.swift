@@ -1,3 +1,4 @@
+import Client
 import CommandKit
 import Support
 
@@ -12,7 +13,7 @@ struct BenchFleetOptions: Sendable {
     /// Client connections the agents are spread over (agent i on connection i mod K).
     var connections: Int
     /// The master's HTTP base (`http://127.0.0.1:8080`), polled each second; nil: not watched.
-    var master: BenchHTTPAddress?
+    var master: HTTPAddress?
 
     init(_ arguments: ParsedArguments) throws {
         agents = try Self.positive(arguments, "--agents")
@@ -20,7 +21,7 @@ struct BenchFleetOptions: Sendable {
         heartbeatInterval = try Self.duration(arguments, "--heartbeat")
         telemetryInterval = try Self.duration(arguments, "--telemetry")
         duration = try Self.duration(arguments, "--duration")
-        master = try arguments.string("--master").map { try BenchHTTPAddress(url: $0) }
+        master = try arguments.string("--master").map { try BenchHTTP.address($0) }
     }
 
     /// Messages per second the whole simulated fleet offers.

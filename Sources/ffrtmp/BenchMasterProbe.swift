@@ -1,3 +1,4 @@
+import Client
 import Net
 import Synchronization
 
@@ -39,13 +40,13 @@ final class BenchMasterProbe: Sendable {
         var errors: [String] = []
     }
 
-    let address: BenchHTTPAddress
+    let address: HTTPAddress
     private let state = Mutex(State())
     private let running = Atomic<Bool>(true)
     /// The master's counters before the bench started (it may have run before).
     private let baseline: (telemetry: Double, heartbeats: Double, dropped: Double)
 
-    init(address: BenchHTTPAddress) throws {
+    init(address: HTTPAddress) throws {
         self.address = address
         let body = try BenchHTTP.get(address, "/metrics").body
         baseline = Self.counters(body)

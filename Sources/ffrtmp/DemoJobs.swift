@@ -1,4 +1,5 @@
 import Client
+import Console
 import Model
 import Net
 import Support
@@ -10,20 +11,19 @@ enum DemoJobs {
     static let resolutions = [Resolution(width: 320, height: 240), Resolution(width: 640, height: 360)]
 
     static func submit(through connection: NATSConnection) throws {
-        let context = JetStreamContext(connection: connection)
         let run = String(Clock.wallNanoseconds() / 1_000_000_000, radix: 36)
-        for (encoder, scenario) in encoders {
-            for resolution in resolutions {
-                let id = "demo-\(run)-\(encoder.rawValue)-\(resolution.height)p"
-                let job = Job(
-                    id: id, scenario: scenario, encoder: encoder, bitrate: resolution.height * 3000,
-                    resolution: resolution, fps: 30,
-                    durationSeconds: 5, labels: ["source": "demo"], submittedAt: Timestamp.nowNanoseconds())
-                _ = try context.publish(Subjects.job(encoder.capability), payload: MessageCoding.encode(job), msgID: id)
-                let queued = JobEvent(jobID: id, state: .queued, at: Timestamp.nowNanoseconds())
-                _ = try context.publish(queued.subject, payload: MessageCoding.encode(queued))
-                print("queued \(id)")
+        let now = Timestamp.nowNanoseconds()
+        let jobs = encoders.flatMap { encoder, scenario in
+            resolutions.map { resolution in
+                Job(
+                    id: "demo-\(run)-\(encoder.rawValue)-\(resolution.height)p", scenario: scenario, encoder: encoder,
+                    bitrate: resolution.height * 3000, resolution: resolution, fps: 30, durationSeconds: 5,
+                    labels: ["source": "demo"], submittedAt: now)
             }
+        }
+        for outcome in JobSubmitter(context: JetStreamContext(connection: connection)).submit(jobs, at: now) {
+            _ = try outcome.ack.get()
+            print("queued \(outcome.jobID)")
         }
     }
 }

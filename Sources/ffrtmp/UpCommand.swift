@@ -113,12 +113,7 @@ enum UpCommand: CLICommand {
         config.spoolDirectory = state + "/agent/spool"
         config.ffmpegPath = arguments.string("--ffmpeg")!
         if let list = arguments.string("--capabilities") {
-            config.declaredCapabilities = try list.split(separator: ",").map { name in
-                guard let capability = Capability(rawValue: String(name)) else {
-                    throw UsageError("--capabilities: unknown capability \"\(name)\" (cpu, nvenc, qsv, vaapi)")
-                }
-                return capability
-            }
+            config.declaredCapabilities = try AgentCommand.capabilities(list)
         }
         if let tdp = arguments.string("--tdp") {
             guard let watts = Double(tdp), watts > 0 else { throw UsageError("--tdp takes watts above 0") }

@@ -32,45 +32,27 @@ sys.path.insert(0, str(HERE.parent / "Interop"))
 import agent_process  # noqa: E402
 import e2e_master  # noqa: E402
 import interop_servers as servers  # noqa: E402
+import timeout_fallback  # noqa: E402
 from e2e_fleet import Fleet  # noqa: E402
 
 ARTIFACTS = Path(os.environ.get("FFRTMP_E2E_ARTIFACTS", servers.REPO_ROOT / "test-artifacts" / "e2e"))
 
 
-def _have_pytest_timeout(pluginmanager) -> bool:
-    return pluginmanager.has_plugin("timeout")
-
-
 def pytest_addoption(parser, pluginmanager):
-    if not _have_pytest_timeout(pluginmanager):
-        parser.addini("timeout", "per-test timeout in seconds (fallback for pytest-timeout)", default="60")
-        parser.addini("timeout_method", "ignored by the fallback", default="signal")
+    timeout_fallback.add_ini(parser, pluginmanager)
 
 
 def pytest_report_header(config):
     ffmpeg = os.environ.get("FFRTMP_FFMPEG", "/usr/bin/ffmpeg")
     return [f"e2e: ffrtmp = {servers.ffrtmp_binary()}, ffmpeg = {ffmpeg}",
             "e2e: per-test timeout via "
-            + ("pytest-timeout" if _have_pytest_timeout(config.pluginmanager) else "SIGALRM fallback")]
+            + timeout_fallback.describe(config)]
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item):
-    if _have_pytest_timeout(item.config.pluginmanager):
+    with timeout_fallback.bounded(item):
         yield
-        return
-    seconds = int(float(item.config.getini("timeout")))
-
-    def on_alarm(signum, frame):
-        pytest.fail(f"test exceeded {seconds}s (SIGALRM fallback timeout)", pytrace=False)
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -30,25 +30,17 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import interop_servers as servers  # noqa: E402
+import timeout_fallback  # noqa: E402
 import interop_tls  # noqa: E402
 
 ARTIFACTS = Path(os.environ.get("FFRTMP_TEST_ARTIFACTS", servers.REPO_ROOT / "test-artifacts" / "interop"))
 
-# pytest-timeout is what CI installs (pytest.ini sets timeout = 60); without it, a SIGALRM
-# fallback here bounds each test the same way so a hang cannot stall a run.
-def _have_pytest_timeout(pluginmanager) -> bool:
-    return pluginmanager.has_plugin("timeout")
-
-
 def pytest_addoption(parser, pluginmanager):
-    if not _have_pytest_timeout(pluginmanager):
-        parser.addini("timeout", "per-test timeout in seconds (fallback for pytest-timeout)", default="60")
-        parser.addini("timeout_method", "ignored by the fallback", default="signal")
+    timeout_fallback.add_ini(parser, pluginmanager)
 
 
 def pytest_configure(config):
-    if not _have_pytest_timeout(config.pluginmanager):
-        config.addinivalue_line("markers", "timeout(seconds): per-test timeout")
+    timeout_fallback.register_marker(config)
 
 
 def pytest_report_header(config):
@@ -57,27 +49,13 @@ def pytest_report_header(config):
     return [f"interop: broker under test = {target}",
             f"interop: oracle = {servers.nats_server_binary()} {servers.nats_server_version()}",
             "interop: per-test timeout via "
-            + ("pytest-timeout" if _have_pytest_timeout(config.pluginmanager) else "SIGALRM fallback")]
+            + timeout_fallback.describe(config)]
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item):
-    if _have_pytest_timeout(item.config.pluginmanager):
+    with timeout_fallback.bounded(item):
         yield
-        return
-    marker = item.get_closest_marker("timeout")
-    seconds = int(float(marker.args[0])) if marker and marker.args else int(float(item.config.getini("timeout")))
-
-    def on_alarm(signum, frame):
-        pytest.fail(f"test exceeded {seconds}s (SIGALRM fallback timeout)", pytrace=False)
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.hookimpl(hookwrapper=True)
