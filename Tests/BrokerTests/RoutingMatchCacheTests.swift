@@ -127,8 +127,9 @@ final class RoutingMatchCacheTests: XCTestCase {
         for member in members { XCTAssertEqual(Double(picks[ObjectIdentifier(member)] ?? 0), 10_000, accuracy: 500) }
     }
 
-    /// Not an assertion: prints match rates on a realistic index (run in release for real numbers).
-    func testPrintsMatchRates() {
+    /// On a realistic index the cache answers what the index answers; prints match rates on the way
+    /// (run in release for real numbers).
+    func testCachedMatchesEqualIndexMatchesAndPrintsRates() {
         let index = SubjectIndex()
         for number in 0..<1_000 {
             switch number % 4 {
@@ -147,6 +148,13 @@ final class RoutingMatchCacheTests: XCTestCase {
             }
         }
         let cache = MatchCache(index: index)
+        for subject in subjects {
+            let cached = subject.withUnsafeBytes { cache.match($0).deliveryCount }
+            let direct = subject.withUnsafeBytes { index.match($0).deliveryCount }
+            XCTAssertEqual(cached, direct, String(decoding: subject, as: UTF8.self))
+        }
+        let deliveries = subjects.map { subject in subject.withUnsafeBytes { index.match($0).deliveryCount } }
+        XCTAssertGreaterThan(deliveries.reduce(0, +), 0)
         let cachedRate = Self.rate(subjects) { cache.match($0) }
         let uncachedRate = Self.rate(subjects) { index.match($0) }
         let uniqueRate = Self.uniqueInboxRate(cache)

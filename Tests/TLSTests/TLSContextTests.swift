@@ -69,7 +69,9 @@ final class TLSContextTests: TLSTestCase {
     }
 
     func testErrorQueueIsLeftEmptyAfterAFailure() throws {
-        _ = try? TLSContext(.server(certificateChainPath: server.certificatePath, privateKeyPath: client.keyPath))
+        // A key that does not belong to the certificate must fail, and leave no error behind.
+        XCTAssertThrowsError(
+            try TLSContext(.server(certificateChainPath: server.certificatePath, privateKeyPath: client.keyPath)))
         XCTAssertEqual(OpenSSLErrors.drain(fallback: "empty"), "empty")
     }
 }
