@@ -69,6 +69,10 @@ public final class FleetView: Sendable {
         public var storeFailures = 0
         /// Heartbeats and telemetry shown live but not stored: the store writer's queue was full.
         public var storeDropped = 0
+        /// Messages decoded but refused, by kind and reason.
+        public var refused: [MessageRefusal: Int] = [:]
+        /// Results accepted with no `started` event from their node seen (see `ResultAdmission`).
+        public var unverifiedResults = 0
     }
 
     private struct State {

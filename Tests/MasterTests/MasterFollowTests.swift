@@ -102,4 +102,48 @@ final class MasterFollowTests: XCTestCase {
         XCTAssertEqual(try master.store.results(MasterStore.ResultFilter()).count, 8)
         XCTAssertEqual(master.fleet.counters.results, 5, "only the missed ones came after the restart")
     }
+
+    func testAHeartbeatNamingAnotherNodeThanItsSubjectIsRefusedAndCounted() throws {
+        let master = try startMaster()
+        defer { master.stop() }
+        let forged = MasterFixtures.heartbeat("victim-7")
+        try publisher.publish("hb.attacker", payload: MessageCoding.encode(forged))
+        var absurd = MasterFixtures.telemetry("node-1")
+        absurd.power = [TelemetrySample.PowerReading(domain: "cpu", watts: 50_000, source: .rapl)]
+        try publisher.publish("metrics.node-1", payload: MessageCoding.encode(absurd))
+        let honest = MasterFixtures.heartbeat("node-1")
+        try publisher.publish(honest.subject, payload: MessageCoding.encode(honest))
+        XCTAssertTrue(waitUntil { master.fleet.nodes.count == 1 })
+        XCTAssertTrue(waitUntil { master.fleet.counters.refused.values.reduce(0, +) == 2 })
+        XCTAssertEqual(master.fleet.nodes.map(\.heartbeat.nodeID), ["node-1"])
+        XCTAssertNil(master.fleet.nodes.first?.telemetry, "the absurd sample is not shown")
+        let metrics = try MasterAPI(master: master).metrics()
+        XCTAssertTrue(
+            metrics.contains(#"ffrtmp_master_messages_refused_total{kind="heartbeat",reason="node_mismatch"} 1"#))
+        XCTAssertTrue(metrics.contains(#"ffrtmp_master_messages_refused_total{kind="telemetry",reason="bad_power"} 1"#))
+    }
+
+    func testAForgedResultDoesNotHideTheRealOne() throws {
+        let master = try startMaster()
+        defer { master.stop() }
+        let jetStream = JetStreamContext(connection: publisher)
+        let now = Timestamp.nowNanoseconds()
+        let started = JobEvent(jobID: "job-1", nodeID: "node-1", state: .started, at: now, attempt: 1)
+        _ = try jetStream.publish(started.subject, payload: MessageCoding.encode(started))
+        XCTAssertTrue(try waitUntil { try master.store.job("job-1")?["state"].string == "started" })
+        // First the attacker's own result for the job, then one naming the real node.
+        var forged = MasterFixtures.result("job-1", node: "attacker", finishedAt: now)
+        forged.energy?.totalJoules = 1
+        _ = try jetStream.publish("result.attacker", payload: MessageCoding.encode(forged), msgID: "forged-1")
+        forged.nodeID = "node-1"
+        _ = try jetStream.publish("result.attacker", payload: MessageCoding.encode(forged), msgID: "forged-2")
+        let real = MasterFixtures.result("job-1", node: "node-1", finishedAt: now)
+        _ = try jetStream.publish(real.subject, payload: MessageCoding.encode(real), msgID: "result-job-1-1")
+        XCTAssertTrue(try waitUntil { try master.store.job("job-1")?["state"].string == "succeeded" })
+        let stored = try master.store.results(ofJob: "job-1")
+        XCTAssertEqual(stored.count, 1)
+        XCTAssertEqual(try MessageCoding.decode(JobResult.self, from: Array(stored[0].utf8)).energy?.totalJoules, 12)
+        XCTAssertEqual(master.fleet.counters.refused[MessageRefusal(kind: "result", reason: "not_assigned")], 1)
+        XCTAssertEqual(master.fleet.counters.refused[MessageRefusal(kind: "result", reason: "node_mismatch")], 1)
+    }
 }
