@@ -71,6 +71,8 @@ public final class FleetView: Sendable {
         public var storeDropped = 0
         /// Messages decoded but refused, by kind and reason.
         public var refused: [MessageRefusal: Int] = [:]
+        /// Jobs marked failed because JetStream gave up on them (`DeadLetter`).
+        public var deadLetters = 0
         /// Results accepted with no `started` event from their node seen (see `ResultAdmission`).
         public var unverifiedResults = 0
     }

@@ -25,6 +25,8 @@ public final class Master: Sendable {
     private let running = Atomic<Bool>(false)
     private let resources = Mutex<(connection: NATSConnection?, threads: [pthread_t])>((nil, []))
     let writer: StoreWriter
+    /// Advisories of jobs JetStream gave up on, waiting for the `dead-letters` thread.
+    let deadLetters = Mutex<[DeadLetter]>([])
 
     public init(config: MasterConfig, logger: Logger) throws {
         try config.validate()
@@ -66,6 +68,9 @@ public final class Master: Sendable {
         writer.start()
         _ = try connection.subscribe("hb.>") { [self] message in take(heartbeat: message) }
         _ = try connection.subscribe("metrics.>") { [self] message in take(telemetry: message) }
+        for subject in DeadLetter.subjects {
+            _ = try connection.subscribe(subject) { [self] message in take(advisory: message) }
+        }
         try connection.flush()
         let jetStream = JetStreamContext(connection: connection, timeout: .seconds(5))
         let feeds = [
@@ -84,6 +89,7 @@ public final class Master: Sendable {
                 })
         }
         threads.append(SystemThread.start(name: "queues") { [self] in pollQueues(jetStream) })
+        threads.append(SystemThread.start(name: "dead-letters") { [self] in followDeadLetters(connection) })
         threads.append(SystemThread.start(name: "live") { [self] in publishFleetSnapshots() })
         resources.withLock { $0 = (connection, threads) }
         logger.info(

@@ -26,12 +26,26 @@ extension MasterStore {
     /// A lifecycle event at `sequence` in the EVENTS stream, and the job's state it implies.
     @discardableResult
     public func record(_ event: JobEvent, sequence: UInt64) throws -> EventRecording {
+        try record(event, key: Int64(clamping: sequence))
+    }
+
+    /// A job JetStream gave up on (`DeadLetter`): a `failed` event in its history, keyed by the
+    /// advisory (negative keys never meet an EVENTS sequence), and the job's state. A result of the
+    /// same attempt still wins over it, as over any event.
+    func record(_ deadLetter: DeadLetter, jobID: String, at: Int64) throws {
+        let event = JobEvent(
+            jobID: jobID, state: .failed, at: at, attempt: deadLetter.deliveries > 0 ? deadLetter.deliveries : nil,
+            message: deadLetter.message)
+        try record(event, key: deadLetter.eventKey)
+    }
+
+    private func record(_ event: JobEvent, key: Int64) throws -> EventRecording {
         try database.transaction { transaction in
             try transaction.query(
                 """
                 INSERT OR IGNORE INTO events (stream_sequence, job_id, node_id, state, at, attempt, progress, message)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, Int64(sequence), event.jobID, event.nodeID, event.state.rawValue, event.at, event.attempt,
+                """, key, event.jobID, event.nodeID, event.state.rawValue, event.at, event.attempt,
                 event.progress, event.message)
             var revoked: (attempt: Int, node: String)?
             if event.state == .started, let node = event.nodeID, let attempt = event.attempt,

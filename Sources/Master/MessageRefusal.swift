@@ -7,7 +7,9 @@
 /// - `not_assigned`: a result from a node other than the one that started that attempt;
 /// - `duplicate_success`: a second `succeeded` result for a job (a re-run after a failover);
 /// - `bad_<field>`: a figure outside physical sense (`ReportedValueBounds`);
-/// - `unknown_job`: an advisory about a job message the master could not identify.
+/// - `unknown_job`: an advisory about a job message the master could not identify (a terminated
+///   message a work queue already removed, or one that is not a job);
+/// - `queue_full`: an advisory beyond the dead-letter queue's bound.
 public struct MessageRefusal: Hashable, Sendable {
     public var kind: String
     public var reason: String

@@ -146,4 +146,49 @@ final class MasterFollowTests: XCTestCase {
         XCTAssertEqual(master.fleet.counters.refused[MessageRefusal(kind: "result", reason: "not_assigned")], 1)
         XCTAssertEqual(master.fleet.counters.refused[MessageRefusal(kind: "result", reason: "node_mismatch")], 1)
     }
+
+    func testAJobOutOfDeliveriesIsMarkedFailedWithTheReason() throws {
+        let master = try startMaster()
+        defer { master.stop() }
+        let jetStream = JetStreamContext(connection: publisher)
+        _ = try jetStream.addOrUpdateConsumer(
+            stream: FleetTopology.jobsStream,
+            ConsumerConfig(
+                durableName: "few", ackWait: .milliseconds(200), maxDeliver: 2, filterSubject: "job.few"))
+        _ = try jetStream.publish("job.few", payload: Array(#"{"id":"job-dead"}"#.utf8), msgID: "job-dead")
+        let subscription = try jetStream.pullSubscribe(stream: FleetTopology.jobsStream, consumer: "few")
+        for attempt in 1...2 {
+            let started = JobEvent(
+                jobID: "job-dead", nodeID: "node-1", state: .started, at: Timestamp.nowNanoseconds(), attempt: attempt)
+            _ = try jetStream.publish(started.subject, payload: MessageCoding.encode(started))
+            XCTAssertEqual(try subscription.fetch(batch: 1, expires: .seconds(2)).count, 1)  // never acknowledged
+        }
+        XCTAssertTrue(try waitUntil { try master.store.job("job-dead")?["state"].string == "failed" })
+        let job = try XCTUnwrap(master.store.job("job-dead"))
+        XCTAssertEqual(job["message"].string, "max deliveries reached (2 attempts)")
+        XCTAssertEqual(job["attempt"].int, 2)
+        XCTAssertEqual(try master.store.events(ofJob: "job-dead").last?["message"].string, job["message"].string)
+        XCTAssertEqual(master.fleet.counters.deadLetters, 1)
+    }
+
+    func testATerminatedJobIsMarkedFailedWithTheAdvisorysReason() throws {
+        let master = try startMaster()
+        defer { master.stop() }
+        let jetStream = JetStreamContext(connection: publisher)
+        let stored = try jetStream.publish(
+            "job.kept", payload: Array(#"{"scenario":"no id in the spec"}"#.utf8), msgID: "job-termed")
+        let advisory = """
+            {"type":"io.nats.jetstream.advisory.v1.terminated","id":"x","timestamp":"2026-01-01T00:00:00Z",
+            "stream":"JOBS","consumer":"cpu","consumer_seq":1,"stream_seq":\(stored.sequence),"deliveries":1,
+            "reason":"input unreadable","domain":""}
+            """
+        try publisher.publish("$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.JOBS.cpu", payload: Array(advisory.utf8))
+        try publisher.publish(
+            "$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.JOBS.cpu",
+            payload: Array(advisory.replacingOccurrences(of: "\(stored.sequence)", with: "999999").utf8))
+        XCTAssertTrue(try waitUntil { try master.store.job("job-termed")?["state"].string == "failed" })
+        XCTAssertEqual(try master.store.job("job-termed")?["message"].string, "terminated: input unreadable")
+        XCTAssertTrue(
+            waitUntil { master.fleet.counters.refused[MessageRefusal(kind: "advisory", reason: "unknown_job")] == 1 })
+    }
 }

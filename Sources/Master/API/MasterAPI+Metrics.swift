@@ -56,6 +56,11 @@ extension MasterAPI {
         }
         samples.append(
             Sample(
+                name: "ffrtmp_master_dead_letters_total",
+                help: "Jobs marked failed because JetStream gave up on them (max deliveries or terminated).",
+                type: "counter", value: Double(counters.deadLetters)))
+        samples.append(
+            Sample(
                 name: "ffrtmp_master_results_unverified_total",
                 help: "Results accepted before any started event from their node was seen (checked when it comes).",
                 type: "counter", value: Double(counters.unverifiedResults)))
