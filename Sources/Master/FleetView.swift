@@ -36,10 +36,12 @@ public final class FleetView: Sendable {
         }
     }
 
-    /// A node known from the store, not heard from since start: its API JSON, both forms.
+    /// A node known from the store, not heard from since start: its API JSON, both forms, and
+    /// its live view form (`LiveNodeJSON`).
     public struct Remembered: Sendable {
         public var full: String
         public var summary: String
+        public var live: String
     }
 
     /// A node in the listing: heard since start, or only remembered (always offline).
