@@ -15,6 +15,10 @@ struct DeadLetter: Equatable, Sendable {
         case terminated(reason: String)
     }
 
+    /// The stream `ffrtmp setup` may declare to keep these advisories while no master runs
+    /// (limits retention, `subjects`); the master follows it when it exists.
+    static let streamName = "JOB_ADVISORIES"
+
     /// The subjects the master follows.
     static let subjects = [
         "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES." + FleetTopology.jobsStream + ".*",

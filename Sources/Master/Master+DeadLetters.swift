@@ -8,8 +8,9 @@ import Support
 /// job message up in JOBS by its sequence (a message out of deliveries stays stored in the work
 /// queue until acknowledged or terminated) and marks the job `failed` with the reason.
 ///
-/// Advisories published while no master runs are lost; `ffrtmp setup` can capture them in a
-/// stream for a durable feed (see docs/master.md).
+/// Advisories published while no master runs are lost, unless a stream captures them
+/// (`DeadLetter.streamName`, declared by `ffrtmp setup`): when it exists the master follows it
+/// through a durable consumer as well. Both paths may bring the same advisory; it is stored once.
 extension Master {
     func take(advisory message: Message) {
         guard let deadLetter = DeadLetter(subject: message.subject, payload: message.payload) else {
@@ -38,11 +39,20 @@ extension Master {
                 Clock.sleep(seconds: 0.1)
                 continue
             }
-            for deadLetter in waiting { settle(deadLetter, connection: connection) }
+            for deadLetter in waiting { _ = settle(deadLetter, connection: connection) }
         }
     }
 
-    private func settle(_ deadLetter: DeadLetter, connection: NATSConnection) {
+    /// An advisory from the capturing stream's durable feed.
+    func take(storedAdvisory message: JetStreamMessage, connection: NATSConnection) -> DurableFeed.Disposition {
+        guard let deadLetter = DeadLetter(subject: message.subject, payload: message.payload) else {
+            fleet.count { $0.invalid += 1 }
+            return .invalid("not a JOBS max-deliveries or terminated advisory")
+        }
+        return settle(deadLetter, connection: connection)
+    }
+
+    private func settle(_ deadLetter: DeadLetter, connection: NATSConnection) -> DurableFeed.Disposition {
         let answer: Message
         do {
             answer = try connection.request(
@@ -53,19 +63,19 @@ extension Master {
                 "could not read a job JetStream gave up on",
                 ["stream_seq": deadLetter.streamSequence, "error": "\(error)"])
             refuse(MessageRefusal(kind: "advisory", reason: "unknown_job"), subject: "$JS.EVENT.ADVISORY")
-            return
+            return .failed("\(error)")
         }
         guard let jobID = DeadLetter.jobID(inStoredMessage: answer.payload) else {
             // Gone already (a terminated message leaves a work queue) or not a job: nothing to mark.
             refuse(MessageRefusal(kind: "advisory", reason: "unknown_job"), subject: "$JS.EVENT.ADVISORY")
-            return
+            return .refused("unknown job")
         }
         do {
             try store.record(deadLetter, jobID: jobID, at: Timestamp.nowNanoseconds())
         } catch {
             fleet.count { $0.storeFailures += 1 }
             logger.error("could not store a dead letter", ["job": jobID, "error": "\(error)"])
-            return
+            return .failed("\(error)")
         }
         fleet.count { $0.deadLetters += 1 }
         logger.warning("job given up on", ["job": jobID, "reason": deadLetter.message])
@@ -74,5 +84,6 @@ extension Master {
         update.add("state", "failed")
         update.add("attempt", deadLetter.deliveries)
         live.publish(event: "job", data: update.text)
+        return .stored
     }
 }

@@ -73,7 +73,7 @@ public final class Master: Sendable {
         }
         try connection.flush()
         let jetStream = JetStreamContext(connection: connection, timeout: .seconds(5))
-        let feeds = [
+        var feeds = [
             DurableFeed(
                 stream: FleetTopology.eventsStream, consumer: "\(config.name)-events", logger: logger,
                 handle: { [self] in take(event: $0) }),
@@ -81,6 +81,12 @@ public final class Master: Sendable {
                 stream: FleetTopology.resultsStream, consumer: "\(config.name)-results", logger: logger,
                 handle: { [self] in take(result: $0) }),
         ]
+        if (try? jetStream.streamInfo(DeadLetter.streamName)) != nil {
+            feeds.append(
+                DurableFeed(
+                    stream: DeadLetter.streamName, consumer: "\(config.name)-advisories", logger: logger,
+                    handle: { [self] in take(storedAdvisory: $0, connection: connection) }))
+        }
         var threads: [pthread_t] = []
         for feed in feeds {
             threads.append(

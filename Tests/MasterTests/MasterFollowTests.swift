@@ -191,4 +191,22 @@ final class MasterFollowTests: XCTestCase {
         XCTAssertTrue(
             waitUntil { master.fleet.counters.refused[MessageRefusal(kind: "advisory", reason: "unknown_job")] == 1 })
     }
+
+    func testAnAdvisoryCapturedWhileNoMasterRanIsTakenFromItsStream() throws {
+        let jetStream = JetStreamContext(connection: publisher)
+        // As `ffrtmp setup` would declare it: a stream on $JS subjects must not acknowledge.
+        let subjects = DeadLetter.subjects.map { "\"\($0)\"" }.joined(separator: ",")
+        _ = try publisher.request(
+            "$JS.API.STREAM.CREATE." + DeadLetter.streamName,
+            payload: #"{"name":"\#(DeadLetter.streamName)","subjects":[\#(subjects)],"no_ack":true}"#)
+        let stored = try jetStream.publish(
+            "job.kept", payload: Array(#"{"id":"job-missed"}"#.utf8), msgID: "job-missed")
+        let advisory = #"{"stream":"JOBS","consumer":"cpu","stream_seq":\#(stored.sequence),"deliveries":5}"#
+        try publisher.publish("$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.JOBS.cpu", payload: Array(advisory.utf8))
+        XCTAssertTrue(try waitUntil { try jetStream.streamInfo(DeadLetter.streamName).state.messages == 1 })
+        let master = try startMaster()
+        defer { master.stop() }
+        XCTAssertTrue(try waitUntil { try master.store.job("job-missed")?["state"].string == "failed" })
+        XCTAssertEqual(try master.store.job("job-missed")?["message"].string, "max deliveries reached (5 attempts)")
+    }
 }
