@@ -81,7 +81,8 @@ extension EnergyReport {
 }
 
 extension TelemetrySample {
-    /// The first field whose figure makes no physical sense, or nil when all do.
+    /// The first field whose figure makes no physical sense, or nil when all do. A job's output
+    /// time may be negative: ffmpeg reports one below zero before the first frame is out.
     public var implausibleField: String? {
         typealias Bounds = ReportedValueBounds
         guard Bounds.within(cpuPercent, 0...100.5) else { return "cpu" }
@@ -97,7 +98,7 @@ extension TelemetrySample {
             guard Bounds.within(job.speed, Bounds.nonNegative), Bounds.within(job.bitrateKilobits, Bounds.nonNegative),
                 Bounds.within(job.cpuPercent, Bounds.nonNegative),
                 Bounds.within(job.residentMegabytes, Bounds.nonNegative),
-                Bounds.within(job.outputSeconds, Bounds.nonNegative), Bounds.within(job.progress, Bounds.fraction)
+                job.outputSeconds.isFinite, Bounds.within(job.progress, Bounds.fraction)
             else { return "jobs" }
         }
         return nil

@@ -102,6 +102,8 @@ final class MasterResultIntegrityTests: XCTestCase {
         sample.power = [TelemetrySample.PowerReading(domain: "cpu", watts: 12_000, source: .rapl)]
         XCTAssertEqual(sample.implausibleField, "power")
         sample = MasterFixtures.telemetry("node-1")
+        sample.jobs[0].outputSeconds = -0.02
+        XCTAssertNil(sample.implausibleField, "ffmpeg's out_time before the first frame")
         sample.jobs[0].fps = -3
         XCTAssertEqual(sample.implausibleField, "fps")
         var heartbeat = MasterFixtures.heartbeat("node-1")
