@@ -3,13 +3,17 @@ import Support
 import Synchronization
 
 /// Measures energy for one agent and attributes it to its jobs (ENERGY.md). The caller drives it:
-/// `sample(now:)` every `sampleIntervalSeconds` (≥ 1 Hz; `EnergySamplingThread` can do it) with
-/// a CLOCK_MONOTONIC time in ns, `begin` when a job's process starts and `end` when it exits.
+/// `sample(now:)` every `sampleIntervalSeconds` (≥ 1 Hz) and `readCounters(now:)` every
+/// `counterReadIntervalSeconds`, each on its own thread (`EnergySamplingThread` does both), with
+/// CLOCK_MONOTONIC times in ns; `begin` when a job's process starts and `end` when it exits.
 /// `begin` and `end` take a sample themselves, so every interval lies wholly inside or outside a
-/// job. Thread-safe: sensors are read under one lock (an nvidia-smi run holds it for its
-/// duration).
+/// job. Thread-safe. Two locks: samples (process CPU, GPU queries, attribution; an nvidia-smi run
+/// holds it for its duration) and the RAPL counters, which nothing slow ever holds, so a slow GPU
+/// query cannot stretch the time between two reads of a counter that wraps.
 public final class EnergyMeter: Sendable {
     private let core: Mutex<MeterCore>
+    /// RAPL sums, when counters are readable.
+    private let counters: Mutex<RAPLAccumulator>?
     /// `rapl`, `nvml`, `nvidia-smi`, `estimated`: for heartbeats.
     public let availableSources: [String]
     /// The RAPL counters' state (`permission-denied` carries the fix).
@@ -18,6 +22,11 @@ public final class EnergyMeter: Sendable {
     public let gpuSensorStatus: SensorStatus
     /// The configured period between samples (s).
     public let sampleIntervalSeconds: Double
+    /// The period between RAPL reads (s): a quarter of the shortest zone's safe interval, between
+    /// `minimumCounterReadInterval` and the sample interval.
+    public let counterReadIntervalSeconds: Double
+    /// Counter reads are never planned closer than this (s).
+    public static let minimumCounterReadInterval = 0.02
 
     /// Finds the sensors and logs one line saying what was found.
     public init(configuration: EnergyMeterConfiguration = EnergyMeterConfiguration()) throws(SupportError) {
@@ -27,13 +36,28 @@ public final class EnergyMeter: Sendable {
         cpuSensorStatus = core.rapl.status
         gpuSensorStatus = core.nvidia?.status ?? .absent
         sampleIntervalSeconds = configuration.sampleIntervalSeconds
+        let accumulator = core.usesRAPL ? RAPLAccumulator(reader: core.rapl) : nil
+        counterReadIntervalSeconds = min(
+            configuration.sampleIntervalSeconds,
+            max(Self.minimumCounterReadInterval, (accumulator?.shortestSafeSeconds ?? .infinity) / 4))
         core.logSensors()
         self.core = Mutex(core)
+        if let accumulator { counters = Mutex(accumulator) } else { counters = nil }
+    }
+
+    /// Reads the RAPL counters now (the counter thread's work; cheap, never blocked by a sample).
+    public func readCounters(now: UInt64) {
+        counters?.withLock { $0.read(at: now) }
+    }
+
+    /// The RAPL sums at `time`, read now when nothing later was read.
+    private func counterTotals(at time: UInt64) -> [String: RAPLTotals]? {
+        counters?.withLock { $0.totals(at: time) }
     }
 
     /// Closes the interval since the last sample and attributes it.
     public func sample(now: UInt64) {
-        core.withLock { $0.sample(now: now) }
+        core.withLock { $0.sample(now: now, rapl: counterTotals(at: now)) }
     }
 
     /// Starts following a job whose root process is `processID` (its whole tree is counted), or
@@ -42,7 +66,9 @@ public final class EnergyMeter: Sendable {
     public func begin(jobID: String, processID: Int32, cgroupPath: String? = nil, gpus: Set<Int> = [], at time: UInt64)
     {
         core.withLock {
-            $0.begin(jobID: jobID, processID: processID, cgroupPath: cgroupPath, gpus: gpus, at: time)
+            $0.begin(
+                jobID: jobID, processID: processID, cgroupPath: cgroupPath, gpus: gpus, at: time,
+                rapl: counterTotals(at: time))
         }
     }
 
@@ -51,7 +77,7 @@ public final class EnergyMeter: Sendable {
     /// reaped children included), which covers the time since the last sample that /proc no
     /// longer shows once the process is reaped. Frames are the caller's: see `fillFrameFigures`.
     public func end(jobID: String, at time: UInt64, cpuSeconds: Double? = nil) -> EnergyReport? {
-        core.withLock { $0.end(jobID: jobID, at: time, cpuSeconds: cpuSeconds) }
+        core.withLock { $0.end(jobID: jobID, at: time, cpuSeconds: cpuSeconds, rapl: counterTotals(at: time)) }
     }
 
     /// Per domain: measured and unattributed joules since start.

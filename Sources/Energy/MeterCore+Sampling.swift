@@ -1,19 +1,34 @@
 /// One domain's result for one interval, before it is booked to the jobs.
 enum DomainOutcome {
-    case measured(IntervalAttribution, DomainDescription, wraps: Int, note: String?)
-    case gap(DomainDescription)
+    /// Energy over the part of the interval that was measured (`gaps.fraction` was not).
+    case measured(IntervalAttribution, DomainDescription, wraps: Int, note: String?, gaps: CounterGaps)
+    /// Nothing of the interval could be measured.
+    case gap(DomainDescription, CounterGaps)
+}
+
+/// The part of one interval in which a domain's counters could not be trusted.
+struct CounterGaps {
+    /// Stretches between counter reads that were gaps.
+    var count = 0
+    /// The share of the interval they took (0…1).
+    var fraction = 0.0
+    /// Seconds per zone name whose reads came later than its safe interval.
+    var lateZoneSeconds: [String: Double] = [:]
+
+    /// A whole interval lost.
+    static let whole = CounterGaps(count: 1, fraction: 1)
 }
 
 /// One sample: read every sensor, close the interval since the last sample, split each domain's
 /// energy among the jobs alive in it (ENERGY.md, "Attribution when jobs overlap").
 extension MeterCore {
-    mutating func sample(now: UInt64) {
+    mutating func sample(now: UInt64, rapl: [String: RAPLTotals]?) {
         let host = cpuReader.hostTimes()
         let jobCPU = readJobCPU()
         guard let previousTime, now > previousTime else {
             // First sample, or the time did not move: only jobs new since then get a baseline.
             for (id, seconds) in jobCPU where jobs[id]?.cpuSeconds == nil { jobs[id]?.cpuSeconds = seconds }
-            if self.previousTime == nil { startCounters(now: now, host: host) }
+            if self.previousTime == nil { startCounters(now: now, host: host, rapl: rapl) }
             countSample(now: now)
             return
         }
@@ -30,7 +45,8 @@ extension MeterCore {
         lastUtilization = utilization ?? lastUtilization
         let processUse = nvidia?.readProcessUtilization()
         let shares = jobShares(from: previousTime, to: now, cpu: jobCPU, processUse: processUse)
-        var outcomes = cpuOutcomes(seconds: seconds, utilization: utilization, busySeconds: busySeconds, shares: shares)
+        var outcomes = cpuOutcomes(
+            seconds: seconds, utilization: utilization, busySeconds: busySeconds, shares: shares, rapl: rapl)
         outcomes += gpuOutcomes(now: now, seconds: seconds, shares: shares, processUse: processUse)
         book(outcomes, shares: shares, seconds: seconds)
         for (id, cumulative) in jobCPU { jobs[id]?.cpuSeconds = cumulative }
@@ -39,30 +55,41 @@ extension MeterCore {
         countSample(now: now)
     }
 
-    /// RAPL domains, or the estimate when no counter can be read.
+    /// RAPL domains (from the sums the counter reads built since the last sample), or the estimate
+    /// when no counter can be read.
     private mutating func cpuOutcomes(
-        seconds: Double, utilization: Double?, busySeconds: Double, shares: [JobIntervalShare]
+        seconds: Double, utilization: Double?, busySeconds: Double, shares: [JobIntervalShare],
+        rapl current: [String: RAPLTotals]?
     ) -> [DomainOutcome] {
-        if var tracker = raplTracker {
-            defer { raplTracker = tracker }
-            return tracker.advance(to: rapl.read()).map { domain in
-                let description = raplDescription(domain)
-                guard let joules = domain.joules else { return .gap(description) }
+        if usesRAPL {
+            guard let current else { return [] }
+            defer { previousRAPL = current }
+            guard let previous = previousRAPL else { return [] }
+            return ["package", "dram", "psys"].compactMap { domain -> DomainOutcome? in
+                guard let sums = current[domain] else { return nil }
+                let change = sums.since(previous[domain] ?? RAPLTotals())
+                let description = raplDescription(domain, sums)
+                let covered = change.measuredSeconds + change.gapSeconds
+                var gaps = CounterGaps(
+                    count: change.gaps, fraction: covered > 0 ? change.gapSeconds / covered : 0,
+                    lateZoneSeconds: change.lateZoneSeconds)
+                if gaps.fraction > 0 { gaps.count = max(gaps.count, 1) }
+                guard gaps.fraction < 1 else { return .gap(description, gaps) }
                 let split = EnergyAttribution.splitCPU(
-                    domain: domain.domain, seconds: seconds, joules: joules, utilization: utilization,
+                    domain: domain, seconds: seconds, joules: change.joules, utilization: utilization,
                     hostBusySeconds: busySeconds, jobs: shares)
-                return .measured(split, description, wraps: domain.wraps, note: domain.note)
+                return .measured(split, description, wraps: change.wraps, note: sums.note, gaps: gaps)
             }
         }
         guard let estimate else { return [] }
         let description = estimateDescription(estimate)
-        guard let utilization else { return [.gap(description)] }
+        guard let utilization else { return [.gap(description, .whole)] }
         // Rectangle rule: u_k is known only as the interval's mean.
         let joules = estimate.watts(utilization: utilization) * seconds
         let split = EnergyAttribution.splitCPU(
             domain: "cpu", seconds: seconds, joules: joules, utilization: utilization, hostBusySeconds: busySeconds,
             jobs: shares)
-        return [.measured(split, description, wraps: 0, note: nil)]
+        return [.measured(split, description, wraps: 0, note: nil, gaps: CounterGaps())]
     }
 
     /// GPU domains: learn P_idle from quiet intervals, then split. Quiet means no encoder sessions
@@ -81,7 +108,7 @@ extension MeterCore {
                 gpuChannels[offset].gpu.source != .notMeasured
             else { continue }
             guard let joules = interval.joules else {
-                outcomes.append(.gap(gpuDescription(gpuChannels[offset])))
+                outcomes.append(.gap(gpuDescription(gpuChannels[offset]), .whole))
                 continue
             }
             let jobsOnGPU = shares.contains { $0.aliveFraction > 0 && $0.gpus.contains(index) }
@@ -93,7 +120,8 @@ extension MeterCore {
             let split = EnergyAttribution.splitGPU(
                 domain: gpuChannels[offset].domain, gpu: index, seconds: seconds, joules: joules,
                 idleJoules: (gpuChannels[offset].idleWatts ?? 0) * seconds, totalWeight: totalWeight, jobs: shares)
-            outcomes.append(.measured(split, gpuDescription(gpuChannels[offset]), wraps: 0, note: nil))
+            outcomes.append(
+                .measured(split, gpuDescription(gpuChannels[offset]), wraps: 0, note: nil, gaps: CounterGaps()))
         }
         return outcomes
     }
@@ -104,7 +132,7 @@ extension MeterCore {
         var intervals: [IntervalAttribution] = []
         for outcome in outcomes {
             switch outcome {
-            case .measured(let attribution, let description, let wraps, let note):
+            case .measured(let attribution, let description, let wraps, let note, let gaps):
                 intervals.append(attribution)
                 lastSources[description.domain] = description.source
                 var domainTotals = totals[description.domain] ?? DomainTotals()
@@ -112,6 +140,7 @@ extension MeterCore {
                 domainTotals.unattributedJoules += attribution.unattributed
                 domainTotals.intervals += 1
                 domainTotals.wraps += wraps
+                domainTotals.gaps += gaps.count
                 totals[description.domain] = domainTotals
                 for share in shares where share.aliveFraction > 0 {
                     let split = attribution.jobs[share.jobID]
@@ -121,17 +150,22 @@ extension MeterCore {
                     let method = description.gpuIndex == nil ? jobs[share.jobID]?.cpuTimeMethod : attribution.method
                     let booked = split ?? .init(dynamic: 0, idle: 0)
                     intervalJoules[share.jobID, default: 0] += booked.total
+                    let aliveSeconds = share.aliveFraction * seconds
                     jobs[share.jobID]?.ledger.withComponent(description) { ledger in
-                        ledger.add(booked, aliveSeconds: share.aliveFraction * seconds, method: method ?? "")
+                        ledger.add(booked, aliveSeconds: aliveSeconds * (1 - gaps.fraction), method: method ?? "")
                         ledger.wraps += wraps
+                        ledger.addGaps(gaps, aliveSeconds: aliveSeconds)
                         if let note, !ledger.notes.contains(note) { ledger.notes.append(note) }
                     }
                 }
-            case .gap(let description):
-                totals[description.domain, default: DomainTotals()].gaps += 1
+            case .gap(let description, let gaps):
+                totals[description.domain, default: DomainTotals()].gaps += gaps.count
                 for share in shares where share.aliveFraction > 0 {
                     guard description.gpuIndex.map({ share.gpus.contains($0) }) ?? true else { continue }
-                    jobs[share.jobID]?.ledger.withComponent(description) { $0.gaps += 1 }
+                    let aliveSeconds = share.aliveFraction * seconds
+                    jobs[share.jobID]?.ledger.withComponent(description) { ledger in
+                        ledger.addGaps(gaps, aliveSeconds: aliveSeconds)
+                    }
                 }
             }
         }
@@ -188,13 +222,10 @@ extension MeterCore {
     }
 
     /// The first sample: counters read once to difference against next time.
-    private mutating func startCounters(now: UInt64, host: HostCPUTimes?) {
+    private mutating func startCounters(now: UInt64, host: HostCPUTimes?, rapl: [String: RAPLTotals]?) {
         previousTime = now
         previousHost = host
-        if var tracker = raplTracker {
-            _ = tracker.advance(to: rapl.read())
-            raplTracker = tracker
-        }
+        previousRAPL = rapl
         if let nvidia, !gpuChannels.isEmpty {
             let readings = nvidia.read()
             for offset in gpuChannels.indices {
