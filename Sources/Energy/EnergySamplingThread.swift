@@ -3,22 +3,25 @@
 #endif
 import Synchronization
 
-/// Drives an `EnergyMeter` from two POSIX threads of its own (sensor reads and nvidia-smi runs
-/// block, so they stay off event loops and the cooperative pool):
+/// Drives an `EnergyMeter` from POSIX threads of its own (sensor reads and nvidia-smi runs block,
+/// so they stay off event loops and the cooperative pool):
 /// - the counter thread calls `readCounters(now:)` every `counterReadIntervalSeconds`; it shares
 ///   nothing slow, so counters that wrap are read on time however long a GPU query takes;
-/// - the sample thread calls `sample(now:)` every sample interval; GPU queries (nvidia-smi, which
-///   can take over a second on a busy machine) run there.
+/// - the sample thread calls `sample(now:)` every sample interval (process CPU, attribution);
+/// - the GPU thread, when there are GPUs, calls `readGPUs()` (nvidia-smi can take over a second on
+///   a busy machine; it runs with a timeout), every sample interval or back to back when slower.
 /// Each period is kept against CLOCK_MONOTONIC so a slow read does not make the rate drift.
 public final class EnergySamplingThread: Sendable {
     private let counterThread: PeriodicThread
     private let sampleThread: PeriodicThread
+    private let gpuThread: PeriodicThread?
 
     /// Starts sampling `meter` every `intervalSeconds` (default: the meter's configured
     /// interval; clamped to 0.01…1 s) and reading its counters every
     /// `meter.counterReadIntervalSeconds` (at most the sample period).
     public init(meter: EnergyMeter, intervalSeconds: Double? = nil) throws(SystemCallError) {
         let period = min(max(intervalSeconds ?? meter.sampleIntervalSeconds, 0.01), 1)
+        if meter.hasGPUs { meter.readGPUsApart() }
         counterThread = try PeriodicThread(period: min(meter.counterReadIntervalSeconds, period)) { now in
             meter.readCounters(now: now)
         }
@@ -28,10 +31,18 @@ public final class EnergySamplingThread: Sendable {
             counterThread.stop()
             throw error
         }
+        do {
+            gpuThread = meter.hasGPUs ? try PeriodicThread(period: period) { _ in meter.readGPUs() } : nil
+        } catch {
+            sampleThread.stop()
+            counterThread.stop()
+            throw error
+        }
     }
 
-    /// Stops both threads and waits for them; later calls do nothing.
+    /// Stops the threads and waits for them; later calls do nothing.
     public func stop() {
+        gpuThread?.stop()
         sampleThread.stop()
         counterThread.stop()
     }

@@ -22,13 +22,14 @@ struct CounterGaps {
 /// One sample: read every sensor, close the interval since the last sample, split each domain's
 /// energy among the jobs alive in it (ENERGY.md, "Attribution when jobs overlap").
 extension MeterCore {
-    mutating func sample(now: UInt64, rapl: [String: RAPLTotals]?) {
+    /// `rapl` holds the counter sums at `now`; `gpu` the GPU readings since the last sample.
+    mutating func sample(now: UInt64, rapl: [String: RAPLTotals]?, gpu: GPUBatch?) {
         let host = cpuReader.hostTimes()
         let jobCPU = readJobCPU()
         guard let previousTime, now > previousTime else {
             // First sample, or the time did not move: only jobs new since then get a baseline.
             for (id, seconds) in jobCPU where jobs[id]?.cpuSeconds == nil { jobs[id]?.cpuSeconds = seconds }
-            if self.previousTime == nil { startCounters(now: now, host: host, rapl: rapl) }
+            if self.previousTime == nil { startCounters(now: now, host: host, rapl: rapl, gpu: gpu) }
             countSample(now: now)
             return
         }
@@ -43,11 +44,11 @@ extension MeterCore {
             if host.busy >= previousHost.busy { busySeconds = cpuReader.seconds(host.busy - previousHost.busy) }
         }
         lastUtilization = utilization ?? lastUtilization
-        let processUse = nvidia?.readProcessUtilization()
+        let processUse = gpu?.processUse
         let shares = jobShares(from: previousTime, to: now, cpu: jobCPU, processUse: processUse)
         var outcomes = cpuOutcomes(
             seconds: seconds, utilization: utilization, busySeconds: busySeconds, shares: shares, rapl: rapl)
-        outcomes += gpuOutcomes(now: now, seconds: seconds, shares: shares, processUse: processUse)
+        outcomes += gpuOutcomes(seconds: seconds, shares: shares, processUse: processUse, batch: gpu)
         book(outcomes, shares: shares, seconds: seconds)
         for (id, cumulative) in jobCPU { jobs[id]?.cpuSeconds = cumulative }
         self.previousTime = now
@@ -94,34 +95,51 @@ extension MeterCore {
 
     /// GPU domains: learn P_idle from quiet intervals, then split. Quiet means no encoder sessions
     /// (when the count is known) and no job of ours on the GPU: a GPU without NVENC (H100) always
-    /// reports 0 sessions, and seen on an H200 that would take a loaded interval for idle.
+    /// reports 0 sessions, and seen on an H200 that would take a loaded interval for idle. The energy
+    /// is what the readings in `batch` add up to (one at the sample, or those the GPU thread took).
     private mutating func gpuOutcomes(
-        now: UInt64, seconds: Double, shares: [JobIntervalShare], processUse: [GPUProcessUtilization]?
+        seconds: Double, shares: [JobIntervalShare], processUse: [GPUProcessUtilization]?, batch: GPUBatch?
     ) -> [DomainOutcome] {
-        guard let nvidia, !gpuChannels.isEmpty else { return [] }
-        let readings = nvidia.read()
+        guard let batch, !gpuChannels.isEmpty else { return [] }
         var outcomes: [DomainOutcome] = []
-        for offset in gpuChannels.indices {
+        for offset in gpuChannels.indices where gpuChannels[offset].gpu.source != .notMeasured {
             let index = gpuChannels[offset].gpu.index
-            let reading = readings.first { $0.index == index }
-            guard let interval = gpuChannels[offset].integrator.advance(time: now, reading: reading),
-                gpuChannels[offset].gpu.source != .notMeasured
-            else { continue }
-            guard let joules = interval.joules else {
-                outcomes.append(.gap(gpuDescription(gpuChannels[offset]), .whole))
+            var joules = 0.0
+            var measuredSeconds = 0.0
+            var gapSeconds = 0.0
+            var gapCount = 0
+            var encoderSessions: Int?
+            for (time, gpus) in batch.readings {
+                let reading = gpus.first { $0.index == index }
+                guard let interval = gpuChannels[offset].integrator.advance(time: time, reading: reading) else {
+                    continue
+                }
+                encoderSessions = interval.encoderSessions
+                if let part = interval.joules {
+                    joules += part
+                    measuredSeconds += interval.seconds
+                } else {
+                    gapSeconds += interval.seconds
+                    gapCount += 1
+                }
+            }
+            guard measuredSeconds + gapSeconds > 0 else { continue }
+            let gaps = CounterGaps(count: gapCount, fraction: gapSeconds / (measuredSeconds + gapSeconds))
+            guard measuredSeconds > 0 else {
+                outcomes.append(.gap(gpuDescription(gpuChannels[offset]), gaps))
                 continue
             }
             let jobsOnGPU = shares.contains { $0.aliveFraction > 0 && $0.gpus.contains(index) }
-            if !gpuChannels[offset].idleConfigured && !jobsOnGPU && (interval.encoderSessions ?? 0) == 0 {
-                let watts = joules / seconds
+            if !gpuChannels[offset].idleConfigured && !jobsOnGPU && (encoderSessions ?? 0) == 0 {
+                let watts = joules / measuredSeconds
                 gpuChannels[offset].idleWatts = min(gpuChannels[offset].idleWatts ?? watts, watts)
             }
             let totalWeight = processUse.map { rows in rows.filter { $0.gpu == index }.reduce(0) { $0 + $1.weight } }
             let split = EnergyAttribution.splitGPU(
                 domain: gpuChannels[offset].domain, gpu: index, seconds: seconds, joules: joules,
-                idleJoules: (gpuChannels[offset].idleWatts ?? 0) * seconds, totalWeight: totalWeight, jobs: shares)
-            outcomes.append(
-                .measured(split, gpuDescription(gpuChannels[offset]), wraps: 0, note: nil, gaps: CounterGaps()))
+                idleJoules: (gpuChannels[offset].idleWatts ?? 0) * measuredSeconds, totalWeight: totalWeight,
+                jobs: shares)
+            outcomes.append(.measured(split, gpuDescription(gpuChannels[offset]), wraps: 0, note: nil, gaps: gaps))
         }
         return outcomes
     }
@@ -222,15 +240,16 @@ extension MeterCore {
     }
 
     /// The first sample: counters read once to difference against next time.
-    private mutating func startCounters(now: UInt64, host: HostCPUTimes?, rapl: [String: RAPLTotals]?) {
+    private mutating func startCounters(
+        now: UInt64, host: HostCPUTimes?, rapl: [String: RAPLTotals]?, gpu: GPUBatch?
+    ) {
         previousTime = now
         previousHost = host
         previousRAPL = rapl
-        if let nvidia, !gpuChannels.isEmpty {
-            let readings = nvidia.read()
+        for (time, gpus) in gpu?.readings ?? [] {
             for offset in gpuChannels.indices {
-                let reading = readings.first { $0.index == gpuChannels[offset].gpu.index }
-                _ = gpuChannels[offset].integrator.advance(time: now, reading: reading)
+                let reading = gpus.first { $0.index == gpuChannels[offset].gpu.index }
+                _ = gpuChannels[offset].integrator.advance(time: time, reading: reading)
             }
         }
     }

@@ -13,7 +13,7 @@ extension MeterCore {
         "dynamic = ΔE·u (u = busy share of /proc/stat ticks) split by the job's CPU time over all host CPU time; "
         + "idle = ΔE − dynamic split by alive share (ENERGY.md)"
 
-    init(configuration: EnergyMeterConfiguration) {
+    init(configuration: EnergyMeterConfiguration, nvidia: GPUInventory?) {
         self.configuration = configuration
         cpuReader = ProcessCPUReader(
             procRoot: configuration.procRoot, cgroupRoot: configuration.cgroupRoot,
@@ -28,7 +28,7 @@ extension MeterCore {
                 configuredWatts: configuration.tdpWatts,
                 threads: configuration.hardwareThreads ?? CPUPowerEstimate.onlineThreads())
         }
-        nvidia = configuration.nvidia.map { NVIDIASampler(configuration: $0) }
+        self.nvidia = nvidia
         gpuChannels = (nvidia?.gpus ?? []).map {
             GPUChannel(
                 gpu: $0, integrator: GPUEnergyIntegrator(source: $0.source), idleWatts: configuration.gpuIdleWatts,

@@ -66,7 +66,8 @@ struct MeterCore {
     var previousRAPL: [String: RAPLTotals]?
     /// Set when no RAPL counter can be read.
     let estimate: CPUPowerEstimate?
-    let nvidia: NVIDIASampler?
+    /// The GPUs found at start; nil when NVIDIA tools are off.
+    let nvidia: GPUInventory?
     var gpuChannels: [GPUChannel]
     var jobs: [String: TrackedJob] = [:]
     var previousTime: UInt64?
@@ -80,7 +81,7 @@ struct MeterCore {
 
     mutating func begin(
         jobID: String, processID: Int32, cgroupPath: String?, gpus: Set<Int>, at time: UInt64,
-        rapl: [String: RAPLTotals]?
+        rapl: [String: RAPLTotals]?, gpu: GPUBatch?
     ) {
         guard jobs[jobID] == nil else {
             configuration.logger.warning("energy: job already tracked", ["job": jobID])
@@ -89,17 +90,17 @@ struct MeterCore {
         jobs[jobID] = TrackedJob(
             id: jobID, processID: processID, startTicks: cpuReader.process(processID)?.startTicks,
             cgroupPath: cgroupPath, gpus: gpus, beganAt: time, ledger: JobEnergyLedger(beganAt: time))
-        sample(now: time, rapl: rapl)
+        sample(now: time, rapl: rapl, gpu: gpu)
     }
 
     mutating func end(
-        jobID: String, at time: UInt64, cpuSeconds: Double?, rapl: [String: RAPLTotals]?
+        jobID: String, at time: UInt64, cpuSeconds: Double?, rapl: [String: RAPLTotals]?, gpu: GPUBatch?
     ) -> EnergyReport? {
         guard var job = jobs[jobID] else { return nil }
         job.endedAt = max(time, job.beganAt)
         job.finalCPUSeconds = cpuSeconds
         jobs[jobID] = job
-        sample(now: time, rapl: rapl)
+        sample(now: time, rapl: rapl, gpu: gpu)
         guard let finished = jobs.removeValue(forKey: jobID) else { return nil }
         return finished.ledger.report(endedAt: finished.endedAt ?? time)
     }

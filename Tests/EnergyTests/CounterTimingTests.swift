@@ -93,6 +93,36 @@ final class CounterTimingTests: XCTestCase {
             XCTAssertEqual(package.totalJoules / wall, Self.watts, accuracy: 0.01 * Self.watts)
         }
     }
+
+    func testAJobsStartAndEndNeverWaitForASlowGPUQuery() throws {
+        let smi = FakeNvidiaSMI(sleepSeconds: 3)
+        smi.setRows([FakeNvidiaSMI.Row(index: 0, power: 30, instant: 30)])
+        let proc = FakeProc()
+        proc.advanceHost(busy: 0, idle: 0)
+        let meter = try EnergyMeter(
+            configuration: MeterFixture.configuration(
+                powercap: "/nonexistent", proc: proc.root,
+                nvidia: NVIDIASampler.Configuration(
+                    nvidiaSMIPath: smi.path, nvmlLibraryPath: "/nonexistent/libnvidia-ml.so.1",
+                    commandTimeoutSeconds: 10)))
+        XCTAssertTrue(meter.hasGPUs)
+        let sampler = try EnergySamplingThread(meter: meter)
+        defer { sampler.stop() }
+        MonotonicClock.sleep(seconds: 0.5)  // a GPU query is under way from here on
+        var slowest = 0.0
+        for job in 0..<3 {
+            let began = MonotonicClock.nanoseconds()
+            meter.begin(jobID: "job\(job)", processID: 4242, gpus: [0], at: began)
+            slowest = max(slowest, Double(MonotonicClock.nanoseconds() - began) / 1e9)
+            MonotonicClock.sleep(seconds: 2.5)
+            let ending = MonotonicClock.nanoseconds()
+            XCTAssertNotNil(meter.end(jobID: "job\(job)", at: ending))
+            slowest = max(slowest, Double(MonotonicClock.nanoseconds() - ending) / 1e9)
+        }
+        sampler.stop()
+        XCTAssertLessThan(slowest, 1, "begin and end waited \(slowest) s for nvidia-smi (3 s per query)")
+        XCTAssertGreaterThan(meter.totals["gpu0"]?.measuredJoules ?? 0, 0, "the GPU thread's readings were used")
+    }
 }
 
 /// The fake powercap tree's files, except one `energy_uj` that advances at `watts` by the
