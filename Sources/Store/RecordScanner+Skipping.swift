@@ -103,6 +103,10 @@ extension RecordScanner {
     ///    frame's body up to there match its stored checksum, only the length was hit and the record is
     ///    used (`repaired`); else resume at that offset.
     /// 3. When nothing valid follows and no whole record is there, it is a torn tail.
+    ///
+    /// `isValid` must be cheap (it judges every candidate offset before any checksum). Known limit of
+    /// step 2: a payload that itself holds a well-formed record could be taken for the next record
+    /// when the damaged length points into it.
     static func resynchronize(
         _ bytes: UnsafeRawBufferPointer, isValid: (UnsafeRawBufferPointer) -> Bool
     ) -> Resynchronization {
@@ -137,7 +141,9 @@ extension RecordScanner {
             return nil
         }
         let body = UnsafeRawBufferPointer(rebasing: bytes[offset + frameBytes..<offset + frameBytes + length])
-        guard CRC32C.checksum(body) == bytes.loadLittleEndian(at: offset + 4, as: UInt32.self), isValid(body) else {
+        // The body's own fields first: they reject nearly every offset of random data at once, where
+        // a checksum over a long claimed body would make the search quadratic.
+        guard isValid(body), CRC32C.checksum(body) == bytes.loadLittleEndian(at: offset + 4, as: UInt32.self) else {
             return nil
         }
         return length

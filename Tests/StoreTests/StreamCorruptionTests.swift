@@ -122,6 +122,25 @@ final class StreamCorruptionTests: StoreTestCase {
         XCTAssertEqual(try reopened.append(subject: "s", payload: [], timestamp: 1), 41)
     }
 
+    func testASegmentOfRandomBytesIsSteppedOverQuickly() throws {
+        let store = try openStream()
+        try store.append(subject: "s", payload: [1], timestamp: 1)
+        try store.close()
+        var generator = SplitMix(seed: 21)
+        let header = FileHeader(kind: .streamSegment, baseSequence: 1, baseTimestamp: 1).encoded()
+        let noise = (0..<(8 << 20)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        try writeFile(streamDirectory + "/" + Segment.fileName(id: 2), header + noise)
+        try writeFile(streamDirectory + "/" + Segment.fileName(id: 3), header)
+
+        let started = Date()
+        let reopened = try openStream()
+        let seconds = Date().timeIntervalSince(started)
+        print("recovering 8 MiB of random bytes took \(seconds) s")
+        XCTAssertLessThan(seconds, 10, "the search for the next record is not quadratic")
+        XCTAssertNotNil(try reopened.message(at: 1))
+        XCTAssertGreaterThanOrEqual(reopened.state.lastSequence, 1)
+    }
+
     // MARK: - Helpers
 
     /// Appends 90 messages in 2 KiB segments, syncing every few operations (the broker's group commit),
