@@ -48,7 +48,7 @@ extension MeterCore {
         let shares = jobShares(from: previousTime, to: now, cpu: jobCPU, processUse: processUse)
         var outcomes = cpuOutcomes(
             seconds: seconds, utilization: utilization, busySeconds: busySeconds, shares: shares, rapl: rapl)
-        outcomes += gpuOutcomes(seconds: seconds, shares: shares, processUse: processUse, batch: gpu)
+        outcomes += gpuOutcomes(shares: shares, processUse: processUse, batch: gpu)
         book(outcomes, shares: shares, seconds: seconds)
         for (id, cumulative) in jobCPU { jobs[id]?.cpuSeconds = cumulative }
         self.previousTime = now
@@ -76,8 +76,10 @@ extension MeterCore {
                     lateZoneSeconds: change.lateZoneSeconds)
                 if gaps.fraction > 0 { gaps.count = max(gaps.count, 1) }
                 guard gaps.fraction < 1 else { return .gap(description, gaps) }
+                // The split's seconds are the measured part (telemetry's watts divide by them).
                 let split = EnergyAttribution.splitCPU(
-                    domain: domain, seconds: seconds, joules: change.joules, utilization: utilization,
+                    domain: domain, seconds: covered > 0 ? seconds * (1 - gaps.fraction) : seconds,
+                    joules: change.joules, utilization: utilization,
                     hostBusySeconds: busySeconds, jobs: shares)
                 return .measured(split, description, wraps: change.wraps, note: sums.note, gaps: gaps)
             }
@@ -98,7 +100,7 @@ extension MeterCore {
     /// reports 0 sessions, and seen on an H200 that would take a loaded interval for idle. The energy
     /// is what the readings in `batch` add up to (one at the sample, or those the GPU thread took).
     private mutating func gpuOutcomes(
-        seconds: Double, shares: [JobIntervalShare], processUse: [GPUProcessUtilization]?, batch: GPUBatch?
+        shares: [JobIntervalShare], processUse: [GPUProcessUtilization]?, batch: GPUBatch?
     ) -> [DomainOutcome] {
         guard let batch, !gpuChannels.isEmpty else { return [] }
         var outcomes: [DomainOutcome] = []
@@ -135,8 +137,9 @@ extension MeterCore {
                 gpuChannels[offset].idleWatts = min(gpuChannels[offset].idleWatts ?? watts, watts)
             }
             let totalWeight = processUse.map { rows in rows.filter { $0.gpu == index }.reduce(0) { $0 + $1.weight } }
+            // The split's seconds are the span its readings cover (telemetry's watts divide by them).
             let split = EnergyAttribution.splitGPU(
-                domain: gpuChannels[offset].domain, gpu: index, seconds: seconds, joules: joules,
+                domain: gpuChannels[offset].domain, gpu: index, seconds: measuredSeconds, joules: joules,
                 idleJoules: (gpuChannels[offset].idleWatts ?? 0) * measuredSeconds, totalWeight: totalWeight,
                 jobs: shares)
             outcomes.append(.measured(split, gpuDescription(gpuChannels[offset]), wraps: 0, note: nil, gaps: gaps))
