@@ -13,7 +13,8 @@ import Support
 /// of the batch that were already durable stay, because starting a new segment syncs the finished
 /// one; so after a failure the batch's messages that `contains` still reports are durable and may be
 /// acknowledged, and the others are gone. Discarded sequence numbers are not reused while the store
-/// stays open. Removals are kept: their tombstones are written again with the next sync.
+/// stays open, and the next write starts a new segment whose header keeps them counted across a
+/// restart. Removals are kept: their tombstones are written again with the next sync.
 ///
 /// Releasing the last reference without `close()` closes the files without syncing, which loses
 /// unsynced records exactly as a crash would.
@@ -40,6 +41,10 @@ public final class StreamStore {
     /// Removals whose tombstones are not durable yet, with where their message was, so a failed write
     /// can put the tombstones back.
     var unsyncedRemovals: [(sequence: UInt64, segment: UInt32, offset: UInt32)] = []
+    /// Set when discarded messages left sequences handed out but not on disk: the next append or
+    /// removal starts a new segment, whose header keeps the last sequence handed out, so that a
+    /// damaged record after the gap can never make recovery settle on a lower last sequence.
+    var sequenceGapPending = false
     /// Set when a failure could not be undone; every later call throws it.
     var failure: StoreError?
     var isClosed = false
@@ -264,16 +269,17 @@ public final class StreamStore {
         if owner !== active { active.coveredSegments[owner.id, default: 0] += 1 }
     }
 
-    /// Starts a new segment first when a record of `recordBytes` would take the active one past its size.
+    /// Starts a new segment first when a record of `recordBytes` would take the active one past its size,
+    /// or when discarded messages left a gap in the sequences (`sequenceGapPending`).
     func makeRoom(for recordBytes: Int) throws(StoreError) {
         let end = writer.end
-        guard end > Int64(FileHeader.size), end + Int64(recordBytes) > Int64(options.maximumSegmentBytes) else {
-            return
-        }
+        let full = end > Int64(FileHeader.size) && end + Int64(recordBytes) > Int64(options.maximumSegmentBytes)
+        guard full || sequenceGapPending else { return }
         try synchronizeActive()
         let segment = try createSegment(id: active.id + 1, removals: removalRanges())
         segments.append(segment)
         writer = RecordWriter(file: segment.file, end: segment.validEnd, bufferCapacity: options.writeBufferBytes)
+        sequenceGapPending = false
     }
 
     /// Writes the buffer once it holds `writeBufferBytes`.
@@ -343,6 +349,7 @@ public final class StreamStore {
         var dropped = 0
         while let last = index.entries.last, last.segment == segment.id, Int64(last.offset) >= durableEnd {
             let entry = index.popLast()!
+            sequenceGapPending = true
             guard entry.isLive else { continue }
             subjects.release(entry.subject)
             liveBytes -= Int64(entry.recordBytes)

@@ -101,6 +101,31 @@ final class StreamCorruptionTests: StoreTestCase {
         print("truncated-segment recovery cases: \(cases)")
     }
 
+    func testADamagedLastMessageAfterDiscardedSequencesStillKeepsTheLastSequence() throws {
+        let faults = FaultInjectingFileSystem()
+        let store = try openStream(fileSystem: faults)
+        for job in UInt64(1)...3 { try store.append(subject: "jobs", payload: payload(for: job), timestamp: 1) }
+        try store.sync()
+        faults.failNextSync = true
+        for job in UInt64(4)...5 { try store.append(subject: "jobs", payload: payload(for: job), timestamp: 1) }
+        XCTAssertThrowsError(try store.sync(), "4 and 5 are discarded; their sequences are not reused")
+        let acknowledged = try store.append(subject: "jobs", payload: payload(for: 6), timestamp: 1)
+        XCTAssertEqual(acknowledged, 6)
+        try store.sync()
+        try store.close()
+        // Bit rot in the last message, the only record that knew sequence 6.
+        let path = streamDirectory + "/" + (try segmentFiles().last!)
+        var bytes = try readFile(path)
+        let last = try XCTUnwrap(walk(bytes).last)
+        bytes[last.end - 3] ^= 0x40
+        try writeFile(path, bytes)
+
+        let reopened = try openStream()
+        XCTAssertGreaterThanOrEqual(reopened.state.lastSequence, acknowledged)
+        XCTAssertGreaterThan(try reopened.append(subject: "jobs", payload: [7], timestamp: 2), acknowledged)
+        XCTAssertNotNil(try reopened.message(at: 3))
+    }
+
     func testAPurgeInterruptedBeforeItsOldSegmentsWereDeletedBringsNothingBack() throws {
         var options = StreamStoreOptions()
         options.maximumSegmentBytes = 2 << 10
