@@ -4,7 +4,8 @@
 /// ΔE = e1 + R − e0         if e1 < e0   (R = max_energy_range_uj of that zone; a wrap)
 /// gap                      if R unknown (the interval is dropped, never negative)
 /// ```
-/// One interval cannot hold two wraps when sampled at ≥ 1 Hz.
+/// One interval cannot hold two wraps when reads are at most the zone's safe interval apart
+/// (`PowercapZone.safeReadIntervalSeconds`); `RAPLAccumulator` makes a longer one a gap.
 public enum CounterDelta: Sendable, Equatable {
     /// The counter moved by this many units; `wrapped` when it passed its range once.
     case moved(UInt64, wrapped: Bool)

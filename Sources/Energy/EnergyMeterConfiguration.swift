@@ -17,7 +17,8 @@ public struct EnergyMeterConfiguration: Sendable {
     public var hardwareThreads: Int? = nil
     /// A GPU's idle power (W); nil learns it as the lowest seen with no encoder sessions and no job.
     public var gpuIdleWatts: Double? = nil
-    /// Seconds between samples; at most 1 (≥ 1 Hz keeps a RAPL interval far from two wraps).
+    /// Seconds between samples; at most 1. RAPL counters are read apart, as often as their ranges
+    /// need (`EnergyMeter.counterReadIntervalSeconds`).
     public var sampleIntervalSeconds = 1.0
     /// The file layer (tests inject one that refuses reads).
     public var files: any SystemFileReading = LiveSystemFiles()

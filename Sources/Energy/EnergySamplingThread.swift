@@ -3,38 +3,79 @@
 #endif
 import Synchronization
 
-/// Calls `EnergyMeter.sample(now:)` at a fixed period on its own POSIX thread (sensor reads and
-/// nvidia-smi runs block, so they stay off event loops and the cooperative pool). The period is
-/// kept against CLOCK_MONOTONIC so a slow read does not make the rate drift.
+/// Drives an `EnergyMeter` from POSIX threads of its own (sensor reads and nvidia-smi runs block,
+/// so they stay off event loops and the cooperative pool):
+/// - the counter thread calls `readCounters(now:)` every `counterReadIntervalSeconds`; it shares
+///   nothing slow, so counters that wrap are read on time however long a GPU query takes;
+/// - the sample thread calls `sample(now:)` every sample interval (process CPU, attribution);
+/// - the GPU thread, when there are GPUs, calls `readGPUs()` (nvidia-smi can take over a second on
+///   a busy machine; it runs with a timeout), every sample interval or back to back when slower.
+/// Each period is kept against CLOCK_MONOTONIC so a slow read does not make the rate drift.
 public final class EnergySamplingThread: Sendable {
+    private let counterThread: PeriodicThread
+    private let sampleThread: PeriodicThread
+    private let gpuThread: PeriodicThread?
+
+    /// Starts sampling `meter` every `intervalSeconds` (default: the meter's configured
+    /// interval; clamped to 0.01…1 s) and reading its counters every
+    /// `meter.counterReadIntervalSeconds` (at most the sample period).
+    public init(meter: EnergyMeter, intervalSeconds: Double? = nil) throws(SystemCallError) {
+        let period = min(max(intervalSeconds ?? meter.sampleIntervalSeconds, 0.01), 1)
+        if meter.hasGPUs { meter.readGPUsApart() }
+        counterThread = try PeriodicThread(period: min(meter.counterReadIntervalSeconds, period)) { now in
+            meter.readCounters(now: now)
+        }
+        do {
+            sampleThread = try PeriodicThread(period: period) { now in meter.sample(now: now) }
+        } catch {
+            counterThread.stop()
+            throw error
+        }
+        do {
+            gpuThread = meter.hasGPUs ? try PeriodicThread(period: period) { _ in meter.readGPUs() } : nil
+        } catch {
+            sampleThread.stop()
+            counterThread.stop()
+            throw error
+        }
+    }
+
+    /// Stops the threads and waits for them; later calls do nothing.
+    public func stop() {
+        gpuThread?.stop()
+        sampleThread.stop()
+        counterThread.stop()
+    }
+
+    deinit { stop() }
+}
+
+/// A POSIX thread that calls `work(now)` every `period` seconds until stopped.
+private final class PeriodicThread: Sendable {
     private let stopping = Atomic<Bool>(false)
     private let thread: Mutex<pthread_t?> = Mutex(nil)
 
     /// The work handed to the thread.
     private final class Work {
-        let meter: EnergyMeter
         let period: Double
-        let owner: EnergySamplingThread
-        init(meter: EnergyMeter, period: Double, owner: EnergySamplingThread) {
-            self.meter = meter
+        let owner: PeriodicThread
+        let work: @Sendable (UInt64) -> Void
+        init(period: Double, owner: PeriodicThread, work: @escaping @Sendable (UInt64) -> Void) {
             self.period = period
             self.owner = owner
+            self.work = work
         }
     }
 
-    /// Starts sampling `meter` every `intervalSeconds` (default: the meter's configured
-    /// interval; clamped to 0.01…1 s).
-    public init(meter: EnergyMeter, intervalSeconds: Double? = nil) throws(SystemCallError) {
-        let period = min(max(intervalSeconds ?? meter.sampleIntervalSeconds, 0.01), 1)
-        let work = Work(meter: meter, period: period, owner: self)
-        let box = Unmanaged.passRetained(work).toOpaque()
+    init(period: Double, work: @escaping @Sendable (UInt64) -> Void) throws(SystemCallError) {
+        let box = Unmanaged.passRetained(Work(period: period, owner: self, work: work)).toOpaque()
         var created = pthread_t()
         let status = pthread_create(
             &created, nil,
             { argument in
                 // Retained above for exactly this one hand-over; released here.
                 let work = Unmanaged<Work>.fromOpaque(argument!).takeRetainedValue()
-                work.owner.run(meter: work.meter, period: work.period)
+                work.owner.run(period: work.period, work: work.work)
                 return nil
             }, box)
         guard status == 0 else {
@@ -44,11 +85,11 @@ public final class EnergySamplingThread: Sendable {
         thread.withLock { $0 = created }
     }
 
-    private func run(meter: EnergyMeter, period: Double) {
+    private func run(period: Double, work: (UInt64) -> Void) {
         var next = MonotonicClock.nanoseconds()
         let step = UInt64(period * 1e9)
         while !stopping.load(ordering: .acquiring) {
-            meter.sample(now: MonotonicClock.nanoseconds())
+            work(MonotonicClock.nanoseconds())
             next += step
             let now = MonotonicClock.nanoseconds()
             if next <= now { next = now + step }  // fell behind: skip, do not burst
@@ -62,7 +103,7 @@ public final class EnergySamplingThread: Sendable {
     }
 
     /// Stops the thread and waits for it; later calls do nothing.
-    public func stop() {
+    func stop() {
         stopping.store(true, ordering: .releasing)
         guard
             let running = thread.withLock({ value -> pthread_t? in
@@ -72,8 +113,6 @@ public final class EnergySamplingThread: Sendable {
         else { return }
         _ = pthread_join(running, nil)
     }
-
-    deinit { stop() }
 }
 
 /// A failed system call, named, with its errno text.

@@ -21,6 +21,10 @@ struct ComponentLedger: Sendable {
     /// Σ o_jk · Δt over intervals that were not gaps.
     var coveredSeconds = 0.0
     var gaps = 0
+    /// Σ o_jk · Δt over the parts of intervals that were gaps, and the part of it per zone whose reads
+    /// came later than its safe interval.
+    var gapSeconds = 0.0
+    var lateZoneSeconds: [String: Double] = [:]
     var wraps = 0
     var peakWatts = 0.0
     /// Split methods seen, in the order first used.
@@ -35,6 +39,18 @@ struct ComponentLedger: Sendable {
         if !methods.contains(method) { methods.append(method) }
     }
 
+    /// Counts an interval's gaps; `aliveSeconds` is the job's part of the whole interval.
+    mutating func addGaps(_ gaps: CounterGaps, aliveSeconds: Double) {
+        guard gaps.count > 0 || gaps.fraction > 0 else { return }
+        self.gaps += gaps.count
+        gapSeconds += aliveSeconds * gaps.fraction
+        let share = aliveSeconds > 0 && gaps.fraction > 0 ? aliveSeconds * gaps.fraction : 0
+        let total = gaps.lateZoneSeconds.values.max() ?? 0
+        for (zone, seconds) in gaps.lateZoneSeconds where total > 0 {
+            lateZoneSeconds[zone, default: 0] += share * seconds / total
+        }
+    }
+
     func component(wallSeconds: Double, samples: Int, meanInterval: Double, maxInterval: Double)
         -> EnergyReport.Component
     {
@@ -42,6 +58,14 @@ struct ComponentLedger: Sendable {
         var attribution = description.attribution
         if !methods.isEmpty { attribution += "; split: " + methods.joined(separator: ", ") }
         for note in notes { attribution += "; " + note }
+        if !lateZoneSeconds.isEmpty {
+            let zones = lateZoneSeconds.sorted { $0.key < $1.key }.map { zone, seconds in
+                "\(zone) \(MeterCore.rounded(seconds, places: 2)) s"
+            }
+            attribution +=
+                "; not measured: counters read later than their safe interval ("
+                + zones.joined(separator: ", ") + "), left out of coverage and energy"
+        }
         return EnergyReport.Component(
             domain: description.domain, source: description.source, zones: description.zones,
             rangesMicrojoules: description.ranges, samples: samples, meanIntervalSeconds: meanInterval,
@@ -49,7 +73,8 @@ struct ComponentLedger: Sendable {
             wraps: wraps, gaps: gaps, totalJoules: total, dynamicJoules: dynamicJoules, idleJoules: idleJoules,
             averageWatts: coveredSeconds > 0 ? total / coveredSeconds : 0, peakWatts: peakWatts,
             attribution: attribution, model: description.model, device: description.device,
-            driver: description.driver)
+            driver: description.driver, gapSeconds: gaps > 0 ? gapSeconds : nil,
+            lateZoneSeconds: lateZoneSeconds.isEmpty ? nil : lateZoneSeconds)
     }
 }
 

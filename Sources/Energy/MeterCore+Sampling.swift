@@ -1,19 +1,35 @@
 /// One domain's result for one interval, before it is booked to the jobs.
 enum DomainOutcome {
-    case measured(IntervalAttribution, DomainDescription, wraps: Int, note: String?)
-    case gap(DomainDescription)
+    /// Energy over the part of the interval that was measured (`gaps.fraction` was not).
+    case measured(IntervalAttribution, DomainDescription, wraps: Int, note: String?, gaps: CounterGaps)
+    /// Nothing of the interval could be measured.
+    case gap(DomainDescription, CounterGaps)
+}
+
+/// The part of one interval in which a domain's counters could not be trusted.
+struct CounterGaps {
+    /// Stretches between counter reads that were gaps.
+    var count = 0
+    /// The share of the interval they took (0…1).
+    var fraction = 0.0
+    /// Seconds per zone name whose reads came later than its safe interval.
+    var lateZoneSeconds: [String: Double] = [:]
+
+    /// A whole interval lost.
+    static let whole = CounterGaps(count: 1, fraction: 1)
 }
 
 /// One sample: read every sensor, close the interval since the last sample, split each domain's
 /// energy among the jobs alive in it (ENERGY.md, "Attribution when jobs overlap").
 extension MeterCore {
-    mutating func sample(now: UInt64) {
+    /// `rapl` holds the counter sums at `now`; `gpu` the GPU readings since the last sample.
+    mutating func sample(now: UInt64, rapl: [String: RAPLTotals]?, gpu: GPUBatch?) {
         let host = cpuReader.hostTimes()
         let jobCPU = readJobCPU()
         guard let previousTime, now > previousTime else {
             // First sample, or the time did not move: only jobs new since then get a baseline.
             for (id, seconds) in jobCPU where jobs[id]?.cpuSeconds == nil { jobs[id]?.cpuSeconds = seconds }
-            if self.previousTime == nil { startCounters(now: now, host: host) }
+            if self.previousTime == nil { startCounters(now: now, host: host, rapl: rapl, gpu: gpu) }
             countSample(now: now)
             return
         }
@@ -28,10 +44,11 @@ extension MeterCore {
             if host.busy >= previousHost.busy { busySeconds = cpuReader.seconds(host.busy - previousHost.busy) }
         }
         lastUtilization = utilization ?? lastUtilization
-        let processUse = nvidia?.readProcessUtilization()
+        let processUse = gpu?.processUse
         let shares = jobShares(from: previousTime, to: now, cpu: jobCPU, processUse: processUse)
-        var outcomes = cpuOutcomes(seconds: seconds, utilization: utilization, busySeconds: busySeconds, shares: shares)
-        outcomes += gpuOutcomes(now: now, seconds: seconds, shares: shares, processUse: processUse)
+        var outcomes = cpuOutcomes(
+            seconds: seconds, utilization: utilization, busySeconds: busySeconds, shares: shares, rapl: rapl)
+        outcomes += gpuOutcomes(shares: shares, processUse: processUse, batch: gpu)
         book(outcomes, shares: shares, seconds: seconds)
         for (id, cumulative) in jobCPU { jobs[id]?.cpuSeconds = cumulative }
         self.previousTime = now
@@ -39,61 +56,93 @@ extension MeterCore {
         countSample(now: now)
     }
 
-    /// RAPL domains, or the estimate when no counter can be read.
+    /// RAPL domains (from the sums the counter reads built since the last sample), or the estimate
+    /// when no counter can be read.
     private mutating func cpuOutcomes(
-        seconds: Double, utilization: Double?, busySeconds: Double, shares: [JobIntervalShare]
+        seconds: Double, utilization: Double?, busySeconds: Double, shares: [JobIntervalShare],
+        rapl current: [String: RAPLTotals]?
     ) -> [DomainOutcome] {
-        if var tracker = raplTracker {
-            defer { raplTracker = tracker }
-            return tracker.advance(to: rapl.read()).map { domain in
-                let description = raplDescription(domain)
-                guard let joules = domain.joules else { return .gap(description) }
+        if usesRAPL {
+            guard let current else { return [] }
+            defer { previousRAPL = current }
+            guard let previous = previousRAPL else { return [] }
+            return ["package", "dram", "psys"].compactMap { domain -> DomainOutcome? in
+                guard let sums = current[domain] else { return nil }
+                let change = sums.since(previous[domain] ?? RAPLTotals())
+                let description = raplDescription(domain, sums)
+                let covered = change.measuredSeconds + change.gapSeconds
+                var gaps = CounterGaps(
+                    count: change.gaps, fraction: covered > 0 ? change.gapSeconds / covered : 0,
+                    lateZoneSeconds: change.lateZoneSeconds)
+                if gaps.fraction > 0 { gaps.count = max(gaps.count, 1) }
+                guard gaps.fraction < 1 else { return .gap(description, gaps) }
+                // The split's seconds are the measured part (telemetry's watts divide by them).
                 let split = EnergyAttribution.splitCPU(
-                    domain: domain.domain, seconds: seconds, joules: joules, utilization: utilization,
+                    domain: domain, seconds: covered > 0 ? seconds * (1 - gaps.fraction) : seconds,
+                    joules: change.joules, utilization: utilization,
                     hostBusySeconds: busySeconds, jobs: shares)
-                return .measured(split, description, wraps: domain.wraps, note: domain.note)
+                return .measured(split, description, wraps: change.wraps, note: sums.note, gaps: gaps)
             }
         }
         guard let estimate else { return [] }
         let description = estimateDescription(estimate)
-        guard let utilization else { return [.gap(description)] }
+        guard let utilization else { return [.gap(description, .whole)] }
         // Rectangle rule: u_k is known only as the interval's mean.
         let joules = estimate.watts(utilization: utilization) * seconds
         let split = EnergyAttribution.splitCPU(
             domain: "cpu", seconds: seconds, joules: joules, utilization: utilization, hostBusySeconds: busySeconds,
             jobs: shares)
-        return [.measured(split, description, wraps: 0, note: nil)]
+        return [.measured(split, description, wraps: 0, note: nil, gaps: CounterGaps())]
     }
 
     /// GPU domains: learn P_idle from quiet intervals, then split. Quiet means no encoder sessions
     /// (when the count is known) and no job of ours on the GPU: a GPU without NVENC (H100) always
-    /// reports 0 sessions, and seen on an H200 that would take a loaded interval for idle.
+    /// reports 0 sessions, and seen on an H200 that would take a loaded interval for idle. The energy
+    /// is what the readings in `batch` add up to (one at the sample, or those the GPU thread took).
     private mutating func gpuOutcomes(
-        now: UInt64, seconds: Double, shares: [JobIntervalShare], processUse: [GPUProcessUtilization]?
+        shares: [JobIntervalShare], processUse: [GPUProcessUtilization]?, batch: GPUBatch?
     ) -> [DomainOutcome] {
-        guard let nvidia, !gpuChannels.isEmpty else { return [] }
-        let readings = nvidia.read()
+        guard let batch, !gpuChannels.isEmpty else { return [] }
         var outcomes: [DomainOutcome] = []
-        for offset in gpuChannels.indices {
+        for offset in gpuChannels.indices where gpuChannels[offset].gpu.source != .notMeasured {
             let index = gpuChannels[offset].gpu.index
-            let reading = readings.first { $0.index == index }
-            guard let interval = gpuChannels[offset].integrator.advance(time: now, reading: reading),
-                gpuChannels[offset].gpu.source != .notMeasured
-            else { continue }
-            guard let joules = interval.joules else {
-                outcomes.append(.gap(gpuDescription(gpuChannels[offset])))
+            var joules = 0.0
+            var measuredSeconds = 0.0
+            var gapSeconds = 0.0
+            var gapCount = 0
+            var encoderSessions: Int?
+            for (time, gpus) in batch.readings {
+                let reading = gpus.first { $0.index == index }
+                guard let interval = gpuChannels[offset].integrator.advance(time: time, reading: reading) else {
+                    continue
+                }
+                encoderSessions = interval.encoderSessions
+                if let part = interval.joules {
+                    joules += part
+                    measuredSeconds += interval.seconds
+                } else {
+                    gapSeconds += interval.seconds
+                    gapCount += 1
+                }
+            }
+            guard measuredSeconds + gapSeconds > 0 else { continue }
+            let gaps = CounterGaps(count: gapCount, fraction: gapSeconds / (measuredSeconds + gapSeconds))
+            guard measuredSeconds > 0 else {
+                outcomes.append(.gap(gpuDescription(gpuChannels[offset]), gaps))
                 continue
             }
             let jobsOnGPU = shares.contains { $0.aliveFraction > 0 && $0.gpus.contains(index) }
-            if !gpuChannels[offset].idleConfigured && !jobsOnGPU && (interval.encoderSessions ?? 0) == 0 {
-                let watts = joules / seconds
+            if !gpuChannels[offset].idleConfigured && !jobsOnGPU && (encoderSessions ?? 0) == 0 {
+                let watts = joules / measuredSeconds
                 gpuChannels[offset].idleWatts = min(gpuChannels[offset].idleWatts ?? watts, watts)
             }
             let totalWeight = processUse.map { rows in rows.filter { $0.gpu == index }.reduce(0) { $0 + $1.weight } }
+            // The split's seconds are the span its readings cover (telemetry's watts divide by them).
             let split = EnergyAttribution.splitGPU(
-                domain: gpuChannels[offset].domain, gpu: index, seconds: seconds, joules: joules,
-                idleJoules: (gpuChannels[offset].idleWatts ?? 0) * seconds, totalWeight: totalWeight, jobs: shares)
-            outcomes.append(.measured(split, gpuDescription(gpuChannels[offset]), wraps: 0, note: nil))
+                domain: gpuChannels[offset].domain, gpu: index, seconds: measuredSeconds, joules: joules,
+                idleJoules: (gpuChannels[offset].idleWatts ?? 0) * measuredSeconds, totalWeight: totalWeight,
+                jobs: shares)
+            outcomes.append(.measured(split, gpuDescription(gpuChannels[offset]), wraps: 0, note: nil, gaps: gaps))
         }
         return outcomes
     }
@@ -104,7 +153,7 @@ extension MeterCore {
         var intervals: [IntervalAttribution] = []
         for outcome in outcomes {
             switch outcome {
-            case .measured(let attribution, let description, let wraps, let note):
+            case .measured(let attribution, let description, let wraps, let note, let gaps):
                 intervals.append(attribution)
                 lastSources[description.domain] = description.source
                 var domainTotals = totals[description.domain] ?? DomainTotals()
@@ -112,6 +161,7 @@ extension MeterCore {
                 domainTotals.unattributedJoules += attribution.unattributed
                 domainTotals.intervals += 1
                 domainTotals.wraps += wraps
+                domainTotals.gaps += gaps.count
                 totals[description.domain] = domainTotals
                 for share in shares where share.aliveFraction > 0 {
                     let split = attribution.jobs[share.jobID]
@@ -121,17 +171,22 @@ extension MeterCore {
                     let method = description.gpuIndex == nil ? jobs[share.jobID]?.cpuTimeMethod : attribution.method
                     let booked = split ?? .init(dynamic: 0, idle: 0)
                     intervalJoules[share.jobID, default: 0] += booked.total
+                    let aliveSeconds = share.aliveFraction * seconds
                     jobs[share.jobID]?.ledger.withComponent(description) { ledger in
-                        ledger.add(booked, aliveSeconds: share.aliveFraction * seconds, method: method ?? "")
+                        ledger.add(booked, aliveSeconds: aliveSeconds * (1 - gaps.fraction), method: method ?? "")
                         ledger.wraps += wraps
+                        ledger.addGaps(gaps, aliveSeconds: aliveSeconds)
                         if let note, !ledger.notes.contains(note) { ledger.notes.append(note) }
                     }
                 }
-            case .gap(let description):
-                totals[description.domain, default: DomainTotals()].gaps += 1
+            case .gap(let description, let gaps):
+                totals[description.domain, default: DomainTotals()].gaps += gaps.count
                 for share in shares where share.aliveFraction > 0 {
                     guard description.gpuIndex.map({ share.gpus.contains($0) }) ?? true else { continue }
-                    jobs[share.jobID]?.ledger.withComponent(description) { $0.gaps += 1 }
+                    let aliveSeconds = share.aliveFraction * seconds
+                    jobs[share.jobID]?.ledger.withComponent(description) { ledger in
+                        ledger.addGaps(gaps, aliveSeconds: aliveSeconds)
+                    }
                 }
             }
         }
@@ -188,18 +243,16 @@ extension MeterCore {
     }
 
     /// The first sample: counters read once to difference against next time.
-    private mutating func startCounters(now: UInt64, host: HostCPUTimes?) {
+    private mutating func startCounters(
+        now: UInt64, host: HostCPUTimes?, rapl: [String: RAPLTotals]?, gpu: GPUBatch?
+    ) {
         previousTime = now
         previousHost = host
-        if var tracker = raplTracker {
-            _ = tracker.advance(to: rapl.read())
-            raplTracker = tracker
-        }
-        if let nvidia, !gpuChannels.isEmpty {
-            let readings = nvidia.read()
+        previousRAPL = rapl
+        for (time, gpus) in gpu?.readings ?? [] {
             for offset in gpuChannels.indices {
-                let reading = readings.first { $0.index == gpuChannels[offset].gpu.index }
-                _ = gpuChannels[offset].integrator.advance(time: now, reading: reading)
+                let reading = gpus.first { $0.index == gpuChannels[offset].gpu.index }
+                _ = gpuChannels[offset].integrator.advance(time: time, reading: reading)
             }
         }
     }

@@ -13,22 +13,22 @@ extension MeterCore {
         "dynamic = ΔE·u (u = busy share of /proc/stat ticks) split by the job's CPU time over all host CPU time; "
         + "idle = ΔE − dynamic split by alive share (ENERGY.md)"
 
-    init(configuration: EnergyMeterConfiguration) {
+    init(configuration: EnergyMeterConfiguration, nvidia: GPUInventory?) {
         self.configuration = configuration
         cpuReader = ProcessCPUReader(
             procRoot: configuration.procRoot, cgroupRoot: configuration.cgroupRoot,
             clockTicksPerSecond: configuration.clockTicksPerSecond, files: configuration.files)
         rapl = RAPLReader(root: configuration.powercapRoot, files: configuration.files)
         if rapl.status.isAvailable {
-            raplTracker = RAPLCounterTracker(plan: rapl.plan)
+            usesRAPL = true
             estimate = nil
         } else {
-            raplTracker = nil
+            usesRAPL = false
             estimate = CPUPowerEstimate(
                 configuredWatts: configuration.tdpWatts,
                 threads: configuration.hardwareThreads ?? CPUPowerEstimate.onlineThreads())
         }
-        nvidia = configuration.nvidia.map { NVIDIASampler(configuration: $0) }
+        self.nvidia = nvidia
         gpuChannels = (nvidia?.gpus ?? []).map {
             GPUChannel(
                 gpu: $0, integrator: GPUEnergyIntegrator(source: $0.source), idleWatts: configuration.gpuIdleWatts,
@@ -38,7 +38,7 @@ extension MeterCore {
 
     /// `rapl`, `nvml`, `nvidia-smi`, `estimated`: what the heartbeat advertises.
     var availableSources: [String] {
-        var names: [String] = raplTracker != nil ? ["rapl"] : ["estimated"]
+        var names: [String] = usesRAPL ? ["rapl"] : ["estimated"]
         names += nvidia?.sourceNames ?? []
         return names
     }
@@ -62,10 +62,21 @@ extension MeterCore {
             ])
     }
 
-    func raplDescription(_ domain: RAPLCounterTracker.DomainInterval) -> DomainDescription {
+    func raplDescription(_ domain: String, _ sums: RAPLTotals) -> DomainDescription {
         DomainDescription(
-            domain: domain.domain, source: .rapl, zones: domain.zones, ranges: domain.ranges,
-            attribution: Self.cpuAttribution)
+            domain: domain, source: .rapl, zones: sums.zones, ranges: sums.ranges,
+            attribution: Self.cpuAttribution + "; " + safeIntervalText(zones: sums.zones))
+    }
+
+    /// How far apart the zones' reads may be: "read ≤ 0.67 s apart (package-0: 100 J range ÷ 150 W)".
+    func safeIntervalText(zones: [String]) -> String {
+        let parts = rapl.plan.zones.filter { zones.contains($0.name) }.compactMap { zone -> String? in
+            guard let safe = zone.safeReadIntervalSeconds, let range = zone.rangeMicrojoules else { return nil }
+            let limit = zone.powerLimitWatts == nil ? "default" : "limit × \(PowercapZone.limitMargin)"
+            return "\(zone.name) ≤ \(Self.rounded(safe, places: 2)) s (\(Self.rounded(Double(range) / 1e6)) J range ÷ "
+                + "\(Self.rounded(zone.plausibleMaximumWatts)) W, \(limit))"
+        }
+        return "safe read interval " + parts.joined(separator: ", ")
     }
 
     func estimateDescription(_ estimate: CPUPowerEstimate) -> DomainDescription {
@@ -106,5 +117,8 @@ extension MeterCore {
             attribution: known == nil ? "GPU not found: not measured" : "GPU reports no power: not measured")
     }
 
-    static func rounded(_ value: Double) -> Double { (value * 10).rounded() / 10 }
+    static func rounded(_ value: Double, places: Int = 1) -> Double {
+        let scale = places == 1 ? 10.0 : 100.0
+        return (value * scale).rounded() / scale
+    }
 }

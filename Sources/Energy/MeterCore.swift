@@ -54,15 +54,20 @@ struct GPUChannel {
     var domain: String { "gpu\(gpu.index)" }
 }
 
-/// The meter's state and logic, not thread-safe; `EnergyMeter` wraps it in a mutex.
+/// The meter's state and logic, not thread-safe; `EnergyMeter` wraps it in a mutex. Each sample
+/// is handed the RAPL sums at its time; the counters themselves are read apart (`RAPLAccumulator`).
 struct MeterCore {
     let configuration: EnergyMeterConfiguration
     let cpuReader: ProcessCPUReader
     let rapl: RAPLReader
-    var raplTracker: RAPLCounterTracker?
+    /// True when RAPL counters are read (by `EnergyMeter`'s `RAPLAccumulator`, off this lock).
+    let usesRAPL: Bool
+    /// The RAPL sums at the last sample.
+    var previousRAPL: [String: RAPLTotals]?
     /// Set when no RAPL counter can be read.
     let estimate: CPUPowerEstimate?
-    let nvidia: NVIDIASampler?
+    /// The GPUs found at start; nil when NVIDIA tools are off.
+    let nvidia: GPUInventory?
     var gpuChannels: [GPUChannel]
     var jobs: [String: TrackedJob] = [:]
     var previousTime: UInt64?
@@ -74,7 +79,10 @@ struct MeterCore {
     /// Where each domain's last interval came from (rapl, nvml-energy, estimated, …).
     var lastSources: [String: EnergyReport.Source] = [:]
 
-    mutating func begin(jobID: String, processID: Int32, cgroupPath: String?, gpus: Set<Int>, at time: UInt64) {
+    mutating func begin(
+        jobID: String, processID: Int32, cgroupPath: String?, gpus: Set<Int>, at time: UInt64,
+        rapl: [String: RAPLTotals]?, gpu: GPUBatch?
+    ) {
         guard jobs[jobID] == nil else {
             configuration.logger.warning("energy: job already tracked", ["job": jobID])
             return
@@ -82,15 +90,17 @@ struct MeterCore {
         jobs[jobID] = TrackedJob(
             id: jobID, processID: processID, startTicks: cpuReader.process(processID)?.startTicks,
             cgroupPath: cgroupPath, gpus: gpus, beganAt: time, ledger: JobEnergyLedger(beganAt: time))
-        sample(now: time)
+        sample(now: time, rapl: rapl, gpu: gpu)
     }
 
-    mutating func end(jobID: String, at time: UInt64, cpuSeconds: Double?) -> EnergyReport? {
+    mutating func end(
+        jobID: String, at time: UInt64, cpuSeconds: Double?, rapl: [String: RAPLTotals]?, gpu: GPUBatch?
+    ) -> EnergyReport? {
         guard var job = jobs[jobID] else { return nil }
         job.endedAt = max(time, job.beganAt)
         job.finalCPUSeconds = cpuSeconds
         jobs[jobID] = job
-        sample(now: time)
+        sample(now: time, rapl: rapl, gpu: gpu)
         guard let finished = jobs.removeValue(forKey: jobID) else { return nil }
         return finished.ledger.report(endedAt: finished.endedAt ?? time)
     }

@@ -97,10 +97,21 @@ public struct PowercapDiscovery: Sendable {
                 found[entry] = PowercapZone(
                     path: path, identifier: entry, name: name, parentName: parent, interface: interface,
                     rangeMicrojoules: files.readUnsigned(path + "/max_energy_range_uj").value,
-                    kind: PowercapZone.kind(ofName: name))
+                    kind: PowercapZone.kind(ofName: name), powerLimitWatts: powerLimitWatts(path))
             }
             visit(folder: path, parentName: name, depth: depth + 1, into: &found)
         }
+    }
+
+    /// The highest non-zero power limit among the zone's constraints (W), or nil.
+    private func powerLimitWatts(_ path: String) -> Double? {
+        var highest: UInt64 = 0
+        for constraint in 0..<3 {
+            for file in ["max_power_uw", "power_limit_uw"] {
+                highest = max(highest, files.readUnsigned(path + "/constraint_\(constraint)_\(file)").value ?? 0)
+            }
+        }
+        return highest > 0 ? Double(highest) / 1e6 : nil
     }
 
     /// A flat class link `intel-rapl:0:2` names its parent `intel-rapl:0`; read that zone's name.

@@ -35,6 +35,29 @@ public struct PowercapZone: Sendable, Equatable {
     /// `max_energy_range_uj`; nil when unreadable, which turns any wrap into a gap.
     public var rangeMicrojoules: UInt64?
     public var kind: Kind
+    /// The highest power limit the zone states (`constraint_N_max_power_uw` or
+    /// `constraint_N_power_limit_uw`, N = 0…2), in W; nil when none is readable.
+    public var powerLimitWatts: Double? = nil
+
+    /// A default power no single zone plausibly exceeds when it states no limit (W). Generous on
+    /// purpose: it only shortens the longest interval between reads that is still trusted.
+    public static let defaultMaximumWatts = 1000.0
+    /// How far above its stated limit a zone is assumed to go (short-term limits, PL2 bursts).
+    public static let limitMargin = 1.5
+
+    /// The power the zone cannot plausibly exceed: its stated limit × `limitMargin`, else
+    /// `defaultMaximumWatts`.
+    public var plausibleMaximumWatts: Double {
+        powerLimitWatts.map { $0 * Self.limitMargin } ?? Self.defaultMaximumWatts
+    }
+
+    /// The longest time between two reads in which the counter cannot wrap twice (seen as one
+    /// wrap, or none, it would lose a whole range): `max_energy_range_uj` ÷ the plausible maximum
+    /// power. nil when the range is unknown (any wrap is a gap anyway). Reads further apart than
+    /// this are a gap.
+    public var safeReadIntervalSeconds: Double? {
+        rangeMicrojoules.map { Double($0) / 1e6 / plausibleMaximumWatts }
+    }
 
     /// The key that makes an MMIO zone a duplicate of an MSR one: the chain of names.
     var duplicateKey: String { parentName.map { "\($0)/\(name)" } ?? name }

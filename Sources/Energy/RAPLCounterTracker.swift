@@ -18,6 +18,8 @@ public struct RAPLCounterTracker {
         public var ranges: [UInt64]
         /// Mirrored zones counted once, if any.
         public var note: String?
+        /// Zones whose reads were further apart than their safe interval (a gap), by name.
+        public var lateZones: [String] = []
     }
 
     public let plan: RAPLPlan
@@ -27,12 +29,17 @@ public struct RAPLCounterTracker {
 
     public init(plan: RAPLPlan) { self.plan = plan }
 
-    /// The domains over the interval since the last reading; empty for the first reading.
-    public mutating func advance(to reading: RAPLReader.Reading) -> [DomainInterval] {
+    /// The domains over the interval since the last reading; empty for the first reading. Zones in
+    /// `lateZones` (identifiers) were read too far apart to trust a delta: they are gaps.
+    public mutating func advance(to reading: RAPLReader.Reading, lateZones: Set<String> = []) -> [DomainInterval] {
         defer { previous = reading }
         guard let previous else { return [] }
         var deltas: [String: CounterDelta] = [:]
         for zone in plan.zones {
+            if lateZones.contains(zone.identifier) {
+                deltas[zone.identifier] = .gap
+                continue
+            }
             guard let before = previous.microjoules[zone.identifier], let after = reading.microjoules[zone.identifier]
             else {
                 deltas[zone.identifier] = .gap
@@ -48,6 +55,12 @@ public struct RAPLCounterTracker {
         }
         if !plan.dram.isEmpty { domains.append(Self.domain("dram", zones: plan.dram, deltas: deltas, note: nil)) }
         if let psys = plan.psys { domains.append(Self.domain("psys", zones: [psys], deltas: deltas, note: nil)) }
+        for offset in domains.indices {
+            let names = Set(domains[offset].zones)
+            domains[offset].lateZones = plan.zones.filter {
+                lateZones.contains($0.identifier) && names.contains($0.name)
+            }.map(\.name)
+        }
         return domains
     }
 

@@ -1,7 +1,7 @@
 /// Reads the `energy_uj` counters of the zones a `RAPLPlan` chose, through an injectable file
 /// layer. An unreadable counter is `permissionDenied` (root-only since CVE-2020-8694, kernel 5.10
 /// and back-ports), kept apart from `absent` and reported with its fix.
-public final class RAPLReader {
+public final class RAPLReader: Sendable {
     /// What a counter read gave, per zone identifier.
     public struct Reading: Sendable, Equatable {
         public var microjoules: [String: UInt64]

@@ -34,6 +34,12 @@ public struct EnergyReport: Codable, Sendable, Equatable {
         /// For a GPU: model name and driver version.
         public var device: String?
         public var driver: String?
+        /// Seconds of the job (alive share) that fell in gaps, when there were any: the part of
+        /// `1 − coverage` the meter knows it missed.
+        public var gapSeconds: Double?
+        /// For RAPL: seconds lost per zone name because its counter was read later than its safe
+        /// interval (`max_energy_range_uj` ÷ plausible maximum power); absent when none.
+        public var lateZoneSeconds: [String: Double]?
 
         public init(
             domain: String, source: Source, zones: [String] = [], rangesMicrojoules: [UInt64] = [],
@@ -41,7 +47,8 @@ public struct EnergyReport: Codable, Sendable, Equatable {
             coverage: Double = 0, wraps: Int = 0, gaps: Int = 0, totalJoules: Double = 0,
             dynamicJoules: Double = 0, idleJoules: Double = 0, averageWatts: Double = 0,
             peakWatts: Double = 0, attribution: String = "", model: String? = nil,
-            device: String? = nil, driver: String? = nil
+            device: String? = nil, driver: String? = nil, gapSeconds: Double? = nil,
+            lateZoneSeconds: [String: Double]? = nil
         ) {
             self.domain = domain
             self.source = source
@@ -62,6 +69,8 @@ public struct EnergyReport: Codable, Sendable, Equatable {
             self.model = model
             self.device = device
             self.driver = driver
+            self.gapSeconds = gapSeconds
+            self.lateZoneSeconds = lateZoneSeconds
         }
 
         enum CodingKeys: String, CodingKey {
@@ -74,6 +83,8 @@ public struct EnergyReport: Codable, Sendable, Equatable {
             case idleJoules = "e_idle_j"
             case averageWatts = "avg_w"
             case peakWatts = "peak_w"
+            case gapSeconds = "gap_s"
+            case lateZoneSeconds = "late_zones_s"
         }
     }
 

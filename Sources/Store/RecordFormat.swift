@@ -40,10 +40,18 @@
 /// | 4 | 4 | CRC-32C (Castagnoli) of the L body bytes |
 /// | 8 | L | body; its first byte is the record type |
 ///
-/// A reader trusts records from the start of a file up to the first frame that is short, has a length
-/// outside the bounds, fails its checksum, or has a body that does not parse. In the last (active)
-/// segment or a consumer log that point is a torn or corrupt tail and the file is truncated there; in
-/// an older segment the rest of that file is ignored and reported.
+/// A frame is bad when it is short, has a length outside the bounds, fails its checksum, or has a body
+/// that does not parse. A consumer log is trusted up to its first bad frame and cut there. A stream
+/// segment reader steps over a bad frame and keeps what follows (`RecordScanner.resynchronize`): when
+/// the frame's length leads to a good record (or exactly to the end) only that record is skipped;
+/// otherwise the length itself is damaged and the next offset where a whole frame validates is
+/// searched for, byte by byte, and if the bytes up to there match the bad frame's checksum, the record
+/// is used as it is (repaired). Only a torn tail, a last record the file ends inside with nothing good
+/// after it, is cut off (in the last segment). Skipped records are counted in the recovery report; a
+/// segment whose header is damaged still has its records read. When the last segment was damaged, a
+/// new segment is started after it, and the stream's last sequence is raised by one for each skipped
+/// stretch after the newest known message that could have held a message, so that it never goes
+/// backwards.
 ///
 /// ## Stream segment bodies
 ///
@@ -60,10 +68,19 @@
 /// | 23+S | H | header block (`NATS/1.0` … as published) |
 /// | 23+S+H | rest | payload |
 ///
-/// `tombstone` (type 2), 9 bytes: type = 2, then the removed stream sequence (u64). A tombstone is
-/// always in the same segment as its message or a later one. A segment is deleted only when none of
-/// its messages is live and none of its tombstones still covers a message in an older segment that
-/// exists, so removed messages never come back.
+/// `tombstone` (type 2), 9 bytes: type = 2, then the removed stream sequence (u64). A removal writes its
+/// tombstone twice in a row, so one damaged copy cannot bring the message back (files with single
+/// tombstones read the same). A tombstone is always in the same segment as its message or a later one.
+/// A segment is deleted only when none of its messages is live and none of its tombstones still covers
+/// a message in an older segment that exists, so removed messages never come back.
+///
+/// `removals` (type 3): type = 3, range count N (u32, at most 4096), then N ranges of (first u64, last
+/// u64), ascending and disjoint: every message whose sequence is in one of them is removed. A new
+/// segment starts with one, listing every sequence up to its base sequence that held no live message
+/// then (when there are more than 4096 ranges, the first and the newest 4095), so tombstones lost from a
+/// damaged or truncated older segment do not bring their messages back. A purge's new segment lists
+/// everything up to the last sequence, so a crash while the purged segments are deleted loses nothing
+/// removed. It is written and synced with the header.
 ///
 /// ## Consumer log bodies
 ///

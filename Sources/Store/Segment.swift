@@ -15,6 +15,8 @@ final class Segment {
     /// Tombstones in this file that cover messages in another segment that still exists, counted per
     /// segment id. While any remain, deleting this file could bring those messages back.
     var coveredSegments: [UInt32: Int] = [:]
+    /// Bytes of `removals` records, which a rewrite keeps.
+    var retainedBytes: Int64 = 0
 
     init(id: UInt32, path: String, file: any StorageFile, header: FileHeader, validEnd: Int64) {
         self.id = id
@@ -51,9 +53,10 @@ final class Segment {
         firstSequence != 0 && sequence >= firstSequence && sequence <= lastSequence
     }
 
-    /// Bytes a rewrite would free: everything but the header, live messages and needed tombstones.
+    /// Bytes a rewrite would free: everything but the header, live messages, needed tombstones (two
+    /// per removal) and `removals` records.
     var reclaimableBytes: Int64 {
-        let neededTombstones = Int64(coveredSegments.values.reduce(0, +) * StreamRecord.tombstoneRecordBytes)
-        return validEnd - Int64(FileHeader.size) - liveBytes - neededTombstones
+        let neededTombstones = Int64(coveredSegments.values.reduce(0, +) * StreamRecord.removalBytes)
+        return validEnd - Int64(FileHeader.size) - liveBytes - neededTombstones - retainedBytes
     }
 }

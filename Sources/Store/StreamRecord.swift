@@ -1,12 +1,21 @@
-/// Encoding and decoding of the two stream segment bodies, `message` and `tombstone` (layout in
+/// Encoding and decoding of the stream segment bodies, `message`, `tombstone` and `removals` (layout in
 /// `RecordFormat`).
 enum StreamRecord {
     static let messageType: UInt8 = 1
     static let tombstoneType: UInt8 = 2
+    static let removalsType: UInt8 = 3
     /// Bytes of a message body before the subject.
     static let messageFixedBytes = 23
     /// Full size of a tombstone record, frame included.
     static let tombstoneRecordBytes = RecordFormat.frameBytes + 9
+    /// Bytes one removal writes: its tombstone twice, so that one damaged copy cannot bring the message
+    /// back.
+    static let removalBytes = 2 * tombstoneRecordBytes
+    /// The smallest message record (a one-byte subject, nothing else); a damaged stretch shorter than
+    /// this cannot have held a message.
+    static let minimumMessageRecordBytes = RecordFormat.frameBytes + messageFixedBytes + 1
+    /// At most this many ranges go into one `removals` record (64 KiB); see `removalRanges`.
+    static let maximumRemovalRanges = 4096
     /// Subjects longer than this cannot be stored (the length field is 16 bits).
     static let maximumSubjectBytes = Int(UInt16.max)
 
@@ -14,6 +23,8 @@ enum StreamRecord {
     enum Body {
         case message(sequence: UInt64, timestamp: Int64, subject: Range<Int>, headers: Range<Int>, payload: Range<Int>)
         case tombstone(sequence: UInt64)
+        /// Every message with a sequence in one of these ranges (ascending, disjoint) is removed.
+        case removals([ClosedRange<UInt64>])
     }
 
     /// Size of a message record with these parts, frame included.
@@ -48,6 +59,29 @@ enum StreamRecord {
         RecordFormat.finishRecord(in: &buffer, start: start)
     }
 
+    /// Appends one removal: the same tombstone twice (see `removalBytes`).
+    @inline(__always)
+    static func appendRemoval(to buffer: inout [UInt8], sequence: UInt64) {
+        appendTombstone(to: &buffer, sequence: sequence)
+        appendTombstone(to: &buffer, sequence: sequence)
+    }
+
+    /// Appends a complete `removals` record to `buffer` and returns its size.
+    @discardableResult
+    static func appendRemovals(to buffer: inout [UInt8], ranges: [ClosedRange<UInt64>]) -> Int {
+        let start = RecordFormat.beginRecord(in: &buffer)
+        buffer.append(removalsType)
+        buffer.appendLittleEndian(UInt32(ranges.count))
+        for range in ranges {
+            buffer.appendLittleEndian(range.lowerBound)
+            buffer.appendLittleEndian(range.upperBound)
+        }
+        return RecordFormat.finishRecord(in: &buffer, start: start)
+    }
+
+    /// Whether a body whose checksum holds makes sense, without decoding its ranges.
+    static func isValid(_ body: UnsafeRawBufferPointer) -> Bool { decode(body) != nil }
+
     /// Decodes a body whose checksum already holds; nil when it makes no sense.
     static func decode(_ body: UnsafeRawBufferPointer) -> Body? {
         var reader = ByteReader(body)
@@ -67,6 +101,19 @@ enum StreamRecord {
         case tombstoneType:
             guard let sequence = reader.read(UInt64.self), reader.remaining == 0 else { return nil }
             return .tombstone(sequence: sequence)
+        case removalsType:
+            guard let count = reader.read(UInt32.self), Int(count) <= maximumRemovalRanges,
+                reader.remaining == Int(count) * 16
+            else { return nil }
+            var ranges: [ClosedRange<UInt64>] = []
+            ranges.reserveCapacity(Int(count))
+            for _ in 0..<count {
+                guard let first = reader.read(UInt64.self), let last = reader.read(UInt64.self), first <= last,
+                    first > (ranges.last?.upperBound ?? 0)
+                else { return nil }
+                ranges.append(first...last)
+            }
+            return .removals(ranges)
         default:
             return nil
         }

@@ -8,7 +8,7 @@
 ///    tombstones hide its messages.
 /// 2. At most one finished segment per call whose reclaimable bytes reach `rewriteFraction` of its
 ///    size (and that is at least `rewriteMinimumBytes`) is rewritten: its live messages and the
-///    tombstones still needed go to `NNNNNNNN.seg.tmp`, which is synced and renamed over the segment.
+///    tombstones still needed (and `removals` records) go to `NNNNNNNN.seg.tmp`, which is synced and renamed over the segment.
 extension StreamStore {
     /// Runs both compaction steps now.
     public func compact() throws(StoreError) {
@@ -40,18 +40,22 @@ extension StreamStore {
         }
     }
 
-    /// Rewrites `segment` without its removed messages and unneeded tombstones.
+    /// Rewrites `segment` without its removed messages, unneeded tombstones and damaged stretches; each
+    /// kept record is framed afresh (a repaired length is written right).
     func rewrite(_ segment: Segment) throws(StoreError) {
         let temporaryPath = segment.path + ".tmp"
         let file = try fileSystem.openFile(temporaryPath, creating: true)
         let output = RecordWriter(file: file, end: 0, bufferCapacity: 1 << 20)
         var moves: [(position: Int, offset: UInt32)] = []
         var covered: [UInt32: Int] = [:]
+        var retained: Int64 = 0
+        var lastCoveringTombstone: UInt64 = 0
         do throws(StoreError) {
             try file.truncate(to: 0)
             output.buffer.append(contentsOf: segment.header.encoded())
-            let outcome = try RecordScanner.scan(segment.file, from: Int64(FileHeader.size), to: segment.validEnd) {
-                _, record, body throws(StoreError) -> Bool in
+            let outcome = try RecordScanner.scanSkippingDamage(
+                segment.file, from: Int64(FileHeader.size), to: segment.validEnd, isValid: StreamRecord.isValid
+            ) { _, record, body throws(StoreError) -> Bool in
                 switch StreamRecord.decode(body) {
                 case .message(let sequence, _, _, _, _)?:
                     guard let position = index.position(of: sequence), index.entries[position].isLive,
@@ -61,15 +65,21 @@ extension StreamStore {
                 case .tombstone(let sequence)?:
                     let older = segments.first { $0.id < segment.id && $0.covers(sequence) }
                     guard let older else { return true }
-                    covered[older.id, default: 0] += 1
+                    // A removal is two adjacent copies of its tombstone; both are kept, counted once.
+                    if sequence != lastCoveringTombstone { covered[older.id, default: 0] += 1 }
+                    lastCoveringTombstone = sequence
+                case .removals?:
+                    retained += Int64(record.count)
                 case nil:
                     return false
                 }
-                output.buffer.append(contentsOf: record)
+                let start = RecordFormat.beginRecord(in: &output.buffer)
+                output.buffer.append(contentsOf: body)
+                RecordFormat.finishRecord(in: &output.buffer, start: start)
                 if output.buffer.count >= 1 << 20 { try output.flush() }
                 return true
             }
-            guard outcome.validEnd == segment.validEnd else {
+            guard outcome.tail == nil else {
                 throw StoreError.corruptRecord(path: segment.path, offset: outcome.validEnd)
             }
             try output.synchronize()
@@ -84,6 +94,7 @@ extension StreamStore {
         segment.file = file
         segment.validEnd = output.end
         segment.coveredSegments = covered
+        segment.retainedBytes = retained
         for move in moves { index.move(at: move.position, offset: move.offset) }
         oldFile.close()
         try fileSystem.synchronizeDirectory(directory)

@@ -10,8 +10,25 @@ struct RecoveredStream {
     var lastTimestamp: Int64 = 0
     var liveBytes: Int64 = 0
     var report = RecoveryReport()
+    /// Skipped stretches, since the last trusted message or segment header, that may each have held a
+    /// message with a higher sequence than any known.
+    var unaccountedMessages = 0
 
     func segment(withID id: UInt32) -> Segment? { findSegment(id, in: segments) }
+
+    /// Applies a removal found in `segment`: the message goes from the index, and when it lives in an
+    /// older segment, `segment` now covers it.
+    mutating func removeMessage(_ sequence: UInt64, recordedIn segment: Segment) {
+        // A removal whose message is gone (its segment deleted or rewritten) has nothing to do.
+        guard let position = index.position(of: sequence), index.entries[position].isLive else { return }
+        let entry = index.remove(at: position)
+        subjects.release(entry.subject)
+        liveBytes -= Int64(entry.recordBytes)
+        guard let owner = self.segment(withID: entry.segment) else { return }
+        owner.liveMessages -= 1
+        owner.liveBytes -= Int64(entry.recordBytes)
+        if owner !== segment { segment.coveredSegments[owner.id, default: 0] += 1 }
+    }
 }
 
 extension StreamStore {
@@ -49,7 +66,12 @@ extension StreamStore {
         return store
     }
 
-    /// Scans every segment in id order into `recovered`, repairing the tail of the last one.
+    /// Scans every segment in id order into `recovered`. A damaged record anywhere is stepped over and
+    /// counted, and the records after it are kept (`RecordScanner.scanSkippingDamage`); only a torn tail
+    /// of the last segment (a record the file ends inside, with nothing valid after it) is cut. A segment
+    /// whose header is damaged still has its records read. The last sequence never goes backwards: a
+    /// skipped stretch that may have held the newest message counts as one, and when the last segment
+    /// was damaged a fresh segment is started whose header makes that sequence durable.
     static func recover(
         directory: String, fileSystem: any FileSystem, into recovered: inout RecoveredStream
     ) throws(StoreError) {
@@ -61,36 +83,59 @@ extension StreamStore {
         if recovered.report.removedTemporaryFiles > 0 { try fileSystem.synchronizeDirectory(directory) }
         let ids = names.compactMap(Segment.id(fromFileName:)).sorted()
         var restartID: UInt32?
+        var needsFreshSegment = false
         for (position, id) in ids.enumerated() {
             let isLast = position == ids.count - 1
             let path = joinPath(directory, Segment.fileName(id: id))
             let file = try fileSystem.openFile(path, creating: false)
             let size = try file.size()
             recovered.report.filesScanned += 1
-            guard let header = try FileHeader.read(from: file), header.kind == .streamSegment else {
-                // The last segment's header is made durable before anything is appended, so a bad one
-                // there means a crash while creating it: start that segment over. An older one is left
-                // alone for inspection.
-                file.close()
+            var header = try FileHeader.read(from: file)
+            if header?.kind != .streamSegment {
+                header = nil
                 recovered.report.damagedFiles.append(
                     DamagedFile(
-                        path: path, offset: 0, bytes: size, reason: .invalidHeader, truncated: isLast))
+                        path: path, offset: 0, bytes: min(size, Int64(FileHeader.size)), reason: .invalidHeader,
+                        truncated: isLast && size <= Int64(FileHeader.size)))
+            }
+            if header == nil, size <= Int64(FileHeader.size) {
+                // Nothing but a torn header: the header is made durable before anything is appended, so
+                // this is a crash while creating the segment. The last one is started over.
+                file.close()
                 if isLast {
                     recovered.report.truncatedBytes += size
                     restartID = id
                 }
                 continue
             }
-            if header.baseSequence > recovered.lastSequence {
-                recovered.lastSequence = header.baseSequence
-                recovered.lastTimestamp = header.baseTimestamp
+            // A damaged header with records after it: read the records; the base sequence is unknown,
+            // so it is taken from the segments before.
+            let trusted =
+                header
+                ?? FileHeader(
+                    kind: .streamSegment, baseSequence: recovered.lastSequence,
+                    baseTimestamp: recovered.lastTimestamp)
+            if trusted.baseSequence > recovered.lastSequence {
+                recovered.lastSequence = trusted.baseSequence
+                recovered.lastTimestamp = trusted.baseTimestamp
+                recovered.unaccountedMessages = 0
             }
-            let segment = Segment(id: id, path: path, file: file, header: header, validEnd: Int64(FileHeader.size))
+            let segment = Segment(id: id, path: path, file: file, header: trusted, validEnd: Int64(FileHeader.size))
             recovered.segments.append(segment)
             let outcome = try scan(segment, upTo: size, into: &recovered)
             segment.validEnd = outcome.validEnd
             recovered.report.recordsScanned += outcome.records
-            guard let reason = outcome.damage else { continue }
+            recovered.report.repairedRecords += outcome.repaired
+            for skipped in outcome.skipped {
+                recovered.report.skippedRecords += skipped.records
+                recovered.report.skippedBytes += skipped.bytes
+                recovered.report.damagedFiles.append(
+                    DamagedFile(
+                        path: path, offset: skipped.start, bytes: skipped.bytes, reason: skipped.reason,
+                        truncated: false))
+            }
+            if isLast, header == nil || !outcome.skipped.isEmpty { needsFreshSegment = true }
+            guard let reason = outcome.tail else { continue }
             let damaged = size - outcome.validEnd
             recovered.report.damagedFiles.append(
                 DamagedFile(
@@ -101,9 +146,16 @@ extension StreamStore {
                 recovered.report.truncatedBytes += damaged
                 try file.truncate(to: outcome.validEnd)
                 try file.synchronize()
+            } else if damaged >= Int64(StreamRecord.minimumMessageRecordBytes) {
+                // An older segment's lost tail may have held the newest message (the next header says).
+                recovered.unaccountedMessages += 1
             }
         }
-        if restartID != nil || recovered.segments.isEmpty {
+        if recovered.unaccountedMessages > 0 {
+            recovered.lastSequence += UInt64(recovered.unaccountedMessages)
+            needsFreshSegment = true
+        }
+        if restartID != nil || recovered.segments.isEmpty || needsFreshSegment {
             let id = restartID ?? (ids.last.map { $0 + 1 } ?? 1)
             let path = joinPath(directory, Segment.fileName(id: id))
             let header = FileHeader(
@@ -119,13 +171,15 @@ extension StreamStore {
         }
     }
 
-    /// Reads one segment's records into the index; stops at the first one that is damaged or out of
-    /// order.
+    /// Reads one segment's records into the index, stepping over damaged ones (a record whose sequence
+    /// is out of order counts as damaged).
     static func scan(
         _ segment: Segment, upTo size: Int64, into recovered: inout RecoveredStream
-    ) throws(StoreError) -> ScanOutcome {
-        let outcome = try RecordScanner.scan(segment.file, from: Int64(FileHeader.size), to: size) {
-            offset, record, body throws(StoreError) -> Bool in
+    ) throws(StoreError) -> SkippingScanOutcome {
+        var lastMessageOffset: Int64 = -1
+        let outcome = try RecordScanner.scanSkippingDamage(
+            segment.file, from: Int64(FileHeader.size), to: size, isValid: StreamRecord.isValid
+        ) { offset, record, body throws(StoreError) -> Bool in
             switch StreamRecord.decode(body) {
             case .message(let sequence, let timestamp, let subjectRange, _, _)?:
                 guard sequence > recovered.lastSequence, offset <= Int64(UInt32.max) else { return false }
@@ -138,24 +192,35 @@ extension StreamStore {
                 recovered.liveBytes += Int64(record.count)
                 recovered.lastSequence = sequence
                 recovered.lastTimestamp = timestamp
+                recovered.unaccountedMessages = 0
+                lastMessageOffset = offset
             case .tombstone(let sequence)?:
-                // A tombstone whose message is gone (its segment deleted or rewritten) has nothing to do.
-                guard let position = recovered.index.position(of: sequence),
-                    recovered.index.entries[position].isLive
-                else { return true }
-                let entry = recovered.index.remove(at: position)
-                recovered.subjects.release(entry.subject)
-                recovered.liveBytes -= Int64(entry.recordBytes)
-                if let owner = recovered.segment(withID: entry.segment) {
-                    owner.liveMessages -= 1
-                    owner.liveBytes -= Int64(entry.recordBytes)
-                    if owner !== segment { segment.coveredSegments[owner.id, default: 0] += 1 }
+                // A tombstone proves its sequence was assigned, even when its message is lost.
+                recovered.lastSequence = max(recovered.lastSequence, sequence)
+                recovered.removeMessage(sequence, recordedIn: segment)
+            case .removals(let ranges)?:
+                segment.retainedBytes += Int64(record.count)
+                for range in ranges {
+                    recovered.lastSequence = max(recovered.lastSequence, range.upperBound)
+                    var position = recovered.index.firstPosition(after: range.lowerBound - 1)
+                    while position < recovered.index.entries.count,
+                        recovered.index.entries[position].sequence <= range.upperBound
+                    {
+                        recovered.removeMessage(recovered.index.entries[position].sequence, recordedIn: segment)
+                        position += 1
+                    }
                 }
             case nil:
                 return false
             }
             return true
         }
+        // A skipped stretch after the segment's last message may have held a newer one; a later message
+        // or header settles it.
+        recovered.unaccountedMessages +=
+            outcome.skipped.filter {
+                $0.start > lastMessageOffset && $0.bytes >= Int64(StreamRecord.minimumMessageRecordBytes)
+            }.count
         recovered.index.compactIfSparse()
         return outcome
     }
@@ -171,7 +236,9 @@ extension StreamStore {
                 "dir": directory, "segments": segments.count, "messages": state.messages,
                 "first_seq": state.firstSequence, "last_seq": state.lastSequence,
                 "records_scanned": report.recordsScanned, "truncated_bytes": report.truncatedBytes,
-                "truncated_records": report.truncatedRecords, "damaged_files": report.damagedFiles.count,
+                "truncated_records": report.truncatedRecords, "skipped_records": report.skippedRecords,
+                "skipped_bytes": report.skippedBytes, "repaired_records": report.repairedRecords,
+                "damaged_files": Set(report.damagedFiles.map(\.path)).count,
                 "temporary_files_removed": report.removedTemporaryFiles, "segments_deleted": deletedSegments,
                 "ms": (milliseconds * 10).rounded() / 10,
             ])

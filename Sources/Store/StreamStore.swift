@@ -13,7 +13,8 @@ import Support
 /// of the batch that were already durable stay, because starting a new segment syncs the finished
 /// one; so after a failure the batch's messages that `contains` still reports are durable and may be
 /// acknowledged, and the others are gone. Discarded sequence numbers are not reused while the store
-/// stays open. Removals are kept: their tombstones are written again with the next sync.
+/// stays open, and the next write starts a new segment whose header keeps them counted across a
+/// restart. Removals are kept: their tombstones are written again with the next sync.
 ///
 /// Releasing the last reference without `close()` closes the files without syncing, which loses
 /// unsynced records exactly as a crash would.
@@ -40,6 +41,10 @@ public final class StreamStore {
     /// Removals whose tombstones are not durable yet, with where their message was, so a failed write
     /// can put the tombstones back.
     var unsyncedRemovals: [(sequence: UInt64, segment: UInt32, offset: UInt32)] = []
+    /// Set when discarded messages left sequences handed out but not on disk: the next append or
+    /// removal starts a new segment, whose header keeps the last sequence handed out, so that a
+    /// damaged record after the gap can never make recovery settle on a lower last sequence.
+    var sequenceGapPending = false
     /// Set when a failure could not be undone; every later call throws it.
     var failure: StoreError?
     var isClosed = false
@@ -124,17 +129,17 @@ public final class StreamStore {
         return try outcome.get()
     }
 
-    /// Removes a message by writing a tombstone (durable after the next `sync()`); false when there is
+    /// Removes a message by writing its tombstone twice (durable after the next `sync()`); false when there is
     /// no live message with that sequence. If this throws, the message stays removed in memory and its
     /// tombstone is written again by the next `sync()`.
     @discardableResult
     public func remove(_ sequence: UInt64) throws(StoreError) -> Bool {
         try checkUsable()
         guard index.entry(for: sequence) != nil else { return false }
-        try makeRoom(for: StreamRecord.tombstoneRecordBytes)
+        try makeRoom(for: StreamRecord.removalBytes)
         // Look again: a failed roll may have discarded the message.
         guard let position = index.position(of: sequence), index.entries[position].isLive else { return false }
-        StreamRecord.appendTombstone(to: &writer.buffer, sequence: sequence)
+        StreamRecord.appendRemoval(to: &writer.buffer, sequence: sequence)
         active.validEnd = writer.end
         let entry = index.remove(at: position)
         forget(entry)
@@ -161,7 +166,9 @@ public final class StreamStore {
     public func purge() throws(StoreError) -> Int {
         try checkUsable()
         let purged = index.liveCount
-        let replacement = try createSegment(id: active.id + 1)
+        // The new segment says that every sequence so far is removed, so a crash part way through the
+        // deletions below cannot bring purged messages back.
+        let replacement = try createSegment(id: active.id + 1, removals: lastSequence > 0 ? [1...lastSequence] : [])
         let old = segments
         segments = [replacement]
         writer = RecordWriter(
@@ -211,10 +218,9 @@ public final class StreamStore {
             segment === active
             ? try writer.read(at: offset, count: count)
             : try RecordScanner.readChunk(segment.file, at: offset, count: count)
+        // The length field is not checked: a record repaired on open has a damaged one.
         let message: StoredMessage? = record.withUnsafeBytes { bytes in
-            guard bytes.count == count, bytes.loadLittleEndian(at: 0, as: UInt32.self) == UInt32(count - 8) else {
-                return nil
-            }
+            guard bytes.count == count, count > RecordFormat.frameBytes else { return nil }
             let body = UnsafeRawBufferPointer(rebasing: bytes[RecordFormat.frameBytes...])
             guard CRC32C.checksum(body) == bytes.loadLittleEndian(at: 4, as: UInt32.self) else { return nil }
             return StreamRecord.decodeMessage(body)
@@ -263,16 +269,17 @@ public final class StreamStore {
         if owner !== active { active.coveredSegments[owner.id, default: 0] += 1 }
     }
 
-    /// Starts a new segment first when a record of `recordBytes` would take the active one past its size.
+    /// Starts a new segment first when a record of `recordBytes` would take the active one past its size,
+    /// or when discarded messages left a gap in the sequences (`sequenceGapPending`).
     func makeRoom(for recordBytes: Int) throws(StoreError) {
         let end = writer.end
-        guard end > Int64(FileHeader.size), end + Int64(recordBytes) > Int64(options.maximumSegmentBytes) else {
-            return
-        }
+        let full = end > Int64(FileHeader.size) && end + Int64(recordBytes) > Int64(options.maximumSegmentBytes)
+        guard full || sequenceGapPending else { return }
         try synchronizeActive()
-        let segment = try createSegment(id: active.id + 1)
+        let segment = try createSegment(id: active.id + 1, removals: removalRanges())
         segments.append(segment)
         writer = RecordWriter(file: segment.file, end: segment.validEnd, bufferCapacity: options.writeBufferBytes)
+        sequenceGapPending = false
     }
 
     /// Writes the buffer once it holds `writeBufferBytes`.
@@ -287,14 +294,17 @@ public final class StreamStore {
         unsyncedRemovals.removeAll(keepingCapacity: true)
     }
 
-    /// Creates segment `id` holding only a header, durable (file and directory entry) when this returns.
-    func createSegment(id: UInt32) throws(StoreError) -> Segment {
+    /// Creates segment `id` holding a header and, when `removals` is not empty, a `removals` record,
+    /// durable (file and directory entry) when this returns.
+    func createSegment(id: UInt32, removals: [ClosedRange<UInt64>]) throws(StoreError) -> Segment {
         let path = joinPath(directory, Segment.fileName(id: id))
         let header = FileHeader(kind: .streamSegment, baseSequence: lastSequence, baseTimestamp: lastTimestamp)
+        var bytes = header.encoded()
+        let retainedBytes = removals.isEmpty ? 0 : StreamRecord.appendRemovals(to: &bytes, ranges: removals)
         let file = try fileSystem.openFile(path, creating: true)
         do throws(StoreError) {
             try file.truncate(to: 0)
-            try header.encoded().withStoreBytes { bytes throws(StoreError) in try file.write(bytes, at: 0) }
+            try bytes.withStoreBytes { bytes throws(StoreError) in try file.write(bytes, at: 0) }
             try file.synchronize()
             try fileSystem.synchronizeDirectory(directory)
         } catch {
@@ -302,7 +312,26 @@ public final class StreamStore {
             try? fileSystem.removeFile(path)
             throw error
         }
-        return Segment(id: id, path: path, file: file, header: header, validEnd: Int64(FileHeader.size))
+        let segment = Segment(id: id, path: path, file: file, header: header, validEnd: Int64(bytes.count))
+        segment.retainedBytes = Int64(retainedBytes)
+        return segment
+    }
+
+    /// The sequences up to `lastSequence` that hold no live message, as ascending ranges, for the
+    /// `removals` record at the start of a new segment: should a tombstone in an older segment be lost,
+    /// this record still removes its message. At most `StreamRecord.maximumRemovalRanges`: the first
+    /// range (everything below the first live message) and the newest others.
+    func removalRanges() -> [ClosedRange<UInt64>] {
+        var ranges: [ClosedRange<UInt64>] = []
+        var next: UInt64 = 1
+        for entry in index.entries[index.head...] where entry.isLive {
+            if entry.sequence > next { ranges.append(next...entry.sequence - 1) }
+            next = entry.sequence + 1
+        }
+        if next <= lastSequence { ranges.append(next...lastSequence) }
+        let limit = StreamRecord.maximumRemovalRanges
+        guard ranges.count > limit else { return ranges }
+        return [ranges[0]] + ranges.suffix(limit - 1)
     }
 
     /// Undoes everything after the last durable point of the active segment after a failed write or
@@ -320,6 +349,7 @@ public final class StreamStore {
         var dropped = 0
         while let last = index.entries.last, last.segment == segment.id, Int64(last.offset) >= durableEnd {
             let entry = index.popLast()!
+            sequenceGapPending = true
             guard entry.isLive else { continue }
             subjects.release(entry.subject)
             liveBytes -= Int64(entry.recordBytes)
@@ -330,7 +360,7 @@ public final class StreamStore {
         let removals = unsyncedRemovals
         unsyncedRemovals.removeAll(keepingCapacity: true)
         for removal in removals where !(removal.segment == segment.id && Int64(removal.offset) >= durableEnd) {
-            StreamRecord.appendTombstone(to: &writer.buffer, sequence: removal.sequence)
+            StreamRecord.appendRemoval(to: &writer.buffer, sequence: removal.sequence)
             unsyncedRemovals.append(removal)
         }
         segment.validEnd = writer.end

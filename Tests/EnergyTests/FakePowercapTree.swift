@@ -8,7 +8,11 @@ final class FakePowercapTree {
     var root: String { directory.path }
 
     /// Adds a zone; a sub-zone's folder goes inside its parent's, which must exist.
-    func add(_ identifier: String, name: String, range: UInt64? = 262_143_328_850, energy: UInt64 = 0) {
+    /// `powerLimitWatts` writes `constraint_0_power_limit_uw`, which sets how far apart reads may be.
+    func add(
+        _ identifier: String, name: String, range: UInt64? = 262_143_328_850, energy: UInt64 = 0,
+        powerLimitWatts: Double? = nil
+    ) {
         let parts = identifier.split(separator: ":")
         var folder = identifier
         if parts.count == 3 {
@@ -20,6 +24,9 @@ final class FakePowercapTree {
         directory.write(folder + "/name", name + "\n")
         directory.write(folder + "/enabled", "1\n")
         if let range { directory.write(folder + "/max_energy_range_uj", "\(range)\n") }
+        if let powerLimitWatts {
+            directory.write(folder + "/constraint_0_power_limit_uw", "\(UInt64(powerLimitWatts * 1e6))\n")
+        }
         directory.write(folder + "/energy_uj", "\(energy)\n", mode: 0o400)
     }
 

@@ -57,7 +57,8 @@ final class RAPLMeasurementTests: XCTestCase {
 
     func testAWrapPastTheRangeWhileAdvancingAtKnownWattsStaysExact() throws {
         let tree = FakePowercapTree()
-        tree.add("intel-rapl:0", name: "package-0", range: 100_000_000, energy: 90_000_000)
+        // A 100 J range allows reads 100 J ÷ (10 W × 1.5) = 6.7 s apart.
+        tree.add("intel-rapl:0", name: "package-0", range: 100_000_000, energy: 90_000_000, powerLimitWatts: 10)
         let proc = FakeProc()
         let meter = try meter(tree, proc)
         var time = MeterFixture.start
