@@ -48,7 +48,8 @@ final class JetStreamConsumerTests: XCTestCase {
 
     private func pull(_ consumer: Consumer, batch: Int, noWait: Bool = false, expires: Int64 = 0) {
         let body = "{\"batch\":\(batch),\"no_wait\":\(noWait),\"expires\":\(expires)}"
-        consumer.add(PullRequest(body: Array(body.utf8), reply: "inbox", now: now)!, now: now, output: output)
+        let request = try! PullRequest.parse(body: Array(body.utf8), reply: "inbox", now: now).get()
+        consumer.add(request, now: now, output: output)
     }
 
     func testAPullDeliversMessagesInOrderWithTheNatsAckSubject() {

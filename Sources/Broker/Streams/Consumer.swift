@@ -102,7 +102,7 @@ final class Consumer {
         ackFloorStreamSequence = progress.ackFloorStreamSequence
         ackFloorConsumerSequence = progress.ackFloorConsumerSequence
         for (sequence, record) in progress.pending where stream.storage.contains(sequence) {
-            let deadline = now + config.ackWait
+            let deadline = now.addingClamped(config.ackWait)
             pending[sequence] = PendingDelivery(
                 consumerSequence: record.consumerSequence, deliveries: record.deliveries, deadline: deadline)
             ackDeadlines.push(deadline: deadline, sequence: sequence)
@@ -182,7 +182,7 @@ final class Consumer {
             ackFloorStreamSequence = deliveredStreamSequence
             ackFloorConsumerSequence = deliveredConsumerSequence
         } else {
-            record.deadline = now + ackWait(forDelivery: record.deliveries)
+            record.deadline = now.addingClamped(ackWait(forDelivery: record.deliveries))
             pending[sequence] = record
             ackDeadlines.push(deadline: record.deadline, sequence: sequence)
         }
@@ -308,7 +308,7 @@ final class Consumer {
     func reject(_ sequence: UInt64, delay: Int64, now: Int64) {
         guard var record = pending[sequence], record.deadline != 0 else { return }
         if delay > 0 {
-            record.deadline = now + delay
+            record.deadline = now.addingClamped(delay)
             pending[sequence] = record
             delayed.push(deadline: record.deadline, sequence: sequence)
         } else {
@@ -321,7 +321,7 @@ final class Consumer {
     /// `+WPI`: still working; the ack wait starts again.
     func extend(_ sequence: UInt64, now: Int64) {
         guard var record = pending[sequence], record.deadline != 0 else { return }
-        record.deadline = now + ackWait(forDelivery: record.deliveries)
+        record.deadline = now.addingClamped(ackWait(forDelivery: record.deliveries))
         pending[sequence] = record
         ackDeadlines.push(deadline: record.deadline, sequence: sequence)
     }

@@ -108,11 +108,13 @@ extension JetStream {
             }
             return
         }
-        guard let pullRequest = PullRequest(body: request.payload, reply: request.reply, now: now) else {
-            sendStatus(400, "Bad Request", extraHeaders: [], to: request.reply)
+        switch PullRequest.parse(body: request.payload, reply: request.reply, now: now) {
+        case .success(let pullRequest):
+            consumer.add(pullRequest, now: now, output: self)
+        case .failure(let refusal):
+            sendStatus(400, refusal.description, extraHeaders: [], to: request.reply)
             return
         }
-        consumer.add(pullRequest, now: now, output: self)
         needsSync(consumer)
     }
 }

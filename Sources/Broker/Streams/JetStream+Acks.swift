@@ -24,9 +24,8 @@ extension JetStream {
             consumer.extend(sequence, now: now)
         case .next(let batch):
             consumer.acknowledge(sequence)
-            if !ack.reply.isEmpty, var request = PullRequest(body: [], reply: ack.reply, now: now) {
-                request.remaining = batch
-                consumer.add(request, now: now, output: self)
+            if !ack.reply.isEmpty {
+                consumer.add(PullRequest(reply: ack.reply, batch: batch), now: now, output: self)
             }
         }
         needsSync(consumer)

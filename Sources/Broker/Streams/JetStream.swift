@@ -316,7 +316,7 @@ final class JetStream: @unchecked Sendable {
         let lazy = lazySyncDeadline
         guard let earliest else { return lazy }
         let wait = max(0, earliest - Timestamp.nowNanoseconds())
-        let consumerDeadline = Clock.monotonicNanoseconds() + UInt64(wait)
+        let consumerDeadline = Clock.monotonicNanoseconds().addingClamped(UInt64(wait))
         return min(consumerDeadline, lazy ?? consumerDeadline)
     }
 

@@ -55,7 +55,7 @@ final class MemoryStreamStorage: StreamStorage {
     }
 
     func nextSequence(after sequence: UInt64, matching filter: (String) -> Bool) -> UInt64? {
-        var index = lowerBound(sequence + 1)
+        var index = firstIndex(after: sequence)
         while index < sequences.count {
             if let message = messages[sequences[index]], filter(message.subject) { return message.sequence }
             index += 1
@@ -65,7 +65,7 @@ final class MemoryStreamStorage: StreamStorage {
 
     func count(after sequence: UInt64, matching filter: (String) -> Bool) -> Int {
         var total = 0
-        var index = lowerBound(sequence + 1)
+        var index = firstIndex(after: sequence)
         while index < sequences.count {
             if let message = messages[sequences[index]], filter(message.subject) { total += 1 }
             index += 1
@@ -77,13 +77,14 @@ final class MemoryStreamStorage: StreamStorage {
 
     func destroy() throws { _ = try purge() }
 
-    /// Index of the first table slot holding a sequence ≥ `sequence`.
-    private func lowerBound(_ sequence: UInt64) -> Int {
+    /// Index of the first table slot holding a sequence > `sequence` (no `sequence + 1`: a
+    /// consumer's position may sit at `UInt64.max`).
+    private func firstIndex(after sequence: UInt64) -> Int {
         var low = firstLiveIndex
         var high = sequences.count
         while low < high {
             let middle = (low + high) / 2
-            if sequences[middle] < sequence { low = middle + 1 } else { high = middle }
+            if sequences[middle] <= sequence { low = middle + 1 } else { high = middle }
         }
         return low
     }
