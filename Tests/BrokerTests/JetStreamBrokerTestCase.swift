@@ -76,4 +76,28 @@ class JetStreamBrokerTestCase: BrokerTestCase {
         let info = request(client, "$JS.API.INFO", "", reply: inbox)
         XCTAssertTrue(info.contains("account_info_response"), info, file: file, line: line)
     }
+
+    /// Runs `body` on the JetStream thread and returns what it read there.
+    func onEngine<Value: Sendable>(_ body: @escaping @Sendable (JetStream) -> Value) -> Value {
+        let engine = engine
+        let result = LockedBox<Value?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        engine.loop.execute {
+            result.set(body(engine))
+            done.signal()
+        }
+        done.wait()
+        return result.get()!
+    }
+}
+
+/// A value handed between threads in a test.
+final class LockedBox<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func get() -> Value { lock.withLock { value } }
+    func set(_ newValue: Value) { lock.withLock { value = newValue } }
 }

@@ -19,6 +19,9 @@ final class JetStream: @unchecked Sendable {
     private var ackSubscription: Subscription?
     var apiRequests = 0
     var apiErrors = 0
+    /// Acks whose subject is not the nine-token form this broker hands out (see `AckSubject`).
+    var ignoredAcks = 0
+    var ignoredAckNotice = RateLimitedNotice()
 
     /// Work waiting for the end of the turn.
     /// Stores holding publishes whose acks wait: synced at the end of every turn.
