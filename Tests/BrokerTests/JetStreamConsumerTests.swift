@@ -6,6 +6,7 @@ final class RecordingOutput: ConsumerOutput {
     var deliveries: [(sequence: UInt64, inbox: String, ackSubject: String)] = []
     var statuses: [(code: Int, description: String, inbox: String)] = []
     var advisories: [String] = []
+    var advisoryBodies: [[UInt8]] = []
 
     func deliver(_ message: StreamMessage, to inbox: String, ackSubject: String) {
         deliveries.append((message.sequence, inbox, ackSubject))
@@ -15,7 +16,10 @@ final class RecordingOutput: ConsumerOutput {
         statuses.append((code, description, inbox))
     }
 
-    func publishAdvisory(subject: String, json: [UInt8]) { advisories.append(subject) }
+    func publishAdvisory(subject: String, json: [UInt8]) {
+        advisories.append(subject)
+        advisoryBodies.append(json)
+    }
 }
 
 final class JetStreamConsumerTests: XCTestCase {
@@ -145,7 +149,7 @@ final class JetStreamConsumerTests: XCTestCase {
         makeStream(messages: 1)
         let consumer = makeConsumer { $0.ackWait = self.second }
         pull(consumer, batch: 1)
-        consumer.terminate(1)
+        consumer.terminate(1, now: now, output: output)
         pull(consumer, batch: 1)
         consumer.tick(now: now + 5 * second, output: output)
         XCTAssertEqual(output.deliveries.count, 1)

@@ -273,12 +273,18 @@ final class Consumer {
         if any { acknowledgementsChanged() }
     }
 
-    /// `+TERM`: never redeliver; a work queue forgets it too.
-    func terminate(_ sequence: UInt64) {
-        guard pending.removeValue(forKey: sequence) != nil else { return }
+    /// `+TERM`: never redeliver; a work queue forgets it too. Publishes nats-server's
+    /// `MSG_TERMINATED` advisory, so whoever watches for failed work learns of it.
+    func terminate(_ sequence: UInt64, reason: String = "", now: Int64, output: ConsumerOutput) {
+        guard let record = pending.removeValue(forKey: sequence) else { return }
         try? persistence.recordTerminated(streamSequence: sequence)
         if stream.config.retention == .workqueue { _ = try? stream.storage.remove(sequence) }
         acknowledgementsChanged()
+        output.publishAdvisory(
+            subject: "$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.\(stream.name).\(name)",
+            json: Advisory.terminated(
+                stream: stream.name, consumer: name, consumerSequence: record.consumerSequence,
+                streamSequence: sequence, deliveries: record.deliveries, reason: reason, now: now))
     }
 
     /// Moves the ack floor up to just below the oldest message still unacknowledged.

@@ -18,8 +18,8 @@ extension JetStream {
         switch kind {
         case .acknowledge:
             consumer.acknowledge(sequence)
-        case .terminate:
-            consumer.terminate(sequence)
+        case .terminate(let reason):
+            consumer.terminate(sequence, reason: reason, now: now, output: self)
         case .reject(let delay):
             consumer.reject(sequence, delay: delay, now: now)
             consumer.dispatch(now: now, output: self)
@@ -55,7 +55,8 @@ enum AckKind: Equatable {
     /// `-NAK`, with a redelivery delay in nanoseconds (0: now).
     case reject(delay: Int64)
     case inProgress
-    case terminate
+    /// `+TERM`, with the reason that followed it (trimmed, at most `maximumReasonBytes`).
+    case terminate(reason: String)
     /// `+NXT`: acknowledge and ask for `batch` more on the ack's reply subject.
     case next(batch: Int)
 
@@ -75,7 +76,7 @@ enum AckKind: Equatable {
         } else if starts(with: "+WPI") {
             self = .inProgress
         } else if starts(with: "+TERM") {
-            self = .terminate
+            self = .terminate(reason: AckKind.reason(in: body.dropFirst(5)))
         } else if starts(with: "+NXT") {
             self = .next(batch: AckKind.batch(in: String(decoding: body.dropFirst(4), as: UTF8.self)[...]))
         } else {
@@ -88,6 +89,15 @@ enum AckKind: Equatable {
     var repliesWhenAsked: Bool {
         if case .next = self { return false }
         return true
+    }
+
+    /// The longest `+TERM` reason passed on in the advisory: the rest of a hostile body is cut.
+    static let maximumReasonBytes = 1024
+
+    private static func reason(in rest: ArraySlice<UInt8>) -> String {
+        let text = String(decoding: rest.prefix(maximumReasonBytes), as: UTF8.self).trimmingWhitespace()
+        // A cut through a multi-byte character decodes to U+FFFD: drop it.
+        return text.hasSuffix("\u{FFFD}") && rest.count > maximumReasonBytes ? String(text.dropLast()) : text
     }
 
     private struct DelayBody: Decodable { var delay: Int64? }
