@@ -11,6 +11,8 @@ final class MemoryStreamStorage: StreamStorage {
     private var bytes: Int64 = 0
     private var lastSequence: UInt64 = 0
     private var lastTimestamp: Int64 = 0
+    /// Per subject: live messages, and a hint of the newest sequence (checked before use).
+    private var subjects: [String: (count: Int, newest: UInt64)] = [:]
 
     func append(subject: String, headers: [UInt8], payload: [UInt8], timestamp: Int64?) throws -> UInt64 {
         lastSequence += 1
@@ -18,6 +20,8 @@ final class MemoryStreamStorage: StreamStorage {
         messages[lastSequence] = StoredMessage(
             sequence: lastSequence, subject: subject, headers: headers, payload: payload, timestamp: time)
         sequences.append(lastSequence)
+        subjects[subject, default: (0, 0)].count += 1
+        subjects[subject]!.newest = lastSequence
         bytes += StoredMessage.storedSize(subject: subject, headers: headers.count, payload: payload.count)
         lastTimestamp = time
         return lastSequence
@@ -31,6 +35,9 @@ final class MemoryStreamStorage: StreamStorage {
 
     func remove(_ sequence: UInt64) throws -> Bool {
         guard let message = messages.removeValue(forKey: sequence) else { return false }
+        if let entry = subjects[message.subject] {
+            subjects[message.subject] = entry.count > 1 ? (entry.count - 1, entry.newest) : nil
+        }
         bytes -= StoredMessage.storedSize(
             subject: message.subject, headers: message.headers.count,
             payload: message.payload.count)
@@ -41,6 +48,7 @@ final class MemoryStreamStorage: StreamStorage {
     func purge() throws -> Int {
         let count = messages.count
         messages.removeAll()
+        subjects.removeAll()
         sequences.removeAll()
         firstLiveIndex = 0
         bytes = 0
@@ -71,6 +79,21 @@ final class MemoryStreamStorage: StreamStorage {
             index += 1
         }
         return total
+    }
+
+    func lastSequence(onSubject subject: String) -> UInt64? {
+        guard let entry = subjects[subject] else { return nil }
+        if messages[entry.newest]?.subject == subject { return entry.newest }
+        // The newest was removed: walk back from it to the one before (nothing newer has the subject).
+        var index = firstIndex(after: entry.newest) - 1
+        while index >= firstLiveIndex {
+            if let message = messages[sequences[index]], message.subject == subject {
+                subjects[subject]!.newest = message.sequence
+                return message.sequence
+            }
+            index -= 1
+        }
+        return nil
     }
 
     func close() throws {}

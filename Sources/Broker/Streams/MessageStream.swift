@@ -105,16 +105,8 @@ final class MessageStream {
     /// The subject of the message being stored, for the per-subject expectation.
     private var pendingSubject: String?
 
-    /// The highest stored sequence on `subject` (a scan: per-subject checks are rare).
-    func lastSequence(on subject: String) -> UInt64? {
-        var cursor: UInt64 = 0
-        var last: UInt64?
-        while let next = storage.nextSequence(after: cursor, matching: { $0 == subject }) {
-            last = next
-            cursor = next
-        }
-        return last
-    }
+    /// The highest stored sequence on `subject`: a per-subject look-up in the storage.
+    func lastSequence(on subject: String) -> UInt64? { storage.lastSequence(onSubject: subject) }
 
     /// Rebuilds what must survive a restart from the stored messages: the `Nats-Msg-Id`s within
     /// the duplicate window (newest first, stopping at the window's start) and the last message id.

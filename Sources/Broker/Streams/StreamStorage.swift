@@ -21,6 +21,9 @@ protocol StreamStorage: AnyObject {
     func nextSequence(after sequence: UInt64, matching filter: (String) -> Bool) -> UInt64?
     /// How many stored messages after `sequence` pass `filter`.
     func count(after sequence: UInt64, matching filter: (String) -> Bool) -> Int
+    /// The newest stored sequence on exactly `subject` (`Nats-Expected-Last-Subject-Sequence`,
+    /// `last_by_subj`): a per-subject look-up, not a scan of the stream.
+    func lastSequence(onSubject subject: String) -> UInt64?
     func close() throws
     /// Deletes everything on disk (stream deletion).
     func destroy() throws
