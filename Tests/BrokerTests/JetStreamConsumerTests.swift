@@ -8,12 +8,12 @@ final class RecordingOutput: ConsumerOutput {
     var advisories: [String] = []
     var advisoryBodies: [[UInt8]] = []
 
-    func deliver(_ message: StreamMessage, to inbox: String, ackSubject: String) {
-        deliveries.append((message.sequence, inbox, ackSubject))
+    func deliver(_ message: StreamMessage, to inbox: ReplyInbox, ackSubject: String) {
+        deliveries.append((message.sequence, inbox.subject, ackSubject))
     }
 
-    func sendStatus(_ code: Int, _ description: String, extraHeaders: [(String, String)], to inbox: String) {
-        statuses.append((code, description, inbox))
+    func sendStatus(_ code: Int, _ description: String, extraHeaders: [(String, String)], to inbox: ReplyInbox) {
+        statuses.append((code, description, inbox.subject))
     }
 
     func publishAdvisory(subject: String, json: [UInt8]) {

@@ -2,9 +2,9 @@ import Wire
 
 /// Sends what a consumer hands out: messages to a pull request's inbox, status replies, advisories.
 protocol ConsumerOutput: AnyObject {
-    func deliver(_ message: StreamMessage, to inbox: String, ackSubject: String)
+    func deliver(_ message: StreamMessage, to inbox: ReplyInbox, ackSubject: String)
     /// An HMSG with only a status header block (`NATS/1.0 404 No Messages`…) to `inbox`.
-    func sendStatus(_ code: Int, _ description: String, extraHeaders: [(String, String)], to inbox: String)
+    func sendStatus(_ code: Int, _ description: String, extraHeaders: [(String, String)], to inbox: ReplyInbox)
     func publishAdvisory(subject: String, json: [UInt8])
 }
 

@@ -28,12 +28,12 @@ extension JetStream {
         case .next(let batch):
             consumer.acknowledge(sequence)
             if !ack.reply.isEmpty {
-                consumer.add(PullRequest(reply: ack.reply, batch: batch), now: now, output: self)
+                consumer.add(PullRequest(reply: ack.replyInbox, batch: batch), now: now, output: self)
             }
         }
         needsSync(consumer)
         if !ack.reply.isEmpty, kind.repliesWhenAsked {
-            replyAfterSync(to: ack.reply, payload: [])
+            replyAfterSync(to: ack.replyInbox, payload: [])
         }
     }
 }

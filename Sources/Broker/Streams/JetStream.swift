@@ -41,7 +41,7 @@ final class JetStream: @unchecked Sendable {
     /// A reply held until the end-of-turn sync. A publish ack names what it acknowledges so it
     /// can be turned into an error when the store dropped that message after a write failure.
     struct PendingReply {
-        var subject: String
+        var inbox: ReplyInbox
         var payload: [UInt8]
         var stored: (storage: StreamStorage, sequence: UInt64, stream: String)?
     }
@@ -176,7 +176,7 @@ final class JetStream: @unchecked Sendable {
             if !message.reply.isEmpty && !stream.config.noAck {
                 repliesAfterSync.append(
                     PendingReply(
-                        subject: message.reply, payload: ack.bytes,
+                        inbox: message.replyInbox, payload: ack.bytes,
                         stored: (stream.storage, sequence, stream.name)))
             }
             return
@@ -195,7 +195,7 @@ final class JetStream: @unchecked Sendable {
                     "error": error.description,
                 ])
         }
-        if !message.reply.isEmpty && !stream.config.noAck { send(to: message.reply, payload: ack.bytes) }
+        if !message.reply.isEmpty && !stream.config.noAck { send(to: message.replyInbox, payload: ack.bytes) }
     }
 
     /// Marks a consumer's records and its stream's removals for the next lazy sync.
@@ -217,9 +217,9 @@ final class JetStream: @unchecked Sendable {
     }
 
     /// Sends `payload` to `subject` once everything written so far is durable (an ack_sync reply).
-    func replyAfterSync(to subject: String, payload: [UInt8]) {
+    func replyAfterSync(to inbox: ReplyInbox, payload: [UInt8]) {
         lazyWorkAsksForDurability = true
-        repliesAfterSync.append(PendingReply(subject: subject, payload: payload, stored: nil))
+        repliesAfterSync.append(PendingReply(inbox: inbox, payload: payload, stored: nil))
     }
 
     /// When the lazy sync is due (monotonic nanoseconds), if anything waits for it.
@@ -252,9 +252,9 @@ final class JetStream: @unchecked Sendable {
                 let refusal = APIResponse.PublishAck(
                     error: APIResponse.ErrorBody(.storeFailed("storage failed: message not stored")),
                     stream: stored.stream, seq: 0)
-                send(to: reply.subject, payload: refusal.bytes)
+                send(to: reply.inbox, payload: refusal.bytes)
             } else {
-                send(to: reply.subject, payload: reply.payload)
+                send(to: reply.inbox, payload: reply.payload)
             }
         }
         repliesAfterSync.removeAll(keepingCapacity: true)
@@ -325,10 +325,17 @@ final class JetStream: @unchecked Sendable {
 
     // MARK: sending (JetStream thread)
 
-    /// Publishes a message from the broker itself through normal routing.
+    /// Publishes a message from the broker itself through normal routing (advisories).
     func send(to subject: String, reply: String = "", headers: [UInt8] = [], payload: [UInt8]) {
         JetStream.withFrame(subject: subject, reply: reply, headers: headers, payload: payload) { frame in
             _ = MessageRouter.route(frame, from: nil, echo: true, in: context)
+        }
+    }
+
+    /// Answers a request: only the requesting connection's subscriptions on the inbox get it.
+    func send(to inbox: ReplyInbox, headers: [UInt8] = [], payload: [UInt8]) {
+        JetStream.withFrame(subject: inbox.subject, reply: "", headers: headers, payload: payload) { frame in
+            deliverToInbox(frame, inbox: inbox)
         }
     }
 
@@ -355,7 +362,7 @@ final class JetStream: @unchecked Sendable {
 }
 
 extension JetStream: ConsumerOutput {
-    func deliver(_ message: StreamMessage, to inbox: String, ackSubject: String) {
+    func deliver(_ message: StreamMessage, to inbox: ReplyInbox, ackSubject: String) {
         JetStream.withFrame(
             subject: message.subject, reply: ackSubject, headers: message.headers,
             payload: message.payload
@@ -364,7 +371,7 @@ extension JetStream: ConsumerOutput {
         }
     }
 
-    func sendStatus(_ code: Int, _ description: String, extraHeaders: [(String, String)], to inbox: String) {
+    func sendStatus(_ code: Int, _ description: String, extraHeaders: [(String, String)], to inbox: ReplyInbox) {
         var header = "NATS/1.0 \(code) \(description)\r\n"
         for (name, value) in extraHeaders { header += "\(name): \(value)\r\n" }
         header += "\r\n"
@@ -375,17 +382,29 @@ extension JetStream: ConsumerOutput {
         send(to: subject, payload: json)
     }
 
-    /// Routes a stored message to the subscribers of `inbox` while keeping its own subject in the
-    /// MSG line: a pull consumer's delivery names the original subject, not the inbox.
-    private func deliverToInbox(_ frame: PublishFrame, inbox: String) {
-        var inboxText = inbox
+    /// Routes a frame to the subscribers of `inbox` while keeping the frame's own subject in the
+    /// MSG line (a pull consumer's delivery names the original subject, not the inbox). With a
+    /// requesting connection, only its subscriptions are candidates: nats-server routes answers to
+    /// every subscriber of the inbox and relies on per-user inbox prefixes; we do both.
+    private func deliverToInbox(_ frame: PublishFrame, inbox: ReplyInbox) {
+        var inboxText = inbox.subject
         inboxText.withUTF8 { inboxBytes in
             let match = context.matchCache.match(UnsafeRawBufferPointer(inboxBytes))
-            for subscription in match.plain {
+            guard let requester = inbox.client else {
+                for subscription in match.plain {
+                    _ = MessageRouter.deliver(frame, to: subscription, from: nil, echo: true, in: context)
+                }
+                for group in match.groups {
+                    _ = MessageRouter.deliver(frame, to: group.pick(), from: nil, echo: true, in: context)
+                }
+                return
+            }
+            for subscription in match.plain where subscription.client?.id == requester {
                 _ = MessageRouter.deliver(frame, to: subscription, from: nil, echo: true, in: context)
             }
             for group in match.groups {
-                _ = MessageRouter.deliver(frame, to: group.pick(), from: nil, echo: true, in: context)
+                guard let member = group.members.first(where: { $0.client?.id == requester }) else { continue }
+                _ = MessageRouter.deliver(frame, to: member, from: nil, echo: true, in: context)
             }
         }
     }

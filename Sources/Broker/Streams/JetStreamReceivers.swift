@@ -9,6 +9,11 @@ struct InboundMessage: Sendable {
     var payload: [UInt8]
     /// Whether the publisher wants a `503` status when nothing answers (copied on its own loop).
     var publisherWantsNoResponders: Bool
+    /// The publishing connection's id; nil for the broker's own publishes.
+    var publisherID: UInt64?
+
+    /// Where answers to this message go: the reply subject, on the publishing connection only.
+    var replyInbox: ReplyInbox { ReplyInbox(subject: reply, client: publisherID) }
 
     init(streamName: String, frame: PublishFrame, publisher: ClientConnection?) {
         self.streamName = streamName
@@ -17,6 +22,7 @@ struct InboundMessage: Sendable {
         headers = Array(frame.message[..<frame.headerLength])
         payload = Array(frame.payload)
         publisherWantsNoResponders = publisher?.options.noResponders ?? false
+        publisherID = publisher?.id
     }
 }
 

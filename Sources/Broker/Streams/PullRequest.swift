@@ -4,8 +4,8 @@ import Support
 /// One `CONSUMER.MSG.NEXT` request waiting for messages: where to send them, how many more, and
 /// until when.
 struct PullRequest: Equatable {
-    /// The requester's inbox: messages and status replies go here.
-    var reply: String
+    /// The requester's inbox: messages and status replies go here, to the requesting connection only.
+    var reply: ReplyInbox
     /// Messages still wanted.
     var remaining: Int
     /// Wall-clock nanoseconds after which the request ends with `408 Request Timeout` (0: never).
@@ -31,7 +31,7 @@ struct PullRequest: Equatable {
     }
 
     /// A request for `batch` messages with nothing else asked (`+NXT`).
-    init(reply: String, batch: Int) {
+    init(reply: ReplyInbox, batch: Int) {
         self.reply = reply
         remaining = max(1, batch)
         deadline = 0
@@ -41,7 +41,7 @@ struct PullRequest: Equatable {
     /// Parses a request body: a JSON object, or a bare batch size. Every number is hostile: a huge `expires` pins the deadline at the
     /// end of time, a negative one has already passed (nats-server answers `408` at once), a
     /// `batch` below 1 asks for one message.
-    static func parse(body: [UInt8], reply: String, now: Int64) -> Result<PullRequest, Refusal> {
+    static func parse(body: [UInt8], reply: ReplyInbox, now: Int64) -> Result<PullRequest, Refusal> {
         var request = PullRequest(reply: reply, batch: 1)
         let isBlank = body.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
         guard !isBlank else { return .success(request) }
