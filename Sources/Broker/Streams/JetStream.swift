@@ -22,6 +22,8 @@ final class JetStream: @unchecked Sendable {
     /// Acks whose subject is not the nine-token form this broker hands out (see `AckSubject`).
     var ignoredAcks = 0
     var ignoredAckNotice = RateLimitedNotice()
+    /// Bounds what client loops hand over to this thread.
+    let intake = JetStreamIntake()
 
     /// Work waiting for the end of the turn.
     /// Stores holding publishes whose acks wait: synced at the end of every turn.
@@ -389,23 +391,7 @@ extension JetStream: ConsumerOutput {
     private func deliverToInbox(_ frame: PublishFrame, inbox: ReplyInbox) {
         var inboxText = inbox.subject
         inboxText.withUTF8 { inboxBytes in
-            let match = context.matchCache.match(UnsafeRawBufferPointer(inboxBytes))
-            guard let requester = inbox.client else {
-                for subscription in match.plain {
-                    _ = MessageRouter.deliver(frame, to: subscription, from: nil, echo: true, in: context)
-                }
-                for group in match.groups {
-                    _ = MessageRouter.deliver(frame, to: group.pick(), from: nil, echo: true, in: context)
-                }
-                return
-            }
-            for subscription in match.plain where subscription.client?.id == requester {
-                _ = MessageRouter.deliver(frame, to: subscription, from: nil, echo: true, in: context)
-            }
-            for group in match.groups {
-                guard let member = group.members.first(where: { $0.client?.id == requester }) else { continue }
-                _ = MessageRouter.deliver(frame, to: member, from: nil, echo: true, in: context)
-            }
+            ReplyInbox.deliver(frame, toInbox: UnsafeRawBufferPointer(inboxBytes), client: inbox.client, in: context)
         }
     }
 }
