@@ -73,6 +73,28 @@ final class JetStreamHostileValueTests: JetStreamBrokerTestCase {
         XCTAssertEqual(output.deliveries.count, 1)
     }
 
+    func testClampedArithmeticPinsAtTheEndsOfTheRange() {
+        XCTAssertEqual(Int64.max.addingClamped(1), .max)
+        XCTAssertEqual(Int64.min.addingClamped(-1), .min)
+        XCTAssertEqual(Int64(5).addingClamped(-7), -2)
+        XCTAssertEqual(Int64.min.subtractingClamped(1), .min)
+        XCTAssertEqual(Int64.max.subtractingClamped(-1), .max)
+        XCTAssertEqual(now.subtractingClamped(.min), .max)
+        XCTAssertEqual(UInt64.max.addingClamped(1), .max)
+    }
+
+    func testADeliveryCountOfZeroFromADamagedFileDoesNotTrap() {
+        let stream = MessageStream(
+            config: StreamConfig(name: "JOBS", subjects: ["job.>"]), created: now, storage: MemoryStreamStorage())
+        var consumerConfig = ConsumerConfig()
+        consumerConfig.backoff = [5, 10]
+        let consumer = Consumer(
+            name: "worker", config: consumerConfig, created: now, stream: stream,
+            persistence: TransientConsumerPersistence(), now: now)
+        XCTAssertEqual(consumer.ackWait(forDelivery: 0), 5)
+        XCTAssertEqual(consumer.ackWait(forDelivery: .max), 10)
+    }
+
     func testAMemoryStoreAnswersLookupsAfterTheLastPossibleSequence() throws {
         let storage = MemoryStreamStorage()
         _ = try storage.append(subject: "a", headers: [], payload: [], timestamp: 1)

@@ -8,6 +8,13 @@ extension Int64 {
         guard overflow else { return sum }
         return other > 0 ? .max : .min
     }
+
+    /// `self - other`, pinned to `Int64.min ... Int64.max`.
+    func subtractingClamped(_ other: Int64) -> Int64 {
+        let (difference, overflow) = subtractingReportingOverflow(other)
+        guard overflow else { return difference }
+        return other > 0 ? .min : .max
+    }
 }
 
 extension UInt64 {

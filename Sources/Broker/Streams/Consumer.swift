@@ -199,7 +199,8 @@ final class Consumer {
     /// The ack wait for the nth delivery: from `backoff` when set, else `ack_wait`.
     func ackWait(forDelivery deliveries: Int) -> Int64 {
         guard let backoff = config.backoff, !backoff.isEmpty else { return config.ackWait }
-        return backoff[min(deliveries - 1, backoff.count - 1)]
+        // A delivery count of 0 can only come from a damaged progress file: use the first step.
+        return backoff[max(0, min(deliveries - 1, backoff.count - 1))]
     }
 
     // MARK: timers
@@ -300,7 +301,7 @@ final class Consumer {
         }
         ackFloorStreamSequence = max(ackFloorStreamSequence, lowest - 1)
         if let record = pending[lowest] {
-            ackFloorConsumerSequence = max(ackFloorConsumerSequence, record.consumerSequence - 1)
+            ackFloorConsumerSequence = max(ackFloorConsumerSequence, max(record.consumerSequence, 1) - 1)
         }
     }
 

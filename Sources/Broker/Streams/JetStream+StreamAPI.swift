@@ -185,7 +185,7 @@ extension JetStream {
             type: type.map { "io.nats.jetstream.api.v1.\($0)" }, config: stream.config,
             created: APIResponse.timestamp(stream.created),
             state: .init(
-                messages: UInt64(state.messages), bytes: UInt64(state.bytes),
+                messages: UInt64(clamping: state.messages), bytes: UInt64(clamping: state.bytes),
                 first_seq: state.messages == 0 && state.lastSequence == 0 ? 0 : state.firstSequence,
                 first_ts: APIResponse.timestamp(state.firstTimestamp), last_seq: state.lastSequence,
                 last_ts: APIResponse.timestamp(state.lastTimestamp), consumer_count: stream.consumers.count),

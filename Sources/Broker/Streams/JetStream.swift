@@ -297,7 +297,7 @@ final class JetStream: @unchecked Sendable {
                 consumer.tick(now: now, output: self)
                 needsSync(consumer)
                 if !consumer.isDurable && consumer.waiting.isEmpty,
-                    now - consumer.lastActive > (consumer.config.inactiveThreshold ?? 5_000_000_000)
+                    now.subtractingClamped(consumer.lastActive) > (consumer.config.inactiveThreshold ?? 5_000_000_000)
                 {
                     stream.consumers[consumer.name] = nil
                     logger.debug(
@@ -320,7 +320,7 @@ final class JetStream: @unchecked Sendable {
         }
         let lazy = lazySyncDeadline
         guard let earliest else { return lazy }
-        let wait = max(0, earliest - Timestamp.nowNanoseconds())
+        let wait = max(0, earliest.subtractingClamped(Timestamp.nowNanoseconds()))
         let consumerDeadline = Clock.monotonicNanoseconds().addingClamped(UInt64(wait))
         return min(consumerDeadline, lazy ?? consumerDeadline)
     }

@@ -46,7 +46,7 @@ final class MessageStream {
             defer { pendingSubject = nil }
             if let refusal = checkExpectations(block) { return .refused(refusal) }
             if let id = block["Nats-Msg-Id"], !id.isEmpty {
-                duplicates.expire(before: now - config.duplicateWindow)
+                duplicates.expire(before: now.subtractingClamped(config.duplicateWindow))
                 if let earlier = duplicates.sequence(for: id) { return .duplicate(earlier) }
                 messageID = id
             }
@@ -113,7 +113,7 @@ final class MessageStream {
     func recoverRecentIDs(now: Int64) {
         let state = storage.state
         guard state.messages > 0 else { return }
-        let cutoff = now - config.duplicateWindow
+        let cutoff = now.subtractingClamped(config.duplicateWindow)
         var sequence = state.lastSequence
         var recovered: [(String, UInt64, Int64)] = []
         var isNewest = true
@@ -170,7 +170,9 @@ final class MessageStream {
         var removed: [UInt64] = []
         while true {
             let state = storage.state
-            guard state.messages > 0, state.firstTimestamp > 0, now - state.firstTimestamp > config.maxAge else {
+            guard state.messages > 0, state.firstTimestamp > 0,
+                now.subtractingClamped(state.firstTimestamp) > config.maxAge
+            else {
                 break
             }
             if (try? storage.remove(state.firstSequence)) == true { removed.append(state.firstSequence) } else { break }
