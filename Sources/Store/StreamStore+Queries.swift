@@ -30,6 +30,25 @@ extension StreamStore {
         return nil
     }
 
+    /// How many live messages have exactly `subject`: the subject table's reference count.
+    public func messageCount(onSubject subject: String) -> Int {
+        subjects.id(of: subject).map { subjects.references($0) } ?? 0
+    }
+
+    /// The newest live sequence before `sequence` whose subject is exactly `subject`: a walk back
+    /// through the index comparing 4-byte subject ids, stopping at the first match.
+    public func previousSequence(before sequence: UInt64, onSubject subject: String) -> UInt64? {
+        guard let id = subjects.id(of: subject) else { return nil }
+        let entries = index.entries
+        var position = index.firstPosition(after: sequence) - 1
+        while position >= index.head {
+            let entry = entries[position]
+            if entry.sequence < sequence && entry.isLive && entry.subject == id { return entry.sequence }
+            position -= 1
+        }
+        return nil
+    }
+
     /// The first live sequence after `sequence` whose subject passes `filter`.
     public func nextSequence(after sequence: UInt64, matching filter: (String) -> Bool) -> UInt64? {
         var position = index.firstPosition(after: sequence)

@@ -37,6 +37,9 @@ struct SubjectTable {
     /// The id of `subject` while some live message has it.
     func id(of subject: String) -> UInt32? { ids[subject] }
 
+    /// Live messages with subject `id`.
+    func references(_ id: UInt32) -> Int { counts[Int(id)] }
+
     /// The hint of the newest sequence on subject `id` (0: unknown).
     func newestHint(_ id: UInt32) -> UInt64 { newest[Int(id)] }
 

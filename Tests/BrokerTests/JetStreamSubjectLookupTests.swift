@@ -63,6 +63,41 @@ final class JetStreamSubjectLookupTests: XCTestCase {
         XCTAssertEqual(store.lastSequence(onSubject: "b"), 6)
     }
 
+    func testBothStoragesCountAndWalkBackOneSubject() throws {
+        let store = try StreamStore.open(directory: directory, logger: logger)
+        defer { try? store.close() }
+        for storage in [store as StreamStorage, MemoryStreamStorage()] {
+            for subject in ["a", "b", "a", "a", "c"] {
+                _ = try storage.append(subject: subject, headers: [], payload: [], timestamp: 1)
+            }
+            try storage.remove(3)
+            XCTAssertEqual(storage.messageCount(onSubject: "a"), 2)
+            XCTAssertEqual(storage.messageCount(onSubject: "z"), 0)
+            XCTAssertEqual(storage.previousSequence(before: 5, onSubject: "a"), 4)
+            XCTAssertEqual(storage.previousSequence(before: 4, onSubject: "a"), 1)
+            XCTAssertNil(storage.previousSequence(before: 1, onSubject: "a"))
+            XCTAssertNil(storage.previousSequence(before: 0, onSubject: "a"))
+            XCTAssertEqual(storage.previousSequence(before: .max, onSubject: "c"), 5)
+        }
+    }
+
+    func testAPerSubjectLimitKeepsTheNewestWithoutScanningTheStream() throws {
+        let storage = CountingStorage()
+        var config = StreamConfig(name: "CONTROL", subjects: ["ctl.>"])
+        config.maxMessagesPerSubject = 2
+        let stream = MessageStream(config: config, created: 1, storage: storage)
+        for number in 0..<300 {
+            guard case .stored = stream.store(subject: "ctl.\(number % 3)", headers: [], payload: [], now: 1) else {
+                return XCTFail("refused publish \(number)")
+            }
+        }
+        XCTAssertEqual(storage.state.messages, 6)
+        for subject in ["ctl.0", "ctl.1", "ctl.2"] { XCTAssertEqual(storage.messageCount(onSubject: subject), 2) }
+        XCTAssertEqual(storage.lastSequence(onSubject: "ctl.0"), 298)
+        XCTAssertEqual(storage.previousSequence(before: 298, onSubject: "ctl.0"), 295)
+        XCTAssertEqual(storage.scans, 0)
+    }
+
     func testLookupsDoNotGrowWithTheStream() throws {
         let store = try StreamStore.open(directory: directory, logger: logger)
         defer { try? store.close() }
@@ -124,6 +159,10 @@ private final class CountingStorage: StreamStorage {
         return inner.count(after: sequence, matching: filter)
     }
     func lastSequence(onSubject subject: String) -> UInt64? { inner.lastSequence(onSubject: subject) }
+    func messageCount(onSubject subject: String) -> Int { inner.messageCount(onSubject: subject) }
+    func previousSequence(before sequence: UInt64, onSubject subject: String) -> UInt64? {
+        inner.previousSequence(before: sequence, onSubject: subject)
+    }
     func close() throws {}
     func destroy() throws {}
 }

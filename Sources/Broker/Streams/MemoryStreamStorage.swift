@@ -96,6 +96,19 @@ final class MemoryStreamStorage: StreamStorage {
         return nil
     }
 
+    func messageCount(onSubject subject: String) -> Int { subjects[subject]?.count ?? 0 }
+
+    func previousSequence(before sequence: UInt64, onSubject subject: String) -> UInt64? {
+        guard subjects[subject] != nil else { return nil }
+        var index = firstIndex(after: sequence) - 1
+        while index >= firstLiveIndex {
+            let candidate = sequences[index]
+            if candidate < sequence, let message = messages[candidate], message.subject == subject { return candidate }
+            index -= 1
+        }
+        return nil
+    }
+
     func close() throws {}
 
     func destroy() throws { _ = try purge() }

@@ -133,17 +133,23 @@ final class MessageStream {
         }
     }
 
-    /// Keeps at most `max_msgs_per_subject` messages on `subject`, dropping the oldest.
+    /// Keeps at most `max_msgs_per_subject` messages on `subject`, dropping the oldest. The
+    /// per-subject count says whether anything must go; only then does it walk back from the newest,
+    /// past the ones kept, to the ones removed (no scan of the stream per publish).
     private func limitPerSubject(_ subject: String, newest: UInt64) {
-        var sequences: [UInt64] = []
-        var cursor: UInt64 = 0
-        while let next = storage.nextSequence(after: cursor, matching: { $0 == subject }) {
-            sequences.append(next)
-            cursor = next
-        }
-        let excess = sequences.count - Int(config.maxMessagesPerSubject)
+        let limit = Int(clamping: config.maxMessagesPerSubject)
+        var excess = storage.messageCount(onSubject: subject) - limit
         guard excess > 0 else { return }
-        for sequence in sequences.prefix(excess) where sequence != newest { _ = try? storage.remove(sequence) }
+        var kept = 1
+        var cursor = newest
+        while excess > 0, let previous = storage.previousSequence(before: cursor, onSubject: subject) {
+            cursor = previous
+            if kept < limit {
+                kept += 1
+            } else if (try? storage.remove(previous)) == true {
+                excess -= 1
+            }
+        }
         noteRemovals()
     }
 
