@@ -95,6 +95,51 @@ final class JetStreamHostileValueTests: JetStreamBrokerTestCase {
         XCTAssertEqual(consumer.ackWait(forDelivery: .max), 10)
     }
 
+    func testAckBodiesWithHostileNumbersAreReadWithoutTrapping() {
+        XCTAssertEqual(AckKind(Array(#"-NAK {"delay":9223372036854775807}"#.utf8)), .reject(delay: .max))
+        XCTAssertEqual(AckKind(Array(#"-NAK {"delay":-5}"#.utf8)), .reject(delay: 0))
+        XCTAssertEqual(AckKind(Array(#"-NAK {"delay":1e300}"#.utf8)), .reject(delay: 0))
+        XCTAssertEqual(AckKind(Array(#"-NAK {"delay":99999999999999999999999}"#.utf8)), .reject(delay: 0))
+        XCTAssertEqual(AckKind(Array("+NXT 9223372036854775807".utf8)), .next(batch: .max))
+        XCTAssertEqual(AckKind(Array("+NXT 99999999999999999999999".utf8)), .next(batch: 1))
+        XCTAssertEqual(AckKind(Array("+NXT -5".utf8)), .next(batch: 1))
+        XCTAssertEqual(AckKind(Array(#"+NXT {"batch":1e300}"#.utf8)), .next(batch: 1))
+        XCTAssertEqual(AckKind(Array(#"+NXT {"batch":-9223372036854775808}"#.utf8)), .next(batch: 1))
+    }
+
+    func testHostileExpectationHeadersAreAnsweredWithoutTrapping() throws {
+        let client = try inboxClient("expect")
+        makeStream(client, inbox: "_INBOX.expect.api", consumer: nil)
+        for header in [
+            "Nats-Expected-Last-Sequence: 99999999999999999999999",
+            "Nats-Expected-Last-Sequence: -1",
+            "Nats-Expected-Last-Subject-Sequence: 18446744073709551615",
+            "Nats-Expected-Last-Subject-Sequence: 1e300",
+            "Nats-Expected-Last-Msg-Id: \(String(repeating: "x", count: 10_000))",
+        ] {
+            let answer = publish(client, "job.a", "x", inbox: "_INBOX.expect.pub", headers: header + "\r\n")
+            XCTAssertTrue(answer.contains("\"stream\":\"JOBS\""), answer)
+        }
+        let wrong = publish(
+            client, "job.a", "x", inbox: "_INBOX.expect.pub",
+            headers: "Nats-Expected-Last-Subject-Sequence: 18446744073709551615\r\n")
+        XCTAssertTrue(wrong.contains(#""err_code":10071"#), wrong)
+        assertBrokerAnswers(client, inbox: "_INBOX.expect.info")
+    }
+
+    func testAConsumerStartingAtTheLastPossibleSequenceWaitsWithoutTrapping() throws {
+        let client = try inboxClient("start")
+        makeStream(
+            client, inbox: "_INBOX.start.api", retention: "limits",
+            consumerConfig: #""deliver_policy":"by_start_sequence","opt_start_seq":18446744073709551615"#)
+        XCTAssertTrue(publish(client, "job.a", "x", inbox: "_INBOX.start.pub").contains("\"seq\":1"))
+        let body = #"{"batch":1,"no_wait":true}"#
+        client.send("PUB $JS.API.CONSUMER.MSG.NEXT.JOBS.worker _INBOX.start.pull \(body.utf8.count)\r\n\(body)\r\n")
+        XCTAssertTrue(client.read(until: "404 No Messages").contains("404 No Messages"))
+        let info = request(client, "$JS.API.CONSUMER.INFO.JOBS.worker", "", reply: "_INBOX.start.info")
+        XCTAssertTrue(info.contains(#""num_pending":0"#), info)
+    }
+
     func testAMemoryStoreAnswersLookupsAfterTheLastPossibleSequence() throws {
         let storage = MemoryStreamStorage()
         _ = try storage.append(subject: "a", headers: [], payload: [], timestamp: 1)

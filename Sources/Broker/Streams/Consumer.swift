@@ -305,9 +305,10 @@ final class Consumer {
         }
     }
 
-    /// The stream stored a message: keep the undelivered count current.
-    func noteStored(subject: String) {
-        guard undeliveredCount != nil, filter(subject) else { return }
+    /// The stream stored a message: keep the undelivered count current (a consumer that starts
+    /// beyond the stream's end does not count what is stored before its start).
+    func noteStored(subject: String, sequence: UInt64) {
+        guard undeliveredCount != nil, sequence > deliveredStreamSequence, filter(subject) else { return }
         undeliveredCount! += 1
     }
 

@@ -69,7 +69,7 @@ final class MessageStream {
         }
         if let messageID { duplicates.record(messageID, sequence: sequence, at: now) }
         lastMessageID = messageID
-        for consumer in consumers.values { consumer.noteStored(subject: subject) }
+        for consumer in consumers.values { consumer.noteStored(subject: subject, sequence: sequence) }
         if config.maxMessagesPerSubject > 0 { limitPerSubject(subject, newest: sequence) }
         if config.discard == .old { _ = discardOldestBeyondLimits() }
         return .stored(sequence)
