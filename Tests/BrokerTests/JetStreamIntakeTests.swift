@@ -21,6 +21,10 @@ final class JetStreamIntakeTests: JetStreamBrokerTestCase {
     func testAFullQueueAnswersRequestsWithAServiceUnavailableAndDropsTheRest() throws {
         let client = try inboxClient("flood")
         makeStream(client, inbox: "_INBOX.flood.api", consumer: nil)
+        let service = request(
+            client, "$JS.API.STREAM.CREATE.SVC",
+            #"{"name":"SVC","subjects":["svc.>"],"storage":"memory","no_ack":true}"#, reply: "_INBOX.flood.api")
+        XCTAssertFalse(service.contains("error"), service)
         let engine = engine
         engine.intake.maximumMessages.store(3, ordering: .relaxed)
         let entered = DispatchSemaphore(value: 0)
@@ -34,6 +38,8 @@ final class JetStreamIntakeTests: JetStreamBrokerTestCase {
 
         for number in 1...5 { client.send("PUB job.a _INBOX.flood.ack.\(number) 1\r\n\(number)\r\n") }
         client.send("PUB job.a 1\r\nx\r\nPUB job.a 1\r\ny\r\n")
+        // A no_ack stream's publishers expect their answer from someone else: no refusal for them.
+        client.send("PUB svc.echo _INBOX.flood.service 1\r\nz\r\n")
         client.send("PUB $JS.API.STREAM.INFO.JOBS _INBOX.flood.info 0\r\n\r\n")
         client.send("PUB $JS.API.CONSUMER.MSG.NEXT.JOBS.none _INBOX.flood.pull 0\r\n\r\nPING\r\n")
         // The JetStream thread is still blocked: these answers came from the publisher's loop.
@@ -43,10 +49,12 @@ final class JetStreamIntakeTests: JetStreamBrokerTestCase {
         }
         XCTAssertFalse(refusals.contains("_INBOX.flood.ack.1 "), refusals)
         XCTAssertFalse(refusals.contains("_INBOX.flood.pull"), refusals)
+        XCTAssertFalse(refusals.contains("_INBOX.flood.service"), refusals)
         XCTAssertTrue(refusals.contains(#""err_code":10008"#), refusals)
         XCTAssertTrue(refusals.contains("JetStream system temporarily unavailable"), refusals)
         XCTAssertEqual(engine.intake.refused.load(ordering: .relaxed), 3)
-        XCTAssertEqual(engine.intake.dropped.load(ordering: .relaxed), 3, "two plain publishes and a pull")
+        XCTAssertEqual(
+            engine.intake.dropped.load(ordering: .relaxed), 4, "two plain publishes, a no_ack publish and a pull")
 
         gate.signal()
         let acks = client.read(until: #""seq":3}"#)

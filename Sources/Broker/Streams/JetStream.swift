@@ -123,7 +123,10 @@ final class JetStream: @unchecked Sendable {
     func captureSubjects(of stream: MessageStream) {
         for subscription in stream.captureSubscriptions { broker.subjectIndex.remove(subscription) }
         stream.captureSubscriptions = stream.config.subjects.map {
-            subscribeInternally($0, JetStreamReceiver(engine: self, role: .capture(streamName: stream.name)))
+            subscribeInternally(
+                $0,
+                JetStreamReceiver(
+                    engine: self, role: .capture(streamName: stream.name, acknowledges: !stream.config.noAck)))
         }
     }
 

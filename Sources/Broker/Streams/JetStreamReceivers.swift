@@ -33,7 +33,9 @@ struct InboundMessage: Sendable {
 /// (503, 10008); everything else is dropped and counted.
 final class JetStreamReceiver: InternalSubscriber, @unchecked Sendable {
     enum Role: Sendable {
-        case capture(streamName: String)
+        /// A stream's subjects; `acknowledges` is false for a `no_ack` stream, whose publishers'
+        /// replies belong to someone else.
+        case capture(streamName: String, acknowledges: Bool)
         case apiRequests
         case acknowledgements
     }
@@ -60,7 +62,7 @@ final class JetStreamReceiver: InternalSubscriber, @unchecked Sendable {
         }
         let intake = engine.intake
         switch role {
-        case .capture(let streamName):
+        case .capture(let streamName, _):
             let message = InboundMessage(streamName: streamName, frame: frame, publisher: publisher)
             engine.loop.execute {
                 engine.storePublished(message)
@@ -88,13 +90,13 @@ final class JetStreamReceiver: InternalSubscriber, @unchecked Sendable {
         var body: [UInt8]?
         if let publisher, !frame.reply.isEmpty {
             switch role {
-            case .capture(let streamName):
+            case .capture(let streamName, true):
                 body =
                     APIResponse.PublishAck(error: APIResponse.ErrorBody(Self.unavailable), stream: streamName, seq: 0)
                     .bytes
             case .apiRequests where !frame.subject.starts(with: "$JS.API.CONSUMER.MSG.NEXT.".utf8):
                 body = APIResponse.encode(APIResponse.Refusal(error: APIResponse.ErrorBody(Self.unavailable)))
-            case .apiRequests, .acknowledgements:
+            case .capture(_, false), .apiRequests, .acknowledgements:
                 body = nil
             }
             if let body {
