@@ -18,6 +18,15 @@ final class JetStreamIntakeTests: JetStreamBrokerTestCase {
         XCTAssertEqual(intake.waiting, 2)
     }
 
+    func testAFloodOfRefusalsIsLoggedOncePerIntervalWithTheCountItSkipped() {
+        var notice = RateLimitedNotice(interval: 1_000)
+        XCTAssertEqual(notice.record(now: 10_000), 0)
+        XCTAssertNil(notice.record(now: 10_500))
+        XCTAssertNil(notice.record(now: 10_999))
+        XCTAssertEqual(notice.record(now: 11_000), 2)
+        XCTAssertNil(notice.record(now: 11_001))
+    }
+
     func testAFullQueueAnswersRequestsWithAServiceUnavailableAndDropsTheRest() throws {
         let client = try inboxClient("flood")
         makeStream(client, inbox: "_INBOX.flood.api", consumer: nil)
