@@ -38,14 +38,14 @@ struct PullRequest: Equatable {
         noWait = false
     }
 
-    /// Parses a request body: a JSON object, or a bare batch size. Every number is hostile: a huge `expires` pins the deadline at the
-    /// end of time, a negative one has already passed (nats-server answers `408` at once), a
-    /// `batch` below 1 asks for one message.
+    /// Parses a request body: a JSON object, or a bare batch size (blank: one message). Every number
+    /// is hostile: a huge `expires` pins the deadline at the end of time, a negative one has already
+    /// passed (nats-server answers `408` at once), a `batch` below 1 asks for one message.
     static func parse(body: [UInt8], reply: ReplyInbox, now: Int64) -> Result<PullRequest, Refusal> {
         var request = PullRequest(reply: reply, batch: 1)
-        let isBlank = body.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
-        guard !isBlank else { return .success(request) }
-        if body.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) != UInt8(ascii: "{") {
+        let isWhitespace = { (byte: UInt8) in byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
+        guard let first = body.first(where: { !isWhitespace($0) }) else { return .success(request) }
+        if first != UInt8(ascii: "{") {
             // nats-server: a body that is not a JSON object is a batch size, or else one message.
             let text = String(decoding: body, as: UTF8.self).trimmingWhitespace()
             request.remaining = max(1, Int(text) ?? 1)
