@@ -13,6 +13,7 @@ extension StreamStore {
     /// leaves the hint unknown) a walk back through the index comparing 4-byte subject ids, from that
     /// message to the one before it, whose sequence is then remembered. Never a scan per publish.
     public func lastSequence(onSubject subject: String) -> UInt64? {
+        if subjects.hasUnknownHints { learnNewestHints() }
         guard let id = subjects.id(of: subject) else { return nil }
         let hint = subjects.newestHint(id)
         if hint != 0, let entry = index.entry(for: hint), entry.subject == id { return hint }
@@ -28,6 +29,15 @@ extension StreamStore {
             position -= 1
         }
         return nil
+    }
+
+    /// Sets every subject's hint in one pass over the index (after recovery, which retains subjects
+    /// without sequences), so that no look-up has to walk far back for a subject it never saw.
+    func learnNewestHints() {
+        for entry in index.entries[index.head...] where entry.isLive {
+            subjects.setNewestHint(entry.subject, entry.sequence)
+        }
+        subjects.noteHintsKnown()
     }
 
     /// How many live messages have exactly `subject`: the subject table's reference count.

@@ -7,12 +7,15 @@ struct SubjectTable {
     /// Per id: the newest sequence known to carry the subject, 0 when unknown (after recovery). Only a
     /// hint: that message may since have been removed, so readers check it against the index.
     private var newest: [UInt64] = []
+    /// Some subject was retained without its sequence (recovery): hints must be rebuilt before use.
+    private(set) var hasUnknownHints = false
     private var ids: [String: UInt32] = [:]
     private var free: [UInt32] = []
 
     /// The id of `subject`, adding one reference; `sequence` (when known) is the message that takes
     /// it, the subject's newest.
     mutating func retain(_ subject: String, sequence: UInt64 = 0) -> UInt32 {
+        if sequence == 0 { hasUnknownHints = true }
         if let id = ids[subject] {
             counts[Int(id)] += 1
             newest[Int(id)] = max(newest[Int(id)], sequence)
@@ -45,6 +48,9 @@ struct SubjectTable {
 
     /// Remembers the newest live sequence on subject `id`, found by a look-up.
     mutating func setNewestHint(_ id: UInt32, _ sequence: UInt64) { newest[Int(id)] = sequence }
+
+    /// Every hint is known again (after one pass that set them all).
+    mutating func noteHintsKnown() { hasUnknownHints = false }
 
     /// Drops one reference; the subject is forgotten when none is left.
     mutating func release(_ id: UInt32) {
