@@ -3,12 +3,24 @@
 public enum FleetTopology {
     /// Job specs on `job.<capability>`: a work queue, each job removed once an agent acks it.
     public static let jobsStream = "JOBS"
-    /// Lifecycle events on `evt.job.<job id>.<state>`, kept 7 days.
+    /// Lifecycle events on `evt.job.<job id>.<state>`, kept 7 days, at most `eventsMaxBytes`.
     public static let eventsStream = "EVENTS"
-    /// Final results on `result.<node id>`, kept 30 days.
+    /// Final results on `result.<node id>`, kept 30 days, at most `resultsMaxBytes`.
     public static let resultsStream = "RESULTS"
-    /// Cancellations on `ctl.job.<job id>.cancel`, the last per subject, kept 7 days.
+    /// Cancellations on `ctl.job.<job id>.cancel`, the last per subject, kept 7 days, at most
+    /// `controlMaxBytes`.
     public static let controlStream = "CONTROL"
+
+    /// Size bounds on the streams agents write to, so one flooding agent cannot fill the broker's
+    /// disk: past `max_bytes` the oldest messages go (discard old), and a message larger than
+    /// `max_msg_size` is refused. Events and cancellations are small JSON; a result carries energy
+    /// and quality figures, so it may use the whole default max_payload.
+    public static let eventsMaxBytes: Int64 = 1 << 30
+    public static let eventsMaxMessageSize: Int32 = 64 << 10
+    public static let resultsMaxBytes: Int64 = 4 << 30
+    public static let resultsMaxMessageSize: Int32 = 1 << 20
+    public static let controlMaxBytes: Int64 = 64 << 20
+    public static let controlMaxMessageSize: Int32 = 4 << 10
 
     /// Every capability an agent can pull jobs for; each has its own subject and consumer.
     public static let capabilities = ["cpu", "nvenc", "qsv", "vaapi"]
@@ -38,13 +50,14 @@ public enum FleetTopology {
                 discard: .old, duplicateWindow: jobDuplicateWindow),
             StreamConfig(
                 name: eventsStream, subjects: ["evt.>"], retention: .limits, storage: .file,
-                maxAge: day * 7),
+                maxBytes: eventsMaxBytes, maxAge: day * 7, maxMessageSize: eventsMaxMessageSize),
             StreamConfig(
                 name: resultsStream, subjects: ["result.>"], retention: .limits, storage: .file,
-                maxAge: day * 30),
+                maxBytes: resultsMaxBytes, maxAge: day * 30, maxMessageSize: resultsMaxMessageSize),
             StreamConfig(
                 name: controlStream, subjects: ["ctl.>"], retention: .limits, storage: .file,
-                maxAge: day * 7, maxMessagesPerSubject: 1),
+                maxBytes: controlMaxBytes, maxAge: day * 7, maxMessagesPerSubject: 1,
+                maxMessageSize: controlMaxMessageSize),
         ]
     }
 

@@ -3,7 +3,8 @@
 /// alone. Running it twice changes nothing the second time.
 ///
 /// Only the settings a declaration makes are compared: a stream keeps extra subjects and limits an
-/// operator added; its duplicate window counts as a minimum. A server refusal becomes a `.failed`
+/// operator added; its duplicate window counts as a minimum, its `max_bytes` and `max_msg_size` as
+/// maximums (an operator's tighter bound stays, a looser one or none is brought down). A server refusal becomes a `.failed`
 /// outcome carrying the server's text; only transport failures (no JetStream, timeouts) are thrown.
 public struct JetStreamSetup: Sendable {
     public let context: JetStreamContext
@@ -151,6 +152,12 @@ public struct JetStreamSetup: Sendable {
         if wanted.maxMessagesPerSubject > 0 {
             differ("max_msgs_per_subject", String(current.maxMessagesPerSubject), String(wanted.maxMessagesPerSubject))
         }
+        if exceeds(current.maxBytes, wanted.maxBytes) {
+            differ("max_bytes", String(current.maxBytes), String(wanted.maxBytes))
+        }
+        if exceeds(Int64(current.maxMessageSize), Int64(wanted.maxMessageSize)) {
+            differ("max_msg_size", String(current.maxMessageSize), String(wanted.maxMessageSize))
+        }
         if replicasDeclared { differ("num_replicas", String(current.replicas), String(wanted.replicas)) }
         return changes
     }
@@ -165,8 +172,17 @@ public struct JetStreamSetup: Sendable {
         merged.maxAge = wanted.maxAge
         merged.duplicateWindow = max(current.duplicateWindow, wanted.duplicateWindow)
         if wanted.maxMessagesPerSubject > 0 { merged.maxMessagesPerSubject = wanted.maxMessagesPerSubject }
+        if exceeds(current.maxBytes, wanted.maxBytes) { merged.maxBytes = wanted.maxBytes }
+        if exceeds(Int64(current.maxMessageSize), Int64(wanted.maxMessageSize)) {
+            merged.maxMessageSize = wanted.maxMessageSize
+        }
         if replicasDeclared { merged.replicas = wanted.replicas }
         return merged
+    }
+
+    /// Whether a current limit is looser than a declared maximum (-1 or 0: no limit at all).
+    static func exceeds(_ current: Int64, _ declared: Int64) -> Bool {
+        declared > 0 && (current <= 0 || current > declared)
     }
 
     static func summary(of config: StreamConfig) -> String {
@@ -179,6 +195,8 @@ public struct JetStreamSetup: Sendable {
             parts.append("duplicate window " + DurationText.format(config.duplicateWindow))
         }
         if config.maxMessagesPerSubject > 0 { parts.append("\(config.maxMessagesPerSubject) per subject") }
+        if config.maxBytes > 0 { parts.append("max bytes \(config.maxBytes)") }
+        if config.maxMessageSize > 0 { parts.append("max message size \(config.maxMessageSize)") }
         if config.replicas > 1 { parts.append("\(config.replicas) replicas") }
         return parts.joined(separator: ", ")
     }

@@ -100,7 +100,7 @@ public final class StreamStore {
         index.append(
             IndexEntry(
                 sequence: sequence, timestamp: timestamp, segment: segment.id, offset: UInt32(offset),
-                recordBytes: UInt32(recordBytes), subject: subjects.retain(subject)))
+                recordBytes: UInt32(recordBytes), subject: subjects.retain(subject, sequence: sequence)))
         segment.noteMessage(sequence: sequence, recordBytes: recordBytes)
         segment.validEnd = writer.end
         liveBytes += Int64(recordBytes)

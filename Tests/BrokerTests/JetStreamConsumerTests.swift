@@ -6,16 +6,20 @@ final class RecordingOutput: ConsumerOutput {
     var deliveries: [(sequence: UInt64, inbox: String, ackSubject: String)] = []
     var statuses: [(code: Int, description: String, inbox: String)] = []
     var advisories: [String] = []
+    var advisoryBodies: [[UInt8]] = []
 
-    func deliver(_ message: StreamMessage, to inbox: String, ackSubject: String) {
-        deliveries.append((message.sequence, inbox, ackSubject))
+    func deliver(_ message: StreamMessage, to inbox: ReplyInbox, ackSubject: String) {
+        deliveries.append((message.sequence, inbox.subject, ackSubject))
     }
 
-    func sendStatus(_ code: Int, _ description: String, extraHeaders: [(String, String)], to inbox: String) {
-        statuses.append((code, description, inbox))
+    func sendStatus(_ code: Int, _ description: String, extraHeaders: [(String, String)], to inbox: ReplyInbox) {
+        statuses.append((code, description, inbox.subject))
     }
 
-    func publishAdvisory(subject: String, json: [UInt8]) { advisories.append(subject) }
+    func publishAdvisory(subject: String, json: [UInt8]) {
+        advisories.append(subject)
+        advisoryBodies.append(json)
+    }
 }
 
 final class JetStreamConsumerTests: XCTestCase {
@@ -48,7 +52,8 @@ final class JetStreamConsumerTests: XCTestCase {
 
     private func pull(_ consumer: Consumer, batch: Int, noWait: Bool = false, expires: Int64 = 0) {
         let body = "{\"batch\":\(batch),\"no_wait\":\(noWait),\"expires\":\(expires)}"
-        consumer.add(PullRequest(body: Array(body.utf8), reply: "inbox", now: now)!, now: now, output: output)
+        let request = try! PullRequest.parse(body: Array(body.utf8), reply: "inbox", now: now).get()
+        consumer.add(request, now: now, output: output)
     }
 
     func testAPullDeliversMessagesInOrderWithTheNatsAckSubject() {
@@ -144,7 +149,7 @@ final class JetStreamConsumerTests: XCTestCase {
         makeStream(messages: 1)
         let consumer = makeConsumer { $0.ackWait = self.second }
         pull(consumer, batch: 1)
-        consumer.terminate(1)
+        consumer.terminate(1, now: now, output: output)
         pull(consumer, batch: 1)
         consumer.tick(now: now + 5 * second, output: output)
         XCTAssertEqual(output.deliveries.count, 1)

@@ -23,12 +23,48 @@ final class JetStreamSetupTests: JetStreamTestCase {
         XCTAssertEqual(jobs.duplicateWindow, .seconds(120))
         XCTAssertEqual(try context.streamInfo("RESULTS").config.maxAge, .seconds(30 * 86_400))
         XCTAssertEqual(try context.streamInfo("CONTROL").config.maxMessagesPerSubject, 1)
+        XCTAssertEqual(jobs.maxBytes, -1, "a work queue must not drop jobs to make room")
         let nvenc = try context.consumerInfo(stream: "JOBS", consumer: "nvenc").config
         XCTAssertEqual(nvenc.filterSubject, "job.nvenc")
         XCTAssertEqual(nvenc.ackWait, .seconds(30))
         XCTAssertEqual(nvenc.maxDeliver, 5)
         XCTAssertEqual(nvenc.maxAckPending, 64)
         XCTAssertEqual(nvenc.ackPolicy, .explicit)
+    }
+
+    func testSetupBoundsTheStreamsAgentsWriteToSoNoAgentCanFillTheDisk() throws {
+        _ = try setup.applyFleet()
+        let bounds: [(String, Int64, Int32)] = [
+            ("EVENTS", 1 << 30, 64 << 10), ("RESULTS", 4 << 30, 1 << 20), ("CONTROL", 64 << 20, 4 << 10),
+        ]
+        for (name, maxBytes, maxMessageSize) in bounds {
+            let config = try context.streamInfo(name).config
+            XCTAssertEqual(config.maxBytes, maxBytes, name)
+            XCTAssertEqual(config.maxMessageSize, maxMessageSize, name)
+            XCTAssertEqual(config.discard, .old, name)
+        }
+        let tooLarge = String(repeating: "x", count: (4 << 10) + 1)
+        XCTAssertThrowsError(try context.publish("ctl.job.j1.cancel", payload: tooLarge))
+    }
+
+    func testSetupBringsAnUnboundedStreamDownToItsBoundsAndKeepsAnOperatorsTighterOnes() throws {
+        try context.addStream(StreamConfig(name: "EVENTS", subjects: ["evt.>"], maxAge: .seconds(7 * 86_400)))
+        try context.addStream(
+            StreamConfig(
+                name: "RESULTS", subjects: ["result.>"], maxBytes: 1 << 20, maxAge: .seconds(30 * 86_400),
+                maxMessageSize: 1 << 10))
+        let outcomes = try setup.applyFleet()
+        let events = try XCTUnwrap(outcomes.first { $0.name == "EVENTS" })
+        XCTAssertEqual(
+            events.changes,
+            [
+                SetupChange(field: "max_bytes", current: "-1", wanted: "1073741824"),
+                SetupChange(field: "max_msg_size", current: "-1", wanted: "65536"),
+            ])
+        XCTAssertEqual(try context.streamInfo("EVENTS").config.maxBytes, 1 << 30)
+        XCTAssertEqual(outcomes.first { $0.name == "RESULTS" }?.action, .unchanged)
+        XCTAssertEqual(try context.streamInfo("RESULTS").config.maxBytes, 1 << 20)
+        XCTAssertEqual(try context.streamInfo("RESULTS").config.maxMessageSize, 1 << 10)
     }
 
     func testRunningSetupTwiceChangesNothingTheSecondTime() throws {
@@ -52,7 +88,12 @@ final class JetStreamSetupTests: JetStreamTestCase {
                 maxAge: .seconds(86_400)))
         let outcome = try XCTUnwrap(setup.applyFleet().first { $0.name == "EVENTS" })
         XCTAssertEqual(outcome.action, .updated)
-        XCTAssertEqual(outcome.changes, [SetupChange(field: "max_age", current: "1d", wanted: "7d")])
+        XCTAssertEqual(
+            outcome.changes,
+            [
+                SetupChange(field: "max_age", current: "1d", wanted: "7d"),
+                SetupChange(field: "max_msg_size", current: "-1", wanted: "65536"),
+            ])
         let config = try context.streamInfo("EVENTS").config
         XCTAssertEqual(config.maxAge, .seconds(7 * 86_400))
         XCTAssertEqual(config.subjects, ["evt.>", "audit.>"])

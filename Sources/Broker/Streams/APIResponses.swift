@@ -21,6 +21,11 @@ enum APIResponse {
         let error: ErrorBody
     }
 
+    /// An error with no response type: the request was refused before anyone read what it asked.
+    struct Refusal: Encodable {
+        let error: ErrorBody
+    }
+
     struct AccountInfo: Encodable {
         var type = "io.nats.jetstream.api.v1.account_info_response"
         var memory = 0

@@ -2,9 +2,9 @@ import Wire
 
 /// Sends what a consumer hands out: messages to a pull request's inbox, status replies, advisories.
 protocol ConsumerOutput: AnyObject {
-    func deliver(_ message: StreamMessage, to inbox: String, ackSubject: String)
+    func deliver(_ message: StreamMessage, to inbox: ReplyInbox, ackSubject: String)
     /// An HMSG with only a status header block (`NATS/1.0 404 No Messages`…) to `inbox`.
-    func sendStatus(_ code: Int, _ description: String, extraHeaders: [(String, String)], to inbox: String)
+    func sendStatus(_ code: Int, _ description: String, extraHeaders: [(String, String)], to inbox: ReplyInbox)
     func publishAdvisory(subject: String, json: [UInt8])
 }
 
@@ -102,7 +102,7 @@ final class Consumer {
         ackFloorStreamSequence = progress.ackFloorStreamSequence
         ackFloorConsumerSequence = progress.ackFloorConsumerSequence
         for (sequence, record) in progress.pending where stream.storage.contains(sequence) {
-            let deadline = now + config.ackWait
+            let deadline = now.addingClamped(config.ackWait)
             pending[sequence] = PendingDelivery(
                 consumerSequence: record.consumerSequence, deliveries: record.deliveries, deadline: deadline)
             ackDeadlines.push(deadline: deadline, sequence: sequence)
@@ -182,7 +182,7 @@ final class Consumer {
             ackFloorStreamSequence = deliveredStreamSequence
             ackFloorConsumerSequence = deliveredConsumerSequence
         } else {
-            record.deadline = now + ackWait(forDelivery: record.deliveries)
+            record.deadline = now.addingClamped(ackWait(forDelivery: record.deliveries))
             pending[sequence] = record
             ackDeadlines.push(deadline: record.deadline, sequence: sequence)
         }
@@ -199,7 +199,8 @@ final class Consumer {
     /// The ack wait for the nth delivery: from `backoff` when set, else `ack_wait`.
     func ackWait(forDelivery deliveries: Int) -> Int64 {
         guard let backoff = config.backoff, !backoff.isEmpty else { return config.ackWait }
-        return backoff[min(deliveries - 1, backoff.count - 1)]
+        // A delivery count of 0 can only come from a damaged progress file: use the first step.
+        return backoff[max(0, min(deliveries - 1, backoff.count - 1))]
     }
 
     // MARK: timers
@@ -273,12 +274,18 @@ final class Consumer {
         if any { acknowledgementsChanged() }
     }
 
-    /// `+TERM`: never redeliver; a work queue forgets it too.
-    func terminate(_ sequence: UInt64) {
-        guard pending.removeValue(forKey: sequence) != nil else { return }
+    /// `+TERM`: never redeliver; a work queue forgets it too. Publishes nats-server's
+    /// `MSG_TERMINATED` advisory, so whoever watches for failed work learns of it.
+    func terminate(_ sequence: UInt64, reason: String = "", now: Int64, output: ConsumerOutput) {
+        guard let record = pending.removeValue(forKey: sequence) else { return }
         try? persistence.recordTerminated(streamSequence: sequence)
         if stream.config.retention == .workqueue { _ = try? stream.storage.remove(sequence) }
         acknowledgementsChanged()
+        output.publishAdvisory(
+            subject: "$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.\(stream.name).\(name)",
+            json: Advisory.terminated(
+                stream: stream.name, consumer: name, consumerSequence: record.consumerSequence,
+                streamSequence: sequence, deliveries: record.deliveries, reason: reason, now: now))
     }
 
     /// Moves the ack floor up to just below the oldest message still unacknowledged.
@@ -294,13 +301,14 @@ final class Consumer {
         }
         ackFloorStreamSequence = max(ackFloorStreamSequence, lowest - 1)
         if let record = pending[lowest] {
-            ackFloorConsumerSequence = max(ackFloorConsumerSequence, record.consumerSequence - 1)
+            ackFloorConsumerSequence = max(ackFloorConsumerSequence, max(record.consumerSequence, 1) - 1)
         }
     }
 
-    /// The stream stored a message: keep the undelivered count current.
-    func noteStored(subject: String) {
-        guard undeliveredCount != nil, filter(subject) else { return }
+    /// The stream stored a message: keep the undelivered count current (a consumer that starts
+    /// beyond the stream's end does not count what is stored before its start).
+    func noteStored(subject: String, sequence: UInt64) {
+        guard undeliveredCount != nil, sequence > deliveredStreamSequence, filter(subject) else { return }
         undeliveredCount! += 1
     }
 
@@ -308,7 +316,7 @@ final class Consumer {
     func reject(_ sequence: UInt64, delay: Int64, now: Int64) {
         guard var record = pending[sequence], record.deadline != 0 else { return }
         if delay > 0 {
-            record.deadline = now + delay
+            record.deadline = now.addingClamped(delay)
             pending[sequence] = record
             delayed.push(deadline: record.deadline, sequence: sequence)
         } else {
@@ -321,7 +329,7 @@ final class Consumer {
     /// `+WPI`: still working; the ack wait starts again.
     func extend(_ sequence: UInt64, now: Int64) {
         guard var record = pending[sequence], record.deadline != 0 else { return }
-        record.deadline = now + ackWait(forDelivery: record.deliveries)
+        record.deadline = now.addingClamped(ackWait(forDelivery: record.deliveries))
         pending[sequence] = record
         ackDeadlines.push(deadline: record.deadline, sequence: sequence)
     }

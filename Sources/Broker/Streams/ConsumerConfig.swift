@@ -63,8 +63,9 @@ struct ConsumerConfig: Codable, Equatable, Sendable {
         deliverPolicy = try values.decodeIfPresent(DeliverPolicy.self, forKey: .deliverPolicy) ?? .all
         optStartSequence = try values.decodeIfPresent(UInt64.self, forKey: .optStartSequence)
         ackPolicy = try values.decodeIfPresent(AckPolicy.self, forKey: .ackPolicy) ?? .explicit
+        // A negative ack wait stays negative so that validation refuses it, as nats-server does.
         ackWait = try values.decodeIfPresent(Int64.self, forKey: .ackWait) ?? 30_000_000_000
-        if ackWait <= 0 { ackWait = 30_000_000_000 }
+        if ackWait == 0 { ackWait = 30_000_000_000 }
         maxDeliver = try values.decodeIfPresent(Int.self, forKey: .maxDeliver) ?? -1
         if maxDeliver == 0 { maxDeliver = -1 }
         filterSubject = try values.decodeIfPresent(String.self, forKey: .filterSubject)

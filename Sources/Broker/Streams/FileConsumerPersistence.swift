@@ -24,7 +24,7 @@ final class FileConsumerPersistence: ConsumerPersistence {
             deliveredStreamSequence: state.delivered.stream, deliveredConsumerSequence: state.delivered.consumer,
             ackFloorStreamSequence: state.ackFloor.stream, ackFloorConsumerSequence: state.ackFloor.consumer)
         for (sequence, record) in state.pending {
-            progress.pending[sequence] = (record.consumerSequence, Int(record.deliveryCount))
+            progress.pending[sequence] = (record.consumerSequence, Int(clamping: record.deliveryCount))
         }
         return progress
     }

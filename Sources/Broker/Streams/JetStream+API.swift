@@ -14,7 +14,7 @@ extension JetStream {
         guard let answer = route(tokens, request, now: now) else { return }
         if answer.isError { apiErrors += 1 }
         guard !request.reply.isEmpty else { return }
-        send(to: request.reply, payload: answer.body)
+        send(to: request.replyInbox, payload: answer.body)
     }
 
     /// A response body and whether it reports an error.
@@ -104,15 +104,17 @@ extension JetStream {
         guard let consumer = streams[streamName]?.consumers[consumerName] else {
             if request.publisherWantsNoResponders {
                 let header = "NATS/1.0 503\r\nNats-Subject: \(request.subject)\r\n\r\n"
-                send(to: request.reply, headers: Array(header.utf8), payload: [])
+                send(to: request.replyInbox, headers: Array(header.utf8), payload: [])
             }
             return
         }
-        guard let pullRequest = PullRequest(body: request.payload, reply: request.reply, now: now) else {
-            sendStatus(400, "Bad Request", extraHeaders: [], to: request.reply)
+        switch PullRequest.parse(body: request.payload, reply: request.replyInbox, now: now) {
+        case .success(let pullRequest):
+            consumer.add(pullRequest, now: now, output: self)
+        case .failure(let refusal):
+            sendStatus(400, refusal.description, extraHeaders: [], to: request.replyInbox)
             return
         }
-        consumer.add(pullRequest, now: now, output: self)
         needsSync(consumer)
     }
 }

@@ -141,6 +141,7 @@ extension JetStream {
             return JetStreamError(code: 400, errorCode: 10128, description: "consumer name is invalid")
         }
         if config.deliverSubject != nil { return .notSupported("push consumers (deliver_subject)") }
+        if let error = validateDurations(config) { return error }
         switch config.deliverPolicy {
         case .lastPerSubject: return .notSupported("deliver_policy last_per_subject")
         case .byStartTime: return .notSupported("deliver_policy by_start_time")
@@ -157,6 +158,15 @@ extension JetStream {
                 return .workQueueFilterNotUnique
             }
         }
+        return nil
+    }
+
+    /// Durations off the wire, checked before anything adds them to a clock: nats-server's refusals.
+    private func validateDurations(_ config: ConsumerConfig) -> JetStreamError? {
+        if config.ackWait < 0 { return .ackWaitNegative }
+        guard let backoff = config.backoff, !backoff.isEmpty else { return nil }
+        if backoff.contains(where: { $0 < 0 }) { return .backoffNegative }
+        if config.maxDeliver > 0 && backoff.count > config.maxDeliver { return .maxDeliverBackoff }
         return nil
     }
 

@@ -128,8 +128,13 @@ extension JetStream {
     func getMessage(stream name: String, body: [UInt8]) -> APIAnswer {
         let type = "stream_msg_get_response"
         guard let stream = streams[name] else { return .failure(type, .streamNotFound) }
-        guard let request = try? JSONDecoder().decode(MessageRequest.self, from: Data(body)),
-            let sequence = request.seq ?? request.last_by_subj.map({ stream.lastSequence(on: $0) ?? 0 })
+        let request: MessageRequest
+        switch decodeMessageRequest(body) {
+        case .success(let decoded): request = decoded
+        case .failure(let error): return .failure(type, error)
+        }
+        guard let sequence = request.seq ?? request.last_by_subj.map({ stream.lastSequence(on: $0) ?? 0 }),
+            request.seq != 0
         else { return .failure(type, .badRequest) }
         guard sequence > 0, let message = try? stream.storage.message(at: sequence) else {
             return .failure(type, .noMessageFound)
@@ -149,8 +154,12 @@ extension JetStream {
             return .failure(
                 type, JetStreamError(code: 500, errorCode: 10057, description: "message delete not permitted"))
         }
-        guard let request = try? JSONDecoder().decode(MessageRequest.self, from: Data(body)), let sequence = request.seq
-        else { return .failure(type, .badRequest) }
+        let request: MessageRequest
+        switch decodeMessageRequest(body) {
+        case .success(let decoded): request = decoded
+        case .failure(let error): return .failure(type, error)
+        }
+        guard let sequence = request.seq, sequence != 0 else { return .failure(type, .badRequest) }
         guard (try? stream.storage.remove(sequence)) == true else { return .failure(type, .noMessageFound) }
         stream.noteRemovals()
         needsSyncAfterRemovals(stream)
@@ -159,13 +168,24 @@ extension JetStream {
 
     // MARK: helpers
 
+    /// A message get/delete body; a sequence that is no `UInt64` (negative, fractional, too large)
+    /// is invalid JSON, as nats-server reports it.
+    private func decodeMessageRequest(_ body: [UInt8]) -> Result<MessageRequest, JetStreamError> {
+        guard !body.isEmpty else { return .failure(.badRequest) }
+        do {
+            return .success(try JSONDecoder().decode(MessageRequest.self, from: Data(body)))
+        } catch {
+            return .failure(.invalidJSON("\(error)"))
+        }
+    }
+
     func info(of stream: MessageStream, type: String?, now: Int64) -> APIResponse.StreamInfo {
         let state = stream.storage.state
         return APIResponse.StreamInfo(
             type: type.map { "io.nats.jetstream.api.v1.\($0)" }, config: stream.config,
             created: APIResponse.timestamp(stream.created),
             state: .init(
-                messages: UInt64(state.messages), bytes: UInt64(state.bytes),
+                messages: UInt64(clamping: state.messages), bytes: UInt64(clamping: state.bytes),
                 first_seq: state.messages == 0 && state.lastSequence == 0 ? 0 : state.firstSequence,
                 first_ts: APIResponse.timestamp(state.firstTimestamp), last_seq: state.lastSequence,
                 last_ts: APIResponse.timestamp(state.lastTimestamp), consumer_count: stream.consumers.count),
@@ -192,6 +212,12 @@ extension JetStream {
         }
         if config.replicas > 1 { return .replicasNotSupported }
         if config.hasMirrorOrSources { return .notSupported("stream mirrors and sources") }
+        if config.maxAge < 0 { return .maxAgeNegative }
+        if config.duplicateWindow < 0 { return .duplicateWindowNegative }
+        if config.maxMessageSize > Int64(Int32.max) {
+            // nats-server holds max_msg_size in an int32 and refuses a larger value as invalid JSON.
+            return .invalidJSON("max_msg_size \(config.maxMessageSize) does not fit in 32 bits")
+        }
         if config.duplicateWindowGiven && config.maxAge > 0 && config.duplicateWindow > config.maxAge {
             return JetStreamError(
                 code: 500, errorCode: 10052,

@@ -19,6 +19,11 @@ final class JetStream: @unchecked Sendable {
     private var ackSubscription: Subscription?
     var apiRequests = 0
     var apiErrors = 0
+    /// Acks whose subject is not the nine-token form this broker hands out (see `AckSubject`).
+    var ignoredAcks = 0
+    var ignoredAckNotice = RateLimitedNotice()
+    /// Bounds what client loops hand over to this thread.
+    let intake = JetStreamIntake()
 
     /// Work waiting for the end of the turn.
     /// Stores holding publishes whose acks wait: synced at the end of every turn.
@@ -38,7 +43,7 @@ final class JetStream: @unchecked Sendable {
     /// A reply held until the end-of-turn sync. A publish ack names what it acknowledges so it
     /// can be turned into an error when the store dropped that message after a write failure.
     struct PendingReply {
-        var subject: String
+        var inbox: ReplyInbox
         var payload: [UInt8]
         var stored: (storage: StreamStorage, sequence: UInt64, stream: String)?
     }
@@ -118,7 +123,10 @@ final class JetStream: @unchecked Sendable {
     func captureSubjects(of stream: MessageStream) {
         for subscription in stream.captureSubscriptions { broker.subjectIndex.remove(subscription) }
         stream.captureSubscriptions = stream.config.subjects.map {
-            subscribeInternally($0, JetStreamReceiver(engine: self, role: .capture(streamName: stream.name)))
+            subscribeInternally(
+                $0,
+                JetStreamReceiver(
+                    engine: self, role: .capture(streamName: stream.name, acknowledges: !stream.config.noAck)))
         }
     }
 
@@ -173,7 +181,7 @@ final class JetStream: @unchecked Sendable {
             if !message.reply.isEmpty && !stream.config.noAck {
                 repliesAfterSync.append(
                     PendingReply(
-                        subject: message.reply, payload: ack.bytes,
+                        inbox: message.replyInbox, payload: ack.bytes,
                         stored: (stream.storage, sequence, stream.name)))
             }
             return
@@ -192,7 +200,7 @@ final class JetStream: @unchecked Sendable {
                     "error": error.description,
                 ])
         }
-        if !message.reply.isEmpty && !stream.config.noAck { send(to: message.reply, payload: ack.bytes) }
+        if !message.reply.isEmpty && !stream.config.noAck { send(to: message.replyInbox, payload: ack.bytes) }
     }
 
     /// Marks a consumer's records and its stream's removals for the next lazy sync.
@@ -214,9 +222,9 @@ final class JetStream: @unchecked Sendable {
     }
 
     /// Sends `payload` to `subject` once everything written so far is durable (an ack_sync reply).
-    func replyAfterSync(to subject: String, payload: [UInt8]) {
+    func replyAfterSync(to inbox: ReplyInbox, payload: [UInt8]) {
         lazyWorkAsksForDurability = true
-        repliesAfterSync.append(PendingReply(subject: subject, payload: payload, stored: nil))
+        repliesAfterSync.append(PendingReply(inbox: inbox, payload: payload, stored: nil))
     }
 
     /// When the lazy sync is due (monotonic nanoseconds), if anything waits for it.
@@ -249,9 +257,9 @@ final class JetStream: @unchecked Sendable {
                 let refusal = APIResponse.PublishAck(
                     error: APIResponse.ErrorBody(.storeFailed("storage failed: message not stored")),
                     stream: stored.stream, seq: 0)
-                send(to: reply.subject, payload: refusal.bytes)
+                send(to: reply.inbox, payload: refusal.bytes)
             } else {
-                send(to: reply.subject, payload: reply.payload)
+                send(to: reply.inbox, payload: reply.payload)
             }
         }
         repliesAfterSync.removeAll(keepingCapacity: true)
@@ -292,7 +300,7 @@ final class JetStream: @unchecked Sendable {
                 consumer.tick(now: now, output: self)
                 needsSync(consumer)
                 if !consumer.isDurable && consumer.waiting.isEmpty,
-                    now - consumer.lastActive > (consumer.config.inactiveThreshold ?? 5_000_000_000)
+                    now.subtractingClamped(consumer.lastActive) > (consumer.config.inactiveThreshold ?? 5_000_000_000)
                 {
                     stream.consumers[consumer.name] = nil
                     logger.debug(
@@ -315,17 +323,24 @@ final class JetStream: @unchecked Sendable {
         }
         let lazy = lazySyncDeadline
         guard let earliest else { return lazy }
-        let wait = max(0, earliest - Timestamp.nowNanoseconds())
-        let consumerDeadline = Clock.monotonicNanoseconds() + UInt64(wait)
+        let wait = max(0, earliest.subtractingClamped(Timestamp.nowNanoseconds()))
+        let consumerDeadline = Clock.monotonicNanoseconds().addingClamped(UInt64(wait))
         return min(consumerDeadline, lazy ?? consumerDeadline)
     }
 
     // MARK: sending (JetStream thread)
 
-    /// Publishes a message from the broker itself through normal routing.
+    /// Publishes a message from the broker itself through normal routing (advisories).
     func send(to subject: String, reply: String = "", headers: [UInt8] = [], payload: [UInt8]) {
         JetStream.withFrame(subject: subject, reply: reply, headers: headers, payload: payload) { frame in
             _ = MessageRouter.route(frame, from: nil, echo: true, in: context)
+        }
+    }
+
+    /// Answers a request: only the requesting connection's subscriptions on the inbox get it.
+    func send(to inbox: ReplyInbox, headers: [UInt8] = [], payload: [UInt8]) {
+        JetStream.withFrame(subject: inbox.subject, reply: "", headers: headers, payload: payload) { frame in
+            deliverToInbox(frame, inbox: inbox)
         }
     }
 
@@ -352,7 +367,7 @@ final class JetStream: @unchecked Sendable {
 }
 
 extension JetStream: ConsumerOutput {
-    func deliver(_ message: StreamMessage, to inbox: String, ackSubject: String) {
+    func deliver(_ message: StreamMessage, to inbox: ReplyInbox, ackSubject: String) {
         JetStream.withFrame(
             subject: message.subject, reply: ackSubject, headers: message.headers,
             payload: message.payload
@@ -361,7 +376,7 @@ extension JetStream: ConsumerOutput {
         }
     }
 
-    func sendStatus(_ code: Int, _ description: String, extraHeaders: [(String, String)], to inbox: String) {
+    func sendStatus(_ code: Int, _ description: String, extraHeaders: [(String, String)], to inbox: ReplyInbox) {
         var header = "NATS/1.0 \(code) \(description)\r\n"
         for (name, value) in extraHeaders { header += "\(name): \(value)\r\n" }
         header += "\r\n"
@@ -372,18 +387,14 @@ extension JetStream: ConsumerOutput {
         send(to: subject, payload: json)
     }
 
-    /// Routes a stored message to the subscribers of `inbox` while keeping its own subject in the
-    /// MSG line: a pull consumer's delivery names the original subject, not the inbox.
-    private func deliverToInbox(_ frame: PublishFrame, inbox: String) {
-        var inboxText = inbox
+    /// Routes a frame to the subscribers of `inbox` while keeping the frame's own subject in the
+    /// MSG line (a pull consumer's delivery names the original subject, not the inbox). With a
+    /// requesting connection, only its subscriptions are candidates: nats-server routes answers to
+    /// every subscriber of the inbox and relies on per-user inbox prefixes; we do both.
+    private func deliverToInbox(_ frame: PublishFrame, inbox: ReplyInbox) {
+        var inboxText = inbox.subject
         inboxText.withUTF8 { inboxBytes in
-            let match = context.matchCache.match(UnsafeRawBufferPointer(inboxBytes))
-            for subscription in match.plain {
-                _ = MessageRouter.deliver(frame, to: subscription, from: nil, echo: true, in: context)
-            }
-            for group in match.groups {
-                _ = MessageRouter.deliver(frame, to: group.pick(), from: nil, echo: true, in: context)
-            }
+            ReplyInbox.deliver(frame, toInbox: UnsafeRawBufferPointer(inboxBytes), client: inbox.client, in: context)
         }
     }
 }

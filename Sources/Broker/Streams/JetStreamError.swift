@@ -41,6 +41,17 @@ struct JetStreamError: Error, Equatable, Sendable {
     static let insufficientResources = JetStreamError(
         code: 503, errorCode: 10023, description: "insufficient resources")
 
+    static let ackWaitNegative = JetStreamError(
+        code: 400, errorCode: 10183, description: "consumer ack wait needs to be positive")
+    static let backoffNegative = JetStreamError(
+        code: 400, errorCode: 10184, description: "consumer backoff needs to be positive")
+    static let maxDeliverBackoff = JetStreamError(
+        code: 400, errorCode: 10116, description: "max deliver is required to be > length of backoff values")
+    static let maxAgeNegative = JetStreamError(
+        code: 500, errorCode: 10052, description: "max age can not be negative")
+    static let duplicateWindowNegative = JetStreamError(
+        code: 500, errorCode: 10052, description: "duplicates window can not be negative")
+
     static func invalidJSON(_ detail: String) -> JetStreamError {
         JetStreamError(code: 400, errorCode: 10025, description: "invalid JSON: \(detail)")
     }

@@ -46,7 +46,7 @@ final class MessageStream {
             defer { pendingSubject = nil }
             if let refusal = checkExpectations(block) { return .refused(refusal) }
             if let id = block["Nats-Msg-Id"], !id.isEmpty {
-                duplicates.expire(before: now - config.duplicateWindow)
+                duplicates.expire(before: now.subtractingClamped(config.duplicateWindow))
                 if let earlier = duplicates.sequence(for: id) { return .duplicate(earlier) }
                 messageID = id
             }
@@ -69,7 +69,7 @@ final class MessageStream {
         }
         if let messageID { duplicates.record(messageID, sequence: sequence, at: now) }
         lastMessageID = messageID
-        for consumer in consumers.values { consumer.noteStored(subject: subject) }
+        for consumer in consumers.values { consumer.noteStored(subject: subject, sequence: sequence) }
         if config.maxMessagesPerSubject > 0 { limitPerSubject(subject, newest: sequence) }
         if config.discard == .old { _ = discardOldestBeyondLimits() }
         return .stored(sequence)
@@ -105,23 +105,15 @@ final class MessageStream {
     /// The subject of the message being stored, for the per-subject expectation.
     private var pendingSubject: String?
 
-    /// The highest stored sequence on `subject` (a scan: per-subject checks are rare).
-    func lastSequence(on subject: String) -> UInt64? {
-        var cursor: UInt64 = 0
-        var last: UInt64?
-        while let next = storage.nextSequence(after: cursor, matching: { $0 == subject }) {
-            last = next
-            cursor = next
-        }
-        return last
-    }
+    /// The highest stored sequence on `subject`: a per-subject look-up in the storage.
+    func lastSequence(on subject: String) -> UInt64? { storage.lastSequence(onSubject: subject) }
 
     /// Rebuilds what must survive a restart from the stored messages: the `Nats-Msg-Id`s within
     /// the duplicate window (newest first, stopping at the window's start) and the last message id.
     func recoverRecentIDs(now: Int64) {
         let state = storage.state
         guard state.messages > 0 else { return }
-        let cutoff = now - config.duplicateWindow
+        let cutoff = now.subtractingClamped(config.duplicateWindow)
         var sequence = state.lastSequence
         var recovered: [(String, UInt64, Int64)] = []
         var isNewest = true
@@ -141,17 +133,23 @@ final class MessageStream {
         }
     }
 
-    /// Keeps at most `max_msgs_per_subject` messages on `subject`, dropping the oldest.
+    /// Keeps at most `max_msgs_per_subject` messages on `subject`, dropping the oldest. The
+    /// per-subject count says whether anything must go; only then does it walk back from the newest,
+    /// past the ones kept, to the ones removed (no scan of the stream per publish).
     private func limitPerSubject(_ subject: String, newest: UInt64) {
-        var sequences: [UInt64] = []
-        var cursor: UInt64 = 0
-        while let next = storage.nextSequence(after: cursor, matching: { $0 == subject }) {
-            sequences.append(next)
-            cursor = next
-        }
-        let excess = sequences.count - Int(config.maxMessagesPerSubject)
+        let limit = Int(clamping: config.maxMessagesPerSubject)
+        var excess = storage.messageCount(onSubject: subject) - limit
         guard excess > 0 else { return }
-        for sequence in sequences.prefix(excess) where sequence != newest { _ = try? storage.remove(sequence) }
+        var kept = 1
+        var cursor = newest
+        while excess > 0, let previous = storage.previousSequence(before: cursor, onSubject: subject) {
+            cursor = previous
+            if kept < limit {
+                kept += 1
+            } else if (try? storage.remove(previous)) == true {
+                excess -= 1
+            }
+        }
         noteRemovals()
     }
 
@@ -178,7 +176,9 @@ final class MessageStream {
         var removed: [UInt64] = []
         while true {
             let state = storage.state
-            guard state.messages > 0, state.firstTimestamp > 0, now - state.firstTimestamp > config.maxAge else {
+            guard state.messages > 0, state.firstTimestamp > 0,
+                now.subtractingClamped(state.firstTimestamp) > config.maxAge
+            else {
                 break
             }
             if (try? storage.remove(state.firstSequence)) == true { removed.append(state.firstSequence) } else { break }

@@ -66,9 +66,10 @@ struct StreamConfig: Codable, Equatable, Sendable {
         discard = try values.decodeIfPresent(DiscardPolicy.self, forKey: .discard) ?? .old
         storage = try values.decodeIfPresent(StorageType.self, forKey: .storage) ?? .file
         replicas = try values.decodeIfPresent(Int.self, forKey: .replicas) ?? 1
+        // A negative max_age or duplicate_window stays negative so that validation refuses it.
         let window = try values.decodeIfPresent(Int64.self, forKey: .duplicateWindow) ?? 0
-        duplicateWindowGiven = window > 0
-        duplicateWindow = window > 0 ? window : 120_000_000_000
+        duplicateWindowGiven = window != 0
+        duplicateWindow = window != 0 ? window : 120_000_000_000
         noAck = try values.decodeIfPresent(Bool.self, forKey: .noAck) ?? false
         sealed = try values.decodeIfPresent(Bool.self, forKey: .sealed) ?? false
         denyDelete = try values.decodeIfPresent(Bool.self, forKey: .denyDelete) ?? false
@@ -78,11 +79,12 @@ struct StreamConfig: Codable, Equatable, Sendable {
         if replicas == 0 { replicas = 1 }
         // nats-server: without a window, one no longer than max_age.
         if !duplicateWindowGiven && maxAge > 0 && maxAge < duplicateWindow { duplicateWindow = maxAge }
-        if maxMessages == 0 { maxMessages = -1 }
-        if maxBytes == 0 { maxBytes = -1 }
-        if maxConsumers == 0 { maxConsumers = -1 }
-        if maxMessagesPerSubject == 0 { maxMessagesPerSubject = -1 }
-        if maxMessageSize == 0 { maxMessageSize = -1 }
+        // nats-server: zero or any negative limit means no limit, reported as -1.
+        if maxMessages <= 0 { maxMessages = -1 }
+        if maxBytes <= 0 { maxBytes = -1 }
+        if maxConsumers <= 0 { maxConsumers = -1 }
+        if maxMessagesPerSubject <= 0 { maxMessagesPerSubject = -1 }
+        if maxMessageSize <= 0 { maxMessageSize = -1 }
     }
 
     /// Set when the request asked for mirroring or sourcing, which we do not implement.

@@ -21,6 +21,14 @@ protocol StreamStorage: AnyObject {
     func nextSequence(after sequence: UInt64, matching filter: (String) -> Bool) -> UInt64?
     /// How many stored messages after `sequence` pass `filter`.
     func count(after sequence: UInt64, matching filter: (String) -> Bool) -> Int
+    /// The newest stored sequence on exactly `subject` (`Nats-Expected-Last-Subject-Sequence`,
+    /// `last_by_subj`): a per-subject look-up, not a scan of the stream.
+    func lastSequence(onSubject subject: String) -> UInt64?
+    /// How many stored messages have exactly `subject` (kept per subject, not counted).
+    func messageCount(onSubject subject: String) -> Int
+    /// The newest stored sequence before `sequence` on exactly `subject` (a walk back that stops at
+    /// the first match).
+    func previousSequence(before sequence: UInt64, onSubject subject: String) -> UInt64?
     func close() throws
     /// Deletes everything on disk (stream deletion).
     func destroy() throws

@@ -1,0 +1,184 @@
+@testable import Broker
+import Store
+import Support
+import XCTest
+
+/// `Nats-Expected-Last-Subject-Sequence` and `last_by_subj` look up one subject's newest message
+/// instead of scanning the stream on every publish.
+final class JetStreamSubjectLookupTests: XCTestCase {
+    private var directory = ""
+    private let logger = Logger(component: "test-store", sink: LogSink(minimumLevel: .error))
+
+    override func setUp() {
+        directory = NSTemporaryDirectory() + "subject-lookup-\(UUID().uuidString)"
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Appends, removals and purges, checked the same way for both storages.
+    private func checkLookups(_ storage: StreamStorage, file: StaticString = #filePath, line: UInt = #line) throws {
+        XCTAssertNil(storage.lastSequence(onSubject: "a"), file: file, line: line)
+        for subject in ["a", "b", "a", "c"] {
+            _ = try storage.append(subject: subject, headers: [], payload: [], timestamp: 1)
+        }
+        XCTAssertEqual(storage.lastSequence(onSubject: "a"), 3, file: file, line: line)
+        XCTAssertEqual(storage.lastSequence(onSubject: "b"), 2, file: file, line: line)
+        XCTAssertNil(storage.lastSequence(onSubject: "d"), file: file, line: line)
+        XCTAssertNil(storage.lastSequence(onSubject: "a.b"), file: file, line: line)
+        try storage.remove(3)
+        XCTAssertEqual(storage.lastSequence(onSubject: "a"), 1, "walks back to the one before", file: file, line: line)
+        try storage.remove(1)
+        XCTAssertNil(storage.lastSequence(onSubject: "a"), file: file, line: line)
+        _ = try storage.append(subject: "a", headers: [], payload: [], timestamp: 1)
+        XCTAssertEqual(storage.lastSequence(onSubject: "a"), 5, file: file, line: line)
+        try storage.purge()
+        XCTAssertNil(storage.lastSequence(onSubject: "a"), file: file, line: line)
+        XCTAssertNil(storage.lastSequence(onSubject: "c"), file: file, line: line)
+    }
+
+    func testTheMemoryStorageFindsEachSubjectsNewestMessage() throws {
+        try checkLookups(MemoryStreamStorage())
+    }
+
+    func testTheFileStoreFindsEachSubjectsNewestMessage() throws {
+        let store = try StreamStore.open(directory: directory, logger: logger)
+        defer { try? store.close() }
+        try checkLookups(store)
+    }
+
+    func testTheFileStoreFindsTheNewestMessageAfterRecovery() throws {
+        var store = try StreamStore.open(directory: directory, logger: logger)
+        for subject in ["a", "b", "a", "b", "c"] { try store.append(subject: subject, payload: []) }
+        try store.remove(4)
+        try store.sync()
+        try store.close()
+        store = try StreamStore.open(directory: directory, logger: logger)
+        defer { try? store.close() }
+        XCTAssertEqual(store.lastSequence(onSubject: "a"), 3)
+        XCTAssertEqual(store.lastSequence(onSubject: "b"), 2)
+        XCTAssertEqual(store.lastSequence(onSubject: "c"), 5)
+        XCTAssertEqual(store.lastSequence(onSubject: "d"), nil)
+        XCTAssertEqual(try store.append(subject: "b", payload: []), 6)
+        XCTAssertEqual(store.lastSequence(onSubject: "b"), 6)
+    }
+
+    func testBothStoragesCountAndWalkBackOneSubject() throws {
+        let store = try StreamStore.open(directory: directory, logger: logger)
+        defer { try? store.close() }
+        for storage in [store as StreamStorage, MemoryStreamStorage()] {
+            for subject in ["a", "b", "a", "a", "c"] {
+                _ = try storage.append(subject: subject, headers: [], payload: [], timestamp: 1)
+            }
+            try storage.remove(3)
+            XCTAssertEqual(storage.messageCount(onSubject: "a"), 2)
+            XCTAssertEqual(storage.messageCount(onSubject: "z"), 0)
+            XCTAssertEqual(storage.previousSequence(before: 5, onSubject: "a"), 4)
+            XCTAssertEqual(storage.previousSequence(before: 4, onSubject: "a"), 1)
+            XCTAssertNil(storage.previousSequence(before: 1, onSubject: "a"))
+            XCTAssertNil(storage.previousSequence(before: 0, onSubject: "a"))
+            XCTAssertEqual(storage.previousSequence(before: .max, onSubject: "c"), 5)
+        }
+    }
+
+    func testAPerSubjectLimitKeepsTheNewestWithoutScanningTheStream() throws {
+        let storage = CountingStorage()
+        var config = StreamConfig(name: "CONTROL", subjects: ["ctl.>"])
+        config.maxMessagesPerSubject = 2
+        let stream = MessageStream(config: config, created: 1, storage: storage)
+        for number in 0..<300 {
+            guard case .stored = stream.store(subject: "ctl.\(number % 3)", headers: [], payload: [], now: 1) else {
+                return XCTFail("refused publish \(number)")
+            }
+        }
+        XCTAssertEqual(storage.state.messages, 6)
+        for subject in ["ctl.0", "ctl.1", "ctl.2"] { XCTAssertEqual(storage.messageCount(onSubject: subject), 2) }
+        XCTAssertEqual(storage.lastSequence(onSubject: "ctl.0"), 298)
+        XCTAssertEqual(storage.previousSequence(before: 298, onSubject: "ctl.0"), 295)
+        XCTAssertEqual(storage.scans, 0)
+    }
+
+    func testLookupsOfManyOldSubjectsAfterRecoveryDoNotEachWalkTheStream() throws {
+        var store = try StreamStore.open(directory: directory, logger: logger)
+        for number in 0..<20_000 { try store.append(subject: "old.\(number)", payload: []) }
+        for _ in 0..<20_000 { try store.append(subject: "new", payload: []) }
+        try store.sync()
+        try store.close()
+        store = try StreamStore.open(directory: directory, logger: logger)
+        defer { try? store.close() }
+        let clock = ContinuousClock()
+        let started = clock.now
+        for number in 0..<20_000 { XCTAssertEqual(store.lastSequence(onSubject: "old.\(number)"), UInt64(number + 1)) }
+        // Walking back from the end for each would read 600 million entries; one pass reads 40,000.
+        XCTAssertLessThan(clock.now - started, .seconds(20))
+    }
+
+    func testLookupsDoNotGrowWithTheStream() throws {
+        let store = try StreamStore.open(directory: directory, logger: logger)
+        defer { try? store.close() }
+        try store.append(subject: "cold", payload: [])
+        for _ in 0..<100_000 { try store.append(subject: "hot", payload: []) }
+        let clock = ContinuousClock()
+        let started = clock.now
+        for _ in 0..<20_000 {
+            XCTAssertEqual(store.lastSequence(onSubject: "cold"), 1)
+            XCTAssertEqual(store.lastSequence(onSubject: "hot"), 100_001)
+        }
+        // A scan would read 2 billion index entries; the look-ups take milliseconds. The bound only
+        // catches a scan, it does not time the machine.
+        XCTAssertLessThan(clock.now - started, .seconds(20))
+    }
+
+    func testAnExpectedSubjectSequenceIsCheckedWithoutScanningTheStream() throws {
+        let storage = CountingStorage()
+        let stream = MessageStream(
+            config: StreamConfig(name: "JOBS", subjects: ["job.>"]), created: 1, storage: storage)
+        var expected: [String: UInt64] = [:]
+        for number in 0..<300 {
+            let subject = "job.\(number % 3)"
+            let headers = Array(
+                "NATS/1.0\r\nNats-Expected-Last-Subject-Sequence: \(expected[subject] ?? 0)\r\n\r\n".utf8)
+            guard case .stored(let sequence) = stream.store(subject: subject, headers: headers, payload: [], now: 1)
+            else { return XCTFail("refused publish \(number)") }
+            expected[subject] = sequence
+        }
+        let stale = Array("NATS/1.0\r\nNats-Expected-Last-Subject-Sequence: 1\r\n\r\n".utf8)
+        guard case .refused(let error) = stream.store(subject: "job.0", headers: stale, payload: [], now: 1) else {
+            return XCTFail("a stale expectation was stored")
+        }
+        XCTAssertEqual(error.description, "wrong last sequence: 298")
+        XCTAssertEqual(storage.scans, 0)
+    }
+}
+
+/// A memory storage that counts the calls that walk the whole stream.
+private final class CountingStorage: StreamStorage {
+    private let inner = MemoryStreamStorage()
+    private(set) var scans = 0
+
+    func append(subject: String, headers: [UInt8], payload: [UInt8], timestamp: Int64?) throws -> UInt64 {
+        try inner.append(subject: subject, headers: headers, payload: payload, timestamp: timestamp)
+    }
+    func sync() throws {}
+    func message(at sequence: UInt64) throws -> StoredMessage? { try inner.message(at: sequence) }
+    func remove(_ sequence: UInt64) throws -> Bool { try inner.remove(sequence) }
+    func purge() throws -> Int { try inner.purge() }
+    var state: StreamState { inner.state }
+    func contains(_ sequence: UInt64) -> Bool { inner.contains(sequence) }
+    func nextSequence(after sequence: UInt64, matching filter: (String) -> Bool) -> UInt64? {
+        scans += 1
+        return inner.nextSequence(after: sequence, matching: filter)
+    }
+    func count(after sequence: UInt64, matching filter: (String) -> Bool) -> Int {
+        scans += 1
+        return inner.count(after: sequence, matching: filter)
+    }
+    func lastSequence(onSubject subject: String) -> UInt64? { inner.lastSequence(onSubject: subject) }
+    func messageCount(onSubject subject: String) -> Int { inner.messageCount(onSubject: subject) }
+    func previousSequence(before sequence: UInt64, onSubject subject: String) -> UInt64? {
+        inner.previousSequence(before: sequence, onSubject: subject)
+    }
+    func close() throws {}
+    func destroy() throws {}
+}
