@@ -29,10 +29,13 @@ public struct JobEvent: Codable, Sendable, Equatable {
     public var message: String?
     /// Fraction done, 0…1, when known (progress events).
     public var progress: Double?
+    /// On the event that ends an attempt: whether the server confirmed the agent's settlement of
+    /// the job message (ack, nak or term). False means it may deliver the job again.
+    public var ackConfirmed: Bool?
 
     public init(
         jobID: String, nodeID: String? = nil, state: JobState, at: Int64, attempt: Int? = nil,
-        message: String? = nil, progress: Double? = nil
+        message: String? = nil, progress: Double? = nil, ackConfirmed: Bool? = nil
     ) {
         self.jobID = jobID
         self.nodeID = nodeID
@@ -41,6 +44,7 @@ public struct JobEvent: Codable, Sendable, Equatable {
         self.attempt = attempt
         self.message = message
         self.progress = progress
+        self.ackConfirmed = ackConfirmed
     }
 
     /// `evt.job.<job id>.<state>`.
@@ -51,5 +55,6 @@ public struct JobEvent: Codable, Sendable, Equatable {
         case messageVersion = "v"
         case jobID = "job_id"
         case nodeID = "node_id"
+        case ackConfirmed = "ack_confirmed"
     }
 }
