@@ -119,7 +119,7 @@ extension Agent {
                 JobEvent(
                     jobID: jobID, nodeID: config.nodeID, state: .failed, at: failedAt, attempt: attempt,
                     message: "attempt \(attempt) of \(config.maxAttempts) failed, retrying: \(reason)",
-                    ackConfirmed: confirmed))
+                    ackConfirmed: confirmed, willRetry: true))
             logger.warning("job failed, handed back for a retry", ["job": jobID, "attempt": attempt, "error": reason])
             return
         default:

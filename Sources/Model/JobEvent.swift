@@ -32,10 +32,13 @@ public struct JobEvent: Codable, Sendable, Equatable {
     /// On the event that ends an attempt: whether the server confirmed the agent's settlement of
     /// the job message (ack, nak or term). False means it may deliver the job again.
     public var ackConfirmed: Bool?
+    /// On a `failed` event: true when the job will be tried again (attempt `attempt` of several),
+    /// so the failure does not end it. Absent on other events.
+    public var willRetry: Bool?
 
     public init(
         jobID: String, nodeID: String? = nil, state: JobState, at: Int64, attempt: Int? = nil,
-        message: String? = nil, progress: Double? = nil, ackConfirmed: Bool? = nil
+        message: String? = nil, progress: Double? = nil, ackConfirmed: Bool? = nil, willRetry: Bool? = nil
     ) {
         self.jobID = jobID
         self.nodeID = nodeID
@@ -45,7 +48,11 @@ public struct JobEvent: Codable, Sendable, Equatable {
         self.message = message
         self.progress = progress
         self.ackConfirmed = ackConfirmed
+        self.willRetry = willRetry
     }
+
+    /// A `failed` event of an attempt that will be tried again: not the job's end.
+    public var isRetryAnnouncement: Bool { state == .failed && willRetry == true }
 
     /// `evt.job.<job id>.<state>`.
     public var subject: String { Subjects.event(jobID: jobID, state: state) }
@@ -56,5 +63,6 @@ public struct JobEvent: Codable, Sendable, Equatable {
         case jobID = "job_id"
         case nodeID = "node_id"
         case ackConfirmed = "ack_confirmed"
+        case willRetry = "will_retry"
     }
 }
