@@ -5,7 +5,7 @@ import Net
 import Support
 
 /// One job's life on this agent: validate, check for a cancellation, run, measure, report, and
-/// settle the JetStream message (+ACK, -NAK with back-off, or +TERM).
+/// settle the JetStream message (+ACK, -NAK with back-off, or +TERM), each confirmed by the server.
 extension Agent {
     func runJob(_ message: JetStreamMessage, pulledFrom capability: Capability) {
         let attempt = max(1, message.metadata.deliveryCount)
@@ -24,6 +24,14 @@ extension Agent {
                 reason: "encoder \(spec.encoder.rawValue) needs capability \(spec.capability.rawValue) "
                     + "but the job was queued on job.\(capability.rawValue)", jobID: spec.id)
             reject(message, rejection, attempt: attempt, queuedAt: queuedAt)
+            return
+        }
+        if attempt > 1, let earlier = earlierSuccess(of: spec.id, queuedAt: queuedAt) {
+            // An earlier delivery succeeded but its ack was lost: settle it, run nothing again.
+            logger.warning(
+                "job already succeeded; acknowledged without running it again",
+                ["job": spec.id, "attempt": attempt, "succeeded_on": earlier.nodeID ?? "-"])
+            settle(message, .ack, jobID: spec.id)
             return
         }
         if wasCancelledBeforeStart(spec.id) {
@@ -65,7 +73,7 @@ extension Agent {
         var energy = recorded ?? closed
         if let frames = outcome.statistics?.frames { energy?.fillFrameFigures(frames: frames) }
         if forShutdown {
-            try? message.nak()
+            settle(message, .nak(delay: nil), jobID: jobID, within: 5)
             logger.info("job handed back for another agent", ["job": jobID])
             return
         }
@@ -104,25 +112,30 @@ extension Agent {
         case .failed(let reason) where attempt < config.maxAttempts,
             .couldNotStart(let reason) where attempt < config.maxAttempts:
             // Transient: another agent (or this one, later) tries again.
+            let failedAt = Timestamp.nowNanoseconds()
+            let confirmed = settle(
+                message, .nak(delay: .seconds(config.retryDelay * Double(attempt))), jobID: jobID)
             publishEvent(
                 JobEvent(
-                    jobID: jobID, nodeID: config.nodeID, state: .failed, at: Timestamp.nowNanoseconds(),
-                    attempt: attempt,
-                    message: "attempt \(attempt) of \(config.maxAttempts) failed, retrying: \(reason)"))
-            try? message.nak(delay: .seconds(config.retryDelay * Double(attempt)))
+                    jobID: jobID, nodeID: config.nodeID, state: .failed, at: failedAt, attempt: attempt,
+                    message: "attempt \(attempt) of \(config.maxAttempts) failed, retrying: \(reason)",
+                    ackConfirmed: confirmed, willRetry: true))
             logger.warning("job failed, handed back for a retry", ["job": jobID, "attempt": attempt, "error": reason])
             return
         default:
             break
         }
+        // The result and the confirmed settlement may take a while through a leader election:
+        // restart the ack wait first.
+        try? message.inProgress()
         let result = ResultBuilder(config: config, spec: spec, attempt: attempt, queuedAt: queuedAt)
             .result(for: outcome, energy: energy)
         deliver(result)
+        let confirmed = settle(message, result.status == .succeeded ? .ack : .term, jobID: jobID)
         publishEvent(
             JobEvent(
                 jobID: jobID, nodeID: config.nodeID, state: result.status.eventState, at: result.timings.finishedAt,
-                attempt: attempt, message: result.error))
-        if result.status == .succeeded { try? message.ack() } else { try? message.term() }
+                attempt: attempt, message: result.error, ackConfirmed: confirmed))
         logger.info(
             "job finished",
             [
@@ -139,14 +152,13 @@ extension Agent {
             rejection, jobID: jobID, nodeID: config.nodeID, attempt: attempt, queuedAt: queuedAt,
             finishedAt: Timestamp.nowNanoseconds())
         deliver(result)
+        let confirmed = settle(message, .term, jobID: jobID)
         if Identifier.isValid(jobID) {
             publishEvent(
                 JobEvent(
                     jobID: jobID, nodeID: config.nodeID, state: .rejected, at: result.timings.finishedAt,
-                    attempt: attempt,
-                    message: result.error))
+                    attempt: attempt, message: result.error, ackConfirmed: confirmed))
         }
-        try? message.term()
         logger.warning("job rejected", ["job": jobID, "field": rejection.field, "reason": rejection.reason])
     }
 

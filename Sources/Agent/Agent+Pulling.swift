@@ -8,18 +8,23 @@ extension Agent {
     func pullJobs(for capability: Capability) {
         let consumer = FleetTopology.jobConsumer(capability.rawValue)
         var subscription: PullSubscription?
-        var warnedMissing = false
+        var warned: Bool?
         while reserveSlot() {
             if subscription == nil {
                 do {
                     subscription = try jetStream.pullSubscribe(stream: FleetTopology.jobsStream, consumer: consumer)
                     logger.info("pulling jobs", ["queue": "\(FleetTopology.jobsStream)/\(consumer)"])
+                    warned = nil
                 } catch {
-                    if !warnedMissing {
+                    let missing = jetStream.diagnose(error, stream: FleetTopology.jobsStream).isMissingStreamOrConsumer
+                    if warned != missing {
+                        // Said once per kind: a missing queue needs `ffrtmp setup`; a leaderless one only time.
                         logger.error(
-                            "job queue unavailable (run `ffrtmp setup` against the broker)",
+                            missing
+                                ? "job queue missing (run `ffrtmp setup` against the broker); retrying"
+                                : "job queue temporarily unavailable (leader election); retrying",
                             ["queue": "\(FleetTopology.jobsStream)/\(consumer)", "error": "\(error)"])
-                        warnedMissing = true
+                        warned = missing
                     }
                     releaseSlot()
                     pause(seconds: 2)
@@ -43,7 +48,7 @@ extension Agent {
             guard isPulling else {
                 // A pull that was waiting when draining began: hand the job straight back (no
                 // delay) so another agent runs it, rather than starting it while stopping.
-                try? message.nak()
+                settle(message, .nak(delay: nil), jobID: "stream-seq-\(message.metadata.streamSequence)", within: 5)
                 logger.info(
                     "job handed back: draining", ["queue": consumer, "stream_seq": message.metadata.streamSequence])
                 releaseSlot()

@@ -14,6 +14,7 @@ extension Agent {
             logger.error("cannot spool result", ["job": result.jobID, "error": "\(error)"])
         }
         publishSpooled(result)
+        spool.release(result)
     }
 
     /// One publish of a spooled result; true when the stream acknowledged it.
@@ -22,7 +23,7 @@ extension Agent {
         guard let payload = try? MessageCoding.encode(result) else { return false }
         do {
             _ = try jetStream.publish(
-                result.subject, payload: payload, msgID: "result-\(result.jobID)-\(result.attempt)",
+                result.subject, payload: payload, msgID: Self.resultMessageID(jobID: result.jobID),
                 timeout: .seconds(5), retries: 1)
             spool.remove(result)
             return true
@@ -33,10 +34,36 @@ extension Agent {
         }
     }
 
-    /// Fire-and-forget lifecycle event (the EVENTS stream stores it).
-    func publishEvent(_ event: JobEvent) {
-        guard let payload = try? MessageCoding.encode(event) else { return }
-        try? connection.publish(event.subject, payload: payload)
+    /// The de-duplication id of a job's result: one per job, not per attempt, so a job run again
+    /// after a lost ack stores no second result (RESULTS drops the re-publish in its duplicate window).
+    static func resultMessageID(jobID: String) -> String { "result-\(jobID)" }
+
+    /// The de-duplication id of a lifecycle event: one success per job; other states once per attempt.
+    static func eventMessageID(_ event: JobEvent) -> String {
+        event.state == .succeeded
+            ? "evt-\(event.jobID)-succeeded" : "evt-\(event.jobID)-\(event.state.rawValue)-\(event.attempt ?? 0)"
+    }
+
+    /// Publishes a lifecycle event into EVENTS and waits for the stream's ack, trying again through a
+    /// leader election for up to `eventWindow`; progress events, superseded every few seconds, go
+    /// fire-and-forget. False (logged) when EVENTS did not store it.
+    @discardableResult
+    func publishEvent(_ event: JobEvent) -> Bool {
+        guard let payload = try? MessageCoding.encode(event) else { return false }
+        guard event.state != .progress else {
+            try? connection.publish(event.subject, payload: payload)
+            return true
+        }
+        do {
+            try jetStream.publishConfirmed(
+                event.subject, payload: payload, msgID: Self.eventMessageID(event),
+                within: .seconds(config.eventWindow))
+            return true
+        } catch {
+            logger.error(
+                "lifecycle event not stored", ["job": event.jobID, "state": event.state.rawValue, "error": "\(error)"])
+            return false
+        }
     }
 
     func publishHeartbeat() {

@@ -45,6 +45,11 @@ public struct AgentConfig: Sendable {
     public var maxAttempts = 3
     /// Base NAK delay; multiplied by the attempt number.
     public var retryDelay = 5.0
+    /// How long an ack, nak or term is tried until the server confirms it, in seconds; below the job
+    /// consumer's ack wait (30 s), after which the server would deliver the job again anyway.
+    public var settleWindow = 25.0
+    /// How long a lifecycle event is tried until EVENTS stores it, in seconds.
+    public var eventWindow = 10.0
     /// Free space the work folder must keep.
     public var minimumFreeBytes: Int64 = 512 << 20
 

@@ -27,6 +27,10 @@ public struct ConsumerConfig: Codable, Equatable, Sendable {
     public var backoff: [Duration]?
     /// An ephemeral consumer with no pulls for this long is removed.
     public var inactiveThreshold: Duration?
+    /// Copies of the consumer's state in a cluster (nil: the stream's).
+    public var replicas: Int?
+    /// Keep the consumer's state in memory only (nats-server; ffrtmp's broker ignores it).
+    public var memoryStorage: Bool?
 
     /// Where a new consumer starts in its stream.
     public enum DeliverPolicy: String, Codable, Sendable {
@@ -77,6 +81,8 @@ public struct ConsumerConfig: Codable, Equatable, Sendable {
         case maxAckPending = "max_ack_pending"
         case maxWaiting = "max_waiting"
         case inactiveThreshold = "inactive_threshold"
+        case replicas = "num_replicas"
+        case memoryStorage = "mem_storage"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -94,6 +100,8 @@ public struct ConsumerConfig: Codable, Equatable, Sendable {
         maxWaiting = try values.decodeIfPresent(Int.self, forKey: .maxWaiting)
         backoff = try values.decodeIfPresent([Int64].self, forKey: .backoff)?.map { .nanoseconds($0) }
         inactiveThreshold = try values.decodeIfPresent(Int64.self, forKey: .inactiveThreshold).map { .nanoseconds($0) }
+        replicas = try values.decodeIfPresent(Int.self, forKey: .replicas)
+        memoryStorage = try values.decodeIfPresent(Bool.self, forKey: .memoryStorage)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -111,5 +119,7 @@ public struct ConsumerConfig: Codable, Equatable, Sendable {
         try values.encodeIfPresent(maxWaiting, forKey: .maxWaiting)
         try values.encodeIfPresent(backoff?.map(\.nanoseconds), forKey: .backoff)
         try values.encodeIfPresent(inactiveThreshold?.nanoseconds, forKey: .inactiveThreshold)
+        try values.encodeIfPresent(replicas, forKey: .replicas)
+        try values.encodeIfPresent(memoryStorage, forKey: .memoryStorage)
     }
 }

@@ -14,7 +14,9 @@ extension JetStreamContext {
     /// window is stored once (the ack says `duplicate`). When nobody answers (no stream yet, a leader
     /// election) the publish is tried again up to `retries` times, `retryWait` apart; after a timeout it
     /// is tried again only with a `msgID`, since without one a retry could store the message twice.
-    /// A refusal (limits, wrong size…) is thrown as the server's `.server` error.
+    /// A refusal (limits, wrong size…) is thrown as the server's `.server` error. When nobody
+    /// answered, the server is asked whether a stream captures `subject`: `.noStreamResponse` when
+    /// none does, `.streamUnavailable` when one does but has no leader now.
     @discardableResult
     public func publish(
         _ subject: String, payload: [UInt8], headers: HeaderBlock? = nil, msgID: String? = nil,
@@ -31,7 +33,7 @@ extension JetStreamContext {
             case .success(let reply):
                 return try reply.payload.withUnsafeBytes { bytes in PublishAck.parse(bytes) }.get()
             case .failure(.noResponders):
-                guard attempt < retries else { throw .noStreamResponse(subject: subject) }
+                guard attempt < retries else { throw streamAbsence(subject: subject) }
             case .failure(.timeout):
                 guard attempt < retries, msgID != nil else { throw .timeout }
             case .failure(let error):

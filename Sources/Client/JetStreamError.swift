@@ -11,6 +11,9 @@ public enum JetStreamError: Error, Equatable, Sendable, CustomStringConvertible 
     case noStreamResponse(subject: String)
     /// A pull from a consumer the server does not know (nobody answers its `MSG.NEXT` subject).
     case consumerNotFound(stream: String, consumer: String)
+    /// The stream (or a subject it captures) exists but nobody answers for it now: its leader is
+    /// being elected (or the cluster's meta leader is). Worth retrying; `ffrtmp setup` would not help.
+    case streamUnavailable(String)
     /// No answer within the timeout.
     case timeout
     /// The answer was not the JSON the API promises; `detail` says what was wrong.
@@ -43,6 +46,7 @@ public enum JetStreamError: Error, Equatable, Sendable, CustomStringConvertible 
         case .notEnabled: "JetStream is not enabled on the server"
         case .noStreamResponse(let subject): "no stream captures subject \(subject)"
         case .consumerNotFound(let stream, let consumer): "consumer \(consumer) not found on stream \(stream)"
+        case .streamUnavailable(let name): "stream \(name) temporarily unavailable (leader election)"
         case .timeout: "timed out waiting for an answer from JetStream"
         case .malformedResponse(let detail): "malformed JetStream response: \(detail)"
         case .pullRefused(let status, let description): "pull refused: \(status) \(description)"
@@ -61,6 +65,17 @@ public enum JetStreamError: Error, Equatable, Sendable, CustomStringConvertible 
     public static let subjectsOverlapCode = 10065
     /// Stream name already in use with a different configuration (10058).
     public static let streamNameInUseCode = 10058
+
+    /// The stream or consumer does not exist (the server's 10059 or 10014, or no stream captures the
+    /// subject): only creating it (`ffrtmp setup`) helps.
+    public var isMissingStreamOrConsumer: Bool {
+        switch self {
+        case .server(_, Self.streamNotFoundCode, _), .server(_, Self.consumerNotFoundCode, _), .noStreamResponse:
+            true
+        default:
+            false
+        }
+    }
 
     /// Maps a connection failure of an API request: timeouts and no-responders get their own cases.
     static func from(_ error: ClientError) -> JetStreamError {

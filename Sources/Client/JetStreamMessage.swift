@@ -75,7 +75,7 @@ public final class JetStreamMessage: Sendable {
         }
     }
 
-    private func markSettled() throws(JetStreamError) {
+    func markSettled() throws(JetStreamError) {
         guard settled.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
             throw .alreadyAcknowledged
         }

@@ -8,8 +8,8 @@ public enum JobHistory {
     public static let finalStates: [JobState] = [.succeeded, .failed, .timeout, .cancelled, .rejected]
 
     /// The job's final event, the latest when several are stored; nil when none is (or the stream
-    /// is missing). A `failed` event whose message says the job is being retried does not count: the
-    /// agent publishes one per failed attempt that will be tried again.
+    /// is missing). A `failed` event with `will_retry` does not count: the agent publishes one per
+    /// failed attempt that will be tried again.
     public static func finalEvent(of jobID: String, in context: JetStreamContext) -> JobEvent? {
         lastEvents(of: jobID, states: finalStates, in: context).last { !isRetryAnnouncement($0) }
     }
@@ -25,10 +25,8 @@ public enum JobHistory {
         }.sorted { $0.at < $1.at }
     }
 
-    /// A `failed` event for an attempt that will be retried (`attempt 1 of 3 failed, retrying: …`).
-    public static func isRetryAnnouncement(_ event: JobEvent) -> Bool {
-        event.state == .failed && (event.message?.contains("retrying") ?? false)
-    }
+    /// A `failed` event for an attempt that will be retried (its typed `will_retry`).
+    public static func isRetryAnnouncement(_ event: JobEvent) -> Bool { event.isRetryAnnouncement }
 }
 
 extension JobResult.Status {

@@ -59,9 +59,17 @@ public struct JobSubmitter: Sendable {
             }
         }
         try? context.waitForPendingAcks()
-        return futures.map { future in
+        var absence: [String: JetStreamError] = [:]
+        return zip(messages, futures).map { message, future in
             future.flatMap { pending in
                 Result { () throws(JetStreamError) -> PublishAck in try pending.wait(timeout: .zero) }
+            }.mapError { error in
+                // Nobody stored it: a missing stream, or one electing its leader? Asked once per subject.
+                guard case .noStreamResponse = error else { return error }
+                if let known = absence[message.subject] { return known }
+                let found = context.streamAbsence(subject: message.subject)
+                absence[message.subject] = found
+                return found
             }
         }
     }

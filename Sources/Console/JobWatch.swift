@@ -17,6 +17,8 @@ public struct JobWatch: Sendable {
     public private(set) var nodeWatts: Double?
     /// The last event's note (a failure reason).
     public private(set) var message: String?
+    /// The last event was a failure that will be retried.
+    public private(set) var willRetry = false
     public private(set) var result: JobResult?
 
     public init(jobID: String) {
@@ -29,7 +31,7 @@ public struct JobWatch: Sendable {
     /// A final event arrived (its result normally follows at once).
     public var hasFinalEvent: Bool {
         guard let state, JobHistory.finalStates.contains(state) else { return false }
-        return !(state == .failed && message?.contains("retrying") == true)
+        return !(state == .failed && willRetry)
     }
 
     /// Takes an event of this job; false when it is another job's, or older than what is known.
@@ -43,6 +45,7 @@ public struct JobWatch: Sendable {
             attempt = number
         }
         message = event.message
+        willRetry = event.isRetryAnnouncement
         if let value = event.progress { fraction = value }
         return true
     }
@@ -66,6 +69,7 @@ public struct JobWatch: Sendable {
         nodeID = result.nodeID
         attempt = result.attempt
         message = result.error
+        willRetry = false
         if result.status == .succeeded { fraction = 1 }
         return true
     }

@@ -45,8 +45,11 @@ struct DurableFeed: Sendable {
                     warned = false
                 } catch {
                     if !warned {
+                        let missing = jetStream.diagnose(error, stream: stream).isMissingStreamOrConsumer
                         logger.error(
-                            "stream unavailable (run `ffrtmp setup` against the broker); retrying",
+                            missing
+                                ? "stream missing (run `ffrtmp setup` against the broker); retrying"
+                                : "stream temporarily unavailable (leader election); retrying",
                             ["stream": stream, "error": "\(error)"])
                         warned = true
                     }

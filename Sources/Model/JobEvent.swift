@@ -29,10 +29,16 @@ public struct JobEvent: Codable, Sendable, Equatable {
     public var message: String?
     /// Fraction done, 0…1, when known (progress events).
     public var progress: Double?
+    /// On the event that ends an attempt: whether the server confirmed the agent's settlement of
+    /// the job message (ack, nak or term). False means it may deliver the job again.
+    public var ackConfirmed: Bool?
+    /// On a `failed` event: true when the job will be tried again (attempt `attempt` of several),
+    /// so the failure does not end it. Absent on other events.
+    public var willRetry: Bool?
 
     public init(
         jobID: String, nodeID: String? = nil, state: JobState, at: Int64, attempt: Int? = nil,
-        message: String? = nil, progress: Double? = nil
+        message: String? = nil, progress: Double? = nil, ackConfirmed: Bool? = nil, willRetry: Bool? = nil
     ) {
         self.jobID = jobID
         self.nodeID = nodeID
@@ -41,7 +47,12 @@ public struct JobEvent: Codable, Sendable, Equatable {
         self.attempt = attempt
         self.message = message
         self.progress = progress
+        self.ackConfirmed = ackConfirmed
+        self.willRetry = willRetry
     }
+
+    /// A `failed` event of an attempt that will be tried again: not the job's end.
+    public var isRetryAnnouncement: Bool { state == .failed && willRetry == true }
 
     /// `evt.job.<job id>.<state>`.
     public var subject: String { Subjects.event(jobID: jobID, state: state) }
@@ -51,5 +62,7 @@ public struct JobEvent: Codable, Sendable, Equatable {
         case messageVersion = "v"
         case jobID = "job_id"
         case nodeID = "node_id"
+        case ackConfirmed = "ack_confirmed"
+        case willRetry = "will_retry"
     }
 }

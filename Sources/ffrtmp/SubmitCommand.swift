@@ -35,7 +35,8 @@ enum SubmitCommand: CLICommand {
             Jobs go to job.<capability> (job.cpu, job.nvenc…) with the job id as Nats-Msg-Id: re-submitting
             an id within 2 minutes is reported as a duplicate and queued once. A `queued` event follows
             on evt.job.<id>.queued.
-            --wait subscribes to the jobs' events and results before sending, prints progress, and ends
+            --wait follows the jobs' events and results (from EVENTS and RESULTS, so those stored while
+            the connection was down are still read) from before sending, prints progress, and ends
             with a table (job, status, node, frames, fps, wall time, energy, J/frame, energy source).
             Stopping the wait (Ctrl-C, --timeout-wait) does not stop the jobs; `ffrtmp cancel` does.
             --json prints {"type":"submitted",…} per job, then with --wait each event and result as
@@ -79,12 +80,14 @@ enum SubmitCommand: CLICommand {
         defer { connection.close() }
         let context = JetStreamContext(connection: connection, timeout: .nanoseconds(ackTimeout))
         let inbox = MessageInbox()
-        if wait {
-            // Before sending: a fast job's events must not pass before anyone listens.
-            for job in jobs { try connection.subscribe("evt.job.\(job.id).>", into: inbox) }
-            try connection.subscribe("result.>", into: inbox)
-            try connection.flush()
-        }
+        // Before sending: a fast job's events must not pass before anyone listens. Read through ordered
+        // consumers, events stored while the connection is down are still seen.
+        let feed =
+            wait
+            ? try JobFeed(
+                context: JetStreamContext(connection: connection),
+                eventFilter: JobFeed.eventFilter(jobIDs: jobs.map(\.id)), inbox: inbox) : nil
+        defer { feed?.stop() }
         let outcomes = JobSubmitter(context: context).submit(jobs, at: now)
         let sent = report(outcomes, json: json, url: ClientCommandOptions.url(arguments))
         guard wait else { return sent ? 0 : 1 }
@@ -138,6 +141,8 @@ enum SubmitCommand: CLICommand {
             "no stream stores \(subject) on \(url) (run `ffrtmp setup -s \(url)` first)"
         case .timeout:
             "no acknowledgement in time (re-submit with the same --id: the stream stores it once)"
+        case .streamUnavailable:
+            "\(error.description); re-submit with the same --id (the stream stores it once)"
         default:
             error.description
         }

@@ -15,8 +15,10 @@ enum WatchCommand: CLICommand {
             OptionSpec(["--json"], help: "Print each update as one JSON object per line"),
         ],
         discussion: """
-            Listens to evt.job.<id>.>, to metrics.> (the running node's telemetry: the job's frame, fps,
-            speed and progress, and the node's power, all its jobs together) and to result.>. On a
+            Reads evt.job.<id>.> and result.> from the EVENTS and RESULTS streams through ordered
+            consumers (events stored while the connection is down are read once it is back), and
+            listens to metrics.> (the running node's telemetry: the job's frame, fps, speed and
+            progress, and the node's power, all its jobs together). On a
             terminal the progress line is redrawn in place:
               [#########-----------]  45%  frame 135  61.2 fps  2.04x  142 W  ETA 0:05  node-1
             When standard output is not a terminal, events are printed as lines, and progress at most
@@ -52,13 +54,14 @@ enum WatchCommand: CLICommand {
         }
         defer { connection.close() }
         let inbox = MessageInbox()
-        try connection.subscribe("evt.job.\(jobID).>", into: inbox)
         try connection.subscribe("metrics.>", into: inbox)
-        try connection.subscribe("result.>", into: inbox)
-        try connection.flush()
+        // Events and results through ordered consumers from the streams' next messages (read before
+        // the history below, so nothing falls between): kept up through reconnects.
+        let context = JetStreamContext(connection: connection)
+        let feed = try JobFeed(context: context, eventFilter: JobFeed.eventFilter(jobIDs: [jobID]), inbox: inbox)
+        defer { feed.stop() }
         var watch = JobWatch(jobID: jobID)
-        let history = JobHistory.lastEvents(
-            of: jobID, states: JobState.allCases, in: JetStreamContext(connection: connection))
+        let history = JobHistory.lastEvents(of: jobID, states: JobState.allCases, in: context)
         for event in history { _ = watch.apply(event) }
         var view = WatchView(json: arguments.flag("--json"), terminal: Terminal.isTerminal)
         if watch.hasFinalEvent {

@@ -89,7 +89,7 @@ final class AgentOrchestrationTests: XCTestCase {
 
     var url: String { "nats://127.0.0.1:\(broker.port)" }
 
-    private func startAgent(slots: Int = 2, executor: JobExecutor = ScriptedExecutor()) throws {
+    func startAgent(slots: Int = 2, executor: JobExecutor = ScriptedExecutor()) throws {
         var config = AgentConfig(nodeID: "node-1")
         config.servers = [url]
         config.maxConcurrentJobs = slots
@@ -111,14 +111,14 @@ final class AgentOrchestrationTests: XCTestCase {
         agentThread = SystemThread.start(name: "agent") { try? agent.run() }
     }
 
-    private func submit(_ job: Job, on subject: String? = nil) throws {
+    func submit(_ job: Job, on subject: String? = nil) throws {
         let context = JetStreamContext(connection: observer)
         _ = try context.publish(
             subject ?? job.capability.map(Subjects.job) ?? "job.cpu",
             payload: MessageCoding.encode(job), msgID: job.id)
     }
 
-    private func waitForResults(_ count: Int, seconds: Double = 10) -> [JobResult] {
+    func waitForResults(_ count: Int, seconds: Double = 10) -> [JobResult] {
         let deadline = Clock.monotonicNanoseconds() + UInt64(seconds * 1e9)
         while Clock.monotonicNanoseconds() < deadline {
             let current = results.items

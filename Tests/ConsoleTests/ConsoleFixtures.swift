@@ -28,11 +28,11 @@ enum ConsoleFixtures {
 
     static func event(
         _ jobID: String, _ state: JobState, attempt: Int? = 1, at: Int64 = 1, progress: Double? = nil,
-        message: String? = nil
+        message: String? = nil, willRetry: Bool? = nil
     ) -> JobEvent {
         JobEvent(
             jobID: jobID, nodeID: state == .queued ? nil : "node-1", state: state, at: at,
-            attempt: state == .queued ? nil : attempt, message: message, progress: progress)
+            attempt: state == .queued ? nil : attempt, message: message, progress: progress, willRetry: willRetry)
     }
 
     static func heartbeat(_ node: String) -> Heartbeat {

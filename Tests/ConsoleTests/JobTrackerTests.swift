@@ -39,7 +39,10 @@ final class JobTrackerTests: XCTestCase {
         XCTAssertEqual(
             JobTracker.line(.event(ConsoleFixtures.event("a", .progress, progress: 0.456))), "a  46% on node-1")
         XCTAssertEqual(
-            JobTracker.line(.event(ConsoleFixtures.event("a", .failed, message: "attempt 1 of 3 failed, retrying: x"))),
+            JobTracker.line(
+                .event(
+                    ConsoleFixtures.event("a", .failed, message: "attempt 1 of 3 failed, retrying: x", willRetry: true))
+            ),
             "a  failed on node-1: attempt 1 of 3 failed, retrying: x")
         XCTAssertNil(JobTracker.line(.event(ConsoleFixtures.event("a", .succeeded))))
         XCTAssertEqual(

@@ -39,7 +39,9 @@ final class JobWatchTests: XCTestCase {
 
     func testARetryIsNotTheEndButAFinalEventIs() {
         var watch = JobWatch(jobID: "job-1")
-        _ = watch.apply(ConsoleFixtures.event("job-1", .failed, message: "attempt 1 of 3 failed, retrying: exit 1"))
+        _ = watch.apply(
+            ConsoleFixtures.event("job-1", .failed, message: "attempt 1 of 3 failed, retrying: exit 1", willRetry: true)
+        )
         XCTAssertFalse(watch.hasFinalEvent)
         XCTAssertTrue(watch.apply(ConsoleFixtures.event("job-1", .started, attempt: 2)))
         XCTAssertEqual(watch.attempt, 2)

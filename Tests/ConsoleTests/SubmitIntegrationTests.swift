@@ -102,7 +102,8 @@ final class SubmitIntegrationTests: XCTestCase {
 
     func testTheHistoryFindsAFinalEventButNotARetry() throws {
         XCTAssertNil(JobHistory.finalEvent(of: "h-1", in: context))
-        let retry = ConsoleFixtures.event("h-1", .failed, at: 10, message: "attempt 1 of 3 failed, retrying: exit 1")
+        let retry = ConsoleFixtures.event(
+            "h-1", .failed, at: 10, message: "attempt 1 of 3 failed, retrying: exit 1", willRetry: true)
         try context.publish(retry.subject, payload: MessageCoding.encode(retry))
         XCTAssertNil(JobHistory.finalEvent(of: "h-1", in: context))
         let done = ConsoleFixtures.event("h-1", .succeeded, attempt: 2, at: 20)

@@ -57,7 +57,7 @@ async def test_a_cpu_job_yields_a_valid_result_events_heartbeats_and_telemetry(f
         mine = [(subject, headers, body) for _, subject, headers, body in stored if body.get("job_id") == "job-1"]
         assert len(mine) == 1, mine
         subject, headers, body = mine[0]
-        assert subject == "result.node-a" and headers.get("Nats-Msg-Id") == "result-job-1-1", (subject, headers)
+        assert subject == "result.node-a" and headers.get("Nats-Msg-Id") == "result-job-1", (subject, headers)
         assert body == result
         assert await watch.jobs_waiting() == 0
 

@@ -33,6 +33,8 @@ final class SchemaConformanceTests: XCTestCase {
         try assertConforms(Examples.telemetry, to: "telemetry")
         try assertConforms(Examples.event, to: "event")
         try assertConforms(JobEvent(jobID: "j", state: .queued, at: 1), to: "event")
+        try assertConforms(
+            JobEvent(jobID: "j", state: .failed, at: 1, attempt: 1, ackConfirmed: true, willRetry: true), to: "event")
         try assertConforms(Examples.result, to: "result")
         try assertConforms(Examples.rejectedResult, to: "result")
     }
@@ -91,6 +93,9 @@ final class SchemaConformanceTests: XCTestCase {
         try assertBreaks(
             Examples.event, "event",
             [(["state"], .string("exploded")), (["progress"], .number(1.5)), (["attempt"], .number(0)), (["at"], nil)])
+        try assertBreaks(
+            JobEvent(jobID: "j", state: .failed, at: 1, attempt: 1, ackConfirmed: false, willRetry: true), "event",
+            [(["will_retry"], .string("yes")), (["ack_confirmed"], .number(1))])
     }
 
     func testBrokenResultsDoNotConform() throws {

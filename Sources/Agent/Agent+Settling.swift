@@ -1,0 +1,49 @@
+import Client
+import Model
+import Support
+
+/// Settling job messages so that a job runs once: every ack, nak and term waits for the server's
+/// confirmation (tried again through a leader election or a reconnect), and a redelivered job that
+/// EVENTS already records as succeeded is acknowledged without running again.
+extension Agent {
+    /// Settles `message` and waits up to `within` seconds (default `settleWindow`) for the server to
+    /// confirm it; false, with an error logged, when it did not (the job may be delivered again).
+    @discardableResult
+    func settle(
+        _ message: JetStreamMessage, _ settlement: JetStreamMessage.Settlement, jobID: String,
+        within: Double? = nil
+    ) -> Bool {
+        let confirmation: JetStreamMessage.Confirmation
+        do {
+            confirmation = try message.settleConfirmed(settlement, within: .seconds(within ?? config.settleWindow))
+        } catch {
+            logger.warning("job message settled twice", ["job": jobID, "settlement": settlement.description])
+            return false
+        }
+        switch confirmation {
+        case .confirmed(let tries):
+            if tries > 1 {
+                logger.info(
+                    "job settlement confirmed after retries",
+                    ["job": jobID, "settlement": settlement.description, "tries": tries])
+            }
+            return true
+        case .unconfirmed(let tries, let lastError):
+            logger.error(
+                "job settlement not confirmed; the job may be delivered again",
+                ["job": jobID, "settlement": settlement.description, "tries": tries, "error": lastError])
+            return false
+        }
+    }
+
+    /// The stored `succeeded` event of this queued instance of the job (one at or after `queuedAt`),
+    /// when EVENTS has one: an earlier delivery ran it to success but its ack was lost.
+    func earlierSuccess(of jobID: String, queuedAt: Int64?) -> JobEvent? {
+        let subject = Subjects.event(jobID: jobID, state: .succeeded)
+        guard let stored = try? jetStream.lastMessage(stream: FleetTopology.eventsStream, subject: subject),
+            let event = try? MessageCoding.decode(JobEvent.self, from: stored.payload),
+            event.jobID == jobID, event.at >= (queuedAt ?? 0)
+        else { return nil }
+        return event
+    }
+}

@@ -1,0 +1,41 @@
+import Client
+import Model
+
+/// The events and results `ffrtmp submit --wait` and `ffrtmp watch` follow, read so that none is
+/// missed while their connection is down: ordered consumers on EVENTS and RESULTS, starting at each
+/// stream's next message, replay what was stored meanwhile once the connection is back. The messages
+/// go into an inbox beside core subscriptions (telemetry), in stream order per stream.
+///
+/// Without the streams (a broker where `ffrtmp setup` was not run) it falls back to core
+/// subscriptions, which see only what arrives while connected.
+public final class JobFeed: Sendable {
+    private let consumers: [JetStreamOrderedConsumer]
+
+    /// The filter on EVENTS for `jobIDs`: one job's subjects, or every job's for several.
+    public static func eventFilter(jobIDs: [String]) -> String {
+        jobIDs.count == 1 ? "evt.job.\(jobIDs[0]).>" : "evt.job.>"
+    }
+
+    /// Starts following `eventFilter` and every result into `inbox`, from what the streams store next.
+    public init(context: JetStreamContext, eventFilter: String, inbox: MessageInbox) throws(ClientError) {
+        var consumers: [JetStreamOrderedConsumer] = []
+        let followed = [(FleetTopology.eventsStream, eventFilter), (FleetTopology.resultsStream, "result.>")]
+        for (stream, filter) in followed {
+            guard let state = try? context.streamInfo(stream).state else {
+                try context.connection.subscribe(filter, into: inbox)
+                continue
+            }
+            let consumer = JetStreamOrderedConsumer(
+                context: context, stream: stream, filter: filter, startSequence: state.lastSequence + 1)
+            consumer.start(into: inbox)
+            consumers.append(consumer)
+        }
+        try context.connection.flush()
+        self.consumers = consumers
+    }
+
+    /// Stops the consumers' threads.
+    public func stop() {
+        for consumer in consumers { consumer.stop() }
+    }
+}

@@ -1,0 +1,63 @@
+@testable import Agent
+import Client
+import Model
+import Net
+import Support
+import XCTest
+
+/// A job runs once and is succeeded once, even when a settlement was lost and the job came back.
+extension AgentOrchestrationTests {
+    func testARedeliveredJobThatAlreadySucceededIsAcknowledgedWithoutRunningAgain() throws {
+        let context = JetStreamContext(connection: observer)
+        try submit(Job(id: "done-1", scenario: "720p30-h264", durationSeconds: 2))
+        // A first delivery, handed back: the agent will see delivery 2.
+        let first = try context.pullSubscribe(stream: "JOBS", consumer: "cpu").fetch(batch: 1, expires: .seconds(2))
+        XCTAssertTrue(try XCTUnwrap(first.first).settleConfirmed(.nak(delay: nil), within: .seconds(2)).isConfirmed)
+        // That earlier delivery had succeeded: EVENTS says so (its ack was what got lost).
+        let success = JobEvent(
+            jobID: "done-1", nodeID: "node-0", state: .succeeded, at: Timestamp.nowNanoseconds(), attempt: 1)
+        try context.publish(success.subject, payload: MessageCoding.encode(success))
+        let executor = ScriptedExecutor()
+        try startAgent(executor: executor)
+        let deadline = Clock.monotonicNanoseconds() + 5_000_000_000
+        while try context.streamInfo("JOBS").state.messages > 0 && Clock.monotonicNanoseconds() < deadline {
+            usleep(20_000)
+        }
+        XCTAssertEqual(try context.streamInfo("JOBS").state.messages, 0, "acknowledged")
+        usleep(300_000)
+        XCTAssertEqual(executor.runs.load(ordering: .relaxed), 0, "not run a second time")
+        XCTAssertEqual(results.items.count, 0, "no second result")
+    }
+
+    func testAJobRunTwiceStoresOneResult() throws {
+        try startAgent()
+        let deadline = Clock.monotonicNanoseconds() + 5_000_000_000
+        while agent.currentPhase != .running && Clock.monotonicNanoseconds() < deadline { usleep(10_000) }
+        let rejection = JobRejection(field: "input", reason: "scripted", jobID: "twice-1")
+        for attempt in [1, 2] {
+            agent.deliver(
+                JobResult.rejected(
+                    rejection, jobID: "twice-1", nodeID: "node-1", attempt: attempt, queuedAt: nil,
+                    finishedAt: Timestamp.nowNanoseconds()))
+        }
+        let state = try JetStreamContext(connection: observer).streamInfo("RESULTS").state
+        XCTAssertEqual(state.messages, 1, "the second run's result is a duplicate of the job's first")
+    }
+
+    func testEveryLifecycleEventIsStoredAndTheLastSaysTheAckWasConfirmed() throws {
+        try startAgent()
+        try submit(Job(id: "kept-1", scenario: "720p30-h264", durationSeconds: 2))
+        XCTAssertEqual(waitForResults(1).map(\.jobID), ["kept-1"])
+        let context = JetStreamContext(connection: observer)
+        var final: JobEvent?
+        let deadline = Clock.monotonicNanoseconds() + 5_000_000_000
+        while final == nil && Clock.monotonicNanoseconds() < deadline {
+            final = try context.lastMessage(stream: "EVENTS", subject: "evt.job.kept-1.succeeded").map {
+                try MessageCoding.decode(JobEvent.self, from: $0.payload)
+            }
+            usleep(20_000)
+        }
+        XCTAssertEqual(final?.ackConfirmed, true)
+        XCTAssertNotNil(try context.lastMessage(stream: "EVENTS", subject: "evt.job.kept-1.started"))
+    }
+}
