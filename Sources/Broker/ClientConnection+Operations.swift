@@ -32,12 +32,9 @@ extension ClientConnection {
         }
     }
 
-    /// Queues a fixed control line (PONG, +OK, PING) for this client.
+    /// Queues a fixed control line (PONG, +OK, PING) for this client, within `max_pending`.
     func appendControl(_ line: StaticString) {
-        outboundLock.lock()
-        if !outboundClosed { outbound.append(line) }
-        outboundLock.unlock()
-        context.markForFlush(self)
+        appendOutbound { $0.append(line) }
     }
 
     private func connect(json: UnsafeRawBufferPointer) {

@@ -46,6 +46,22 @@ extension ClientConnection {
         return true
     }
 
+    /// Queues a line the broker itself answers with (PONG, +OK, -ERR) and marks the client for
+    /// flushing. It counts against `max_pending` like messages do: a client that sends PINGs and never
+    /// reads would otherwise grow the broker without bound. Loop thread.
+    func appendOutbound(_ append: (WireBuffer) -> Void) {
+        outboundLock.lock()
+        if outboundClosed {
+            outboundLock.unlock()
+            return
+        }
+        append(outbound)
+        let overLimit = outbound.readableCount > broker.config.maxPending
+        outboundLock.unlock()
+        context.markForFlush(self)
+        if overLimit { cutOffSlowConsumer(reason: "pending control replies above max_pending") }
+    }
+
     /// Writes pending output (encrypted on the owning loop for TLS clients). Any thread.
     func flushOutbound() {
         guard let tls else {

@@ -207,8 +207,7 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
 
     /// Queues a `-ERR` line for this client.
     func send(_ error: WireError) {
-        outboundLock.withLock { if !outboundClosed { ServerOpEncoder.appendError(to: outbound, error) } }
-        context.markForFlush(self)
+        appendOutbound { ServerOpEncoder.appendError(to: $0, error) }
     }
 
     /// Closes from any thread: stops output now and finishes on the owning loop.

@@ -33,6 +33,20 @@ final class BrokerInputBoundsTests: BrokerTestCase {
         XCTAssertLessThan(residentBytes() - before, 32 << 20, "resident memory grew too much")
     }
 
+    func testAClientThatSendsPingsAndNeverReadsIsCutOffAsASlowConsumer() throws {
+        let flooder = try client(), bystander = try client()
+        flooder.handshake()
+        bystander.handshake()
+        let before = residentBytes()
+        let accepted = sendUntilRefused(flooder.fd, first: [], pattern: Array("PING\r\n".utf8))
+        XCTAssertTrue(eventually(3) { self.broker.statistics.slowConsumers == 1 }, "cut off by max_pending")
+        XCTAssertLessThan(accepted, 48 << 20, "the broker closed the connection before 64 MiB of PINGs")
+        XCTAssertLessThan(residentBytes() - before, 32 << 20, "resident memory grew too much")
+        XCTAssertTrue(flooder.isClosedByServer())
+        bystander.send("PING\r\n")
+        XCTAssertTrue(bystander.read(until: "PONG\r\n").hasSuffix("PONG\r\n"))
+    }
+
     /// Sends `first`, then up to 64 MiB of `filler` bytes (or of `pattern` repeated) until the socket
     /// refuses; returns how many bytes went out.
     private func sendUntilRefused(_ fd: Int32, first: [UInt8], filler: UInt8 = 0, pattern: [UInt8] = []) -> Int {
