@@ -55,6 +55,18 @@ final class BrokerSecurityTests: BrokerTestCase {
         XCTAssertFalse(seen.contains("hb.node-2"), seen)
     }
 
+    func testACertificateWhoseNameIsNotOnePlainTokenIsRefused() throws {
+        for name in ["*", "a.>", "x y"] {
+            try certificates.issueClient(name, role: "agent")
+            let client = try TLSRawClient(port: port)
+            _ = client.readInfo()
+            try client.upgrade(certificates: certificates, client: name)
+            try client.send("CONNECT {\"verbose\":false}\r\nSUB hb.> 1\r\nPING\r\n")
+            let text = try client.read(until: "Violation'\r\n")
+            XCTAssertTrue(text.contains("-ERR 'Authorization Violation'"), "\(name): \(text)")
+        }
+    }
+
     func testARevokedCertificateIsRefusedAfterTheHandshake() throws {
         broker.shutdown()
         var config = broker.config
