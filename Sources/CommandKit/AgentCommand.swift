@@ -117,6 +117,7 @@ public enum AgentCommand: CLICommand {
         config.tls = ClientCommandOptions.tlsOptions(arguments)
         config.user = arguments.string("--user")
         config.password = arguments.string("--pass")
+        config.inboxPrefix = arguments.string("--inbox-prefix")
         if config.user != nil && config.password == nil { throw UsageError("--user needs --pass") }
         config.maxConcurrentJobs = try arguments.int("--max-concurrent-jobs") ?? 1
         config.workDirectory = arguments.string("--work-dir")!

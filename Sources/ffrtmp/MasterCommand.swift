@@ -77,6 +77,7 @@ enum MasterCommand: CLICommand {
         config.tls = ClientCommandOptions.tlsOptions(arguments)
         config.user = arguments.string("--user")
         config.password = arguments.string("--pass")
+        config.inboxPrefix = arguments.string("--inbox-prefix")
         if config.user != nil && config.password == nil { throw UsageError("--user needs --pass") }
         config.databasePath = arguments.string("--db")!
         do {
