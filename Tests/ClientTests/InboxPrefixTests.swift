@@ -27,9 +27,11 @@ final class InboxPrefixTests: ClientTLSTestCase {
     func testTheInboxPrefixFlagReachesTheConnectionOptions() throws {
         let spec = CommandSpec(
             name: "ffrtmp test", summary: "test", usage: "ffrtmp test", options: ClientCommandOptions.all)
-        let arguments = try spec.parse(["--inbox-prefix", "_INBOX.ci"])
+        let arguments = try spec.parse(["--inbox-prefix", "_INBOX.ci", "--user", "ci", "--pass", "secret"])
         let options = ClientCommandOptions.connectionOptions(arguments)
         XCTAssertEqual(options.inboxPrefix, "_INBOX.ci")
+        XCTAssertEqual(options.user, "ci")
+        XCTAssertEqual(options.password, "secret")
     }
 
     func testAnInvalidInboxPrefixIsRefusedBeforeConnecting() {
