@@ -88,7 +88,9 @@ extension ClientConnection {
         let subjectText = String(decoding: subject, as: UTF8.self)
         let rules = identity.permissions.subscribe
         if !rules.isUnrestricted && !rules.allows(subscription: subjectText) {
-            send(.permissionsViolationForSubscription(subject: subjectText))
+            send(
+                .permissionsViolationForSubscription(
+                    subject: subjectText, queue: queue.map { String(decoding: $0, as: UTF8.self) }))
             logger.info(
                 "subscription refused by permissions", ["cid": id, "user": identity.name, "subject": subjectText])
             return
