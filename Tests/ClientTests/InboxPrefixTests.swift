@@ -57,7 +57,7 @@ final class InboxPrefixTests: ClientTLSTestCase {
                 """)
         let responder = try NATSConnection.connect(url: server.url, options: options(tlsOptions(identity: "ops")))
         defer { responder.close() }
-        try responder.subscribe("svc.echo") { message in
+        _ = try responder.subscribe("svc.echo") { message in
             if let reply = message.reply { try? responder.publish(reply, payload: "re:" + message.string) }
         }
         try responder.flush()
