@@ -69,7 +69,10 @@ extension ClientConnection {
             return
         }
         hasConnected = true
-        outboundLock.withLock { deliversHeaders = options.headers }
+        outboundLock.withLock {
+            deliversHeaders = options.headers
+            responseGrants = identity.permissions.responses.map { ResponseGrants(permission: $0) }
+        }
         if options.verbose { appendControl(ServerOpEncoder.ok) }
         logger.debug(
             "client connect",

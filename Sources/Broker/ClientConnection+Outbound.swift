@@ -37,6 +37,9 @@ extension ClientConnection {
                 to: outbound, subject: frame.subject, sid: sid, reply: frame.reply, message: message,
                 headerLength: headerLength)
         }
+        if responseGrants != nil && frame.hasReply {
+            responseGrants?.record(String(decoding: frame.reply, as: UTF8.self), now: Clock.monotonicNanoseconds())
+        }
         let overLimit = outbound.readableCount > broker.config.maxPending
         outboundLock.unlock()
         if reachedMaximum {

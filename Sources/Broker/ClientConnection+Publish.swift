@@ -60,7 +60,7 @@ extension ClientConnection {
     /// publish (and the CONTROL stream store) a cancel the client may not send. nats-server checks
     /// only reserved reply prefixes; this broker holds replies to the same rules as subjects.
     private func passesPublishPermissions(_ frame: PublishFrame) -> Bool {
-        if !mayPublish(frame.subject) {
+        if !mayPublish(frame.subject) && !mayRespond(on: frame.subject) {
             let subject = String(decoding: frame.subject, as: UTF8.self)
             send(.permissionsViolationForPublish(subject: subject))
             logger.info("publish refused by permissions", ["cid": id, "user": identity.name, "subject": subject])
@@ -73,6 +73,15 @@ extension ClientConnection {
             return false
         }
         return true
+    }
+
+    /// Whether `subject` is the reply subject of a message this client was delivered and may still
+    /// answer (`allow_responses`); uses up one response when it is.
+    private func mayRespond(on subject: UnsafeRawBufferPointer) -> Bool {
+        guard identity.permissions.responses != nil else { return false }
+        let text = String(decoding: subject, as: UTF8.self)
+        let now = Clock.monotonicNanoseconds()
+        return outboundLock.withLock { responseGrants?.consume(text, now: now) ?? false }
     }
 
     /// The publish permission for a subject, remembered for the next messages on it.

@@ -51,6 +51,8 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
     var writableInterest = false
     /// When a write last found the socket full with output still pending (0: not stalled).
     var stalledSince: UInt64 = 0
+    /// Reply subjects this client may answer on (`allow_responses`); nil without that permission.
+    var responseGrants: ResponseGrants?
 
     init(id: UInt64, fd: Int32, broker: Broker, context: LoopContext) {
         self.id = id
