@@ -321,6 +321,36 @@ def test_an_agent_pulls_a_job_from_its_own_inbox(fleet):
     assert "-ERR" not in agent.exchange(f"PUB {line.split()[3]} 0\r\n\r\n".encode()), "the agent acks it"
 
 
+PULLS = [(role, stream, "cpu" if stream == "JOBS" else f"matrix-pull-{role}")
+         for role in ROLES for stream in ("JOBS", "EVENTS")]
+MAY_PULL = {("agent", "JOBS"), ("master", "EVENTS"), ("admin", "JOBS"), ("admin", "EVENTS")}
+
+
+@pytest.mark.parametrize("role, stream, consumer", PULLS, ids=[f"{r}-{s}" for r, s, _ in PULLS])
+def test_each_role_pulls_only_from_its_own_streams(fleet, role, stream, consumer):
+    """Agents pull jobs, the master pulls events (and results), the admin anything; nobody else."""
+    server, peers, watcher = fleet
+    admin, peer = peers["admin"], peers[role]
+    if stream == "EVENTS":
+        config = json.dumps({"stream_name": "EVENTS", "config": {
+            "durable_name": consumer, "ack_policy": "explicit", "deliver_policy": "new"}})
+        request(admin, f"$JS.API.CONSUMER.DURABLE.CREATE.EVENTS.{consumer}", config, "_INBOX.ops.mk")
+    request(admin, "$JS.API.STREAM.PURGE.JOBS", "", "_INBOX.ops.purge")
+    token = hashlib.sha1(f"pull {role} {stream}".encode()).hexdigest()[:20]
+    subject = "job.cpu" if stream == "JOBS" else "evt.job.PULL.started"
+    admin.exchange(f"PUB {subject} {len(token)}\r\n{token}\r\n".encode())
+    next_subject = f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{consumer}"
+    line, payload = pull_one(peer, next_subject, f"_INBOX.{ROLES[role]}.pull-{stream}", wait=1.0)
+    if (role, stream) in MAY_PULL:
+        assert payload == token, line
+        assert "-ERR" not in peer.exchange(f"PUB {line.split()[3]} 0\r\n\r\n".encode()), "and acks it"
+    else:
+        assert (line, payload) == ("", ""), "a refused pull delivers nothing"
+        answer = peer.exchange(f"PUB {next_subject} _INBOX.{ROLES[role]}.x 0\r\n\r\n".encode())
+        assert answer.strip() == violation("publish", next_subject), answer
+        request(admin, "$JS.API.STREAM.PURGE.JOBS", "", "_INBOX.ops.purge")
+
+
 @pytest.mark.xfail(reason="pull delivery isolation is fixed in Broker/Streams by another change; "
                           "until it is merged the delivery is routed to every subscriber of the inbox",
                    strict=False)
