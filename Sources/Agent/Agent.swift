@@ -116,6 +116,7 @@ public final class Agent: @unchecked Sendable {
         options.tls = config.tls
         options.user = config.user
         options.password = config.password
+        options.inboxPrefix = config.inboxPrefix
         options.maxReconnectAttempts = -1
         options.logger = logger
         options.onReconnected = { [weak self] in

@@ -12,6 +12,8 @@ public struct AgentConfig: Sendable {
     public var tls: ClientTLSOptions?
     public var user: String?
     public var password: String?
+    /// Reply subjects start with this; nil: `_INBOX.<certificate CN>` with a client certificate, else `_INBOX`.
+    public var inboxPrefix: String?
     /// Jobs run at once.
     public var maxConcurrentJobs = 1
     /// Where jobs write their files (one folder per job, removed afterwards).

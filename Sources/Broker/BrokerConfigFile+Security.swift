@@ -67,11 +67,39 @@ extension BrokerConfigFile {
         return try block.string("pass")
     }
 
-    /// `{ publish: …, subscribe: … }` where each is a pattern, a list (allow), or `{allow, deny}`.
+    /// `{ publish: …, subscribe: …, allow_responses: … }` where publish and subscribe are each a
+    /// pattern, a list (allow), or `{allow, deny}`.
     static func permissions(_ block: ConfigObject) throws(SupportError) -> Permissions {
-        try block.rejectUnknownKeys(allowed: ["publish", "subscribe"])
-        return Permissions(
-            publish: try subjectPermissions(block, "publish"), subscribe: try subjectPermissions(block, "subscribe"))
+        try block.rejectUnknownKeys(allowed: ["publish", "subscribe", "allow_responses"])
+        var permissions = Permissions(
+            publish: try subjectPermissions(block, "publish"), subscribe: try subjectPermissions(block, "subscribe"),
+            responses: try responsePermission(block))
+        if permissions.responses != nil && permissions.publish.allow.isEmpty {
+            // As nats-server: with allow_responses and no publish allow list, only responses may be
+            // published (an empty allow list would otherwise allow everything).
+            permissions.publish.deny.append(">")
+        }
+        return permissions
+    }
+
+    /// `allow_responses: true | false | { max: N, expires: DURATION }` (nats-server's defaults: 1, 2m).
+    private static func responsePermission(_ block: ConfigObject) throws(SupportError) -> ResponsePermission? {
+        switch block["allow_responses"] {
+        case nil, .bool(false)?:
+            return nil
+        case .bool(true)?:
+            return ResponsePermission()
+        case .object(let limits)?:
+            try limits.rejectUnknownKeys(allowed: ["max", "expires"])
+            var permission = ResponsePermission()
+            if let maximum = try limits.int("max"), maximum != 0 { permission.maxMessages = maximum }
+            if let expires = try limits.durationNanoseconds("expires"), expires != 0 {
+                permission.expiresNanoseconds = expires
+            }
+            return permission
+        case let other?:
+            throw block.invalid("allow_responses", "expected true, false or { max, expires }, got \(other.kindName)")
+        }
     }
 
     private static func subjectPermissions(_ block: ConfigObject, _ key: String) throws(SupportError)

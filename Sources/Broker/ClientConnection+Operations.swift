@@ -32,12 +32,9 @@ extension ClientConnection {
         }
     }
 
-    /// Queues a fixed control line (PONG, +OK, PING) for this client.
+    /// Queues a fixed control line (PONG, +OK, PING) for this client, within `max_pending`.
     func appendControl(_ line: StaticString) {
-        outboundLock.lock()
-        if !outboundClosed { outbound.append(line) }
-        outboundLock.unlock()
-        context.markForFlush(self)
+        appendOutbound { $0.append(line) }
     }
 
     private func connect(json: UnsafeRawBufferPointer) {
@@ -72,7 +69,10 @@ extension ClientConnection {
             return
         }
         hasConnected = true
-        outboundLock.withLock { deliversHeaders = options.headers }
+        outboundLock.withLock {
+            deliversHeaders = options.headers
+            responseGrants = identity.permissions.responses.map { ResponseGrants(permission: $0) }
+        }
         if options.verbose { appendControl(ServerOpEncoder.ok) }
         logger.debug(
             "client connect",
@@ -91,7 +91,9 @@ extension ClientConnection {
         let subjectText = String(decoding: subject, as: UTF8.self)
         let rules = identity.permissions.subscribe
         if !rules.isUnrestricted && !rules.allows(subscription: subjectText) {
-            send(.permissionsViolationForSubscription(subject: subjectText))
+            send(
+                .permissionsViolationForSubscription(
+                    subject: subjectText, queue: queue.map { String(decoding: $0, as: UTF8.self) }))
             logger.info(
                 "subscription refused by permissions", ["cid": id, "user": identity.name, "subject": subjectText])
             return

@@ -37,6 +37,9 @@ extension ClientConnection {
                 to: outbound, subject: frame.subject, sid: sid, reply: frame.reply, message: message,
                 headerLength: headerLength)
         }
+        if responseGrants != nil && frame.hasReply {
+            responseGrants?.record(String(decoding: frame.reply, as: UTF8.self), now: Clock.monotonicNanoseconds())
+        }
         let overLimit = outbound.readableCount > broker.config.maxPending
         outboundLock.unlock()
         if reachedMaximum {
@@ -44,6 +47,22 @@ extension ClientConnection {
         }
         if overLimit { cutOffSlowConsumer(reason: "pending output above max_pending") }
         return true
+    }
+
+    /// Queues a line the broker itself answers with (PONG, +OK, -ERR) and marks the client for
+    /// flushing. It counts against `max_pending` like messages do: a client that sends PINGs and never
+    /// reads would otherwise grow the broker without bound. Loop thread.
+    func appendOutbound(_ append: (WireBuffer) -> Void) {
+        outboundLock.lock()
+        if outboundClosed {
+            outboundLock.unlock()
+            return
+        }
+        append(outbound)
+        let overLimit = outbound.readableCount > broker.config.maxPending
+        outboundLock.unlock()
+        context.markForFlush(self)
+        if overLimit { cutOffSlowConsumer(reason: "pending control replies above max_pending") }
     }
 
     /// Writes pending output (encrypted on the owning loop for TLS clients). Any thread.

@@ -11,12 +11,7 @@ extension ClientConnection {
         }
         let counters = context.counters
         counters.bump(counters.messagesIn, by: 1)
-        if !identity.permissions.publish.isUnrestricted && !mayPublish(frame.subject) {
-            let subject = String(decoding: frame.subject, as: UTF8.self)
-            send(.permissionsViolationForPublish(subject: subject))
-            logger.info("publish refused by permissions", ["cid": id, "user": identity.name, "subject": subject])
-            return
-        }
+        if !identity.permissions.publish.isUnrestricted && !passesPublishPermissions(frame) { return }
         var routable = true
         if !Subject.isValidPublish(frame.subject) {
             if options.pedantic { send(.invalidPublishSubject) }
@@ -55,6 +50,38 @@ extension ClientConnection {
                 }
             }
         }
+    }
+
+    /// Checks the subject and then the reply subject against the publish permissions; refuses the
+    /// whole message (nothing delivered or stored) with nats-server's error when either fails.
+    ///
+    /// The reply is checked because whoever answers publishes there on the client's behalf: a
+    /// JetStream API request with the reply `ctl.job.X.cancel` would otherwise make the broker itself
+    /// publish (and the CONTROL stream store) a cancel the client may not send. nats-server checks
+    /// only reserved reply prefixes; this broker holds replies to the same rules as subjects.
+    private func passesPublishPermissions(_ frame: PublishFrame) -> Bool {
+        if !mayPublish(frame.subject) && !mayRespond(on: frame.subject) {
+            let subject = String(decoding: frame.subject, as: UTF8.self)
+            send(.permissionsViolationForPublish(subject: subject))
+            logger.info("publish refused by permissions", ["cid": id, "user": identity.name, "subject": subject])
+            return false
+        }
+        if frame.hasReply && !mayPublish(frame.reply) {
+            let reply = String(decoding: frame.reply, as: UTF8.self)
+            send(.permissionsViolationForReply(subject: reply))
+            logger.info("publish refused by reply permissions", ["cid": id, "user": identity.name, "reply": reply])
+            return false
+        }
+        return true
+    }
+
+    /// Whether `subject` is the reply subject of a message this client was delivered and may still
+    /// answer (`allow_responses`); uses up one response when it is.
+    private func mayRespond(on subject: UnsafeRawBufferPointer) -> Bool {
+        guard identity.permissions.responses != nil else { return false }
+        let text = String(decoding: subject, as: UTF8.self)
+        let now = Clock.monotonicNanoseconds()
+        return outboundLock.withLock { responseGrants?.consume(text, now: now) ?? false }
     }
 
     /// The publish permission for a subject, remembered for the next messages on it.

@@ -51,6 +51,8 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
     var writableInterest = false
     /// When a write last found the socket full with output still pending (0: not stalled).
     var stalledSince: UInt64 = 0
+    /// Reply subjects this client may answer on (`allow_responses`); nil without that permission.
+    var responseGrants: ResponseGrants?
 
     init(id: UInt64, fd: Int32, broker: Broker, context: LoopContext) {
         self.id = id
@@ -207,8 +209,7 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
 
     /// Queues a `-ERR` line for this client.
     func send(_ error: WireError) {
-        outboundLock.withLock { if !outboundClosed { ServerOpEncoder.appendError(to: outbound, error) } }
-        context.markForFlush(self)
+        appendOutbound { ServerOpEncoder.appendError(to: $0, error) }
     }
 
     /// Closes from any thread: stops output now and finishes on the owning loop.

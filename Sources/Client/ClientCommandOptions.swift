@@ -1,8 +1,9 @@
 import Support
 
-/// The options every command that talks to a NATS server shares (`-s/--server`, `NATS_URL`, and the
-/// nats CLI's TLS flags), and connecting with them, so `pub`, `sub`, `req`, `bench`, `setup` and later
-/// commands agree. A command lists `ClientCommandOptions.all` among its options.
+/// The options every command that talks to a NATS server shares (`-s/--server`, `NATS_URL`, the
+/// nats CLI's TLS flags, `--user/--pass` and `--inbox-prefix`), and connecting with them, so `pub`,
+/// `sub`, `req`, `bench`, `setup` and later commands agree. A command lists `ClientCommandOptions.all`
+/// among its options.
 public enum ClientCommandOptions {
     public static let server = OptionSpec(
         ["-s", "--server"], value: "URL",
@@ -27,8 +28,23 @@ public enum ClientCommandOptions {
     public static let tlsFirst = OptionSpec(
         ["--tlsfirst"], help: "Start TLS before the server's INFO (for servers set to handshake_first)")
 
+    /// `--user`: the CONNECT user name, for brokers with users and passwords.
+    public static let user = OptionSpec(
+        ["--user"], value: "USER",
+        help: "User name for brokers that require one (tokens go in the URL: nats://TOKEN@host)")
+
+    /// `--pass`: the password of `--user`.
+    public static let password = OptionSpec(
+        ["--pass"], value: "PASSWORD", help: "Password for --user", environment: "FFRTMP_PASSWORD")
+
+    /// `--inbox-prefix`: what reply subjects start with; the broker's roles allow each identity only
+    /// `_INBOX.<name>.>`.
+    public static let inboxPrefix = OptionSpec(
+        ["--inbox-prefix"], value: "PREFIX",
+        help: "Reply subjects start with this (default: _INBOX.<certificate CN> with --tlscert, else _INBOX)")
+
     /// Every shared option, for a command's option list.
-    public static let all = [server, tlsCertificate, tlsKey, tlsAuthority, tlsFirst]
+    public static let all = [server, tlsCertificate, tlsKey, tlsAuthority, tlsFirst, user, password, inboxPrefix]
 
     /// The TLS settings from the TLS options (or their environment variables); nil when none is given,
     /// so the connection speaks TLS only for `tls://` URLs (and fails clearly if the server requires it).
@@ -43,10 +59,14 @@ public enum ClientCommandOptions {
             handshakeFirst: first)
     }
 
-    /// Connection options carrying the shared settings (TLS); the rest are defaults.
+    /// Connection options carrying the shared settings (TLS, user and password, inbox prefix); the rest
+    /// are defaults.
     public static func connectionOptions(_ arguments: ParsedArguments) -> ConnectionOptions {
         var options = ConnectionOptions()
         options.tls = tlsOptions(arguments)
+        options.user = arguments.string("--user")
+        options.password = arguments.string("--pass")
+        options.inboxPrefix = arguments.string("--inbox-prefix")
         return options
     }
 

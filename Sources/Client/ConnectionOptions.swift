@@ -20,6 +20,9 @@ public struct ConnectionOptions: Sendable {
     /// TLS settings; nil speaks plaintext unless the URL is `tls://` (then the system's CAs are trusted).
     /// With them set, the connection insists on TLS. See `ClientTLSOptions`.
     public var tls: ClientTLSOptions?
+    /// What every inbox subject starts with (`--inbox-prefix`), e.g. `_INBOX.node-1`. Nil: `_INBOX.<CN>`
+    /// with a client certificate, else `_INBOX` (see `effectiveInboxPrefix`).
+    public var inboxPrefix: String?
 
     /// For the TCP connection plus the INFO/CONNECT/PONG exchange, per server tried.
     public var connectTimeout: Duration = .seconds(2)

@@ -1,6 +1,7 @@
 import Wire
 
-/// Request/reply over one wildcard inbox subscription, `_INBOX.<random>.*`, with a token per request.
+/// Request/reply over one wildcard inbox subscription, `<inbox prefix>.<random>.*`, with a token per
+/// request.
 extension NATSConnection {
     /// Publishes `payload` to `subject` with a reply subject and waits for the first answer.
     /// Throws `.noResponders(subject:)` when nobody subscribes to `subject`, `.timeout` after `timeout`.
@@ -60,13 +61,14 @@ extension NATSConnection {
         }
     }
 
-    /// A fresh unique subject under `_INBOX.`, for replies the caller subscribes to itself.
-    public func newInbox() -> String { "_INBOX." + Self.randomToken() }
+    /// A fresh unique subject under the inbox prefix (`_INBOX.` by default), for replies the caller
+    /// subscribes to itself.
+    public func newInbox() -> String { inboxRoot + "." + Self.randomToken() }
 
     /// The request inbox prefix, subscribing to its wildcard on first use (lock held).
     private func inboxPrefixLocked() -> String {
         if let inboxPrefix { return inboxPrefix }
-        let prefix = "_INBOX." + Self.randomToken() + "."
+        let prefix = inboxRoot + "." + Self.randomToken() + "."
         _ = registerLocked(subject: prefix + "*", queue: nil, delivery: .inbox)
         inboxPrefix = prefix
         return prefix

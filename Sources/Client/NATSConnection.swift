@@ -37,6 +37,8 @@ public struct ConnectionStatistics: Sendable, Equatable {
 /// before that thread starts). Handlers run on the reader thread with no lock held.
 public final class NATSConnection: @unchecked Sendable {
     public let options: ConnectionOptions
+    /// What every inbox of this connection starts with (`options.effectiveInboxPrefix`).
+    public let inboxRoot: String
     let servers: [ServerAddress]
     /// Makes a fresh TLS session for each connection attempt; nil when no server can need TLS.
     let tlsContext: TLSContext?
@@ -63,7 +65,7 @@ public final class NATSConnection: @unchecked Sendable {
     var nextSid = 1
     /// One entry per PING on the wire, in order; nil for keep-alive PINGs nobody waits for.
     var pongWaiters: [PongWaiter?] = []
-    /// `_INBOX.<random>.` once the first request subscribed to its wildcard.
+    /// `<inboxRoot>.<random>.` once the first request subscribed to its wildcard.
     var inboxPrefix: String?
     var requests: [Int: RequestWaiter] = [:]
     var nextRequestToken = 1
@@ -92,6 +94,7 @@ public final class NATSConnection: @unchecked Sendable {
     init(servers: [ServerAddress], options: ConnectionOptions, tlsContext: TLSContext?) {
         self.servers = servers
         self.options = options
+        inboxRoot = options.effectiveInboxPrefix
         self.tlsContext = tlsContext
         statusChanged = ThreadCondition(lock: lock)
         flusherWake = ThreadCondition(lock: lock)
@@ -107,6 +110,9 @@ public final class NATSConnection: @unchecked Sendable {
         options: ConnectionOptions = ConnectionOptions()
     ) throws(ClientError) -> NATSConnection {
         let servers = try ServerAddress.parseList(urls)
+        if let prefix = options.inboxPrefix, !ConnectionOptions.isValidInboxPrefix(prefix) {
+            throw .invalidSubject(prefix)
+        }
         let tlsContext = try makeTLSContext(options: options, servers: servers)
         let connection = NATSConnection(servers: servers, options: options, tlsContext: tlsContext)
         var lastError = ClientError.closed

@@ -22,8 +22,6 @@ public enum AgentCommand: CLICommand {
                 help: "Node id used in subjects and results (letters, digits, - and _); default: the host name",
                 environment: "FFRTMP_NODE"),
             OptionSpec(["-c", "--config"], value: "FILE", help: "Settings file: keys are these long option names"),
-            OptionSpec(["--user"], value: "USER", help: "User name for brokers that require one"),
-            OptionSpec(["--pass"], value: "PASSWORD", help: "Password for --user", environment: "FFRTMP_PASSWORD"),
             OptionSpec(["-j", "--max-concurrent-jobs"], value: "N", help: "Jobs run at once", default: "1"),
             OptionSpec(
                 ["--work-dir"], value: "DIR", help: "Where jobs write (a folder per job, removed afterwards)",
@@ -117,6 +115,7 @@ public enum AgentCommand: CLICommand {
         config.tls = ClientCommandOptions.tlsOptions(arguments)
         config.user = arguments.string("--user")
         config.password = arguments.string("--pass")
+        config.inboxPrefix = arguments.string("--inbox-prefix")
         if config.user != nil && config.password == nil { throw UsageError("--user needs --pass") }
         config.maxConcurrentJobs = try arguments.int("--max-concurrent-jobs") ?? 1
         config.workDirectory = arguments.string("--work-dir")!

@@ -57,6 +57,7 @@ public final class Master: Sendable {
         options.tls = config.tls
         options.user = config.user
         options.password = config.password
+        options.inboxPrefix = config.inboxPrefix
         options.maxReconnectAttempts = -1
         options.logger = logger
         options.onReconnected = { [logger] in logger.info("reconnected to the broker") }

@@ -10,6 +10,8 @@ public struct MasterConfig: Sendable {
     public var tls: ClientTLSOptions?
     public var user: String?
     public var password: String?
+    /// Reply subjects start with this; nil: `_INBOX.<certificate CN>` with a client certificate, else `_INBOX`.
+    public var inboxPrefix: String?
     /// The read-only HTTP view.
     public var httpHost = "127.0.0.1"
     public var httpPort = 8080

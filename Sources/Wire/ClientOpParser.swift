@@ -11,7 +11,8 @@
 /// 2.15: op names are case-insensitive; arguments are separated by runs of spaces or tabs; a payload
 /// not followed by CRLF is an unknown operation; anything after `PING`/`PONG` up to LF is ignored.
 public struct ClientOpParser: Sendable {
-    /// Longest argument part of a control line (after the op name), as nats-server's max_control_line.
+    /// Longest argument part of a control line (after the op name and its one separator, extra
+    /// whitespace included), as nats-server's max_control_line.
     public var maxControlLine: Int
     /// Largest PUB/HPUB size accepted.
     public var maxPayload: Int
@@ -37,19 +38,27 @@ public struct ClientOpParser: Sendable {
             let separator = base.load(fromByteOffset: position, as: UInt8.self)
             guard separator == ASCII.space || separator == ASCII.tab else { return .failure(.unknownOperation) }
         }
+        // Whitespace beyond the one separator counts against the limit: otherwise a client could
+        // send endless spaces after `PUB ` that the connection would have to keep (nats-server skips
+        // them in its state machine; this parser keeps the unparsed line contiguous instead).
+        let separatorEnd = keyword.needsSeparator ? position + 1 : position
         while position < count {
             let byte = base.load(fromByteOffset: position, as: UInt8.self)
             guard byte == ASCII.space || byte == ASCII.tab else { break }
             position += 1
+            if position - separatorEnd > maxControlLine { return .failure(.maximumControlLineExceeded) }
         }
         let argumentStart = position
+        let countedStart = min(separatorEnd, argumentStart)
         guard let newline = memchr(base + argumentStart, Int32(ASCII.lineFeed), count - argumentStart) else {
             var pendingArguments = count - argumentStart
             // A trailing CR is the start of the line end, not part of the arguments.
             if pendingArguments > 0 && base.load(fromByteOffset: count - 1, as: UInt8.self) == ASCII.carriageReturn {
                 pendingArguments -= 1
             }
-            if pendingArguments > maxControlLine { return .failure(.maximumControlLineExceeded) }
+            if pendingArguments + (argumentStart - countedStart) > maxControlLine {
+                return .failure(.maximumControlLineExceeded)
+            }
             return .needMore(minimumTotal: 0)
         }
         let lineEnd = UnsafeRawPointer(newline) - base
@@ -59,7 +68,7 @@ public struct ClientOpParser: Sendable {
         {
             argumentEnd -= 1
         }
-        if argumentEnd - argumentStart > maxControlLine { return .failure(.maximumControlLineExceeded) }
+        if argumentEnd - countedStart > maxControlLine { return .failure(.maximumControlLineExceeded) }
         let arguments = UnsafeRawBufferPointer(start: base + argumentStart, count: argumentEnd - argumentStart)
         let afterLine = lineEnd + 1
 

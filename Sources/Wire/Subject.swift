@@ -33,6 +33,17 @@ public enum Subject {
     /// The tail wildcard, `>`, when it is the whole last token.
     public static let tailWildcard = UInt8(ascii: ">")
 
+    /// Whether `name` can stand for exactly one literal token wherever it is put into a subject (an
+    /// identity in a role's `{name}`, a part of an inbox prefix): not empty, and no `.`, `*`, `>`,
+    /// whitespace or control characters anywhere in it, stricter than a subject's own tokens.
+    public static func isPlainToken(_ name: String) -> Bool {
+        !name.isEmpty
+            && name.utf8.allSatisfy { byte in
+                byte > 0x20 && byte != 0x7F && byte != separator && byte != singleTokenWildcard
+                    && byte != tailWildcard
+            }
+    }
+
     /// Whether `bytes` may be published to: valid tokens and no wildcard token.
     public static func isValidPublish(_ bytes: UnsafeRawBufferPointer) -> Bool {
         isValid(bytes, allowsWildcards: false)

@@ -28,7 +28,12 @@ public enum WireError: Error, Equatable, Sendable {
     /// CONNECT asked for no_responders without headers.
     case noRespondersRequiresHeaders
     case permissionsViolationForPublish(subject: String)
-    case permissionsViolationForSubscription(subject: String)
+    /// A publish whose reply subject the client may not publish to itself: whoever answers would
+    /// publish there on its behalf.
+    case permissionsViolationForReply(subject: String)
+    /// A subscription outside the subscribe permissions; nats-server names the queue group of a queue
+    /// subscription too.
+    case permissionsViolationForSubscription(subject: String, queue: String? = nil)
 
     /// The text inside `-ERR '…'`.
     public var text: String {
@@ -50,7 +55,11 @@ public enum WireError: Error, Equatable, Sendable {
         case .noRespondersRequiresHeaders: "no responders requires headers support"
         case .invalidClientProtocol: "invalid client protocol"
         case .permissionsViolationForPublish(let subject): "Permissions Violation for Publish to \"\(subject)\""
-        case .permissionsViolationForSubscription(let subject):
+        case .permissionsViolationForReply(let subject):
+            "Permissions Violation for Publish with Reply of \"\(subject)\""
+        case .permissionsViolationForSubscription(let subject, let queue?):
+            "Permissions Violation for Subscription to \"\(subject)\" using queue \"\(queue)\""
+        case .permissionsViolationForSubscription(let subject, nil):
             "Permissions Violation for Subscription to \"\(subject)\""
         }
     }
@@ -58,7 +67,7 @@ public enum WireError: Error, Equatable, Sendable {
     /// Whether the server drops the connection after this error.
     public var closesConnection: Bool {
         switch self {
-        case .invalidPublishSubject, .invalidSubject, .permissionsViolationForPublish,
+        case .invalidPublishSubject, .invalidSubject, .permissionsViolationForPublish, .permissionsViolationForReply,
             .permissionsViolationForSubscription, .maximumSubscriptionsExceeded:
             false
         default:

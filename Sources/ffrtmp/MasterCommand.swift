@@ -15,8 +15,6 @@ enum MasterCommand: CLICommand {
                 ["-n", "--name"], value: "NAME",
                 help: "Names the durable consumers (<name>-events, <name>-results)", default: "master"),
             OptionSpec(["-c", "--config"], value: "FILE", help: "Settings file: keys are these long option names"),
-            OptionSpec(["--user"], value: "USER", help: "User name for brokers that require one"),
-            OptionSpec(["--pass"], value: "PASSWORD", help: "Password for --user", environment: "FFRTMP_PASSWORD"),
             OptionSpec(
                 ["--http"], value: "HOST:PORT", help: "Where the dashboard and API listen (port 0 picks one)",
                 environment: "FFRTMP_HTTP", default: "127.0.0.1:8080"),
@@ -77,6 +75,7 @@ enum MasterCommand: CLICommand {
         config.tls = ClientCommandOptions.tlsOptions(arguments)
         config.user = arguments.string("--user")
         config.password = arguments.string("--pass")
+        config.inboxPrefix = arguments.string("--inbox-prefix")
         if config.user != nil && config.password == nil { throw UsageError("--user needs --pass") }
         config.databasePath = arguments.string("--db")!
         do {

@@ -55,6 +55,36 @@ final class BrokerSecurityTests: BrokerTestCase {
         XCTAssertFalse(seen.contains("hb.node-2"), seen)
     }
 
+    func testAReplySubjectTheClientMayNotPublishToRefusesTheWholeMessage() throws {
+        let watcher = try connected("ops", role: "admin")
+        try watcher.send("SUB > 1\r\nPING\r\n")
+        _ = try watcher.read(until: "PONG\r\n")
+        let agent = try connected("node-1", role: "agent")
+        try agent.send(
+            "PUB hb.node-1 ctl.job.VICTIM.cancel 1\r\na\r\nPUB hb.node-1 job.cpu 1\r\nb\r\n"
+                + "PUB hb.node-1 _INBOX.node-2.x 1\r\nc\r\nPUB hb.node-1 _INBOX.node-1.x 1\r\nd\r\nPING\r\n")
+        let replies = try agent.read(until: "PONG\r\n")
+        for reply in ["ctl.job.VICTIM.cancel", "job.cpu", "_INBOX.node-2.x"] {
+            XCTAssertTrue(
+                replies.contains("-ERR 'Permissions Violation for Publish with Reply of \"\(reply)\"'"), replies)
+        }
+        try watcher.send("PING\r\n")
+        let seen = try watcher.read(until: "PONG\r\n")
+        XCTAssertEqual(seen, "MSG hb.node-1 1 _INBOX.node-1.x 1\r\nd\r\nPONG\r\n", "only the allowed reply went out")
+    }
+
+    func testACertificateWhoseNameIsNotOnePlainTokenIsRefused() throws {
+        for name in ["*", "a.>", "x y"] {
+            try certificates.issueClient(name, role: "agent")
+            let client = try TLSRawClient(port: port)
+            _ = client.readInfo()
+            try client.upgrade(certificates: certificates, client: name)
+            try client.send("CONNECT {\"verbose\":false}\r\nSUB hb.> 1\r\nPING\r\n")
+            let text = try client.read(until: "Violation'\r\n")
+            XCTAssertTrue(text.contains("-ERR 'Authorization Violation'"), "\(name): \(text)")
+        }
+    }
+
     func testARevokedCertificateIsRefusedAfterTheHandshake() throws {
         broker.shutdown()
         var config = broker.config

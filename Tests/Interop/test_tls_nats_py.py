@@ -34,7 +34,10 @@ def mtls_server(request, server_factory, tls_certificates):
 
 
 async def connect_as(server, certificates, name: str, **kwargs):
-    return await connect(server, tls=client_context(certificates, name), name=name, **kwargs)
+    """Connects with ``name``'s certificate and its own inboxes, ``_INBOX.<name>``: roles.conf allows
+    each identity only those."""
+    return await connect(server, tls=client_context(certificates, name), name=name,
+                         inbox_prefix=f"_INBOX.{name}", **kwargs)
 
 
 def permission_errors(nc) -> list[str]:

@@ -207,6 +207,28 @@ final class ClientOpParserTests: XCTestCase {
         XCTAssertEqual(parseStream([bytes("SUB \(fits) 1\r\n")], parser: parser).ops.count, 1)
     }
 
+    func testWhitespaceAfterTheOperationNameCountsAgainstTheControlLineAtEveryCut() {
+        let parser = ClientOpParser(maxControlLine: 100, maxPayload: 1024)
+        let padded = bytes("PUB " + String(repeating: " ", count: 96) + "foo 2\r\nhi\r\n")
+        let spacesOnly = bytes("PUB " + String(repeating: " \t", count: 60))
+        for input in [padded, spacesOnly] {
+            for cut in 0...input.count {
+                let outcome = parseStream([Array(input[..<cut]), Array(input[cut...])], parser: parser)
+                XCTAssertEqual(outcome.error, .maximumControlLineExceeded, "cut at \(cut)")
+                XCTAssertEqual(outcome.ops, [], "cut at \(cut)")
+            }
+        }
+        let fits = bytes("PUB " + String(repeating: " ", count: 95) + "foo 2\r\nhi\r\n")
+        for cut in 0...fits.count {
+            let outcome = parseStream([Array(fits[..<cut]), Array(fits[cut...])], parser: parser)
+            XCTAssertNil(outcome.error, "cut at \(cut)")
+            XCTAssertEqual(outcome.ops.count, 1, "cut at \(cut)")
+        }
+        XCTAssertEqual(
+            parseStream([bytes("PING" + String(repeating: " ", count: 101))], parser: parser).error,
+            .maximumControlLineExceeded)
+    }
+
     func testAControlLineOfExactlyTheLimitMayArriveWithItsCarriageReturnFirst() {
         let parser = ClientOpParser(maxControlLine: 100, maxPayload: 1024)
         let arguments = "s" + String(repeating: "a", count: 97) + " 1"

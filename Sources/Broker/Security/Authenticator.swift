@@ -31,9 +31,16 @@ public struct Authenticator: Sendable {
         user: String?, password: String?, token: String?, certificate: ClientCertificateIdentity?
     ) -> Result<Identity, WireError> {
         guard config.isRequired else { return .success(.anonymous) }
-        if let name = certificate?.commonName ?? user, config.revoked.contains(name) {
-            return .failure(.authorizationViolation)
+        // Revocation is by the identity the connection maps to: the certificate's CN when certificates
+        // are mapped, else the CONNECT user (a verified but unmapped certificate names nobody).
+        return identity(user: user, password: password, token: token, certificate: certificate).flatMap {
+            config.revoked.contains($0.name) ? .failure(.authorizationViolation) : .success($0)
         }
+    }
+
+    private func identity(
+        user: String?, password: String?, token: String?, certificate: ClientCertificateIdentity?
+    ) -> Result<Identity, WireError> {
         if config.mapsCertificates {
             guard let certificate, !certificate.commonName.isEmpty else { return .failure(.authorizationViolation) }
             return identity(for: certificate)
@@ -58,13 +65,21 @@ public struct Authenticator: Sendable {
         guard config.acceptsCertificateRoles, let role = certificate.role, let template = config.roles[role] else {
             return .failure(.authorizationViolation)
         }
-        return .success(Identity(name: name, role: role, permissions: template.substituting(name: name)))
+        return substituted(template, name: name).map { Identity(name: name, role: role, permissions: $0) }
     }
 
     private func permissions(of account: AuthorizationConfig.User, name: String) -> Result<Permissions, WireError> {
         if let explicit = account.permissions { return .success(explicit) }
         guard let role = account.role else { return .success(.unrestricted) }
         guard let template = config.roles[role] else { return .failure(.authorizationViolation) }
+        return substituted(template, name: name)
+    }
+
+    /// A role's permissions for `name`, refused unless `name` is one plain subject token: a
+    /// certificate named `*`, `a.>` or `x y` would otherwise turn `hb.{name}` into a wildcard or
+    /// another subject.
+    private func substituted(_ template: Permissions, name: String) -> Result<Permissions, WireError> {
+        guard Subject.isPlainToken(name) else { return .failure(.authorizationViolation) }
         return .success(template.substituting(name: name))
     }
 

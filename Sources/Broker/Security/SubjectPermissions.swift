@@ -45,20 +45,28 @@ public struct SubjectPermissions: Sendable, Equatable {
     }
 }
 
-/// What one identity may publish and subscribe to.
+/// What one identity may publish and subscribe to, and whether it may answer what it receives.
 public struct Permissions: Sendable, Equatable {
     public var publish: SubjectPermissions
     public var subscribe: SubjectPermissions
+    /// `allow_responses`: publishing to the reply subjects of delivered messages; nil: not allowed.
+    public var responses: ResponsePermission?
 
-    public init(publish: SubjectPermissions = .unrestricted, subscribe: SubjectPermissions = .unrestricted) {
+    public init(
+        publish: SubjectPermissions = .unrestricted, subscribe: SubjectPermissions = .unrestricted,
+        responses: ResponsePermission? = nil
+    ) {
         self.publish = publish
         self.subscribe = subscribe
+        self.responses = responses
     }
 
     public static let unrestricted = Permissions()
 
     public func substituting(name: String) -> Permissions {
-        Permissions(publish: publish.substituting(name: name), subscribe: subscribe.substituting(name: name))
+        Permissions(
+            publish: publish.substituting(name: name), subscribe: subscribe.substituting(name: name),
+            responses: responses)
     }
 }
 
