@@ -220,15 +220,6 @@ def skip_on_nats_server(server, why: str):
         pytest.skip(f"nats-server {why}")
 
 
-def expect_streams_fix(request, server, what: str):
-    """Marks a broker row expected to fail until the Broker/Streams change that fixes ``what`` is merged
-    (nats-server, the oracle, passes it)."""
-    if server.flavor == "ffrtmp":
-        request.applymarker(pytest.mark.xfail(
-            reason=f"{what} is fixed in Broker/Streams by another change; expected to fail until it is merged",
-            strict=False))
-
-
 MATRIX = [(role, operation, subject_class) for role in ROLES for operation in OPERATIONS
           for subject_class in CLASSES]
 
@@ -384,7 +375,6 @@ def test_each_role_pulls_only_from_its_own_streams(fleet, role, stream, consumer
 
 def test_a_pulled_message_goes_only_to_the_requester(request, fleet):
     server, peers, watcher = fleet
-    expect_streams_fix(request, server, "pull delivery isolation (a pulled message goes to the requester only)")
     skip_on_nats_server(server, "routes a pulled message to every subscriber of the reply subject; there "
                                 "only private inboxes (roles.conf) keep other nodes from reading it")
     admin, agent = peers["admin"], peers["agent"]
@@ -402,7 +392,6 @@ def test_a_long_form_ack_cannot_ack_another_streams_message(request, fleet, form
     """The agent may publish `$JS.ACK.JOBS.>`; `$JS.ACK.JOBS.<hash>.EVENTS.<consumer>…` must not ack
     EVENTS' message."""
     server, peers, watcher = fleet
-    expect_streams_fix(request, server, "a long-form ack naming another stream in a later token")
     admin, agent = peers["admin"], peers["agent"]
     consumer = "matrix-" + form.split()[0]
     config = json.dumps({"stream_name": "EVENTS", "config": {
