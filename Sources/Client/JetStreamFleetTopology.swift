@@ -1,5 +1,5 @@
 /// ffrtmp's streams and consumers, in one place: `ffrtmp setup` declares them, agents pull from the
-/// job consumers, the master reads EVENTS and RESULTS. See ARCHITECTURE.md §2 for the subject map.
+/// job consumers, the master reads EVENTS, RESULTS and JOB_ADVISORIES. See ARCHITECTURE.md §2 for the subject map.
 public enum FleetTopology {
     /// Job specs on `job.<capability>`: a work queue, each job removed once an agent acks it.
     public static let jobsStream = "JOBS"
@@ -10,6 +10,17 @@ public enum FleetTopology {
     /// Cancellations on `ctl.job.<job id>.cancel`, the last per subject, kept 7 days, at most
     /// `controlMaxBytes`.
     public static let controlStream = "CONTROL"
+    /// JetStream's advisories about jobs it gave up on (`advisorySubjects`), kept 7 days, at most
+    /// `advisoriesMaxBytes`, so the master learns of them even when it was not running. A stream on
+    /// `$JS.` subjects must be `no_ack`: the server publishes there itself and wants no reply.
+    public static let advisoriesStream = "JOB_ADVISORIES"
+
+    /// The advisories a job consumer on JOBS publishes when a job ran out of deliveries or an agent
+    /// terminated it (`+TERM`).
+    public static let advisorySubjects = [
+        "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES." + jobsStream + ".*",
+        "$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED." + jobsStream + ".*",
+    ]
 
     /// Size bounds on the streams agents write to, so one flooding agent cannot fill the broker's
     /// disk: past `max_bytes` the oldest messages go (discard old), and a message larger than
@@ -21,6 +32,7 @@ public enum FleetTopology {
     public static let resultsMaxMessageSize: Int32 = 1 << 20
     public static let controlMaxBytes: Int64 = 64 << 20
     public static let controlMaxMessageSize: Int32 = 4 << 10
+    public static let advisoriesMaxBytes: Int64 = 64 << 20
 
     /// Every capability an agent can pull jobs for; each has its own subject and consumer.
     public static let capabilities = ["cpu", "nvenc", "qsv", "vaapi"]
@@ -42,7 +54,7 @@ public enum FleetTopology {
 
     static let day: Duration = .seconds(86_400)
 
-    /// The four streams.
+    /// The five streams.
     public static var streams: [StreamConfig] {
         [
             StreamConfig(
@@ -58,6 +70,9 @@ public enum FleetTopology {
                 name: controlStream, subjects: ["ctl.>"], retention: .limits, storage: .file,
                 maxBytes: controlMaxBytes, maxAge: day * 7, maxMessagesPerSubject: 1,
                 maxMessageSize: controlMaxMessageSize),
+            StreamConfig(
+                name: advisoriesStream, subjects: advisorySubjects, retention: .limits, storage: .file,
+                maxBytes: advisoriesMaxBytes, maxAge: day * 7, noAck: true),
         ]
     }
 

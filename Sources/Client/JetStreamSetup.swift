@@ -143,6 +143,7 @@ public struct JetStreamSetup: Sendable {
         differ("retention", current.retention.rawValue, wanted.retention.rawValue)
         differ("storage", current.storage.rawValue, wanted.storage.rawValue)
         differ("discard", current.discard.rawValue, wanted.discard.rawValue)
+        differ("no_ack", String(current.noAck), String(wanted.noAck))
         differ("max_age", DurationText.format(current.maxAge), DurationText.format(wanted.maxAge))
         if current.duplicateWindow < wanted.duplicateWindow {
             differ(
@@ -169,6 +170,7 @@ public struct JetStreamSetup: Sendable {
         merged.retention = wanted.retention
         merged.storage = wanted.storage
         merged.discard = wanted.discard
+        merged.noAck = wanted.noAck
         merged.maxAge = wanted.maxAge
         merged.duplicateWindow = max(current.duplicateWindow, wanted.duplicateWindow)
         if wanted.maxMessagesPerSubject > 0 { merged.maxMessagesPerSubject = wanted.maxMessagesPerSubject }
@@ -198,6 +200,7 @@ public struct JetStreamSetup: Sendable {
         if config.maxBytes > 0 { parts.append("max bytes \(config.maxBytes)") }
         if config.maxMessageSize > 0 { parts.append("max message size \(config.maxMessageSize)") }
         if config.replicas > 1 { parts.append("\(config.replicas) replicas") }
+        if config.noAck { parts.append("no ack") }
         return parts.joined(separator: ", ")
     }
 

@@ -25,6 +25,9 @@ public struct StreamConfig: Codable, Equatable, Sendable {
     /// explicit window longer than `maxAge`).
     public var duplicateWindow: Duration
     public var replicas: Int
+    /// Stores without answering the publisher: required on `$JS.` subjects, where the server
+    /// itself publishes (advisories) and a reply would go nowhere.
+    public var noAck: Bool
 
     /// When messages leave a stream.
     public enum RetentionPolicy: String, Codable, Sendable {
@@ -51,7 +54,7 @@ public struct StreamConfig: Codable, Equatable, Sendable {
         name: String, subjects: [String] = [], retention: RetentionPolicy = .limits,
         storage: StorageType = .file, maxMessages: Int64 = -1, maxBytes: Int64 = -1, maxAge: Duration = .zero,
         maxMessagesPerSubject: Int64 = -1, maxMessageSize: Int32 = -1, discard: DiscardPolicy = .old,
-        duplicateWindow: Duration = .zero, replicas: Int = 1
+        duplicateWindow: Duration = .zero, replicas: Int = 1, noAck: Bool = false
     ) {
         self.name = name
         self.subjects = subjects
@@ -65,6 +68,7 @@ public struct StreamConfig: Codable, Equatable, Sendable {
         self.discard = discard
         self.duplicateWindow = duplicateWindow
         self.replicas = replicas
+        self.noAck = noAck
     }
 
     enum CodingKeys: String, CodingKey {
@@ -76,6 +80,7 @@ public struct StreamConfig: Codable, Equatable, Sendable {
         case maxMessageSize = "max_msg_size"
         case duplicateWindow = "duplicate_window"
         case replicas = "num_replicas"
+        case noAck = "no_ack"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -93,6 +98,7 @@ public struct StreamConfig: Codable, Equatable, Sendable {
         discard = try values.decodeIfPresent(DiscardPolicy.self, forKey: .discard) ?? .old
         duplicateWindow = .nanoseconds(try values.decodeIfPresent(Int64.self, forKey: .duplicateWindow) ?? 0)
         replicas = try values.decodeIfPresent(Int.self, forKey: .replicas) ?? 1
+        noAck = try values.decodeIfPresent(Bool.self, forKey: .noAck) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -110,5 +116,6 @@ public struct StreamConfig: Codable, Equatable, Sendable {
         try values.encode(discard, forKey: .discard)
         if duplicateWindow > .zero { try values.encode(duplicateWindow.nanoseconds, forKey: .duplicateWindow) }
         try values.encode(replicas, forKey: .replicas)
+        if noAck { try values.encode(noAck, forKey: .noAck) }
     }
 }

@@ -15,15 +15,12 @@ struct DeadLetter: Equatable, Sendable {
         case terminated(reason: String)
     }
 
-    /// The stream `ffrtmp setup` may declare to keep these advisories while no master runs
+    /// The stream `ffrtmp setup` declares to keep these advisories while no master runs
     /// (limits retention, `subjects`); the master follows it when it exists.
-    static let streamName = "JOB_ADVISORIES"
+    static let streamName = FleetTopology.advisoriesStream
 
     /// The subjects the master follows.
-    static let subjects = [
-        "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES." + FleetTopology.jobsStream + ".*",
-        "$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED." + FleetTopology.jobsStream + ".*",
-    ]
+    static let subjects = FleetTopology.advisorySubjects
 
     let cause: Cause
     let consumer: String

@@ -3,7 +3,7 @@ import SQLite
 
 /// How one event or result moves a job's row. Later attempts win; within an attempt a step
 /// never goes backwards (a late `progress` does not undo `succeeded`), and a result is final.
-/// A `failed` event that says the job will be retried shows as `retrying`. A job that succeeded
+/// A `failed` event with `will_retry` shows as `retrying`. A job that succeeded
 /// stays succeeded: a re-run after a failover shows in its events, not in its state.
 struct JobStateUpdate {
     let jobID: String
@@ -32,13 +32,20 @@ struct JobStateUpdate {
         case .queued: (state, rank) = ("queued", 0)
         case .started: (state, rank) = ("started", 1)
         case .progress: (state, rank) = ("progress", 2)
-        case .failed where event.message?.contains(", retrying") == true: (state, rank) = ("retrying", 3)
+        case .failed where Self.announcesRetry(event): (state, rank) = ("retrying", 3)
         default: (state, rank) = (event.state.rawValue, 3)
         }
         if event.state == .queued { queuedAt = event.at }
         if event.state == .started { startedAt = event.at }
         if rank == 3 && state != "retrying" { finishedAt = event.at }
         if event.state == .succeeded { progress = 1 }
+    }
+
+    /// A `failed` event that will be retried: its typed `will_retry`. Agents from before that field
+    /// said so only in the message (`attempt 1 of 3 failed, retrying: …`), so without it the text decides.
+    static func announcesRetry(_ event: JobEvent) -> Bool {
+        guard event.state == .failed else { return false }
+        return event.willRetry ?? (event.message?.contains(", retrying") == true)
     }
 
     init(result: JobResult) {

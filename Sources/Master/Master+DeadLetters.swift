@@ -9,8 +9,8 @@ import Support
 /// queue until acknowledged or terminated) and marks the job `failed` with the reason.
 ///
 /// Advisories published while no master runs are lost, unless a stream captures them
-/// (`DeadLetter.streamName`, declared by `ffrtmp setup`): when it exists the master follows it
-/// through a durable consumer as well. Both paths may bring the same advisory; it is stored once.
+/// (`DeadLetter.streamName`, declared by `ffrtmp setup`): when it exists at start the master
+/// follows it through a durable consumer instead, so each advisory is settled and counted once.
 extension Master {
     func take(advisory message: Message) {
         guard let deadLetter = DeadLetter(subject: message.subject, payload: message.payload) else {

@@ -69,11 +69,16 @@ public final class Master: Sendable {
         writer.start()
         _ = try connection.subscribe("hb.>") { [self] message in take(heartbeat: message) }
         _ = try connection.subscribe("metrics.>") { [self] message in take(telemetry: message) }
-        for subject in DeadLetter.subjects {
-            _ = try connection.subscribe(subject) { [self] message in take(advisory: message) }
+        let jetStream = JetStreamContext(connection: connection, timeout: .seconds(5))
+        // The advisory stream captures every advisory the core subscription would see, and keeps
+        // them while no master runs: follow one or the other, so each is settled and counted once.
+        let advisoriesKept = (try? jetStream.streamInfo(DeadLetter.streamName)) != nil
+        if !advisoriesKept {
+            for subject in DeadLetter.subjects {
+                _ = try connection.subscribe(subject) { [self] message in take(advisory: message) }
+            }
         }
         try connection.flush()
-        let jetStream = JetStreamContext(connection: connection, timeout: .seconds(5))
         var feeds = [
             DurableFeed(
                 stream: FleetTopology.eventsStream, consumer: "\(config.name)-events", logger: logger,
@@ -82,7 +87,7 @@ public final class Master: Sendable {
                 stream: FleetTopology.resultsStream, consumer: "\(config.name)-results", logger: logger,
                 handle: { [self] in take(result: $0) }),
         ]
-        if (try? jetStream.streamInfo(DeadLetter.streamName)) != nil {
+        if advisoriesKept {
             feeds.append(
                 DurableFeed(
                     stream: DeadLetter.streamName, consumer: "\(config.name)-advisories", logger: logger,

@@ -19,11 +19,6 @@ public final class MasterStore: @unchecked Sendable {
 
     // MARK: writes
 
-    /// A node's latest heartbeat.
-    public func record(_ heartbeat: Heartbeat, json: String, at now: Int64) throws {
-        try database.transaction { try Self.insert(heartbeat, json: json, at: now, in: $0) }
-    }
-
     /// Deletes what is older than the retention periods (ns before `now`).
     public func prune(now: Int64, results: Int64, telemetry: Int64) throws(SQLiteError) {
         try database.query("DELETE FROM node_samples WHERE at < ?", now - telemetry)

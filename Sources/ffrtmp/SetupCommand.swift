@@ -21,6 +21,8 @@ enum SetupCommand: CLICommand {
               EVENTS   evt.>     limits, kept 7 days
               RESULTS  result.>  limits, kept 30 days
               CONTROL  ctl.>     limits, kept 7 days, last message per subject (when the server allows it)
+              JOB_ADVISORIES  $JS.EVENT.ADVISORY.CONSUMER.{MAX_DELIVERIES,MSG_TERMINATED}.JOBS.*
+                       limits, kept 7 days, no_ack: jobs JetStream gave up on, for the master
               durable pull consumers cpu, nvenc, qsv, vaapi on JOBS, filtered on job.<capability>:
               explicit ack, ack wait 30s, max deliver 5, max ack pending 64
             Running it again changes nothing. A setting that differs is updated when the server allows the

@@ -35,7 +35,6 @@ final class FFmpegRunTests: XCTestCase {
             }, progress: { progress.append($0) }, encodeEnded: { _, _ in ended = true })
         let report = run(FFmpegFixtures.generatedJob(preset: "veryfast", bitrate: 400_000)).execute(observer: observer)
         XCTAssertEqual(report.status, .succeeded, report.error ?? "")
-        XCTAssertEqual(report.resultStatus, .succeeded)
         XCTAssertNil(report.error)
         let statistics = report.statistics
         XCTAssertEqual(statistics?.frames, 60)
@@ -69,7 +68,6 @@ final class FFmpegRunTests: XCTestCase {
         let job = FFmpegFixtures.generatedJob(duration: 3600, limits: JobLimits(timeoutSeconds: 1))
         let report = run(job).execute(observer: FFmpegRunObserver(started: { started, _, _ in pid = started }))
         XCTAssertEqual(report.status, .timedOut)
-        XCTAssertEqual(report.resultStatus, .timeout)
         XCTAssertTrue(report.error?.contains("timeout") ?? false)
         XCTAssertLessThan(report.wallSeconds, 4)
         XCTAssertGreaterThan(report.statistics?.frames ?? 0, 0, "progress up to the timeout is kept")
@@ -88,7 +86,6 @@ final class FFmpegRunTests: XCTestCase {
         canceller.start()
         let report = running.execute()
         XCTAssertEqual(report.status, .cancelled)
-        XCTAssertEqual(report.resultStatus, .cancelled)
         XCTAssertLessThan(report.wallSeconds, 4)
 
         let early = run(FFmpegFixtures.generatedJob())
@@ -105,7 +102,6 @@ final class FFmpegRunTests: XCTestCase {
             $0.minimumFreeBytes = Int64.max / 4
         }.execute(observer: FFmpegRunObserver(started: { _, _, _ in started = true }))
         XCTAssertEqual(report.status, .notStarted)
-        XCTAssertEqual(report.resultStatus, .failed)
         XCTAssertTrue(report.error?.contains("MB free; this job needs") ?? false, report.error ?? "")
         XCTAssertFalse(started)
         XCTAssertNil(report.statistics)
@@ -144,7 +140,6 @@ final class FFmpegRunTests: XCTestCase {
             .execute()
         guard case .rejected(let rejection) = report.status else { return XCTFail("\(report.status)") }
         XCTAssertEqual(rejection.field, "output.url")
-        XCTAssertEqual(report.resultStatus, .rejected)
         XCTAssertEqual(ScratchDirectory.list(work.path), [])
     }
 

@@ -15,7 +15,7 @@ final class JetStreamSetupTests: JetStreamTestCase {
             actions(outcomes),
             [
                 "JOBS created", "JOBS/cpu created", "JOBS/nvenc created", "JOBS/qsv created", "JOBS/vaapi created",
-                "EVENTS created", "RESULTS created", "CONTROL created",
+                "EVENTS created", "RESULTS created", "CONTROL created", "JOB_ADVISORIES created",
             ])
         let jobs = try context.streamInfo("JOBS").config
         XCTAssertEqual(jobs.retention, .workqueue)
@@ -71,7 +71,7 @@ final class JetStreamSetupTests: JetStreamTestCase {
         _ = try setup.applyFleet()
         let before = try FleetTopology.streams.map { try context.streamInfo($0.name).config }
         let second = try setup.applyFleet()
-        XCTAssertEqual(second.map(\.action), Array(repeating: .unchanged, count: 8))
+        XCTAssertEqual(second.map(\.action), Array(repeating: .unchanged, count: 9))
         XCTAssertEqual(try FleetTopology.streams.map { try context.streamInfo($0.name).config }, before)
     }
 

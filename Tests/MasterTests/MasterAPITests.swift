@@ -118,7 +118,7 @@ final class MasterAPITests: XCTestCase {
     }
 
     func testNodesRememberedFromTheStoreAreOfflineUntilHeardFrom() throws {
-        try store.record(MasterFixtures.heartbeat("node-old"), json: #"{"old":true}"#, at: 3)
+        try store.record(FleetBatch(nodes: [(MasterFixtures.heartbeat("node-old"), #"{"old":true}"#, 3)]))
         var remembered: [String: FleetView.Remembered] = [:]
         for row in try store.knownNodes() { remembered[row["node_id"].string ?? ""] = NodeJSON.remembered(row) }
         fleet.remember(remembered)

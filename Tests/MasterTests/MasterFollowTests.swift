@@ -168,6 +168,8 @@ final class MasterFollowTests: XCTestCase {
         XCTAssertEqual(job["message"].string, "max deliveries reached (2 attempts)")
         XCTAssertEqual(job["attempt"].int, 2)
         XCTAssertEqual(try master.store.events(ofJob: "job-dead").last?["message"].string, job["message"].string)
+        // Counted once: the master follows the advisory stream setUp declared, not the subjects too.
+        XCTAssertTrue(waitUntil { master.fleet.counters.deadLetters > 0 })
         XCTAssertEqual(master.fleet.counters.deadLetters, 1)
     }
 
@@ -192,13 +194,22 @@ final class MasterFollowTests: XCTestCase {
             waitUntil { master.fleet.counters.refused[MessageRefusal(kind: "advisory", reason: "unknown_job")] == 1 })
     }
 
+    func testWithoutTheAdvisoryStreamTheMasterSubscribesToTheAdvisoriesThemselves() throws {
+        let jetStream = JetStreamContext(connection: publisher)
+        try jetStream.deleteStream(DeadLetter.streamName)
+        let master = try startMaster()
+        defer { master.stop() }
+        let stored = try jetStream.publish(
+            "job.kept", payload: Array(#"{"id":"job-heard"}"#.utf8), msgID: "job-heard")
+        let advisory = #"{"stream":"JOBS","consumer":"cpu","stream_seq":\#(stored.sequence),"deliveries":5}"#
+        try publisher.publish("$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.JOBS.cpu", payload: Array(advisory.utf8))
+        XCTAssertTrue(try waitUntil { try master.store.job("job-heard")?["state"].string == "failed" })
+    }
+
     func testAnAdvisoryCapturedWhileNoMasterRanIsTakenFromItsStream() throws {
         let jetStream = JetStreamContext(connection: publisher)
-        // As `ffrtmp setup` would declare it: a stream on $JS subjects must not acknowledge.
-        let subjects = DeadLetter.subjects.map { "\"\($0)\"" }.joined(separator: ",")
-        _ = try publisher.request(
-            "$JS.API.STREAM.CREATE." + DeadLetter.streamName,
-            payload: #"{"name":"\#(DeadLetter.streamName)","subjects":[\#(subjects)],"no_ack":true}"#)
+        // setUp's `ffrtmp setup` declared the stream (no_ack: a stream on $JS subjects must not acknowledge).
+        XCTAssertTrue(try jetStream.streamInfo(DeadLetter.streamName).config.noAck)
         let stored = try jetStream.publish(
             "job.kept", payload: Array(#"{"id":"job-missed"}"#.utf8), msgID: "job-missed")
         let advisory = #"{"stream":"JOBS","consumer":"cpu","stream_seq":\#(stored.sequence),"deliveries":5}"#

@@ -40,17 +40,6 @@ public struct FFmpegRunReport: Sendable, Equatable {
     /// Fallbacks and what the limits set, for the log.
     public var notes: [String]
 
-    /// The result status to publish.
-    public var resultStatus: JobResult.Status {
-        switch status {
-        case .succeeded: .succeeded
-        case .failed, .notStarted: .failed
-        case .timedOut: .timeout
-        case .cancelled: .cancelled
-        case .rejected: .rejected
-        }
-    }
-
     static func notRun(_ status: Status, error: String?, notes: [String] = []) -> FFmpegRunReport {
         FFmpegRunReport(
             status: status, error: error, statistics: nil, quality: nil, startedAt: nil,
