@@ -30,12 +30,18 @@ final class BrokerProtectionTests: BrokerTestCase {
         let readerDone = Atomic<Bool>(false)
         let healthyFD = healthy.fd
         let reader = SystemThread.start(name: "healthy-reader") {
+            // The broker's keep-alive PINGs (every 100 ms here) arrive between messages: count only
+            // the messages' bytes.
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
-            while healthyBytes.load(ordering: .relaxed) < expected {
+            var pings = PingCounter()
+            var received = 0
+            while received - pings.count * PingCounter.length < expected {
                 let count = buffer.withUnsafeMutableBytes { recv(healthyFD, $0.baseAddress, $0.count, 0) }
                 if count <= 0 { break }
-                healthyBytes.add(count, ordering: .relaxed)
+                received += count
+                pings.scan(buffer[..<count])
             }
+            healthyBytes.store(received - pings.count * PingCounter.length, ordering: .relaxed)
             readerDone.store(true, ordering: .releasing)
         }
         for _ in 0..<batches { publisher.send(batch) }
@@ -104,5 +110,27 @@ final class BrokerProtectionTests: BrokerTestCase {
         good.send("SUB ok 1\r\nPUB ok 2\r\nhi\r\nPING\r\n")
         XCTAssertEqual(good.read(until: "PONG\r\n"), "MSG ok 1 2\r\nhi\r\nPONG\r\n")
         XCTAssertTrue(eventually { self.broker.statistics.connections == 1 })
+    }
+}
+
+/// Counts `PING\r\n` lines in a byte stream read in chunks (a line may span two chunks).
+private struct PingCounter {
+    static let line = Array("PING\r\n".utf8)
+    static var length: Int { line.count }
+    private(set) var count = 0
+    private var matched = 0
+
+    mutating func scan(_ bytes: ArraySlice<UInt8>) {
+        for byte in bytes {
+            if byte == Self.line[matched] {
+                matched += 1
+                if matched == Self.line.count {
+                    count += 1
+                    matched = 0
+                }
+            } else {
+                matched = byte == Self.line[0] ? 1 : 0
+            }
+        }
     }
 }
