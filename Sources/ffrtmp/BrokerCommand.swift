@@ -68,6 +68,7 @@ enum BrokerCommand: CLICommand {
         let sink = try config.logFile.map { try LogSink(path: $0) } ?? LogSink.standardError
         if config.debug { sink.setMinimumLevel(.debug) }
         let logger = Logger(component: "broker", sink: sink)
+        OpenFileLimit.warnIfShort(connections: config.maxConnections, logger: logger)
 
         SignalWaiter.blockTerminationSignals()
         let broker = Broker(config: config, logger: logger)
