@@ -57,7 +57,9 @@ let package = Package(
         // The `ffrtmp` command.
         .executableTarget(
             name: "ffrtmp",
-            dependencies: ["Broker", "Client", "Agent", "Master", "Model", "Support", "Console", "CommandKit"]),
+            dependencies: [
+                "Broker", "Client", "Agent", "Master", "Model", "Support", "Console", "CommandKit", "SQLite",
+            ]),
         .executableTarget(name: "ffrtmp-agent", dependencies: ["CommandKit"]),
 
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
@@ -73,7 +75,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Net", "Support"]),
         .testTarget(name: "ClientTests", dependencies: ["Client", "Wire", "Broker", "Net"]),
         // The built `ffrtmp` binary, run as a user would, against a broker in the test.
-        .testTarget(name: "CLITests", dependencies: ["Broker", "Client", "Model", "Net", "Support"]),
+        .testTarget(name: "CLITests", dependencies: ["Broker", "Client", "Model", "Net", "Support", "SQLite"]),
         .testTarget(
             name: "ConsoleTests", dependencies: ["Console", "Model", "Client", "Broker", "Master", "Net", "Support"]),
     ]

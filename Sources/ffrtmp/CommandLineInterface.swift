@@ -24,6 +24,8 @@ enum CommandLineInterface {
         JobsCommand.self,
         NodesCommand.self,
         ResultsCommand.self,
+        BackupCommand.self,
+        RestoreCommand.self,
     ]
 
     static var overview: String {
