@@ -24,6 +24,7 @@ enum CommandLineInterface {
         JobsCommand.self,
         NodesCommand.self,
         ResultsCommand.self,
+        DoctorCommand.self,
         BackupCommand.self,
         RestoreCommand.self,
     ]
