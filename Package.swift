@@ -48,6 +48,9 @@ let package = Package(
         .target(name: "Agent", dependencies: ["Model", "Energy", "Client", "Net", "Support"]),
         // The master: follows the fleet's streams into SQLite and a live view.
         .target(name: "Master", dependencies: ["Model", "Client", "Net", "Support", "SQLite", "HTTP"]),
+        // `ffrtmp doctor`: a node's checks (ffmpeg, capabilities, power sensors, cgroups, disk, broker, TLS)
+        // through the agent's probes, the energy readers and the client.
+        .target(name: "Doctor", dependencies: ["Agent", "Energy", "Client", "TLS", "Net", "Model", "Support"]),
         // What the user-facing commands show and how they reach the fleet: units, tables, CSV, the
         // master's HTTP API, job submission and tracking, progress lines.
         .target(name: "Console", dependencies: ["Model", "Client", "Support"]),
@@ -57,7 +60,9 @@ let package = Package(
         // The `ffrtmp` command.
         .executableTarget(
             name: "ffrtmp",
-            dependencies: ["Broker", "Client", "Agent", "Master", "Model", "Support", "Console", "CommandKit"]),
+            dependencies: [
+                "Broker", "Client", "Agent", "Master", "Model", "Support", "Console", "CommandKit", "SQLite", "Doctor",
+            ]),
         .executableTarget(name: "ffrtmp-agent", dependencies: ["CommandKit"]),
 
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
@@ -73,7 +78,8 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Net", "Support"]),
         .testTarget(name: "ClientTests", dependencies: ["Client", "Wire", "Broker", "Net"]),
         // The built `ffrtmp` binary, run as a user would, against a broker in the test.
-        .testTarget(name: "CLITests", dependencies: ["Broker", "Client", "Model", "Net", "Support"]),
+        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Energy", "Broker", "Client", "TLS", "Support"]),
+        .testTarget(name: "CLITests", dependencies: ["Broker", "Client", "Model", "Net", "Support", "SQLite"]),
         .testTarget(
             name: "ConsoleTests", dependencies: ["Console", "Model", "Client", "Broker", "Master", "Net", "Support"]),
     ]

@@ -53,9 +53,7 @@ public enum AgentCommand: CLICommand {
                 ["--max-attempts"], value: "N", help: "Runs of a failing job before it is reported failed",
                 default: "3"),
             OptionSpec(["--heartbeat"], value: "DURATION", help: "Heartbeat period", default: "5s"),
-            OptionSpec(["-l", "--log"], value: "FILE", help: "Append logs to FILE instead of standard error"),
-            OptionSpec(["-D", "--debug"], help: "Log debug events"),
-        ],
+        ] + LogSettings.options,
         discussion: """
             The agent probes the machine (CPU, RAM, GPUs, ffmpeg's encoders), proves each capability with a
             tiny encode, and pulls from the JOBS stream's job.<capability> consumers only for the proven
@@ -84,8 +82,7 @@ public enum AgentCommand: CLICommand {
         } catch let error as AgentConfigError {
             throw UsageError(error.description)
         }
-        let sink = try arguments.string("--log").map { try LogSink(path: $0) } ?? LogSink.standardError
-        if arguments.flag("--debug") { sink.setMinimumLevel(.debug) }
+        let sink = try LogSettings.sink(arguments)
         let logger = Logger(component: "agent", sink: sink)
         SignalWaiter.blockTerminationSignals()
         let agent: Agent

@@ -6,7 +6,7 @@ import Synchronization
 public final class Database: @unchecked Sendable {
     let handle: OpaquePointer
     public let path: String
-    private let lock = Mutex<Void>(())
+    let lock = Mutex<Void>(())
     private var statements: [String: Statement] = [:]
 
     /// Opens (creating when missing) the database at `path`; `":memory:"` for a private one.

@@ -19,30 +19,71 @@ public enum LogLevel: Int, Comparable, Sendable, CustomStringConvertible {
     }
 }
 
+/// How a sink writes each event: one logfmt line (the default) or one JSON object per line.
+public enum LogFormat: String, Sendable, CaseIterable {
+    case logfmt, json
+}
+
 /// Where log lines go: a file descriptor (stderr by default) guarded by a lock, so lines from
 /// several threads never interleave.
 public final class LogSink: Sendable {
     private struct State {
         var fd: Int32
         var minimumLevel: LogLevel
-        var ownsDescriptor: Bool
+        var format: LogFormat
+        /// The file a file sink appends to, for `reopen()`; nil for standard error.
+        var path: String?
     }
     private let state: Mutex<State>
 
-    /// A sink writing to standard error.
-    public init(minimumLevel: LogLevel = .info) {
-        state = Mutex(State(fd: 2, minimumLevel: minimumLevel, ownsDescriptor: false))
+    /// A sink writing logfmt to standard error.
+    public convenience init(minimumLevel: LogLevel = .info) {
+        self.init(minimumLevel: minimumLevel, format: .logfmt)
     }
 
-    /// A sink appending to the file at `path` (created with mode 0640 when missing).
-    public init(path: String, minimumLevel: LogLevel = .info) throws(SupportError) {
+    /// A sink writing `format` to standard error.
+    public init(minimumLevel: LogLevel, format: LogFormat) {
+        state = Mutex(State(fd: 2, minimumLevel: minimumLevel, format: format, path: nil))
+    }
+
+    /// A sink appending logfmt to the file at `path` (created with mode 0640 when missing).
+    public convenience init(path: String, minimumLevel: LogLevel = .info) throws(SupportError) {
+        try self.init(path: path, minimumLevel: minimumLevel, format: .logfmt)
+    }
+
+    /// A sink appending `format` to the file at `path` (created with mode 0640 when missing).
+    public init(path: String, minimumLevel: LogLevel, format: LogFormat) throws(SupportError) {
+        let fd = try Self.openLog(path)
+        state = Mutex(State(fd: fd, minimumLevel: minimumLevel, format: format, path: path))
+    }
+
+    private static func openLog(_ path: String) throws(SupportError) -> Int32 {
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
         if fd < 0 { throw SupportError("cannot open log file \(path): \(String(cString: strerror(errno)))") }
-        state = Mutex(State(fd: fd, minimumLevel: minimumLevel, ownsDescriptor: true))
+        return fd
     }
 
+    /// Opens the file at the sink's path again and writes there from now on (after logrotate moved
+    /// the old one away); the old descriptor is closed. Nothing for standard error. On failure
+    /// the sink keeps writing to the file it had.
+    public func reopen() throws(SupportError) {
+        try state.withLock { (state: inout State) throws(SupportError) in
+            guard let path = state.path else { return }
+            let fd = try Self.openLog(path)
+            close(state.fd)
+            state.fd = fd
+        }
+    }
+
+    /// The file this sink appends to; nil for standard error.
+    public var path: String? { state.withLock { $0.path } }
+
+    public var format: LogFormat { state.withLock { $0.format } }
+
+    public func setFormat(_ format: LogFormat) { state.withLock { $0.format = format } }
+
     deinit {
-        state.withLock { if $0.ownsDescriptor { close($0.fd) } }
+        state.withLock { if $0.path != nil { close($0.fd) } }
     }
 
     public var minimumLevel: LogLevel {
@@ -99,10 +140,17 @@ public struct Logger: Sendable {
 
     public func log(_ level: LogLevel, _ message: @autoclosure () -> String, _ fields: KeyValuePairs<String, Any>) {
         guard sink.accepts(level) else { return }
-        sink.write(
-            Logger.formatLine(
-                timestamp: Logger.timestampNow(), level: level, component: component, message: message(), fields: fields
-            ))
+        let timestamp = Logger.timestampNow()
+        switch sink.format {
+        case .logfmt:
+            sink.write(
+                Logger.formatLine(
+                    timestamp: timestamp, level: level, component: component, message: message(), fields: fields))
+        case .json:
+            sink.write(
+                Logger.formatJSONLine(
+                    timestamp: timestamp, level: level, component: component, message: message(), fields: fields))
+        }
     }
 
     /// Builds one logfmt line (with trailing newline); public so its format can be tested.

@@ -41,9 +41,7 @@ enum BrokerCommand: CLICommand {
                 ["-sd", "--store_dir"], value: "DIR",
                 help: "Where streams are stored (implies --jetstream); default $TMPDIR/ffrtmp/jetstream"),
             OptionSpec(["--threads"], value: "N", help: "Event loops (threads); default: one per usable core"),
-            OptionSpec(["-l", "--log"], value: "FILE", help: "Append logs to FILE instead of standard error"),
-            OptionSpec(["-D", "--debug"], help: "Log debug events (connections, subscriptions, closes)"),
-        ],
+        ] + LogSettings.options,
         discussion: """
             Clients connect with any NATS client: nats://HOST:PORT. Flags override the config file;
             sizes accept 1048576, 64KB, 1MB; durations 500ms, 10s, 2m. Logs are one logfmt line per
@@ -65,9 +63,9 @@ enum BrokerCommand: CLICommand {
         } catch let error as BrokerConfigError {
             throw UsageError(error.message)
         }
-        let sink = try config.logFile.map { try LogSink(path: $0) } ?? LogSink.standardError
-        if config.debug { sink.setMinimumLevel(.debug) }
+        let sink = try LogSettings.sink(arguments, path: config.logFile, debug: config.debug)
         let logger = Logger(component: "broker", sink: sink)
+        OpenFileLimit.warnIfShort(connections: config.maxConnections, logger: logger)
 
         SignalWaiter.blockTerminationSignals()
         let broker = Broker(config: config, logger: logger)

@@ -24,6 +24,9 @@ enum CommandLineInterface {
         JobsCommand.self,
         NodesCommand.self,
         ResultsCommand.self,
+        DoctorCommand.self,
+        BackupCommand.self,
+        RestoreCommand.self,
     ]
 
     static var overview: String {

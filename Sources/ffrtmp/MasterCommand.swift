@@ -26,9 +26,7 @@ enum MasterCommand: CLICommand {
             OptionSpec(
                 ["--keep-results"], value: "DURATION", help: "How long results and events are kept", default: "30d"),
             OptionSpec(["--keep-telemetry"], value: "DURATION", help: "How long telemetry is kept", default: "7d"),
-            OptionSpec(["-l", "--log"], value: "FILE", help: "Append logs to FILE instead of standard error"),
-            OptionSpec(["-D", "--debug"], help: "Log debug events"),
-        ],
+        ] + LogSettings.options,
         discussion: """
             The master follows the EVENTS and RESULTS streams through durable consumers (a restarted master
             catches up and misses nothing), listens to heartbeats (hb.>) and telemetry (metrics.>), and reads
@@ -46,8 +44,7 @@ enum MasterCommand: CLICommand {
         let arguments = try SettingsFile.merge(arguments)
         let config = try configuration(from: arguments)
         let (host, port) = try HostPort.parse(arguments.string("--http")!, option: "--http")
-        let sink = try arguments.string("--log").map { try LogSink(path: $0) } ?? LogSink.standardError
-        if arguments.flag("--debug") { sink.setMinimumLevel(.debug) }
+        let sink = try LogSettings.sink(arguments)
         let logger = Logger(component: "master", sink: sink)
         SignalWaiter.blockTerminationSignals()
         let master: Master

@@ -31,9 +31,7 @@ enum UpCommand: CLICommand {
             OptionSpec(["--capabilities"], value: "LIST", help: "Declare capabilities instead of probing"),
             OptionSpec(["--tdp"], value: "WATTS", help: "CPU TDP for the estimate when no sensor exists"),
             OptionSpec(["--demo"], help: "Also submit a few sample jobs (libx264, libx265 at two sizes)"),
-            OptionSpec(["-l", "--log"], value: "FILE", help: "Append logs to FILE instead of standard error"),
-            OptionSpec(["-D", "--debug"], help: "Log debug events"),
-        ],
+        ] + LogSettings.options,
         discussion: """
             Everything listens on 127.0.0.1 unless told otherwise. State survives restarts: run it again
             with the same --state-dir and the queues, results and history are there. Other agents can join
@@ -54,8 +52,7 @@ enum UpCommand: CLICommand {
         brokerConfig.port = try arguments.int("--port") ?? 4222
         brokerConfig.jetStream = true
         brokerConfig.storeDirectory = state + "/jetstream"
-        let sink = try arguments.string("--log").map { try LogSink(path: $0) } ?? LogSink.standardError
-        if arguments.flag("--debug") { sink.setMinimumLevel(.debug) }
+        let sink = try LogSettings.sink(arguments)
         let logger = Logger(component: "up", sink: sink)
         SignalWaiter.blockTerminationSignals()
         try DurableFiles.makeDirectories(state)

@@ -36,28 +36,11 @@ final class CommandLineTests: XCTestCase {
 
     private var url: String { "nats://127.0.0.1:\(broker.port)" }
 
-    static var binary: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ffrtmp").path
-    }
+    static var binary: String { FFrtmpBinary.path }
 
     /// Runs `ffrtmp arguments…`; its exit status, standard output and standard error.
     private func ffrtmp(_ arguments: String...) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        process.environment = ["PATH": "/usr/bin:/bin"]
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: outputData, as: UTF8.self),
-            String(decoding: errorData, as: UTF8.self)
-        )
+        try FFrtmpBinary.run(arguments)
     }
 
     /// Stands in for an agent: takes one job from the cpu queue and reports it succeeded.

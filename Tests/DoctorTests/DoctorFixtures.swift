@@ -1,0 +1,53 @@
+import Energy
+import Support
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The live file system, except that reads of the chosen paths fail with EACCES: the tests run as
+/// root, where `chmod 000` stops nothing.
+struct RefusingFiles: SystemFileReading {
+    var refused: Set<String>
+
+    func read(_ path: String) -> FileReadResult {
+        refused.contains(path) ? .permissionDenied : LiveSystemFiles().read(path)
+    }
+
+    func list(_ path: String) -> [String]? { LiveSystemFiles().list(path) }
+}
+
+/// A folder under /tmp for fake sysfs, procfs and cgroupfs trees and a fake nvidia-smi.
+final class FakeTree {
+    let path: String
+
+    init() throws {
+        var template = Array("/tmp/ffrtmp-doctor-XXXXXX".utf8CString)
+        guard let created = mkdtemp(&template) else { throw SupportError("mkdtemp failed") }
+        path = String(cString: created)
+    }
+
+    deinit { try? DurableFiles.removeTree(path) }
+
+    func write(_ relative: String, _ text: String, mode: mode_t = 0o644) throws {
+        let file = path + "/" + relative
+        try DurableFiles.makeDirectories(DurableFiles.parent(of: file))
+        try DurableFiles.replace(file, with: Array(text.utf8))
+        chmod(file, mode)
+    }
+
+    /// A RAPL zone folder as powercap has it: name, range and counter.
+    func raplZone(_ identifier: String, name: String, energy: UInt64? = 123_456) throws {
+        try write("powercap/\(identifier)/name", name + "\n")
+        try write("powercap/\(identifier)/max_energy_range_uj", "262143328850\n")
+        if let energy { try write("powercap/\(identifier)/energy_uj", "\(energy)\n", mode: 0o400) }
+    }
+
+    /// An nvidia-smi that answers the query with one L4 row (NVIDIASMIQuery.full's columns).
+    func nvidiaSMI() throws -> String {
+        try write(
+            "bin/nvidia-smi",
+            "#!/bin/sh\necho '0, NVIDIA L4, 550.54.15, 17.5, 18.0, 72.00, 3, 0, 0, 0, 41'\n", mode: 0o755)
+        return path + "/bin/nvidia-smi"
+    }
+}
