@@ -72,4 +72,10 @@ rm -rf "$ROOT/test-artifacts/e2e" "$ROOT/test-artifacts/dashboard"
 python3 -m pytest -q Tests/EndToEnd
 done_stage
 
+begin "deployment checks (python3 -m pytest -q Tests/Deployment)"
+# systemd-analyze verify on every unit, promtool check/test on the alert rules; each test skips with
+# its reason when its tool is absent.
+python3 -m pytest -q Tests/Deployment
+done_stage
+
 echo "run-all: all stages passed"
