@@ -19,6 +19,22 @@ public enum MasterTables {
         return table
     }
 
+    /// `ffrtmp jobs --failed`: why each job failed, in full (a dead letter says `max deliveries
+    /// reached (5 attempts)` or `terminated: <reason>`).
+    public static func failedJobs(_ rows: [MasterRows.Job], now: Int64) -> TextTable {
+        var table = TextTable([
+            .init("JOB", maximumWidth: 40), .init("NODE", maximumWidth: 24), .init("ATTEMPTS", alignRight: true),
+            .init("FAILED", alignRight: true), .init("REASON", maximumWidth: 200),
+        ])
+        for row in rows {
+            table.add([
+                row.jobID, row.nodeID ?? "", row.attempt.map { $0 > 0 ? String($0) : "" } ?? "",
+                row.updatedAt.map { HumanUnits.age(unixNanoseconds: $0, now: now) } ?? "", row.message ?? "",
+            ])
+        }
+        return table
+    }
+
     /// `ffrtmp nodes`.
     public static func nodes(_ rows: [MasterRows.Node], now: Int64) -> TextTable {
         var table = TextTable([

@@ -20,6 +20,7 @@ extension HTTPConnection {
         switch outcome {
         case .drained:
             stalledSince = 0
+            unwrittenSince = 0
             setWritableInterest(false)
             if closeAfterFlush {
                 beginLingering(now: now)
@@ -30,6 +31,7 @@ extension HTTPConnection {
             }
         case .blocked(let wrote):
             if wrote > 0 || stalledSince == 0 { stalledSince = now }
+            if unwrittenSince == 0 { unwrittenSince = now }
             setWritableInterest(true)
         case .failed(let reason):
             tearDown(reason: reason)
@@ -75,6 +77,11 @@ extension HTTPConnection {
                 stream.sendComment("heartbeat")
             }
         case .reading:
+            if unwrittenSince != 0 && now - unwrittenSince > UInt64(configuration.responseWriteTimeout) {
+                logger.warning("client reads its answers too slowly, dropping", ["conn": id, "remote": remoteAddress])
+                tearDown(reason: "response write timeout")
+                return
+            }
             guard !closeAfterFlush else { return }
             if headStartedAt != 0 {
                 if now - headStartedAt > UInt64(configuration.headerReadTimeout) {

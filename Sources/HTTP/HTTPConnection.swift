@@ -38,6 +38,8 @@ final class HTTPConnection: EventHandler, @unchecked Sendable {
     var writableInterest = false
     /// When a write last left output behind with no progress since (0: not stalled).
     var stalledSince: UInt64 = 0
+    /// When queued answers first failed to go out in one write, progress or not (0: all written).
+    var unwrittenSince: UInt64 = 0
     /// The last read or answer (monotonic ns): the idle timeout counts from here.
     var lastActivity: UInt64
     /// When the first byte of the request head being read arrived (0: none in progress).

@@ -67,6 +67,9 @@ public final class HTTPEventStream: @unchecked Sendable {
         if wasOpen { notify(.finish) }
     }
 
+    /// Bytes queued and not yet written: a publisher can send no faster than the client reads.
+    public var bufferedBytes: Int { lock.withLock { output.readableCount } }
+
     /// True once the stream no longer takes events.
     public var isClosed: Bool { lock.withLock { !isOpen } }
 

@@ -71,7 +71,8 @@ public final class HTTPServer: @unchecked Sendable {
 
     private func startLoopsAndListen() throws(SystemError) {
         let shortest = min(
-            configuration.headerReadTimeout, configuration.idleTimeout, configuration.eventStreamHeartbeatInterval)
+            configuration.headerReadTimeout, configuration.idleTimeout, configuration.eventStreamHeartbeatInterval,
+            configuration.responseWriteTimeout)
         let tickInterval = UInt64(min(1_000_000_000, max(5_000_000, shortest / 4)))
         for index in 0..<configuration.eventLoops {
             contexts.append(HTTPLoopContext(loop: try EventLoop(index: index, tickInterval: tickInterval)))

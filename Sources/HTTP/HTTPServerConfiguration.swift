@@ -19,6 +19,10 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
     public var maxHeaderCount = 100
     /// How long a request head may take to arrive once its first byte has (slowloris); 408 after.
     public var headerReadTimeout: Int64 = 10_000_000_000
+    /// How long an answer may take to be written in full once queued: a client that reads a byte
+    /// at a time makes progress, so only a deadline on the whole answer lets it go. Event streams
+    /// are bounded by `maxEventStreamBufferBytes` instead.
+    public var responseWriteTimeout: Int64 = 60_000_000_000
     /// How long a connection may sit with no request in progress before it is closed; also how long
     /// pending output may go unwritten before a client that does not read is dropped.
     public var idleTimeout: Int64 = 60_000_000_000
@@ -53,6 +57,7 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
         try require((1...10_000).contains(maxHeaderCount), "max_header_count must be 1 to 10000, got \(maxHeaderCount)")
         try require(headerReadTimeout >= 10_000_000, "header_read_timeout must be at least 10ms")
         try require(idleTimeout >= 10_000_000, "idle_timeout must be at least 10ms")
+        try require(responseWriteTimeout >= 10_000_000, "response_write_timeout must be at least 10ms")
         try require(lingerTimeout >= 0, "linger_timeout must not be negative")
         try require(maxPendingOutputBytes >= 4096, "max_pending_output_bytes must be at least 4KB")
         try require(maxEventStreamBufferBytes >= 1024, "max_event_stream_buffer_bytes must be at least 1KB")

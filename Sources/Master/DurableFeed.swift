@@ -14,6 +14,8 @@ struct DurableFeed: Sendable {
         case invalid(String)
         /// The store failed (disk full, I/O error): left unacknowledged, so it comes back.
         case failed(String)
+        /// Decoded but refused (counted by the handler): acknowledged, never stored.
+        case refused(String)
     }
 
     let stream: String
@@ -88,6 +90,8 @@ struct DurableFeed: Sendable {
                     "reason": reason,
                 ])
             try? message.term()
+        case .refused:
+            try? message.ack()
         case .failed(let reason):
             logger.error(
                 "could not store a message; it will be delivered again",

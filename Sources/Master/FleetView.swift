@@ -36,10 +36,12 @@ public final class FleetView: Sendable {
         }
     }
 
-    /// A node known from the store, not heard from since start: its API JSON, both forms.
+    /// A node known from the store, not heard from since start: its API JSON, both forms, and
+    /// its live view form (`LiveNodeJSON`).
     public struct Remembered: Sendable {
         public var full: String
         public var summary: String
+        public var live: String
     }
 
     /// A node in the listing: heard since start, or only remembered (always offline).
@@ -69,6 +71,12 @@ public final class FleetView: Sendable {
         public var storeFailures = 0
         /// Heartbeats and telemetry shown live but not stored: the store writer's queue was full.
         public var storeDropped = 0
+        /// Messages decoded but refused, by kind and reason.
+        public var refused: [MessageRefusal: Int] = [:]
+        /// Jobs marked failed because JetStream gave up on them (`DeadLetter`).
+        public var deadLetters = 0
+        /// Results accepted with no `started` event from their node seen (see `ResultAdmission`).
+        public var unverifiedResults = 0
     }
 
     private struct State {

@@ -3,7 +3,8 @@ import SQLite
 
 /// How one event or result moves a job's row. Later attempts win; within an attempt a step
 /// never goes backwards (a late `progress` does not undo `succeeded`), and a result is final.
-/// A `failed` event that says the job will be retried shows as `retrying`.
+/// A `failed` event that says the job will be retried shows as `retrying`. A job that succeeded
+/// stays succeeded: a re-run after a failover shows in its events, not in its state.
 struct JobStateUpdate {
     let jobID: String
     let state: String
@@ -57,8 +58,10 @@ struct JobStateUpdate {
         queuedAt = result.timings.queuedAt
     }
 
-    func apply(in transaction: Transaction) throws(SQLiteError) {
-        let current = try transaction.query("SELECT state, attempt FROM jobs WHERE job_id = ?", jobID).first
+    /// Applies the update. `replacing`: a result just deleted (revoked or replaced); when the row
+    /// shows that attempt from that node, this update overrides it whatever the ranks.
+    func apply(in transaction: Transaction, replacing: (attempt: Int, node: String)? = nil) throws(SQLiteError) {
+        let current = try transaction.query("SELECT state, attempt, node_id FROM jobs WHERE job_id = ?", jobID).first
         guard let current else {
             try transaction.query(
                 """
@@ -72,7 +75,11 @@ struct JobStateUpdate {
         let currentAttempt = current["attempt"].int ?? 0
         let currentRank = Self.rank(of: current["state"].string ?? "")
         // A queued event says nothing about attempts: it only fills the queue time.
-        let supersedes = rank > 0 && (attempt > currentAttempt || (attempt == currentAttempt && rank >= currentRank))
+        let forward = attempt > currentAttempt || (attempt == currentAttempt && rank >= currentRank)
+        let overrides = replacing.map { $0.attempt == currentAttempt && $0.node == current["node_id"].string } ?? false
+        // Once succeeded, only that attempt's own result may still fill the row in.
+        let settled = current["state"].string == "succeeded" && attempt != currentAttempt
+        let supersedes = overrides || (rank > 0 && !settled && forward)
         if supersedes {
             try transaction.query(
                 """
@@ -81,8 +88,8 @@ struct JobStateUpdate {
                     capability = coalesce(?, capability), queued_at = coalesce(queued_at, ?),
                     started_at = coalesce(?, started_at), finished_at = ?, updated_at = ?
                 WHERE job_id = ?
-                """, state, attempt, nodeID, progress, message, scenario, encoder, capability, queuedAt, startedAt,
-                finishedAt, at, jobID)
+                """, state, attempt, nodeID, overrides ? progress ?? 0 : progress, message, scenario, encoder,
+                capability, queuedAt, startedAt, finishedAt, at, jobID)
         } else {
             try transaction.query(
                 """

@@ -6,9 +6,16 @@ import Support
 /// Taking in what the fleet publishes: heartbeats and telemetry (core subscriptions: live view
 /// at once, store in batches through `StoreWriter`), lifecycle events and results (durable
 /// feeds, store then acknowledge).
+///
+/// The sender is trusted, not the payload: a heartbeat, sample or result whose `node_id` is not
+/// its subject's node token is refused, and so is one with a figure outside physical sense
+/// (`ReportedValueBounds`). Each refusal is counted by kind and reason (`MessageRefusal`).
 extension Master {
     func take(heartbeat message: Message) {
         guard let heartbeat = decode(Heartbeat.self, message.payload) else { return }
+        guard admit(heartbeat.nodeID, heartbeat.implausibleField, kind: "heartbeat", subject: message.subject) else {
+            return
+        }
         let (now, monotonic) = (Timestamp.nowNanoseconds(), Clock.monotonicNanoseconds())
         let json = message.string
         fleet.heard(heartbeat, json: json, at: monotonic, unix: now)
@@ -17,9 +24,33 @@ extension Master {
 
     func take(telemetry message: Message) {
         guard let sample = decode(TelemetrySample.self, message.payload) else { return }
+        guard admit(sample.nodeID, sample.implausibleField, kind: "telemetry", subject: message.subject) else {
+            return
+        }
         let (now, monotonic) = (Timestamp.nowNanoseconds(), Clock.monotonicNanoseconds())
         fleet.heard(sample, json: message.string, at: monotonic, unix: now)
         queueForStore(.telemetry(sample, at: now, monotonic: monotonic))
+    }
+
+    /// True when `node` is the subject's node token (`hb.<node>`, `metrics.<node>`) and no field is
+    /// implausible; otherwise counts the refusal.
+    private func admit(_ node: String, _ implausibleField: String?, kind: String, subject: String) -> Bool {
+        let prefix = kind == "heartbeat" ? "hb." : "metrics."
+        var refusal: MessageRefusal?
+        if MessageRefusal.node(of: subject, after: prefix) != Substring(node) {
+            refusal = .nodeMismatch(kind)
+        } else if let implausibleField {
+            refusal = .implausible(kind, field: implausibleField)
+        }
+        guard let refusal else { return true }
+        refuse(refusal, subject: subject)
+        return false
+    }
+
+    /// Counts a refused message and logs it at debug (a forging node must not flood the log).
+    func refuse(_ refusal: MessageRefusal, subject: String) {
+        fleet.count { $0.refused[refusal, default: 0] += 1 }
+        logger.debug("refused a message", ["subject": subject, "kind": refusal.kind, "reason": refusal.reason])
     }
 
     /// Hands a record to the store writer; counts it when the writer's queue is full.
@@ -35,8 +66,16 @@ extension Master {
             fleet.count { $0.invalid += 1 }
             return .invalid("\(error)")
         }
+        if let field = event.implausibleField {
+            let refusal = MessageRefusal.implausible("event", field: field)
+            refuse(refusal, subject: message.subject)
+            return .refused(refusal.reason)
+        }
         do {
-            try store.record(event, sequence: message.metadata.streamSequence)
+            let recording = try store.record(event, sequence: message.metadata.streamSequence)
+            if case .revokedResult = recording {
+                refuse(MessageRefusal(kind: "result", reason: "not_assigned"), subject: message.subject)
+            }
         } catch {
             fleet.count { $0.storeFailures += 1 }
             return .failed("\(error)")
@@ -54,11 +93,33 @@ extension Master {
             fleet.count { $0.invalid += 1 }
             return .invalid("\(error)")
         }
+        let recording: MasterStore.ResultRecording
         do {
-            try store.record(result, json: message.string)
+            let decision = ResultAdmission.decide(
+                result, subject: message.subject,
+                startedBy: try store.startedNode(ofJob: result.jobID, attempt: result.attempt))
+            switch decision {
+            case .refuse(let refusal):
+                refuse(refusal, subject: message.subject)
+                return .refused(refusal.reason)
+            case .accept(let verified):
+                if !verified { fleet.count { $0.unverifiedResults += 1 } }
+                recording = try store.record(result, json: message.string, verified: verified)
+            }
         } catch {
             fleet.count { $0.storeFailures += 1 }
             return .failed("\(error)")
+        }
+        switch recording {
+        case .duplicateSuccess:
+            let refusal = MessageRefusal(kind: "result", reason: "duplicate_success")
+            refuse(refusal, subject: message.subject)
+            return .refused(refusal.reason)
+        case .replacedUnverified:
+            // The unverified success it replaced leaves the store: the job still counts once.
+            refuse(MessageRefusal(kind: "result", reason: "duplicate_success"), subject: message.subject)
+        case .stored:
+            break
         }
         fleet.count { $0.results += 1 }
         var update = JSONWriter()

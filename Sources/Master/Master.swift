@@ -25,6 +25,8 @@ public final class Master: Sendable {
     private let running = Atomic<Bool>(false)
     private let resources = Mutex<(connection: NATSConnection?, threads: [pthread_t])>((nil, []))
     let writer: StoreWriter
+    /// Advisories of jobs JetStream gave up on, waiting for the `dead-letters` thread.
+    let deadLetters = Mutex<[DeadLetter]>([])
 
     public init(config: MasterConfig, logger: Logger) throws {
         try config.validate()
@@ -66,9 +68,12 @@ public final class Master: Sendable {
         writer.start()
         _ = try connection.subscribe("hb.>") { [self] message in take(heartbeat: message) }
         _ = try connection.subscribe("metrics.>") { [self] message in take(telemetry: message) }
+        for subject in DeadLetter.subjects {
+            _ = try connection.subscribe(subject) { [self] message in take(advisory: message) }
+        }
         try connection.flush()
         let jetStream = JetStreamContext(connection: connection, timeout: .seconds(5))
-        let feeds = [
+        var feeds = [
             DurableFeed(
                 stream: FleetTopology.eventsStream, consumer: "\(config.name)-events", logger: logger,
                 handle: { [self] in take(event: $0) }),
@@ -76,6 +81,12 @@ public final class Master: Sendable {
                 stream: FleetTopology.resultsStream, consumer: "\(config.name)-results", logger: logger,
                 handle: { [self] in take(result: $0) }),
         ]
+        if (try? jetStream.streamInfo(DeadLetter.streamName)) != nil {
+            feeds.append(
+                DurableFeed(
+                    stream: DeadLetter.streamName, consumer: "\(config.name)-advisories", logger: logger,
+                    handle: { [self] in take(storedAdvisory: $0, connection: connection) }))
+        }
         var threads: [pthread_t] = []
         for feed in feeds {
             threads.append(
@@ -84,6 +95,7 @@ public final class Master: Sendable {
                 })
         }
         threads.append(SystemThread.start(name: "queues") { [self] in pollQueues(jetStream) })
+        threads.append(SystemThread.start(name: "dead-letters") { [self] in followDeadLetters(connection) })
         threads.append(SystemThread.start(name: "live") { [self] in publishFleetSnapshots() })
         resources.withLock { $0 = (connection, threads) }
         logger.info(
@@ -143,15 +155,19 @@ public final class Master: Sendable {
         }
     }
 
-    /// A `fleet` update (nodes and queues, as `/api/nodes` and `/api/queues` show them) every
-    /// second while anyone watches.
+    /// The dashboard's live fleet (`FleetFeed`): changes every second, snapshot pages to new
+    /// viewers every 100 ms as fast as each reads.
     private func publishFleetSnapshots() {
-        let api = MasterAPI(master: self)
+        let feed = FleetFeed(fleet: fleet, live: live)
+        var nextDelta: UInt64 = 0
         while running.load(ordering: .acquiring) {
-            if live.count > 0 {
-                live.publish(event: "fleet", data: api.fleetSnapshot())
+            let now = Clock.monotonicNanoseconds()
+            if now >= nextDelta {
+                feed.publishChanges(now: now)
+                nextDelta = now + 1_000_000_000
             }
-            sleepWhileRunning(seconds: 1)
+            feed.continueSnapshots(now: now)
+            sleepWhileRunning(seconds: 0.1)
         }
     }
 }

@@ -1,3 +1,5 @@
+import SQLite
+
 /// The master's SQLite schema. Times are Unix nanoseconds; full messages are kept as JSON next
 /// to the columns the API filters and groups by.
 enum MasterSchema {
@@ -86,4 +88,22 @@ enum MasterSchema {
             PRIMARY KEY (job_id, at)
         );
         """
+
+    /// A job has at most one `succeeded` result. A store from before this rule may hold more
+    /// (a job re-run after a failover): the earliest attempt's is kept, the others deleted, once,
+    /// when the unique index that enforces the rule from then on is made.
+    static func keepOneSuccessPerJob(_ database: Database) throws(SQLiteError) {
+        let exists = try database.query(
+            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'results_one_success'"
+        ).first
+        guard exists == nil else { return }
+        // Not one transaction: a master stopped in between deletes nothing more the next time.
+        try database.query(
+            """
+            DELETE FROM results WHERE status = 'succeeded' AND EXISTS (SELECT 1 FROM results AS earlier
+                WHERE earlier.job_id = results.job_id AND earlier.status = 'succeeded'
+                AND earlier.attempt < results.attempt)
+            """)
+        try database.query("CREATE UNIQUE INDEX results_one_success ON results (job_id) WHERE status = 'succeeded'")
+    }
 }

@@ -50,6 +50,17 @@ extension MasterStore {
             id)
     }
 
+    /// The node whose `started` event for `attempt` of the job is stored (the latest, should there
+    /// be several), or nil.
+    public func startedNode(ofJob id: String, attempt: Int) throws(SQLiteError) -> String? {
+        try database.query(
+            """
+            SELECT node_id FROM events WHERE job_id = ? AND attempt = ? AND state = 'started'
+            ORDER BY stream_sequence DESC LIMIT 1
+            """, id, attempt
+        ).first?[0].string
+    }
+
     /// The job's telemetry series, oldest first, at most `limit` points (the latest ones).
     public func samples(ofJob id: String, limit: Int = 3600) throws(SQLiteError) -> [Row] {
         try database.query(

@@ -12,6 +12,7 @@ public final class MasterStore: @unchecked Sendable {
     public init(path: String) throws(SQLiteError) {
         database = try Database(path: path)
         try database.execute(MasterSchema.statements)
+        try MasterSchema.keepOneSuccessPerJob(database)
         try database.query(
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", String(MasterSchema.version))
     }
@@ -21,34 +22,6 @@ public final class MasterStore: @unchecked Sendable {
     /// A node's latest heartbeat.
     public func record(_ heartbeat: Heartbeat, json: String, at now: Int64) throws {
         try database.transaction { try Self.insert(heartbeat, json: json, at: now, in: $0) }
-    }
-
-    /// A lifecycle event at `sequence` in the EVENTS stream, and the job's state it implies.
-    public func record(_ event: JobEvent, sequence: UInt64) throws {
-        try database.transaction { transaction in
-            try transaction.query(
-                """
-                INSERT OR IGNORE INTO events (stream_sequence, job_id, node_id, state, at, attempt, progress, message)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, Int64(sequence), event.jobID, event.nodeID, event.state.rawValue, event.at, event.attempt,
-                event.progress, event.message)
-            try JobStateUpdate(event: event).apply(in: transaction)
-        }
-    }
-
-    /// A job's result; its status is final for that attempt.
-    public func record(_ result: JobResult, json: String) throws {
-        try database.transaction { transaction in
-            try transaction.query(
-                """
-                INSERT OR IGNORE INTO results (job_id, attempt, node_id, status, finished_at, scenario, encoder,
-                    resolution, frames, fps, wall_s, cpu_s, energy_j, j_per_frame, energy_source, psnr, ssim, usd,
-                    co2_g, json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                values: ResultColumns(result).values + [json])
-            try JobStateUpdate(result: result).apply(in: transaction)
-        }
     }
 
     /// Deletes what is older than the retention periods (ns before `now`).

@@ -12,11 +12,14 @@ enum JobsCommand: CLICommand {
             OptionSpec(
                 ["--state"], value: "STATE", help: "Only jobs in STATE: queued, started, progress, succeeded, failed…"),
             OptionSpec(["--node"], value: "NODE", help: "Only jobs of this node"),
+            OptionSpec(["--failed"], help: "Only failed jobs, each with why it failed"),
         ],
         discussion: """
             Reads GET /api/jobs of the master's HTTP API (`--master`, env FFRTMP_MASTER): each job's latest
             state, node, scenario, encoder, progress, attempt, when it last changed and its last message,
             most recently changed first; then the queues (jobs waiting and running per capability).
+            --failed lists failed jobs with the reason in full, jobs JetStream gave up on included
+            ("max deliveries reached (5 attempts)", "terminated: <reason>").
             --json prints the API's answer unchanged: {"jobs":[{job_id,state,attempt,node_id,scenario,
             encoder,capability,progress,message,queued_at,started_at,finished_at,updated_at}],"limit",
             "offset"} (times in Unix nanoseconds).
@@ -25,6 +28,7 @@ enum JobsCommand: CLICommand {
             Examples:
               ffrtmp jobs
               ffrtmp jobs --state started --node node-1
+              ffrtmp jobs --failed
               ffrtmp jobs --state failed --limit 20 --json | jq -r '.jobs[].message'
             """)
 
@@ -32,7 +36,11 @@ enum JobsCommand: CLICommand {
         guard arguments.positionals.isEmpty else {
             throw UsageError("jobs takes no arguments (see ffrtmp jobs --help)")
         }
-        let state = arguments.string("--state")
+        let failed = arguments.flag("--failed")
+        if failed, let state = arguments.string("--state"), state != "failed" {
+            throw UsageError("--failed lists failed jobs; it cannot be combined with --state \(state)")
+        }
+        let state = failed ? "failed" : arguments.string("--state")
         if let state, JobState(rawValue: state) == nil {
             throw UsageError("--state: unknown state \"\(state)\"; one of " + JobState.allNames.joined(separator: ", "))
         }
@@ -48,7 +56,9 @@ enum JobsCommand: CLICommand {
         if jobs.isEmpty {
             print("No jobs" + (state != nil || arguments.string("--node") != nil ? " match." : " yet."))
         } else {
-            print(MasterTables.jobs(jobs, now: Timestamp.nowNanoseconds()).text, terminator: "")
+            let now = Timestamp.nowNanoseconds()
+            let table = failed ? MasterTables.failedJobs(jobs, now: now) : MasterTables.jobs(jobs, now: now)
+            print(table.text, terminator: "")
             MasterOptions.moreNote(jobs.count, arguments, what: "jobs")
         }
         if let queues = try? master.decode(

@@ -46,6 +46,26 @@ final class MasterAPIContractTests: XCTestCase {
         XCTAssertEqual(String(line), "job-9  progress  node-1  -         -             25%        1   5s ago  -")
     }
 
+    func testFailedJobsAreListedWithTheirReasonJobsJetStreamGaveUpOnIncluded() throws {
+        let store = try MasterStore(path: ":memory:")
+        api = MasterAPI(store: store, fleet: FleetView(offlineAfterSeconds: 15))
+        try store.record(ConsoleFixtures.event("job-dead", .started, at: 90_000_000_000), sequence: 1)
+        let advisory = #"{"stream":"JOBS","consumer":"cpu","stream_seq":7,"deliveries":5}"#
+        let deadLetter = try XCTUnwrap(
+            DeadLetter(subject: "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.JOBS.cpu", payload: Array(advisory.utf8)))
+        try store.record(deadLetter, jobID: "job-dead", at: 95_000_000_000)
+        let answer = try body("/api/jobs", ["state": "failed"])
+        let jobs = try MasterClient(baseURL: "http://unused").decode(MasterRows.JobList.self, answer, path: "").jobs
+        XCTAssertEqual(jobs.map(\.jobID), ["job-dead"])
+        XCTAssertEqual(
+            MasterTables.failedJobs(jobs, now: now).text,
+            """
+            JOB       NODE    ATTEMPTS  FAILED  REASON
+            job-dead  node-1         5  5s ago  max deliveries reached (5 attempts)
+
+            """)
+    }
+
     func testNodesDecodeWithTheirHeartbeatAndTelemetry() throws {
         let nodes = try decode(MasterRows.NodeList.self, "/api/nodes").nodes
         XCTAssertEqual(nodes.count, 1)

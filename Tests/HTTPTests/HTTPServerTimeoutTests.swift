@@ -82,4 +82,31 @@ final class HTTPServerTimeoutTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(millisecondsSince(start), 400)
         withExtendedLifetime(client) {}
     }
+
+    func testAClientReadingOneByteAtATimeIsDroppedAtTheResponseWriteDeadline() throws {
+        // The stall timeout alone would wait 30 s for a write that makes no progress; the answer's
+        // deadline is 1 s, however the client reads.
+        let slow = try TestServer { configuration in
+            configuration.idleTimeout = 30_000_000_000
+            configuration.responseWriteTimeout = 1_000_000_000
+        }
+        defer { slow.server.shutdown() }
+        let client = try HTTPTestClient(port: slow.port, receiveBuffer: 4096)
+        client.request("GET", "/big?size=8000000")
+        XCTAssertTrue(eventually { slow.server.connections == 1 })
+        let start = Clock.monotonicNanoseconds()
+        // A byte every 20 ms: 8 MB would take days.
+        var byte: UInt8 = 0
+        var closed = false
+        while millisecondsSince(start) < 6000 {
+            let count = recv(client.fd, &byte, 1, Int32(MSG_DONTWAIT))
+            if count == 0 || slow.server.connections == 0 {
+                closed = true
+                break
+            }
+            usleep(20_000)
+        }
+        XCTAssertTrue(closed, "the connection outlived the response write deadline")
+        XCTAssertGreaterThanOrEqual(millisecondsSince(start), 900)
+    }
 }

@@ -102,4 +102,111 @@ final class MasterFollowTests: XCTestCase {
         XCTAssertEqual(try master.store.results(MasterStore.ResultFilter()).count, 8)
         XCTAssertEqual(master.fleet.counters.results, 5, "only the missed ones came after the restart")
     }
+
+    func testAHeartbeatNamingAnotherNodeThanItsSubjectIsRefusedAndCounted() throws {
+        let master = try startMaster()
+        defer { master.stop() }
+        let forged = MasterFixtures.heartbeat("victim-7")
+        try publisher.publish("hb.attacker", payload: MessageCoding.encode(forged))
+        var absurd = MasterFixtures.telemetry("node-1")
+        absurd.power = [TelemetrySample.PowerReading(domain: "cpu", watts: 50_000, source: .rapl)]
+        try publisher.publish("metrics.node-1", payload: MessageCoding.encode(absurd))
+        let honest = MasterFixtures.heartbeat("node-1")
+        try publisher.publish(honest.subject, payload: MessageCoding.encode(honest))
+        XCTAssertTrue(waitUntil { master.fleet.nodes.count == 1 })
+        XCTAssertTrue(waitUntil { master.fleet.counters.refused.values.reduce(0, +) == 2 })
+        XCTAssertEqual(master.fleet.nodes.map(\.heartbeat.nodeID), ["node-1"])
+        XCTAssertNil(master.fleet.nodes.first?.telemetry, "the absurd sample is not shown")
+        let metrics = try MasterAPI(master: master).metrics()
+        XCTAssertTrue(
+            metrics.contains(#"ffrtmp_master_messages_refused_total{kind="heartbeat",reason="node_mismatch"} 1"#))
+        XCTAssertTrue(metrics.contains(#"ffrtmp_master_messages_refused_total{kind="telemetry",reason="bad_power"} 1"#))
+    }
+
+    func testAForgedResultDoesNotHideTheRealOne() throws {
+        let master = try startMaster()
+        defer { master.stop() }
+        let jetStream = JetStreamContext(connection: publisher)
+        let now = Timestamp.nowNanoseconds()
+        let started = JobEvent(jobID: "job-1", nodeID: "node-1", state: .started, at: now, attempt: 1)
+        _ = try jetStream.publish(started.subject, payload: MessageCoding.encode(started))
+        XCTAssertTrue(try waitUntil { try master.store.job("job-1")?["state"].string == "started" })
+        // First the attacker's own result for the job, then one naming the real node.
+        var forged = MasterFixtures.result("job-1", node: "attacker", finishedAt: now)
+        forged.energy?.totalJoules = 1
+        _ = try jetStream.publish("result.attacker", payload: MessageCoding.encode(forged), msgID: "forged-1")
+        forged.nodeID = "node-1"
+        _ = try jetStream.publish("result.attacker", payload: MessageCoding.encode(forged), msgID: "forged-2")
+        let real = MasterFixtures.result("job-1", node: "node-1", finishedAt: now)
+        _ = try jetStream.publish(real.subject, payload: MessageCoding.encode(real), msgID: "result-job-1-1")
+        XCTAssertTrue(try waitUntil { try master.store.job("job-1")?["state"].string == "succeeded" })
+        let stored = try master.store.results(ofJob: "job-1")
+        XCTAssertEqual(stored.count, 1)
+        XCTAssertEqual(try MessageCoding.decode(JobResult.self, from: Array(stored[0].utf8)).energy?.totalJoules, 12)
+        XCTAssertEqual(master.fleet.counters.refused[MessageRefusal(kind: "result", reason: "not_assigned")], 1)
+        XCTAssertEqual(master.fleet.counters.refused[MessageRefusal(kind: "result", reason: "node_mismatch")], 1)
+    }
+
+    func testAJobOutOfDeliveriesIsMarkedFailedWithTheReason() throws {
+        let master = try startMaster()
+        defer { master.stop() }
+        let jetStream = JetStreamContext(connection: publisher)
+        _ = try jetStream.addOrUpdateConsumer(
+            stream: FleetTopology.jobsStream,
+            ConsumerConfig(
+                durableName: "few", ackWait: .milliseconds(200), maxDeliver: 2, filterSubject: "job.few"))
+        _ = try jetStream.publish("job.few", payload: Array(#"{"id":"job-dead"}"#.utf8), msgID: "job-dead")
+        let subscription = try jetStream.pullSubscribe(stream: FleetTopology.jobsStream, consumer: "few")
+        for attempt in 1...2 {
+            let started = JobEvent(
+                jobID: "job-dead", nodeID: "node-1", state: .started, at: Timestamp.nowNanoseconds(), attempt: attempt)
+            _ = try jetStream.publish(started.subject, payload: MessageCoding.encode(started))
+            XCTAssertEqual(try subscription.fetch(batch: 1, expires: .seconds(2)).count, 1)  // never acknowledged
+        }
+        XCTAssertTrue(try waitUntil { try master.store.job("job-dead")?["state"].string == "failed" })
+        let job = try XCTUnwrap(master.store.job("job-dead"))
+        XCTAssertEqual(job["message"].string, "max deliveries reached (2 attempts)")
+        XCTAssertEqual(job["attempt"].int, 2)
+        XCTAssertEqual(try master.store.events(ofJob: "job-dead").last?["message"].string, job["message"].string)
+        XCTAssertEqual(master.fleet.counters.deadLetters, 1)
+    }
+
+    func testATerminatedJobIsMarkedFailedWithTheAdvisorysReason() throws {
+        let master = try startMaster()
+        defer { master.stop() }
+        let jetStream = JetStreamContext(connection: publisher)
+        let stored = try jetStream.publish(
+            "job.kept", payload: Array(#"{"scenario":"no id in the spec"}"#.utf8), msgID: "job-termed")
+        let advisory = """
+            {"type":"io.nats.jetstream.advisory.v1.terminated","id":"x","timestamp":"2026-01-01T00:00:00Z",
+            "stream":"JOBS","consumer":"cpu","consumer_seq":1,"stream_seq":\(stored.sequence),"deliveries":1,
+            "reason":"input unreadable","domain":""}
+            """
+        try publisher.publish("$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.JOBS.cpu", payload: Array(advisory.utf8))
+        try publisher.publish(
+            "$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.JOBS.cpu",
+            payload: Array(advisory.replacingOccurrences(of: "\(stored.sequence)", with: "999999").utf8))
+        XCTAssertTrue(try waitUntil { try master.store.job("job-termed")?["state"].string == "failed" })
+        XCTAssertEqual(try master.store.job("job-termed")?["message"].string, "terminated: input unreadable")
+        XCTAssertTrue(
+            waitUntil { master.fleet.counters.refused[MessageRefusal(kind: "advisory", reason: "unknown_job")] == 1 })
+    }
+
+    func testAnAdvisoryCapturedWhileNoMasterRanIsTakenFromItsStream() throws {
+        let jetStream = JetStreamContext(connection: publisher)
+        // As `ffrtmp setup` would declare it: a stream on $JS subjects must not acknowledge.
+        let subjects = DeadLetter.subjects.map { "\"\($0)\"" }.joined(separator: ",")
+        _ = try publisher.request(
+            "$JS.API.STREAM.CREATE." + DeadLetter.streamName,
+            payload: #"{"name":"\#(DeadLetter.streamName)","subjects":[\#(subjects)],"no_ack":true}"#)
+        let stored = try jetStream.publish(
+            "job.kept", payload: Array(#"{"id":"job-missed"}"#.utf8), msgID: "job-missed")
+        let advisory = #"{"stream":"JOBS","consumer":"cpu","stream_seq":\#(stored.sequence),"deliveries":5}"#
+        try publisher.publish("$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.JOBS.cpu", payload: Array(advisory.utf8))
+        XCTAssertTrue(try waitUntil { try jetStream.streamInfo(DeadLetter.streamName).state.messages == 1 })
+        let master = try startMaster()
+        defer { master.stop() }
+        XCTAssertTrue(try waitUntil { try master.store.job("job-missed")?["state"].string == "failed" })
+        XCTAssertEqual(try master.store.job("job-missed")?["message"].string, "max deliveries reached (5 attempts)")
+    }
 }

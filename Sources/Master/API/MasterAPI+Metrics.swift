@@ -43,6 +43,27 @@ extension MasterAPI {
                     name: "ffrtmp_master_messages_total", help: "Messages the master took in since it started.",
                     type: "counter", labels: [("kind", kind)], value: Double(count)))
         }
+        for (refusal, count) in counters.refused.sorted(by: {
+            ($0.key.kind, $0.key.reason) < ($1.key.kind, $1.key.reason)
+        }) {
+            samples.append(
+                Sample(
+                    name: "ffrtmp_master_messages_refused_total",
+                    help: "Messages decoded but refused: a payload naming another node than its subject, a result "
+                        + "from a node the attempt did not go to, a second success, a figure outside physical sense.",
+                    type: "counter", labels: [("kind", refusal.kind), ("reason", refusal.reason)],
+                    value: Double(count)))
+        }
+        samples.append(
+            Sample(
+                name: "ffrtmp_master_dead_letters_total",
+                help: "Jobs marked failed because JetStream gave up on them (max deliveries or terminated).",
+                type: "counter", value: Double(counters.deadLetters)))
+        samples.append(
+            Sample(
+                name: "ffrtmp_master_results_unverified_total",
+                help: "Results accepted before any started event from their node was seen (checked when it comes).",
+                type: "counter", value: Double(counters.unverifiedResults)))
         samples.append(
             Sample(
                 name: "ffrtmp_master_store_dropped_total",

@@ -88,14 +88,6 @@ public struct MasterAPI: Sendable {
 
     func queues() -> String { "{\"queues\":" + queueArray() + "}" }
 
-    /// What the dashboard's `fleet` event carries: `{"nodes": […], "queues": […]}`.
-    func fleetSnapshot() -> String {
-        var body = Array("{\"nodes\":".utf8)
-        appendNodes(to: &body)
-        body += ",\"queues\":\(queueArray())}".utf8
-        return String(decoding: body, as: UTF8.self)
-    }
-
     /// Appends the nodes' JSON array and returns how many nodes are listed in all. Built as
     /// bytes in place, sized first: for 10 000 nodes it is about 13 MB, and every extra copy
     /// of that costs page faults.

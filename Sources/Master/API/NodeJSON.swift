@@ -45,7 +45,9 @@ enum NodeJSON {
         let summary = object.text
         object.add("heartbeat", raw: row["heartbeat"].string ?? "null")
         object.add("telemetry", raw: "null")
-        return FleetView.Remembered(full: object.text, summary: summary)
+        let live = LiveNodeJSON.remembered(
+            id: row["node_id"].string ?? "", name: row["name"].string ?? "", lastSeen: row["last_seen"].int64)
+        return FleetView.Remembered(full: object.text, summary: summary, live: live)
     }
 
     /// A figure with one decimal, or null.

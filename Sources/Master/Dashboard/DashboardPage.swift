@@ -1,6 +1,7 @@
 /// The dashboard at `/`: one self-contained page (inline CSS, JavaScript and SVG; no external
 /// assets). It reads `/api/jobs`, `/api/summary` and `/api/jobs/{id}`, and follows `/events`
-/// (Server-Sent Events: `fleet` snapshots every second, `job` on each stored lifecycle event).
+/// (Server-Sent Events: `fleet` events, a snapshot in pages then each second the nodes that changed,
+/// see `FleetFeed`; `job` on each stored lifecycle event).
 enum DashboardPage {
     static let html = #"""
         <!doctype html>
@@ -131,29 +132,41 @@ enum DashboardPage {
           document.getElementById(legendId).replaceChildren(...legend);
         }
 
-        function renderFleet(fleet) {
+        // The fleet as /events tells it: a snapshot in pages, then the nodes that changed each second.
+        const fleet = { nodes: new Map(), queues: [], total: 0 };
+        const maxNodeRows = 500, maxSeries = 40;
+        let renderPending = false;
+        function takeFleet(update) {
+          if (update.first) fleet.nodes.clear();
+          for (const node of update.nodes) fleet.nodes.set(node.node_id, node);
+          fleet.queues = update.queues;
+          fleet.total = update.total;
+          if (update.kind === "delta") sampleHistory();
+          if (!renderPending) { renderPending = true; setTimeout(() => { renderPending = false; renderFleet(); }, 50); }
+        }
+        function sampleHistory() {
+          let nodes = 0, jobs = 0;
+          for (const node of fleet.nodes.values()) {
+            if (node.status !== "offline" && node.watts !== null && node.watts !== undefined && nodes++ < maxSeries) push(history.power, node.node_id, node.watts);
+            for (const job of (node.jobs || [])) if (jobs++ < maxSeries) push(history.fps, job.id, job.fps);
+          }
+        }
+        function renderFleet() {
           const running = [];
-          const nodeRows = fleet.nodes.map(node => {
-            const hb = node.heartbeat || {}, tm = node.telemetry || {};
-            const watts = (tm.power || []).reduce((sum, p) => sum + p.watts, 0);
-            const estimated = (tm.power || []).some(p => p.source === "estimated");
-            const caps = (hb.capabilities || []).filter(c => c.proven).map(c => c.name).join(", ") || "none";
-            for (const job of (tm.jobs || [])) running.push({ node: node.node_id, job });
-            if (node.status !== "offline" && tm.power) push(history.power, node.node_id, watts);
-            return { cells: [node.node_id, badge(node.status), (hb.hardware || {}).cpu_model || "–",
-              String(((hb.hardware || {}).gpus || []).length), caps, `${hb.slots_busy ?? 0}/${hb.slots_total ?? 0}`,
-              fmt(tm.cpu_percent, 0) + "%", el("span", {}, fmt(tm.power ? watts : null, 1), estimated ? el("span", { class: "estimated" }, " est.") : ""),
-              ago(node.last_seen)] };
-          });
-          replace("nodes", table([["node"], ["status"], ["cpu model"], ["gpus", true], ["proven"], ["slots", true], ["cpu", true], ["watts", true], ["seen"]], nodeRows));
+          const nodes = [...fleet.nodes.values()].sort((a, b) => a.node_id < b.node_id ? -1 : a.node_id > b.node_id ? 1 : 0);
+          for (const node of nodes) for (const job of (node.jobs || [])) running.push({ node: node.node_id, job });
+          const nodeRows = nodes.slice(0, maxNodeRows).map(node => ({ cells: [node.node_id, badge(node.status), node.cpu_model || "–",
+            String(node.gpus ?? "–"), (node.proven || []).join(", ") || "none", `${node.slots_busy ?? 0}/${node.slots_total ?? 0}`,
+            fmt(node.cpu_percent, 0) + "%", el("span", {}, fmt(node.watts, 1), node.estimated ? el("span", { class: "estimated" }, " est.") : ""),
+            ago(node.last_seen)] }));
+          const nodeTable = table([["node"], ["status"], ["cpu model"], ["gpus", true], ["proven"], ["slots", true], ["cpu", true], ["watts", true], ["seen"]], nodeRows);
+          const more = nodes.length > maxNodeRows ? el("div", { class: "empty" }, `and ${nodes.length - maxNodeRows} more of ${fleet.total} (ffrtmp nodes, /api/nodes)`) : "";
+          document.getElementById("nodes").replaceChildren(nodeTable, more);
           const queues = fleet.queues.map(q => el("div", { class: "bar" }, el("div", { class: "label" }, "job." + q.capability),
             el("div", { class: "value" }, `${q.pending} waiting`), el("div", { class: "label" }, `${q.running} running`)));
           replace("queues", queues.length ? el("div", { class: "bars" }, ...queues) : el("div", { class: "empty" }, "no queues (run ffrtmp setup)"));
-          const runningRows = running.map(({ node, job }) => {
-            push(history.fps, job.id, job.fps);
-            return { id: job.id, cells: [job.id, node, fmt(job.fps, 1), job.speed ? fmt(job.speed, 2) + "x" : "–",
-              job.progress !== undefined && job.progress !== null ? (job.progress * 100).toFixed(0) + "%" : "–", fmt(job.cpu_percent, 0) + "%"] };
-          });
+          const runningRows = running.slice(0, maxNodeRows).map(({ node, job }) => ({ id: job.id, cells: [job.id, node, fmt(job.fps, 1), job.speed ? fmt(job.speed, 2) + "x" : "–",
+            job.progress !== undefined && job.progress !== null ? (job.progress * 100).toFixed(0) + "%" : "–", fmt(job.cpu_percent, 0) + "%"] }));
           replace("running", table([["job"], ["node"], ["fps", true], ["speed", true], ["done", true], ["cpu", true]], runningRows, row => showJob(row.id)));
           drawLines("fpsChart", "fpsLegend", history.fps);
           drawLines("powerChart", "powerLegend", history.power);
@@ -223,7 +236,7 @@ enum DashboardPage {
         function connect() {
           const source = new EventSource("/events");
           const conn = document.getElementById("conn");
-          source.addEventListener("fleet", message => { conn.textContent = "live"; conn.className = "live"; renderFleet(JSON.parse(message.data)); });
+          source.addEventListener("fleet", message => { conn.textContent = "live"; conn.className = "live"; takeFleet(JSON.parse(message.data)); });
           source.addEventListener("job", message => {
             const event = JSON.parse(message.data);
             refreshTables().catch(showError);

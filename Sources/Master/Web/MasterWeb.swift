@@ -40,7 +40,10 @@ public final class MasterWeb: Sendable {
         }
         router.get("/events") { _ in
             .eventStream { stream in
-                let id = live.subscribe { event, data in stream.send(event: event, data: data) }
+                let id = live.subscribe(
+                    LiveViewer(
+                        send: { event, data in stream.send(event: event, data: data) },
+                        bufferedBytes: { stream.bufferedBytes }))
                 stream.onClose { live.unsubscribe(id) }
             }
         }
