@@ -24,6 +24,8 @@ enum CommandLineInterface {
         JobsCommand.self,
         NodesCommand.self,
         ResultsCommand.self,
+        RunsCommand.self,
+        ReportCommand.self,
     ]
 
     static var overview: String {

@@ -29,6 +29,8 @@ enum SubmitCommand: CLICommand {
             rtmp:// URL; --quality psnr,ssim; --timeout is the job's wall-clock limit.
             A matrix gives lists: --encoders, --resolutions, --bitrates, --crfs, --presets, --scenarios.
             Every combination is one job named <id>-<values> (run7-libx265-1080p-5M), at most 1000.
+            A campaign: --name NAME makes every job part of run NAME (ffrtmp runs, results --run,
+            report --run, cancel --run); --repeat N sends N copies of each job (ids …-r1…-rN), round by round.
             Each job is checked locally with the agents' validator before anything is sent; a bad value
             is refused naming its flag and nothing is sent. File paths and extra URL schemes are checked
             again by the agent against its own settings.
@@ -49,6 +51,7 @@ enum SubmitCommand: CLICommand {
               ffrtmp submit --encoder libx264 --resolution 720p --fps 30 --bitrate 3M --preset fast --label run=nightly
               ffrtmp submit --id ladder1 --encoders libx264,libx265 --resolutions 720p,1080p --bitrates 2M,5M --wait
               ffrtmp submit --scenario 720p30-h264 --dry-run
+              ffrtmp submit --id ab --name ab --encoders libx264,libx265 --resolutions 160x90,320x180 --repeat 3
             """)
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {

@@ -1,0 +1,58 @@
+import Model
+
+/// A `CampaignSummary` row as `/api/summary` and `/api/runs/{id}` serve it: the older flat means
+/// (`runs`, `fps`, `j_per_frame`…) plus the configuration, the hardware and `stats`, where each
+/// figure has `n`, `mean`, `sd`, `cv`, `ci95` (half width) and `ci_low`/`ci_high`.
+enum SummaryJSON {
+    static func array(_ summary: CampaignSummary) -> String {
+        JSONWriter.array(summary.rows.map(text))
+    }
+
+    static func text(_ row: CampaignSummary.Row) -> String {
+        let first = row.measurements.first
+        var object = JSONWriter()
+        object.add("scenario", first?.scenario ?? "")
+        object.add("encoder", first?.encoder ?? "")
+        object.add("node_id", row.hardware.nodeID)
+        object.add("runs", row.measurements.count)
+        object.add("fps", row.fps?.mean, digits: 6)
+        object.add("j_per_frame", row.joulesPerFrame?.mean, digits: 9)
+        object.add("energy_j", row.statistics(\.energyJoules)?.mean, digits: 6)
+        object.add("wall_s", row.statistics(\.wallSeconds)?.mean, digits: 6)
+        object.add("psnr", row.psnr?.mean, digits: 6)
+        object.add("ssim", row.ssim?.mean, digits: 6)
+        object.add("usd", row.sum(\.usd), digits: 12)
+        object.add("co2_g", row.sum(\.co2Grams), digits: 9)
+        let sources = Set(row.measurements.compactMap(\.energySource)).sorted()
+        object.add("energy_sources", sources.isEmpty ? nil : sources.joined(separator: ","))
+        object.add("configuration_key", row.configurationKey)
+        object.add("configuration", raw: row.configuration)
+        object.add("hardware_key", row.hardware.key)
+        var hardware = JSONWriter()
+        hardware.add("node_id", row.hardware.nodeID)
+        hardware.add("cpu_model", row.hardware.cpuModel)
+        hardware.add("gpu_model", row.hardware.gpuModel)
+        object.add("hardware", raw: hardware.text)
+        var stats = JSONWriter()
+        stats.add("fps", raw: figure(row.fps))
+        stats.add("j_per_frame", raw: figure(row.joulesPerFrame))
+        stats.add("watts", raw: figure(row.watts))
+        stats.add("psnr", raw: figure(row.psnr))
+        stats.add("ssim", raw: figure(row.ssim))
+        object.add("stats", raw: stats.text)
+        return object.text
+    }
+
+    static func figure(_ statistics: SampleStatistics?) -> String {
+        guard let statistics else { return "null" }
+        var object = JSONWriter()
+        object.add("n", statistics.count)
+        object.add("mean", statistics.mean, digits: 9)
+        object.add("sd", statistics.standardDeviation, digits: 9)
+        object.add("cv", statistics.coefficientOfVariation, digits: 6)
+        object.add("ci95", statistics.halfWidth, digits: 9)
+        object.add("ci_low", statistics.interval?.low, digits: 9)
+        object.add("ci_high", statistics.interval?.high, digits: 9)
+        return object.text
+    }
+}
