@@ -1,3 +1,4 @@
+import Foundation
 import Model
 import SQLite
 import XCTest
@@ -117,6 +118,10 @@ final class CampaignSummaryTests: XCTestCase {
         XCTAssertTrue(runs.contains(#""run_id":"camp""#), runs)
         let run = String(decoding: try XCTUnwrap(api.respond(path: "/api/runs/camp", query: [:])).body, as: UTF8.self)
         XCTAssertTrue(run.contains(#""ci95":"#), run)
+        let detail = try XCTUnwrap(
+            JSONSerialization.jsonObject(with: Data(run.utf8)) as? [String: Any], "valid JSON, no repeated key")
+        XCTAssertEqual((detail["run"] as? [String: Any])?["jobs"] as? Int, 2)
+        XCTAssertEqual((detail["jobs"] as? [Any])?.count, 2)
         let summary = try XCTUnwrap(api.respond(path: "/api/summary", query: ["run": "nope"]))
         XCTAssertEqual(String(decoding: summary.body, as: UTF8.self), #"{"summary":[]}"#)
         let report = try XCTUnwrap(api.respond(path: "/api/runs/camp/report", query: [:]))

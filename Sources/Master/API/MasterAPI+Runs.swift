@@ -16,7 +16,7 @@ extension MasterAPI {
         "{\"runs\":" + JSONWriter.array(try store.runs().map(JSONWriter.row)) + "}"
     }
 
-    /// `{id}`: the run, its jobs and its summary; `{id}/report`: the HTML report.
+    /// `{id}`: `{"run": {…as in /api/runs}, "jobs": […], "summary": […]}`; `{id}/report`: the HTML report.
     func run(path: String) throws -> APIResponse {
         let report = path.hasSuffix("/report")
         let id = report ? String(path.dropLast("/report".count)) : path
@@ -27,7 +27,7 @@ extension MasterAPI {
                 contentType: "text/html; charset=utf-8", body: Array(RunReport.html(run: run, summary: summary).utf8))
         }
         var object = JSONWriter()
-        object.add(run)
+        object.add("run", raw: JSONWriter.row(run))
         object.add("jobs", raw: JSONWriter.array(try store.jobs(ofRun: id).map(JSONWriter.row)))
         object.add("summary", raw: SummaryJSON.array(summary))
         return .json(object.text)

@@ -4,7 +4,8 @@ import SQLite
 /// `ffrtmp report` and `/api/runs/{id}/report`: one self-contained HTML page for a run (inline
 /// CSS and SVG, no script, no external asset: it opens from disk). A table of configurations ×
 /// hardware with n and mean ± 95 % interval, and charts of J/frame against fps and, when the run
-/// measured quality, against SSIM (or PSNR), one colour per node, with the intervals as error bars.
+/// measured quality, against SSIM (or PSNR), one colour per node, each point numbered as its table
+/// row, with the intervals as error bars.
 enum RunReport {
     static func html(run: Row, summary: CampaignSummary) -> String {
         let id = run["run_id"].string ?? ""
@@ -46,12 +47,12 @@ enum RunReport {
 
     private static func table(_ summary: CampaignSummary) -> String {
         var text =
-            "<table><tr><th>configuration</th><th>node</th><th>hardware</th><th>n</th><th>fps</th>"
+            "<table><tr><th>#</th><th>configuration</th><th>node</th><th>hardware</th><th>n</th><th>fps</th>"
             + "<th>J/frame</th><th>CV J/frame</th><th>W</th><th>PSNR</th><th>SSIM</th></tr>\n"
-        for row in summary.rows {
+        for (index, row) in summary.rows.enumerated() {
             let cv = row.joulesPerFrame?.coefficientOfVariation.map { format($0 * 100, 1) + " %" } ?? ""
             let cells = [
-                escape(label(row)), escape(row.hardware.nodeID),
+                String(index + 1), escape(label(row)), escape(row.hardware.nodeID),
                 escape([row.hardware.cpuModel, row.hardware.gpuModel].compactMap { $0 }.joined(separator: " / ")),
             ]
             let numbers = [
@@ -84,11 +85,12 @@ enum RunReport {
         func range(_ values: [Double]) -> (Double, Double) {
             let (low, high) = (values.min() ?? 0, values.max() ?? 1)
             let pad = high > low ? (high - low) * 0.08 : max(abs(high) * 0.1, 1e-9)
-            return (low - pad, high + pad)
+            // Figures here are never negative: an interval reaching below zero does not move the axis.
+            return (max(0, low - pad), high + pad)
         }
         let xs = range(points.flatMap { [$0.1.interval?.low ?? $0.1.mean, $0.1.interval?.high ?? $0.1.mean] })
         let ys = range(points.flatMap { [$0.2.interval?.low ?? $0.2.mean, $0.2.interval?.high ?? $0.2.mean] })
-        let plot = (left: margin, right: width - 16, top: 28.0, bottom: height - 40)
+        let plot = (left: margin, right: width - 36, top: 28.0, bottom: height - 40)
         func px(_ value: Double) -> Double { plot.left + (value - xs.0) / (xs.1 - xs.0) * (plot.right - plot.left) }
         func py(_ value: Double) -> Double { plot.bottom - (value - ys.0) / (ys.1 - ys.0) * (plot.bottom - plot.top) }
         svg += line(plot.left, plot.bottom, plot.right, plot.bottom, "#8a939f")
@@ -113,12 +115,20 @@ enum RunReport {
         for (row, horizontal, vertical) in points {
             let color = colors.first { $0.0 == row.hardware.nodeID }?.1 ?? "#555"
             let (cx, cy) = (px(horizontal.mean), py(vertical.mean))
-            if let interval = vertical.interval { svg += line(cx, py(interval.low), cx, py(interval.high), color) }
-            if let interval = horizontal.interval { svg += line(px(interval.low), cy, px(interval.high), cy, color) }
+            if let interval = vertical.interval {
+                svg += line(cx, py(max(ys.0, interval.low)), cx, py(interval.high), color)
+            }
+            if let interval = horizontal.interval {
+                svg += line(px(max(xs.0, interval.low)), cy, px(interval.high), cy, color)
+            }
             svg +=
                 "<circle cx=\"\(format(cx, 1))\" cy=\"\(format(cy, 1))\" r=\"4\" fill=\"\(color)\">"
                 + "<title>\(escape(label(row))) on \(escape(row.hardware.nodeID)): n=\(row.measurements.count)</title>"
                 + "</circle>"
+            let number =
+                (summary.rows.firstIndex { $0.configurationKey == row.configurationKey && $0.hardware == row.hardware }
+                    ?? 0) + 1
+            svg += "<text x=\"\(format(cx + 6, 1))\" y=\"\(format(cy - 6, 1))\">\(number)</text>"
         }
         return svg + "</svg>\n"
     }
@@ -164,6 +174,7 @@ enum RunReport {
 
     private static func significant(_ value: Double) -> String {
         let magnitude = abs(value)
+        if magnitude < 1e-12 { return "0" }
         return format(value, magnitude >= 100 ? 0 : magnitude >= 1 ? 2 : magnitude >= 0.01 ? 4 : 6)
     }
 
