@@ -33,6 +33,7 @@ final class SchemaConformanceTests: XCTestCase {
         try assertConforms(Examples.telemetry, to: "telemetry")
         try assertConforms(Examples.event, to: "event")
         try assertConforms(JobEvent(jobID: "j", state: .queued, at: 1), to: "event")
+        try assertConforms(QueuedJobEvent(job: Examples.job, at: 1), to: "event")
         try assertConforms(Examples.result, to: "result")
         try assertConforms(Examples.rejectedResult, to: "result")
     }
