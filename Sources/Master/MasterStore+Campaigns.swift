@@ -18,42 +18,59 @@ extension MasterStore {
     }
 
     /// Succeeded results grouped by configuration × hardware: the one query behind every summary.
+    /// SQLite aggregates (count, sum and sum of squares per figure), so the cost does not grow with
+    /// the results read into memory.
     public func summary(_ filter: SummaryFilter = SummaryFilter()) throws(SQLiteError) -> CampaignSummary {
+        let figures = [
+            "fps", "j_per_frame", "CASE WHEN wall_s > 0 THEN energy_j / wall_s END", "psnr", "ssim", "energy_j",
+            "wall_s",
+        ]
+        let moments = figures.map { "count(\($0)), total(\($0)), total((\($0)) * (\($0)))" }.joined(separator: ", ")
         let rows = try database.query(
             """
-            SELECT coalesce(config_key, ''), coalesce(config, '{}'), node_id, scenario, encoder, fps, j_per_frame,
-                energy_j, wall_s, psnr, ssim, usd, co2_g, energy_source
+            SELECT coalesce(config_key, ''), coalesce(min(config), '{}'), node_id, count(*), min(scenario),
+                min(encoder), sum(usd), sum(co2_g), group_concat(DISTINCT energy_source), \(moments)
             FROM results WHERE status = 'succeeded'
                 AND (?1 IS NULL OR scenario = ?1) AND (?2 IS NULL OR encoder = ?2) AND (?3 IS NULL OR node_id = ?3)
                 AND (?4 IS NULL OR job_id IN (SELECT job_id FROM jobs WHERE run_id = ?4))
-            ORDER BY finished_at, job_id
+            GROUP BY config_key, node_id
             """, filter.scenario, filter.encoder, filter.node, filter.run)
-        let measurements = rows.map { row in
-            var measurement = CampaignSummary.Measurement(
-                configurationKey: row[0].string ?? "", configuration: row[1].string ?? "{}",
-                nodeID: row[2].string ?? "")
-            measurement.scenario = row[3].string
-            measurement.encoder = row[4].string
-            measurement.fps = row[5].double
-            measurement.joulesPerFrame = row[6].double
-            measurement.energyJoules = row[7].double
-            measurement.wallSeconds = row[8].double
-            measurement.psnr = row[9].double
-            measurement.ssim = row[10].double
-            measurement.usd = row[11].double
-            measurement.co2Grams = row[12].double
-            measurement.energySource = row[13].string
-            return measurement
-        }
         var hardware: [String: Hardware] = [:]
-        for node in Set(measurements.map(\.nodeID)) {
+        for node in Set(rows.compactMap { $0[2].string }) {
             guard
                 let text = try database.query("SELECT heartbeat FROM nodes WHERE node_id = ?", node).first?[0].string,
                 let heartbeat = try? MessageCoding.decode(Heartbeat.self, from: Array(text.utf8))
             else { continue }
             hardware[node] = heartbeat.hardware
         }
-        return CampaignSummary(measurements, hardware: { hardware[$0] })
+        return CampaignSummary(
+            rows.map { row in
+                let node = row[2].string ?? ""
+                var summary = CampaignSummary.Row(
+                    configurationKey: row[0].string ?? "", configuration: row[1].string ?? "{}",
+                    hardware: HardwareKey(nodeID: node, hardware: hardware[node]), count: row[3].int ?? 0)
+                summary.scenario = row[4].string
+                summary.encoder = row[5].string
+                summary.usd = row[6].double
+                summary.co2Grams = row[7].double
+                summary.energySources = row[8].string.map {
+                    Set($0.split(separator: ",").map(String.init)).sorted().joined(separator: ",")
+                }
+                func statistics(_ index: Int) -> SampleStatistics? {
+                    let column = 9 + 3 * index
+                    return SampleStatistics(
+                        count: row[column].int ?? 0, sum: row[column + 1].double ?? 0,
+                        sumOfSquares: row[column + 2].double ?? 0)
+                }
+                summary.fps = statistics(0)
+                summary.joulesPerFrame = statistics(1)
+                summary.watts = statistics(2)
+                summary.psnr = statistics(3)
+                summary.ssim = statistics(4)
+                summary.energyJoules = statistics(5)
+                summary.wallSeconds = statistics(6)
+                return summary
+            })
     }
 
     /// Runs, newest first: jobs, and how many succeeded, failed or are still pending; when the first

@@ -13,8 +13,21 @@ public struct SampleStatistics: Sendable, Equatable {
     public init?(_ values: [Double]) {
         let finite = values.filter(\.isFinite)
         guard !finite.isEmpty else { return nil }
-        let count = finite.count
-        let mean = finite.reduce(0, +) / Double(count)
+        let mean = finite.reduce(0, +) / Double(finite.count)
+        let squares = finite.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        self.init(count: finite.count, mean: mean, squaredDeviations: squares)
+    }
+
+    /// From running sums, as a database aggregates them (`count(x)`, `sum(x)`, `sum(x * x)`); nil
+    /// for no values or sums that are not finite.
+    public init?(count: Int, sum: Double, sumOfSquares: Double) {
+        guard count > 0, sum.isFinite, sumOfSquares.isFinite else { return nil }
+        let mean = sum / Double(count)
+        // Rounding can leave a tiny negative remainder for identical values.
+        self.init(count: count, mean: mean, squaredDeviations: max(0, sumOfSquares - sum * mean))
+    }
+
+    private init(count: Int, mean: Double, squaredDeviations: Double) {
         self.count = count
         self.mean = mean
         guard count > 1 else {
@@ -22,8 +35,7 @@ public struct SampleStatistics: Sendable, Equatable {
             halfWidth = nil
             return
         }
-        let squares = finite.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-        let deviation = (squares / Double(count - 1)).squareRoot()
+        let deviation = (squaredDeviations / Double(count - 1)).squareRoot()
         standardDeviation = deviation
         halfWidth = Self.studentT95(degreesOfFreedom: count - 1) * deviation / Double(count).squareRoot()
     }

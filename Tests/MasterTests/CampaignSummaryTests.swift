@@ -33,7 +33,7 @@ final class CampaignSummaryTests: XCTestCase {
         }
         let rows = try store.summary().rows
         XCTAssertEqual(rows.count, 2, "240p and 360p runs are not averaged together")
-        XCTAssertEqual(rows.map(\.measurements.count), [3, 3])
+        XCTAssertEqual(rows.map(\.count), [3, 3])
         let small = try XCTUnwrap(rows.first { $0.configurationKey.contains("size=426x240") })
         let perFrame = try XCTUnwrap(small.joulesPerFrame)
         XCTAssertEqual(perFrame.mean, 12.0 / 60, accuracy: 1e-9)
@@ -64,7 +64,7 @@ final class CampaignSummaryTests: XCTestCase {
         try run(store, "b", height: 360, run: "second", sequence: 2)
         try run(store, "c", height: 360, run: nil, sequence: 3)
         XCTAssertEqual(try store.summary(MasterStore.SummaryFilter(run: "first")).rows.count, 1)
-        XCTAssertEqual(try store.summary(MasterStore.SummaryFilter(run: "second")).rows.first?.measurements.count, 1)
+        XCTAssertEqual(try store.summary(MasterStore.SummaryFilter(run: "second")).rows.first?.count, 1)
         XCTAssertEqual(try store.summary().rows.count, 2)
         XCTAssertEqual(try store.summary(MasterStore.SummaryFilter(node: "node-9")).rows.count, 0)
         let runs = try store.runs()
@@ -105,7 +105,7 @@ final class CampaignSummaryTests: XCTestCase {
         let store = try MasterStore(path: path)
         let row = try XCTUnwrap(store.summary().rows.first)
         XCTAssertTrue(row.configurationKey.hasPrefix("encoder=libx264 "), row.configurationKey)
-        XCTAssertEqual(row.measurements.count, 1)
+        XCTAssertEqual(row.count, 1)
     }
 
     func testTheAPIServesRunsTheirSummaryAndAReport() throws {

@@ -60,10 +60,10 @@ final class MasterStoreTests: XCTestCase {
         try store.record(failed, json: json(failed))
         let rows = try store.summary().rows
         XCTAssertEqual(rows.count, 1)
-        XCTAssertEqual(rows[0].measurements.count, 2)
-        XCTAssertEqual(try XCTUnwrap(rows[0].statistics(\.energyJoules)?.mean), 15, accuracy: 1e-9)
+        XCTAssertEqual(rows[0].count, 2)
+        XCTAssertEqual(try XCTUnwrap(rows[0].energyJoules?.mean), 15, accuracy: 1e-9)
         XCTAssertEqual(try XCTUnwrap(rows[0].joulesPerFrame?.mean), 15.0 / 60, accuracy: 1e-9)
-        XCTAssertEqual(rows[0].measurements.map(\.energySource), ["estimated", "estimated"])
+        XCTAssertEqual(rows[0].energySources, "estimated")
     }
 
     func testRetentionDeletesOnlyWhatIsOld() throws {

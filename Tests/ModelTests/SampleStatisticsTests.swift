@@ -56,4 +56,21 @@ final class SampleStatisticsTests: XCTestCase {
     func testAZeroMeanHasNoCoefficientOfVariation() throws {
         XCTAssertNil(try XCTUnwrap(SampleStatistics([-1, 1])).coefficientOfVariation)
     }
+
+    func testRunningSumsGiveWhatTheValuesGive() throws {
+        let values = [0.0244, 0.0310, 0.0199, 0.0262]
+        let fromValues = try XCTUnwrap(SampleStatistics(values))
+        let fromSums = try XCTUnwrap(
+            SampleStatistics(
+                count: values.count, sum: values.reduce(0, +), sumOfSquares: values.reduce(0) { $0 + $1 * $1 }))
+        XCTAssertEqual(fromSums.count, 4)
+        XCTAssertEqual(fromSums.mean, fromValues.mean, accuracy: 1e-15)
+        XCTAssertEqual(
+            try XCTUnwrap(fromSums.standardDeviation), try XCTUnwrap(fromValues.standardDeviation), accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(fromSums.halfWidth), try XCTUnwrap(fromValues.halfWidth), accuracy: 1e-12)
+        XCTAssertNil(SampleStatistics(count: 0, sum: 0, sumOfSquares: 0))
+        XCTAssertNil(SampleStatistics(count: 2, sum: .infinity, sumOfSquares: 1))
+        let identical = try XCTUnwrap(SampleStatistics(count: 3, sum: 0.3, sumOfSquares: 0.03))
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(identical.standardDeviation), 0, "never the root of a negative")
+    }
 }

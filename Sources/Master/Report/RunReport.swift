@@ -56,7 +56,7 @@ enum RunReport {
                 escape([row.hardware.cpuModel, row.hardware.gpuModel].compactMap { $0 }.joined(separator: " / ")),
             ]
             let numbers = [
-                String(row.measurements.count), meanAndInterval(row.fps, 1), meanAndInterval(row.joulesPerFrame, 4),
+                String(row.count), meanAndInterval(row.fps, 1), meanAndInterval(row.joulesPerFrame, 4),
                 cv, meanAndInterval(row.watts, 1), meanAndInterval(row.psnr, 2), meanAndInterval(row.ssim, 4),
             ]
             text +=
@@ -123,7 +123,7 @@ enum RunReport {
             }
             svg +=
                 "<circle cx=\"\(format(cx, 1))\" cy=\"\(format(cy, 1))\" r=\"4\" fill=\"\(color)\">"
-                + "<title>\(escape(label(row))) on \(escape(row.hardware.nodeID)): n=\(row.measurements.count)</title>"
+                + "<title>\(escape(label(row))) on \(escape(row.hardware.nodeID)): n=\(row.count)</title>"
                 + "</circle>"
             let number =
                 (summary.rows.firstIndex { $0.configurationKey == row.configurationKey && $0.hardware == row.hardware }
