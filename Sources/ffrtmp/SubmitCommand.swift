@@ -10,7 +10,7 @@ enum SubmitCommand: CLICommand {
     static let spec = CommandSpec(
         name: "ffrtmp submit", summary: "Submit transcoding jobs (a preset, flags or a matrix); --wait for results",
         usage: "ffrtmp submit [options]",
-        options: ClientCommandOptions.all + SubmitOptions.job + SubmitOptions.matrix + [
+        options: ClientCommandOptions.all + SubmitOptions.job + SubmitOptions.campaign + SubmitOptions.matrix + [
             OptionSpec(["--id"], value: "ID", help: "The job's id, or the matrix's id prefix (default: a new ULID)"),
             OptionSpec(["--wait"], help: "Wait for every job's result and print a result table"),
             OptionSpec(["--timeout-wait"], value: "DURATION", help: "With --wait: give up after this long (exit 1)"),
@@ -31,6 +31,9 @@ enum SubmitCommand: CLICommand {
             Every combination is one job named <id>-<values> (run7-libx265-1080p-5M), at most 1000.
             A campaign: --name NAME makes every job part of run NAME (ffrtmp runs, results --run,
             report --run, cancel --run); --repeat N sends N copies of each job (ids …-r1…-rN), round by round.
+            --confidence (with --name) sends rounds itself: after each it waits until the master has every
+            job of the run finished, and stops once every configuration's J/frame has a CV under 5 % (from
+            round 2), or after 5 rounds.
             Each job is checked locally with the agents' validator before anything is sent; a bad value
             is refused naming its flag and nothing is sent. File paths and extra URL schemes are checked
             again by the agent against its own settings.
@@ -87,6 +90,13 @@ enum SubmitCommand: CLICommand {
             for job in jobs { try connection.subscribe("evt.job.\(job.id).>", into: inbox) }
             try connection.subscribe("result.>", into: inbox)
             try connection.flush()
+        }
+        if arguments.flag("--confidence") {
+            if wait { throw UsageError("--confidence waits for each round itself: no --wait") }
+            var campaign = ConfidenceCampaign(
+                jobs: jobs, run: arguments.string("--name") ?? "", submitter: JobSubmitter(context: context),
+                master: MasterClient(baseURL: arguments.string("--master") ?? "http://127.0.0.1:8080"))
+            return try campaign.run(json: json, url: ClientCommandOptions.url(arguments))
         }
         let outcomes = JobSubmitter(context: context).submit(jobs, at: now)
         let sent = report(outcomes, json: json, url: ClientCommandOptions.url(arguments))

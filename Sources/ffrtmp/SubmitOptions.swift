@@ -26,8 +26,15 @@ enum SubmitOptions {
         OptionSpec(["--memory-mb"], value: "N", help: "Memory limit in MB"),
         OptionSpec(["--priority"], value: "N", help: "0 (lowest) to 9; default 5"),
         OptionSpec(["--label"], value: "KEY=VALUE", help: "A tag copied into the result (repeatable)"),
+    ]
+
+    /// A benchmark run's flags: `--name`, `--repeat`, `--confidence` (which reads the master).
+    static let campaign = [
         OptionSpec(["--name"], value: "NAME", help: "A benchmark run: every job gets this run id (ffrtmp runs)"),
         OptionSpec(["--repeat"], value: "N", help: "Submit N copies of each job (ids …-r1…-rN), round by round"),
+        OptionSpec(
+            ["--confidence"], help: "With --name: repeat rounds until J/frame's CV is under 5% everywhere, or 5 rounds"),
+        MasterClient.option,
     ]
 
     /// One list option per matrix axis: `--encoders`, `--resolutions`…
@@ -75,18 +82,32 @@ enum SubmitOptions {
     /// `--repeat N`: N rounds of every job, ids suffixed `-r1`…`-rN` (same configuration, distinct
     /// jobs); round by round, so a drift over time (heat, other load) touches every configuration alike.
     private static func repeated(_ jobs: [Job], _ arguments: ParsedArguments) throws -> [Job] {
+        if arguments.flag("--confidence") {
+            guard !arguments.isGiven("--repeat") else {
+                throw UsageError("--confidence chooses the rounds: no --repeat")
+            }
+            guard arguments.isGiven("--name") else {
+                throw UsageError("--confidence needs --name: the run it measures")
+            }
+            return jobs
+        }
         let rounds = try arguments.int("--repeat") ?? 1
         guard (1...1000).contains(rounds) else { throw UsageError("--repeat must be 1 to 1000") }
         guard rounds > 1 else { return jobs }
         return try (1...rounds).flatMap { round in
             try jobs.map { job in
-                var copy = job
-                copy.id = job.id + "-r\(round)"
-                guard Identifier.isValid(copy.id) else {
-                    throw UsageError("--repeat: the job id \(copy.id) is too long (a shorter --id helps)")
-                }
-                return copy
+                try copy(job, round: round)
             }
         }
+    }
+
+    /// `job` for round `round`: its id suffixed `-r<round>`.
+    static func copy(_ job: Job, round: Int) throws -> Job {
+        var copy = job
+        copy.id = job.id + "-r\(round)"
+        guard Identifier.isValid(copy.id) else {
+            throw UsageError("the job id \(copy.id) is too long for a repeat (a shorter --id helps)")
+        }
+        return copy
     }
 }

@@ -118,6 +118,10 @@ final class CommandLineTests: XCTestCase {
         let badRepeat = try ffrtmp("submit", "--scenario", "720p30-h264", "--repeat", "0", "--dry-run")
         XCTAssertEqual(badRepeat.status, 2)
         XCTAssertEqual(badRepeat.error, "ffrtmp submit: --repeat must be 1 to 1000\n")
+        let unnamed = try ffrtmp("submit", "--scenario", "720p30-h264", "--confidence", "--dry-run")
+        XCTAssertEqual(unnamed.error, "ffrtmp submit: --confidence needs --name: the run it measures\n")
+        let both = try ffrtmp("submit", "--scenario", "720p30-h264", "--name", "a", "--confidence", "--repeat", "2")
+        XCTAssertEqual(both.error, "ffrtmp submit: --confidence chooses the rounds: no --repeat\n")
     }
 
     func testWithoutStreamsSubmitSaysToRunSetup() throws {

@@ -100,3 +100,19 @@ def test_a_campaign_compares_configurations_like_with_like_and_reports_them(up, 
         assert not browser.errors, "the report logged errors:\n" + "\n".join(browser.errors)
     finally:
         browser.close()
+
+
+def test_confidence_repeats_rounds_until_the_variation_is_small_or_five_rounds_ran(up):
+    service = up()
+    output = cli("submit", "-s", service.broker_url, "--master", service.base_url, "--id", "conf", "--name", "conf",
+                 "--encoder", "libx264", "--resolution", "160x90", "--fps", "30", "--duration", "1",
+                 "--input", "generated", "--confidence", timeout=300)
+    rounds = [line for line in output.splitlines() if "round" in line and "done" in line]
+    assert 2 <= len(rounds) <= 5, output
+    row = service.json("/api/summary?run=conf")["summary"]
+    assert len(row) == 1 and row[0]["runs"] == len(rounds), (output, row)
+    cv = row[0]["stats"]["j_per_frame"]["cv"]
+    if len(rounds) < 5:
+        assert cv < 0.05 and rounds[-1].endswith("under 5 % everywhere, done"), (output, row)
+    else:
+        assert "after 5 rounds" in output, output
