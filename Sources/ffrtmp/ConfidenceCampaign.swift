@@ -45,6 +45,7 @@ struct ConfidenceCampaign {
             let worst = variations.compactMap { $0 }.max()
             let reached = round >= 2 && !rows.isEmpty && variations.allSatisfy { ($0 ?? .infinity) < Self.targetCV }
             print(line(round: round, worst: worst, reached: reached))
+            fflush(nil)  // a campaign runs for minutes: each round shows as it ends
             if reached { return 0 }
         }
         print("run \(run): after \(Self.maximumRounds) rounds J/frame still varies by 5 % or more somewhere")
