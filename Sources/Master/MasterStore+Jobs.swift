@@ -98,11 +98,15 @@ extension MasterStore {
     }
 
     /// Keeps the job's run and the job as submitted (the first `queued` event's), and gives results
-    /// stored before the event (delivered out of order) the job's configuration.
+    /// stored before the event (delivered out of order) the job's configuration. A run id that is
+    /// not an `Identifier`, or a job whose id is not the event's, is not kept.
     private static func remember(_ queued: QueuedJobEvent, in transaction: Transaction) throws {
-        let job = try queued.job.map { String(decoding: try MessageCoding.encode($0), as: UTF8.self) }
+        let run = queued.runID.flatMap { Identifier.isValid($0) ? $0 : nil }
+        let job = try queued.job.flatMap { $0.id == queued.jobID ? $0 : nil }.map {
+            String(decoding: try MessageCoding.encode($0), as: UTF8.self)
+        }
         try transaction.query(
-            "UPDATE jobs SET run_id = coalesce(run_id, ?), job = coalesce(job, ?) WHERE job_id = ?", queued.runID, job,
+            "UPDATE jobs SET run_id = coalesce(run_id, ?), job = coalesce(job, ?) WHERE job_id = ?", run, job,
             queued.jobID)
         for row in try transaction.query("SELECT attempt, json FROM results WHERE job_id = ?", queued.jobID) {
             guard let text = row[1].string,

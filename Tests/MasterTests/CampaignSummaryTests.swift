@@ -86,6 +86,22 @@ final class CampaignSummaryTests: XCTestCase {
         XCTAssertTrue(row.configurationKey.contains("size=426x240"), row.configurationKey)
     }
 
+    func testARunIdThatIsNotAnIdentifierOrAJobOfAnotherIdIsNotKept() throws {
+        let store = try MasterStore(path: ":memory:")
+        var queued = QueuedJobEvent(job: Job(id: "a", scenario: "720p30-h264"), at: 1)
+        queued.runID = "<b>no</b>"
+        try store.record(JobEvent(jobID: "a", state: .queued, at: 1), sequence: 1, queued: queued)
+        XCTAssertEqual(try store.runs().count, 0)
+        var other = QueuedJobEvent(job: Job(id: "other", scenario: "720p30-h264", runID: "camp"), at: 1)
+        other.jobID = "b"
+        try store.record(JobEvent(jobID: "b", state: .queued, at: 1), sequence: 2, queued: other)
+        XCTAssertEqual(try store.runs().first?["jobs"].int, 1, "the event's run is kept")
+        let result = MasterFixtures.result("b")
+        try store.record(result, json: json(result))
+        let key = try XCTUnwrap(store.summary().rows.first?.configurationKey)
+        XCTAssertTrue(key.contains("scenario=720p30-h264") && key.contains("preset=-"), "from the result: \(key)")
+    }
+
     func testAStoreFromBeforeCampaignsGetsItsColumnsAndKeys() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent(
             "v1-\(UInt64.random(in: 1...UInt64.max)).db"
