@@ -4,7 +4,8 @@ one run; the summary has 4 rows of n = 3 with a spread (a 95 % interval), one pe
 never folded; `results --summary --json` honours its filters; `ffrtmp runs` lists the run;
 `ffrtmp report` writes one self-contained page that headless Chromium renders without a console
 error (screenshot in test-artifacts/report/report.png; the summary table as text next to it);
-`cancel --run` of a finished run cancels nothing."""
+`cancel --run` of a finished run cancels nothing; the dashboard's chart shows the 4 points with
+error bars."""
 
 from __future__ import annotations
 
@@ -98,6 +99,14 @@ def test_a_campaign_compares_configurations_like_with_like_and_reports_them(up, 
         time.sleep(0.3)
         browser.evaluate("1")
         assert not browser.errors, "the report logged errors:\n" + "\n".join(browser.errors)
+
+        # The dashboard's chart shows the same 4 configurations, each with its interval as error bars.
+        browser.open(service.base_url + "/")
+        browser.wait_for("document.querySelectorAll('#compareChart circle').length === 4", 15, "4 points in the chart")
+        browser.wait_for("document.querySelectorAll('#compareChart line.errorbar').length >= 4", 5, "error bars")
+        browser.screenshot(ARTIFACTS / "dashboard.png")
+        browser.evaluate("1")
+        assert not browser.errors, "the dashboard logged errors:\n" + "\n".join(browser.errors)
     finally:
         browser.close()
 
