@@ -3,7 +3,8 @@ import Model
 
 /// Sends jobs the way ARCHITECTURE §2 says: each on `job.<capability>` through JetStream with its id
 /// as `Nats-Msg-Id` (a re-submit within the duplicate window is stored once and reported as a
-/// duplicate), then a `queued` event on `evt.job.<id>.queued` for each job actually stored. All
+/// duplicate), then a `queued` event on `evt.job.<id>.queued` for each job actually stored (carrying the job
+/// and its run, so the master knows its configuration). All
 /// publishes are in flight at once; their acks are awaited together.
 public struct JobSubmitter: Sendable {
     public let context: JetStreamContext
@@ -36,7 +37,7 @@ public struct JobSubmitter: Sendable {
         }
         let stored = outcomes.indices.filter { (try? outcomes[$0].ack.get())?.duplicate == false }
         let events = stored.map { index in
-            let event = JobEvent(jobID: outcomes[index].jobID, state: .queued, at: at)
+            let event = QueuedJobEvent(job: jobs[index], at: at)
             return (event.subject, (try? MessageCoding.encode(event)) ?? [], outcomes[index].jobID + "-queued")
         }
         for (index, ack) in zip(stored, publishAll(events)) {

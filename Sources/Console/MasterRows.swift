@@ -60,7 +60,8 @@ public enum MasterRows {
         }
     }
 
-    /// `/api/summary`: succeeded results of one scenario × encoder × node, averaged.
+    /// `/api/summary`: succeeded results of one configuration on one node's hardware: means, and
+    /// (`stats`) each figure's n, deviation and 95 % interval.
     public struct Summary: Decodable, Sendable, Equatable {
         public var scenario: String
         public var encoder: String
@@ -74,18 +75,88 @@ public enum MasterRows {
         public var ssim: Double?
         public var usd: Double?
         public var co2Grams: Double?
-        /// Comma-separated, as SQLite's group_concat gives them.
+        /// Comma-separated.
         public var energySources: String?
+        public var configurationKey: String?
+        public var configuration: Configuration?
+        public var hardwareKey: String?
+        public var stats: Statistics?
 
         enum CodingKeys: String, CodingKey {
-            case scenario, encoder, runs, fps, psnr, ssim, usd
+            case scenario, encoder, runs, fps, psnr, ssim, usd, configuration, stats
             case nodeID = "node_id"
             case joulesPerFrame = "j_per_frame"
             case energyJoules = "energy_j"
             case wallSeconds = "wall_s"
             case co2Grams = "co2_g"
             case energySources = "energy_sources"
+            case configurationKey = "configuration_key"
+            case hardwareKey = "hardware_key"
         }
+
+        /// The configuration's label, else its scenario and encoder.
+        public var label: String { configuration?.label ?? "\(scenario) \(encoder)" }
+    }
+
+    /// A summary row's configuration; only its label is read.
+    public struct Configuration: Decodable, Sendable, Equatable {
+        public var label: String?
+    }
+
+    /// One figure over a group's results.
+    public struct Figure: Decodable, Sendable, Equatable {
+        public var n: Int
+        public var mean: Double
+        public var sd: Double?
+        public var cv: Double?
+        /// Half width of the 95 % confidence interval.
+        public var ci95: Double?
+    }
+
+    /// The figures of a summary row.
+    public struct Statistics: Decodable, Sendable, Equatable {
+        public var fps: Figure?
+        public var joulesPerFrame: Figure?
+        public var watts: Figure?
+        public var psnr: Figure?
+        public var ssim: Figure?
+
+        enum CodingKeys: String, CodingKey {
+            case fps, watts, psnr, ssim
+            case joulesPerFrame = "j_per_frame"
+        }
+    }
+
+    /// `/api/runs`: one benchmark run (`ffrtmp submit --name`).
+    public struct Run: Decodable, Sendable, Equatable {
+        public var runID: String
+        public var jobs: Int
+        public var succeeded: Int
+        public var failed: Int
+        public var pending: Int
+        public var startedAt: Int64?
+        public var finishedAt: Int64?
+
+        enum CodingKeys: String, CodingKey {
+            case jobs, succeeded, failed, pending
+            case runID = "run_id"
+            case startedAt = "started_at"
+            case finishedAt = "finished_at"
+        }
+    }
+
+    /// `/api/runs/{id}`: the run's jobs (id and state are all `cancel --run` needs) and summary.
+    public struct RunDetail: Decodable, Sendable {
+        public struct Job: Decodable, Sendable, Equatable {
+            public var jobID: String
+            public var state: String
+            enum CodingKeys: String, CodingKey {
+                case state
+                case jobID = "job_id"
+            }
+        }
+        public var jobs: [Job]
+        public var summary: [Summary]
     }
 
     /// `/api/queues`: one capability's backlog.
@@ -100,6 +171,7 @@ public enum MasterRows {
     public struct NodeList: Decodable, Sendable { public var nodes: [Node] }
     public struct SummaryList: Decodable, Sendable { public var summary: [Summary] }
     public struct QueueList: Decodable, Sendable { public var queues: [Queue] }
+    public struct RunList: Decodable, Sendable { public var runs: [Run] }
 
     /// `/api/results`: full result messages; one that does not decode is skipped and counted.
     public struct ResultList: Decodable, Sendable {

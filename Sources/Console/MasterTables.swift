@@ -62,43 +62,76 @@ public enum MasterTables {
         rows.map { "\($0.capability) \($0.pending) pending, \($0.running) running" }.joined(separator: " · ")
     }
 
-    /// `ffrtmp results --summary`.
+    /// `ffrtmp results --summary`: one row per configuration × node, mean ± 95 % interval.
     public static func summary(_ rows: [MasterRows.Summary]) -> TextTable {
         var table = TextTable([
-            .init("SCENARIO"), .init("ENCODER"), .init("NODE", maximumWidth: 24), .init("RUNS", alignRight: true),
-            .init("FPS", alignRight: true), .init("J/FRAME", alignRight: true), .init("ENERGY", alignRight: true),
-            .init("WALL", alignRight: true), .init("PSNR", alignRight: true), .init("SSIM", alignRight: true),
-            .init("USD", alignRight: true), .init("CO2", alignRight: true), .init("SOURCES"),
+            .init("CONFIGURATION", maximumWidth: 48), .init("NODE", maximumWidth: 24), .init("N", alignRight: true),
+            .init("FPS", alignRight: true), .init("J/FRAME", alignRight: true), .init("CV", alignRight: true),
+            .init("W", alignRight: true), .init("PSNR", alignRight: true), .init("SSIM", alignRight: true),
+            .init("SOURCES"),
         ])
         for row in rows {
+            let stats = row.stats
             table.add([
-                row.scenario, row.encoder, row.nodeID, String(row.runs), row.fps.map { HumanUnits.fixed($0, 1) } ?? "",
-                row.joulesPerFrame.map { HumanUnits.significant($0) } ?? "",
-                row.energyJoules.map { HumanUnits.energy(joules: $0) } ?? "",
-                row.wallSeconds.map { HumanUnits.duration(seconds: $0) } ?? "",
-                row.psnr.map { HumanUnits.fixed($0, 2) } ?? "", row.ssim.map { HumanUnits.fixed($0, 4) } ?? "",
-                row.usd.map(HumanUnits.dollars) ?? "", row.co2Grams.map { HumanUnits.significant($0) + " g" } ?? "",
-                row.energySources ?? "",
+                row.label, row.nodeID, String(row.runs),
+                interval(stats?.fps, row.fps) { HumanUnits.fixed($0, 1) },
+                interval(stats?.joulesPerFrame, row.joulesPerFrame) { HumanUnits.significant($0) },
+                stats?.joulesPerFrame?.cv.map { HumanUnits.fixed($0 * 100, 1) + "%" } ?? "",
+                interval(stats?.watts, nil) { HumanUnits.fixed($0, 1) },
+                interval(stats?.psnr, row.psnr) { HumanUnits.fixed($0, 2) },
+                interval(stats?.ssim, row.ssim) { HumanUnits.fixed($0, 4) }, row.energySources ?? "",
             ])
         }
         return table
     }
 
-    /// The summary as CSV, raw numbers.
+    /// `12.3 ± 0.4`, or the mean alone.
+    private static func interval(_ figure: MasterRows.Figure?, _ mean: Double?, _ format: (Double) -> String)
+        -> String
+    {
+        guard let value = figure?.mean ?? mean else { return "" }
+        return format(value) + (figure?.ci95.map { " ± " + format($0) } ?? "")
+    }
+
+    /// The summary as CSV, raw numbers: per figure its mean, standard deviation, CV and interval half width.
     public static func summaryCSV(_ rows: [MasterRows.Summary]) -> String {
-        let header = [
-            "scenario", "encoder", "node_id", "runs", "fps", "j_per_frame", "energy_j", "wall_s", "psnr", "ssim", "usd",
-            "co2_g", "energy_sources",
-        ]
+        let figures = ["fps", "j_per_frame", "watts", "psnr", "ssim"]
+        let header =
+            ["configuration", "node_id", "n"]
+            + figures.flatMap { ["\($0)_mean", "\($0)_sd", "\($0)_cv", "\($0)_ci95"] }
+            + [
+                "energy_j", "wall_s", "usd", "co2_g", "energy_sources", "scenario", "encoder", "configuration_key",
+                "hardware_key",
+            ]
         return CSV.text(
             header: header,
             rows: rows.map { row in
-                [
-                    row.scenario, row.encoder, row.nodeID, String(row.runs), ResultTable.number(row.fps),
-                    ResultTable.number(row.joulesPerFrame), ResultTable.number(row.energyJoules),
-                    ResultTable.number(row.wallSeconds), ResultTable.number(row.psnr), ResultTable.number(row.ssim),
+                let stats = row.stats
+                let values = [stats?.fps, stats?.joulesPerFrame, stats?.watts, stats?.psnr, stats?.ssim].flatMap {
+                    figure in
+                    [figure?.mean, figure?.sd, figure?.cv, figure?.ci95].map(ResultTable.number)
+                }
+                return [row.label, row.nodeID, String(row.runs)] + values + [
+                    ResultTable.number(row.energyJoules), ResultTable.number(row.wallSeconds),
                     ResultTable.number(row.usd), ResultTable.number(row.co2Grams), row.energySources ?? "",
+                    row.scenario, row.encoder, row.configurationKey ?? "", row.hardwareKey ?? "",
                 ]
             })
+    }
+
+    /// `ffrtmp runs`.
+    public static func runs(_ rows: [MasterRows.Run], now: Int64) -> TextTable {
+        var table = TextTable([
+            .init("RUN"), .init("JOBS", alignRight: true), .init("SUCCEEDED", alignRight: true),
+            .init("FAILED", alignRight: true), .init("PENDING", alignRight: true), .init("STARTED"), .init("FINISHED"),
+        ])
+        for row in rows {
+            table.add([
+                row.runID, String(row.jobs), String(row.succeeded), String(row.failed), String(row.pending),
+                row.startedAt.map { HumanUnits.age(unixNanoseconds: $0, now: now) } ?? "",
+                row.finishedAt.map { HumanUnits.age(unixNanoseconds: $0, now: now) } ?? "",
+            ])
+        }
+        return table
     }
 }

@@ -72,7 +72,9 @@ extension Master {
             return .refused(refusal.reason)
         }
         do {
-            let recording = try store.record(event, sequence: message.metadata.streamSequence)
+            let queued =
+                event.state == .queued ? try? MessageCoding.decode(QueuedJobEvent.self, from: message.payload) : nil
+            let recording = try store.record(event, sequence: message.metadata.streamSequence, queued: queued)
             if case .revokedResult = recording {
                 refuse(MessageRefusal(kind: "result", reason: "not_assigned"), subject: message.subject)
             }

@@ -24,9 +24,10 @@ extension MasterStore {
     }
 
     /// A lifecycle event at `sequence` in the EVENTS stream, and the job's state it implies.
+    /// `queued`: the submitter's extras (run and job) when the event carried them.
     @discardableResult
-    public func record(_ event: JobEvent, sequence: UInt64) throws -> EventRecording {
-        try record(event, key: Int64(clamping: sequence))
+    public func record(_ event: JobEvent, sequence: UInt64, queued: QueuedJobEvent? = nil) throws -> EventRecording {
+        try record(event, key: Int64(clamping: sequence), queued: queued)
     }
 
     /// A job JetStream gave up on (`DeadLetter`): a `failed` event in its history, keyed by the
@@ -39,7 +40,7 @@ extension MasterStore {
         try record(event, key: deadLetter.eventKey)
     }
 
-    private func record(_ event: JobEvent, key: Int64) throws -> EventRecording {
+    private func record(_ event: JobEvent, key: Int64, queued: QueuedJobEvent? = nil) throws -> EventRecording {
         try database.transaction { transaction in
             try transaction.query(
                 """
@@ -58,6 +59,7 @@ extension MasterStore {
                 revoked = (attempt, other)
             }
             try JobStateUpdate(event: event).apply(in: transaction, replacing: revoked)
+            if let queued, queued.jobID == event.jobID { try Self.remember(queued, in: transaction) }
             return revoked.map { .revokedResult(node: $0.node) } ?? .stored
         }
     }
@@ -80,16 +82,40 @@ extension MasterStore {
                 try transaction.query("DELETE FROM results WHERE job_id = ? AND attempt = ?", result.jobID, attempt)
                 replaced = (attempt, node)
             }
+            let job = try transaction.query("SELECT job FROM jobs WHERE job_id = ?", result.jobID).first?[0].string
+            let configuration = ConfigurationJSON.configuration(of: result, job: job)
             try transaction.query(
                 """
                 INSERT OR IGNORE INTO results (job_id, attempt, node_id, status, finished_at, scenario, encoder,
                     resolution, frames, fps, wall_s, cpu_s, energy_j, j_per_frame, energy_source, psnr, ssim, usd,
-                    co2_g, json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    co2_g, json, config_key, config)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-                values: ResultColumns(result).values + [json])
+                values: ResultColumns(result).values + [json, configuration.key, ConfigurationJSON.text(configuration)])
             try JobStateUpdate(result: result).apply(in: transaction, replacing: replaced)
             return replaced.map { .replacedUnverified(attempt: $0.attempt) } ?? .stored
+        }
+    }
+
+    /// Keeps the job's run and the job as submitted (the first `queued` event's), and gives results
+    /// stored before the event (delivered out of order) the job's configuration. A run id that is
+    /// not an `Identifier`, or a job whose id is not the event's, is not kept.
+    private static func remember(_ queued: QueuedJobEvent, in transaction: Transaction) throws {
+        let run = queued.runID.flatMap { Identifier.isValid($0) ? $0 : nil }
+        let job = try queued.job.flatMap { $0.id == queued.jobID ? $0 : nil }.map {
+            String(decoding: try MessageCoding.encode($0), as: UTF8.self)
+        }
+        try transaction.query(
+            "UPDATE jobs SET run_id = coalesce(run_id, ?), job = coalesce(job, ?) WHERE job_id = ?", run, job,
+            queued.jobID)
+        for row in try transaction.query("SELECT attempt, json FROM results WHERE job_id = ?", queued.jobID) {
+            guard let text = row[1].string,
+                let result = try? MessageCoding.decode(JobResult.self, from: Array(text.utf8))
+            else { continue }
+            let configuration = ConfigurationJSON.configuration(of: result, job: job)
+            try transaction.query(
+                "UPDATE results SET config_key = ?, config = ? WHERE job_id = ? AND attempt = ?", configuration.key,
+                ConfigurationJSON.text(configuration), queued.jobID, row[0].int ?? 0)
         }
     }
 

@@ -17,6 +17,8 @@ extension MasterStore {
         public var encoder: String?
         public var node: String?
         public var status: String?
+        /// Only results of this run's jobs.
+        public var run: String?
         /// Only results finished at or after this Unix ns.
         public var since: Int64?
         public var limit = 100
@@ -77,26 +79,15 @@ extension MasterStore {
             SELECT json FROM results
             WHERE (?1 IS NULL OR scenario = ?1) AND (?2 IS NULL OR encoder = ?2) AND (?3 IS NULL OR node_id = ?3)
                 AND (?4 IS NULL OR status = ?4) AND (?5 IS NULL OR finished_at >= ?5)
+                AND (?8 IS NULL OR job_id IN (SELECT job_id FROM jobs WHERE run_id = ?8))
             ORDER BY finished_at DESC, job_id LIMIT ?6 OFFSET ?7
-            """, filter.scenario, filter.encoder, filter.node, filter.status, filter.since, filter.limit, filter.offset
+            """, filter.scenario, filter.encoder, filter.node, filter.status, filter.since, filter.limit, filter.offset,
+            filter.run
         ).compactMap { $0[0].string }
     }
 
     public func results(ofJob id: String) throws(SQLiteError) -> [String] {
         try database.query("SELECT json FROM results WHERE job_id = ? ORDER BY attempt", id).compactMap { $0[0].string }
-    }
-
-    /// Succeeded results per scenario × encoder × node: runs, mean fps, J/frame, quality, cost.
-    public func summary() throws(SQLiteError) -> [Row] {
-        try database.query(
-            """
-            SELECT coalesce(scenario, '') AS scenario, coalesce(encoder, '') AS encoder, node_id, count(*) AS runs,
-                avg(fps) AS fps, avg(j_per_frame) AS j_per_frame, avg(energy_j) AS energy_j, avg(wall_s) AS wall_s,
-                avg(psnr) AS psnr, avg(ssim) AS ssim, sum(usd) AS usd, sum(co2_g) AS co2_g,
-                group_concat(DISTINCT energy_source) AS energy_sources
-            FROM results WHERE status = 'succeeded'
-            GROUP BY scenario, encoder, node_id ORDER BY scenario, encoder, node_id
-            """)
     }
 
     /// Jobs per state.

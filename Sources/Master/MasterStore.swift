@@ -13,8 +13,9 @@ public final class MasterStore: @unchecked Sendable {
         database = try Database(path: path)
         try database.execute(MasterSchema.statements)
         try MasterSchema.keepOneSuccessPerJob(database)
+        try MasterSchema.addCampaignColumns(database)
         try database.query(
-            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", String(MasterSchema.version))
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", String(MasterSchema.version))
     }
 
     // MARK: writes

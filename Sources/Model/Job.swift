@@ -39,13 +39,16 @@ public struct Job: Codable, Sendable, Equatable {
     public var labels: [String: String]?
     /// When the submitter sent it, Unix nanoseconds.
     public var submittedAt: Int64?
+    /// The benchmark run (campaign) this job belongs to, `ffrtmp submit --name`: an id the master
+    /// groups jobs and results by. The agent runs the job the same with or without it.
+    public var runID: String?
 
     public init(
         id: String, scenario: String? = nil, input: JobInput? = nil, output: JobOutput? = nil,
         encoder: VideoEncoder? = nil, preset: String? = nil, bitrate: Int? = nil, crf: Int? = nil,
         resolution: Resolution? = nil, fps: Double? = nil, gop: Int? = nil, durationSeconds: Double? = nil,
         quality: [QualityMetric]? = nil, limits: JobLimits? = nil, priority: Int? = nil,
-        labels: [String: String]? = nil, submittedAt: Int64? = nil
+        labels: [String: String]? = nil, submittedAt: Int64? = nil, runID: String? = nil
     ) {
         self.id = id
         self.scenario = scenario
@@ -64,6 +67,7 @@ public struct Job: Codable, Sendable, Equatable {
         self.priority = priority
         self.labels = labels
         self.submittedAt = submittedAt
+        self.runID = runID
     }
 
     /// The capability queue this job belongs on, from its encoder or its scenario's; nil when
@@ -78,6 +82,7 @@ public struct Job: Codable, Sendable, Equatable {
         case messageVersion = "v"
         case durationSeconds = "duration_s"
         case submittedAt = "submitted_at"
+        case runID = "run_id"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -101,5 +106,6 @@ public struct Job: Codable, Sendable, Equatable {
         priority = try container.field(Int.self, .priority)
         labels = try container.field([String: String].self, .labels)
         submittedAt = try container.field(Int64.self, .submittedAt)
+        runID = try container.field(String.self, .runID)
     }
 }

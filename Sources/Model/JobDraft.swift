@@ -30,12 +30,14 @@ public struct JobDraft: Sendable, Equatable {
     public var priority: String?
     /// `key=value` each.
     public var labels: [String] = []
+    /// The run every job of the submission belongs to (`--name`).
+    public var runID: String?
 
     public init() {}
 
     /// The job these values describe, named `id`. Throws the first value that cannot be read.
     public func job(id: String, submittedAt: Int64? = nil) throws(JobDraftError) -> Job {
-        var job = Job(id: id, scenario: scenario, preset: preset, submittedAt: submittedAt)
+        var job = Job(id: id, scenario: scenario, preset: preset, submittedAt: submittedAt, runID: runID)
         job.encoder = try encoder.map { text throws(JobDraftError) in try Self.encoder(text, flag: "--encoder") }
         job.resolution = try resolution.map { text throws(JobDraftError) in
             try Self.resolution(text, flag: "--resolution")
@@ -85,6 +87,7 @@ public struct JobDraft: Sendable, Equatable {
         case "id": return "--id"
         case "duration_s": return "--duration"
         case "labels": return "--label"
+        case "run_id": return "--name"
         case "limits":
             switch field {
             case "limits.timeout_s": return "--timeout"

@@ -44,6 +44,8 @@ public struct JobSpec: Sendable, Equatable {
     public var priority: Int
     public var labels: [String: String]
     public var submittedAt: Int64?
+    /// The benchmark run this job belongs to (`Job.runID`), already checked as an `Identifier`.
+    public var runID: String? = nil
 
     /// The queue this job runs from.
     public var capability: Capability { encoder.capability }
@@ -66,7 +68,7 @@ public struct JobSpec: Sendable, Equatable {
             bitrate: bitrate, crf: crf, resolution: resolution, fps: fps, gop: gop, durationSeconds: durationSeconds,
             quality: quality.sorted(),
             limits: JobLimits(cpuPercent: cpuPercent, memoryMegabytes: memoryMegabytes, timeoutSeconds: timeoutSeconds),
-            priority: priority, labels: labels, submittedAt: submittedAt)
+            priority: priority, labels: labels, submittedAt: submittedAt, runID: runID)
     }
 
     private var jobInput: JobInput {

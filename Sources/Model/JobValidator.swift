@@ -86,7 +86,15 @@ public struct JobValidator: Sendable {
                 limits.timeoutSeconds ?? policy.defaultTimeoutSeconds, policy.timeouts, "limits.timeout_s"),
             priority: try checked(job.priority ?? policy.defaultPriority, policy.priorities, "priority"),
             labels: try labels(job.labels ?? [:]),
-            submittedAt: try checkedIfPresent(job.submittedAt, 0...Int64.max, "submitted_at"))
+            submittedAt: try checkedIfPresent(job.submittedAt, 0...Int64.max, "submitted_at"),
+            runID: try runID(job.runID))
+    }
+
+    /// A run id follows the job id's rules: it names the run in URLs and file names.
+    private func runID(_ text: String?) throws(JobRejection) -> String? {
+        guard let text else { return nil }
+        try require(Identifier.violation(text), "run_id")
+        return text
     }
 
     /// The id, when a message that failed to decode still has a valid one.

@@ -9,9 +9,11 @@ import Support
 enum CancelCommand: CLICommand {
     static let spec = CommandSpec(
         name: "ffrtmp cancel", summary: "Cancel queued or running jobs",
-        usage: "ffrtmp cancel [options] <job-id>…",
+        usage: "ffrtmp cancel [options] <job-id>… | --run NAME",
         options: ClientCommandOptions.all + [
             OptionSpec(["--timeout"], value: "DURATION", help: "How long to wait for the stream's ack", default: "5s"),
+            OptionSpec(["--run"], value: "NAME", help: "Every job of this run that has not finished (asks the master)"),
+            MasterClient.option,
             OptionSpec(["--json"], help: "Print one JSON object per job"),
         ],
         discussion: """
@@ -22,22 +24,34 @@ enum CancelCommand: CLICommand {
             reported as such (the request is recorded anyway and does nothing).
             Without a CONTROL stream (`ffrtmp setup` not run) the request still reaches running agents but
             not ones that start the job later; that is reported.
+            --run NAME asks the master (`--master`, env FFRTMP_MASTER) for the run's jobs and cancels each
+            one not finished yet, the same way.
             --json prints {"job_id","subject","stream","sequence","already_ended"} per job.
             Exit status: 0 every request was sent, 1 failure, 2 usage error (such as an invalid id).
 
             Examples:
               ffrtmp cancel 01JD8Z3W5K6Q9R2T4V7X8Y0ABC
               ffrtmp cancel ladder1-libx264-720p-2M ladder1-libx264-720p-5M
+              ffrtmp cancel --run ladder
             """)
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
-        let ids = arguments.positionals
-        guard !ids.isEmpty else { throw UsageError("expected one or more job ids (see ffrtmp cancel --help)") }
+        var ids = arguments.positionals
+        guard ids.isEmpty == arguments.isGiven("--run") else {
+            throw UsageError("give job ids or --run NAME, not both nor neither (see ffrtmp cancel --help)")
+        }
         for id in ids where !Identifier.isValid(id) {
             throw UsageError("\"\(id)\" is not a job id: \(Identifier.violation(id)!.reason)")
         }
         guard let timeout = try arguments.durationNanoseconds("--timeout"), timeout > 0 else {
             throw UsageError("--timeout must be above zero")
+        }
+        if let run = arguments.string("--run") {
+            ids = try unfinishedJobs(of: run, arguments, timeout: timeout)
+            if ids.isEmpty {
+                print("run \(run): no job left to cancel")
+                return 0
+            }
         }
         let connection = try ClientCommandOptions.connect(arguments, name: "ffrtmp cancel") {
             $0.allowReconnect = false
@@ -84,5 +98,17 @@ enum CancelCommand: CLICommand {
             }
         }
         return failed ? 1 : 0
+    }
+
+    /// The ids of the run's jobs that have not finished, from the master.
+    private static func unfinishedJobs(of run: String, _ arguments: ParsedArguments, timeout: Int64) throws -> [String]
+    {
+        guard Identifier.isValid(run) else { throw UsageError("--run: \"\(run)\" is not a run name") }
+        let master = MasterClient(
+            baseURL: arguments.string("--master") ?? "http://127.0.0.1:8080", timeout: .nanoseconds(timeout))
+        let path = "/api/runs/\(run)"
+        let detail = try master.decode(MasterRows.RunDetail.self, try master.fetch(path), path: path)
+        let finished: Set<String> = ["succeeded", "failed", "timeout", "cancelled", "rejected"]
+        return detail.jobs.filter { !finished.contains($0.state) }.map(\.jobID)
     }
 }

@@ -27,6 +27,8 @@ enum CommandLineInterface {
         DoctorCommand.self,
         BackupCommand.self,
         RestoreCommand.self,
+        RunsCommand.self,
+        ReportCommand.self,
     ]
 
     static var overview: String {

@@ -4,7 +4,7 @@ import Model
 import Support
 
 /// `ffrtmp results`: finished jobs with their speed, energy and quality, as a table, CSV or JSON, or
-/// the per scenario × encoder × node summary.
+/// the per configuration × node summary.
 enum ResultsCommand: CLICommand {
     static let spec = CommandSpec(
         name: "ffrtmp results", summary: "Show job results: speed, energy, J/frame (from the master); --summary, --csv",
@@ -13,10 +13,12 @@ enum ResultsCommand: CLICommand {
             OptionSpec(["--scenario"], value: "NAME", help: "Only this scenario"),
             OptionSpec(["--encoder"], value: "NAME", help: "Only this encoder"),
             OptionSpec(["--node"], value: "NODE", help: "Only this node"),
+            OptionSpec(["--run"], value: "NAME", help: "Only jobs of this run (ffrtmp submit --name)"),
             OptionSpec(["--status"], value: "STATUS", help: "Only succeeded, failed, timeout, cancelled or rejected"),
             OptionSpec(
                 ["--since"], value: "DURATION", help: "Only results finished in the last DURATION: 30m, 24h"),
-            OptionSpec(["--summary"], help: "Averages per scenario × encoder × node over succeeded results"),
+            OptionSpec(
+                ["--summary"], help: "Mean ± 95% interval per configuration × node over succeeded results"),
             OptionSpec(["--csv"], help: "Write CSV (a header row, raw numbers) instead of a table"),
         ],
         discussion: """
@@ -24,8 +26,10 @@ enum ResultsCommand: CLICommand {
             env FFRTMP_MASTER), newest first. The table shows job, status, node, encoder, size, frames, fps,
             wall time, energy, J/frame, energy source (rapl, nvml-energy, nvidia-smi, estimated…) and how
             long ago each finished; failures are listed under it with their errors.
-            --summary compares encoders: runs, mean fps, J/frame, energy, wall time, PSNR, SSIM, total cost
-            and CO2 per scenario × encoder × node (--scenario, --encoder and --node filter it too).
+            --summary compares like with like: one row per configuration (encoder, preset, rate control,
+            size, fps, pixel format, input, length) × node, with n and mean ± 95 % confidence interval
+            (Student t) of fps, J/frame, W, PSNR and SSIM, and the CV of J/frame; unlike runs are never
+            averaged. --scenario, --encoder, --node and --run filter it (the API does, so --json too).
             --csv writes raw numbers (joules, seconds; times as RFC 3339) for spreadsheets, quoting fields as
             RFC 4180 says. --json prints the API's answer unchanged (full result messages).
             Exit status: 0 shown, 1 the master could not be read, 2 usage error.
@@ -34,6 +38,7 @@ enum ResultsCommand: CLICommand {
               ffrtmp results
               ffrtmp results --encoder libx265 --since 24h
               ffrtmp results --summary
+              ffrtmp results --summary --run ladder --json
               ffrtmp results --scenario 1080p60-h265 --limit 1000 --csv > results.csv
             """)
 
@@ -56,6 +61,7 @@ enum ResultsCommand: CLICommand {
             [
                 ("scenario", arguments.string("--scenario")), ("encoder", arguments.string("--encoder")),
                 ("node", arguments.string("--node")), ("status", arguments.string("--status")), ("since", since),
+                ("run", arguments.string("--run")),
             ] + (try MasterOptions.pagingQuery(arguments))
         let body = try master.fetch("/api/results", query: query)
         if arguments.flag("--json") {
@@ -87,16 +93,15 @@ enum ResultsCommand: CLICommand {
         if arguments.isGiven("--status") || arguments.isGiven("--since") || arguments.isGiven("--offset") {
             throw UsageError("--summary covers every succeeded result: --status, --since and --offset do not apply")
         }
-        let body = try master.fetch("/api/summary")
+        let query = ["--scenario", "--encoder", "--node", "--run"].map { flag in
+            (name: String(flag.dropFirst(2)), value: arguments.string(flag))
+        }
+        let body = try master.fetch("/api/summary", query: query)
         if arguments.flag("--json") {
             print(String(decoding: body, as: UTF8.self))
             return 0
         }
-        let rows = try master.decode(MasterRows.SummaryList.self, body, path: "/api/summary").summary.filter { row in
-            (arguments.string("--scenario").map { $0 == row.scenario } ?? true)
-                && (arguments.string("--encoder").map { $0 == row.encoder } ?? true)
-                && (arguments.string("--node").map { $0 == row.nodeID } ?? true)
-        }
+        let rows = try master.decode(MasterRows.SummaryList.self, body, path: "/api/summary").summary
         if arguments.flag("--csv") {
             print(MasterTables.summaryCSV(rows), terminator: "")
         } else if rows.isEmpty {

@@ -10,7 +10,7 @@ enum SubmitCommand: CLICommand {
     static let spec = CommandSpec(
         name: "ffrtmp submit", summary: "Submit transcoding jobs (a preset, flags or a matrix); --wait for results",
         usage: "ffrtmp submit [options]",
-        options: ClientCommandOptions.all + SubmitOptions.job + SubmitOptions.matrix + [
+        options: ClientCommandOptions.all + SubmitOptions.job + SubmitOptions.campaign + SubmitOptions.matrix + [
             OptionSpec(["--id"], value: "ID", help: "The job's id, or the matrix's id prefix (default: a new ULID)"),
             OptionSpec(["--wait"], help: "Wait for every job's result and print a result table"),
             OptionSpec(["--timeout-wait"], value: "DURATION", help: "With --wait: give up after this long (exit 1)"),
@@ -29,6 +29,11 @@ enum SubmitCommand: CLICommand {
             rtmp:// URL; --quality psnr,ssim; --timeout is the job's wall-clock limit.
             A matrix gives lists: --encoders, --resolutions, --bitrates, --crfs, --presets, --scenarios.
             Every combination is one job named <id>-<values> (run7-libx265-1080p-5M), at most 1000.
+            A campaign: --name NAME makes every job part of run NAME (ffrtmp runs, results --run,
+            report --run, cancel --run); --repeat N sends N copies of each job (ids …-r1…-rN), round by round.
+            --confidence (with --name) sends rounds itself: after each it waits until the master has every
+            job of the run finished, and stops once every configuration's J/frame has a CV under 5 % (from
+            round 2), or after 5 rounds.
             Each job is checked locally with the agents' validator before anything is sent; a bad value
             is refused naming its flag and nothing is sent. File paths and extra URL schemes are checked
             again by the agent against its own settings.
@@ -50,6 +55,7 @@ enum SubmitCommand: CLICommand {
               ffrtmp submit --encoder libx264 --resolution 720p --fps 30 --bitrate 3M --preset fast --label run=nightly
               ffrtmp submit --id ladder1 --encoders libx264,libx265 --resolutions 720p,1080p --bitrates 2M,5M --wait
               ffrtmp submit --scenario 720p30-h264 --dry-run
+              ffrtmp submit --id ab --name ab --encoders libx264,libx265 --resolutions 160x90,320x180 --repeat 3
             """)
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
@@ -88,6 +94,13 @@ enum SubmitCommand: CLICommand {
                 context: JetStreamContext(connection: connection),
                 eventFilter: JobFeed.eventFilter(jobIDs: jobs.map(\.id)), inbox: inbox) : nil
         defer { feed?.stop() }
+        if arguments.flag("--confidence") {
+            if wait { throw UsageError("--confidence waits for each round itself: no --wait") }
+            var campaign = ConfidenceCampaign(
+                jobs: jobs, run: arguments.string("--name") ?? "", submitter: JobSubmitter(context: context),
+                master: MasterClient(baseURL: arguments.string("--master") ?? "http://127.0.0.1:8080"))
+            return try campaign.run(json: json, url: ClientCommandOptions.url(arguments))
+        }
         let outcomes = JobSubmitter(context: context).submit(jobs, at: now)
         let sent = report(outcomes, json: json, url: ClientCommandOptions.url(arguments))
         guard wait else { return sent ? 0 : 1 }

@@ -28,6 +28,15 @@ enum SubmitOptions {
         OptionSpec(["--label"], value: "KEY=VALUE", help: "A tag copied into the result (repeatable)"),
     ]
 
+    /// A benchmark run's flags: `--name`, `--repeat`, `--confidence` (which reads the master).
+    static let campaign = [
+        OptionSpec(["--name"], value: "NAME", help: "A benchmark run: every job gets this run id (ffrtmp runs)"),
+        OptionSpec(["--repeat"], value: "N", help: "Submit N copies of each job (ids …-r1…-rN), round by round"),
+        OptionSpec(
+            ["--confidence"], help: "With --name: repeat rounds until J/frame's CV is under 5% everywhere, or 5 rounds"),
+        MasterClient.option,
+    ]
+
     /// One list option per matrix axis: `--encoders`, `--resolutions`…
     static let matrix = JobMatrix.Axis.allCases.map { axis in
         OptionSpec([axis.flag], value: "LIST", help: "Matrix: comma-separated \(axis.field)s, one job per combination")
@@ -54,16 +63,51 @@ enum SubmitOptions {
         draft.memoryMegabytes = arguments.string("--memory-mb")
         draft.priority = arguments.string("--priority")
         draft.labels = arguments.strings("--label")
+        draft.runID = arguments.string("--name")
         var matrix = JobMatrix(base: draft)
         var generator = SystemRandomNumberGenerator()
         let id = arguments.string("--id") ?? ULID.make(unixMilliseconds: UInt64(now / 1_000_000), using: &generator)
+        let jobs: [Job]
         do {
             for axis in JobMatrix.Axis.allCases {
                 if let list = arguments.string(axis.flag) { try matrix.set(axis, list: list) }
             }
-            return try matrix.jobs(id: id, submittedAt: now, validator: JobValidator(policy: .submitter))
+            jobs = try matrix.jobs(id: id, submittedAt: now, validator: JobValidator(policy: .submitter))
         } catch {
             throw UsageError(error.description)
         }
+        return try repeated(jobs, arguments)
+    }
+
+    /// `--repeat N`: N rounds of every job, ids suffixed `-r1`…`-rN` (same configuration, distinct
+    /// jobs); round by round, so a drift over time (heat, other load) touches every configuration alike.
+    private static func repeated(_ jobs: [Job], _ arguments: ParsedArguments) throws -> [Job] {
+        if arguments.flag("--confidence") {
+            guard !arguments.isGiven("--repeat") else {
+                throw UsageError("--confidence chooses the rounds: no --repeat")
+            }
+            guard arguments.isGiven("--name") else {
+                throw UsageError("--confidence needs --name: the run it measures")
+            }
+            return jobs
+        }
+        let rounds = try arguments.int("--repeat") ?? 1
+        guard (1...1000).contains(rounds) else { throw UsageError("--repeat must be 1 to 1000") }
+        guard rounds > 1 else { return jobs }
+        return try (1...rounds).flatMap { round in
+            try jobs.map { job in
+                try copy(job, round: round)
+            }
+        }
+    }
+
+    /// `job` for round `round`: its id suffixed `-r<round>`.
+    static func copy(_ job: Job, round: Int) throws -> Job {
+        var copy = job
+        copy.id = job.id + "-r\(round)"
+        guard Identifier.isValid(copy.id) else {
+            throw UsageError("the job id \(copy.id) is too long for a repeat (a shorter --id helps)")
+        }
+        return copy
     }
 }

@@ -85,6 +85,28 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(refused.error, "ffrtmp submit: crf: must be between 0 and 51 (got 99) (see --crf)\n")
     }
 
+    func testNameGivesEveryJobTheRunAndRepeatSendsRoundsOfDistinctJobs() throws {
+        let dry = try ffrtmp(
+            "submit", "--id", "c", "--name", "camp", "--encoders", "libx264,libx265", "--resolution", "160x90",
+            "--fps", "30", "--duration", "1", "--repeat", "2", "--dry-run")
+        XCTAssertEqual(dry.status, 0, dry.error)
+        let jobs = try dry.output.split(separator: "\n").map { line in
+            try MessageCoding.decode(Job.self, from: Array(line.utf8))
+        }
+        XCTAssertEqual(jobs.map(\.id), ["c-libx264-r1", "c-libx265-r1", "c-libx264-r2", "c-libx265-r2"])
+        XCTAssertEqual(Set(jobs.map(\.runID)), ["camp"])
+        let badName = try ffrtmp("submit", "--scenario", "720p30-h264", "--name", "a.b", "--dry-run")
+        XCTAssertEqual(badName.status, 2)
+        XCTAssertTrue(badName.error.contains("(see --name)"), badName.error)
+        let badRepeat = try ffrtmp("submit", "--scenario", "720p30-h264", "--repeat", "0", "--dry-run")
+        XCTAssertEqual(badRepeat.status, 2)
+        XCTAssertEqual(badRepeat.error, "ffrtmp submit: --repeat must be 1 to 1000\n")
+        let unnamed = try ffrtmp("submit", "--scenario", "720p30-h264", "--confidence", "--dry-run")
+        XCTAssertEqual(unnamed.error, "ffrtmp submit: --confidence needs --name: the run it measures\n")
+        let both = try ffrtmp("submit", "--scenario", "720p30-h264", "--name", "a", "--confidence", "--repeat", "2")
+        XCTAssertEqual(both.error, "ffrtmp submit: --confidence chooses the rounds: no --repeat\n")
+    }
+
     func testWithoutStreamsSubmitSaysToRunSetup() throws {
         let run = try ffrtmp("submit", "-s", url, "--scenario", "720p30-h264", "--id", "nostream")
         XCTAssertEqual(run.status, 1)

@@ -49,7 +49,7 @@ def test_the_dashboard_shows_the_fleet_live_without_errors(up, tmp_path):
         # A result whose free-text scenario is markup: shown as text in the table and the chart.
         hostile = dict(demo[0], job_id="hostile-1", scenario='<img src=x onerror="window.injected=1">')
         publish_with_cli(service.broker_url, f"result.{node}", hostile, "result-hostile-1-1")
-        browser.wait_for(f"{text_of('#summary tbody')}.includes('<img src=x')", 10, "the markup as text in the summary")
+        browser.wait_for(f"{text_of('#jobs tbody')}.includes('<img src=x')", 10, "the markup as text in Recent jobs")
         assert browser.evaluate("document.querySelectorAll('main img').length + (window.injected || 0)") == 0
 
         # Live: the power chart redraws from the fleet snapshots, and a new job appears unasked.

@@ -50,7 +50,7 @@ final class MasterStoreTests: XCTestCase {
         XCTAssertEqual(try store.events(ofJob: "job-1").count, 3)
     }
 
-    func testTheSummaryGroupsSucceededRunsByScenarioEncoderAndNode() throws {
+    func testTheSummaryGroupsSucceededRunsOfOneConfigurationOnOneNode() throws {
         let store = try MasterStore(path: ":memory:")
         for (index, joules) in [10.0, 20.0].enumerated() {
             let result = MasterFixtures.result("job-\(index)", joules: joules)
@@ -58,12 +58,12 @@ final class MasterStoreTests: XCTestCase {
         }
         let failed = MasterFixtures.result("job-9", status: .failed, joules: nil)
         try store.record(failed, json: json(failed))
-        let rows = try store.summary()
+        let rows = try store.summary().rows
         XCTAssertEqual(rows.count, 1)
-        XCTAssertEqual(rows[0]["runs"].int, 2)
-        XCTAssertEqual(try XCTUnwrap(rows[0]["energy_j"].double), 15, accuracy: 1e-9)
-        XCTAssertEqual(try XCTUnwrap(rows[0]["j_per_frame"].double), 15.0 / 60, accuracy: 1e-9)
-        XCTAssertEqual(rows[0]["energy_sources"].string, "estimated")
+        XCTAssertEqual(rows[0].count, 2)
+        XCTAssertEqual(try XCTUnwrap(rows[0].energyJoules?.mean), 15, accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(rows[0].joulesPerFrame?.mean), 15.0 / 60, accuracy: 1e-9)
+        XCTAssertEqual(rows[0].energySources, "estimated")
     }
 
     func testRetentionDeletesOnlyWhatIsOld() throws {

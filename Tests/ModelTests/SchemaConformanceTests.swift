@@ -35,6 +35,7 @@ final class SchemaConformanceTests: XCTestCase {
         try assertConforms(JobEvent(jobID: "j", state: .queued, at: 1), to: "event")
         try assertConforms(
             JobEvent(jobID: "j", state: .failed, at: 1, attempt: 1, ackConfirmed: true, willRetry: true), to: "event")
+        try assertConforms(QueuedJobEvent(job: Examples.job, at: 1), to: "event")
         try assertConforms(Examples.result, to: "result")
         try assertConforms(Examples.rejectedResult, to: "result")
     }

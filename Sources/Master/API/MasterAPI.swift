@@ -3,7 +3,8 @@ import Net
 
 /// The master's read-only JSON API and Prometheus exposition, as plain functions of a path and
 /// its query: `/health`, `/api/nodes`, `/api/queues`, `/api/jobs`, `/api/jobs/{id}`,
-/// `/api/results`, `/api/summary`, `/metrics`. Nothing here changes state. `/api/nodes` and
+/// `/api/results`, `/api/summary`, `/api/runs`, `/api/runs/{id}`,
+/// `/api/runs/{id}/report` (HTML), `/metrics`. Nothing here changes state. `/api/nodes` and
 /// `/metrics` read only memory (`FleetView`), so a busy store never slows them.
 public struct MasterAPI: Sendable {
     let store: MasterStore
@@ -44,11 +45,13 @@ public struct MasterAPI: Sendable {
             case "/api/queues": return .json(queues())
             case "/api/jobs": return .json(try jobs(query))
             case "/api/results": return .json(try results(query))
-            case "/api/summary": return .json(try summary())
+            case "/api/summary": return .json(try summary(query))
+            case "/api/runs": return .json(try runs())
             case "/metrics":
                 return APIResponse(
                     contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array(try metrics().utf8))
             default:
+                if path.hasPrefix("/api/runs/") { return try run(path: String(path.dropFirst("/api/runs/".count))) }
                 guard path.hasPrefix("/api/jobs/") else { return nil }
                 let id = String(path.dropFirst("/api/jobs/".count))
                 guard Identifier.isValid(id) else { return .error(404, "no job \(id)") }
@@ -157,15 +160,13 @@ public struct MasterAPI: Sendable {
         filter.encoder = query["encoder"]
         filter.node = query["node"]
         filter.status = query["status"]
+        filter.run = query["run"]
         filter.since = try QueryParameters.integer(query, "since")
         (filter.limit, filter.offset) = try QueryParameters.paging(query)
         return "{\"results\":" + JSONWriter.array(try store.results(filter)) + ",\"limit\":\(filter.limit),"
             + "\"offset\":\(filter.offset)}"
     }
 
-    private func summary() throws -> String {
-        "{\"summary\":" + JSONWriter.array(try store.summary().map(JSONWriter.row)) + "}"
-    }
 }
 
 /// Reading numbers from a query string.

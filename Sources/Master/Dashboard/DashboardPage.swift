@@ -55,7 +55,7 @@ enum DashboardPage {
           <section><h2>Running jobs</h2><div id="running"></div></section>
           <section><h2>Live fps</h2><svg id="fpsChart" viewBox="0 0 600 160" preserveAspectRatio="none"></svg><div id="fpsLegend" class="legend"></div></section>
           <section><h2>Live power (W)</h2><svg id="powerChart" viewBox="0 0 600 160" preserveAspectRatio="none"></svg><div id="powerLegend" class="legend"></div></section>
-          <section class="wide"><h2>Encoders compared: energy per frame vs speed (succeeded runs)</h2>
+          <section class="wide"><h2>Configurations compared: energy per frame vs speed (succeeded runs, mean ± 95% CI)</h2>
             <svg id="compareChart" class="scaled" viewBox="0 0 900 220"></svg><div id="compareLegend" class="legend"></div>
             <div id="summary"></div></section>
           <section class="wide"><h2>Recent jobs</h2><div id="jobs"></div></section>
@@ -184,8 +184,10 @@ enum DashboardPage {
             jobs.jobs.map(j => ({ id: j.job_id, cells: [j.job_id, badge(j.state), j.node_id || "–", j.scenario || "–", j.encoder || "–", String(j.attempt), ago(j.updated_at)] })),
             row => showJob(row.id)));
           const rows = summary.summary;
-          replace("summary", table([["scenario"], ["encoder"], ["node"], ["runs", true], ["fps", true], ["J/frame", true], ["energy", true], ["PSNR", true], ["source"]],
-            rows.map(r => ({ cells: [r.scenario || "–", r.encoder || "–", r.node_id, String(r.runs), fmt(r.fps, 1), fmt(r.j_per_frame, 4), energy(r.energy_j), fmt(r.psnr, 2), r.energy_sources || "–"] }))));
+          const pm = (f, d) => f ? fmt(f.mean, d) + (f.ci95 != null ? " ± " + fmt(f.ci95, d) : "") : "–";
+          const label = r => (r.configuration && r.configuration.label) || ((r.scenario || "–") + " " + (r.encoder || ""));
+          replace("summary", table([["configuration"], ["node"], ["n", true], ["fps", true], ["J/frame", true], ["W", true], ["PSNR", true], ["source"]],
+            rows.map(r => { const s = r.stats || {}; return { cells: [label(r), r.node_id, String(r.runs), pm(s.fps, 1), pm(s.j_per_frame, 4), pm(s.watts, 1), pm(s.psnr, 2), r.energy_sources || "–"] }; })));
           drawComparison(rows);
         }
 
@@ -193,14 +195,23 @@ enum DashboardPage {
           const svg = document.getElementById("compareChart");
           const points = rows.filter(r => r.fps && r.j_per_frame);
           if (!points.length) { svg.innerHTML = `<text x="20" y="110">no succeeded runs with energy yet</text>`; document.getElementById("compareLegend").replaceChildren(); return; }
-          const maxX = Math.max(...points.map(p => p.fps)) * 1.1, maxY = Math.max(...points.map(p => p.j_per_frame)) * 1.1;
+          const high = (p, f, v) => (p.stats && p.stats[f] && p.stats[f].ci_high != null) ? p.stats[f].ci_high : v;
+          const low = (p, f, v) => (p.stats && p.stats[f] && p.stats[f].ci_low != null) ? Math.max(0, p.stats[f].ci_low) : v;
+          const maxX = Math.max(...points.map(p => high(p, "fps", p.fps))) * 1.1, maxY = Math.max(...points.map(p => high(p, "j_per_frame", p.j_per_frame))) * 1.1;
           const encoders = [...new Set(points.map(p => p.encoder))];
           const parts = [`<line x1="50" y1="200" x2="890" y2="200" stroke="#262c35"/><line x1="50" y1="10" x2="50" y2="200" stroke="#262c35"/>`,
             `<text x="800" y="215">fps →</text><text x="2" y="12">J/frame</text><text x="2" y="200">0</text><text x="2" y="24">${maxY.toFixed(3)}</text><text x="860" y="215">${maxX.toFixed(0)}</text>`];
+          const px = v => 50 + 840 * v / maxX, py = v => 200 - 190 * v / maxY;
           for (const p of points) {
-            const x = 50 + 840 * p.fps / maxX, y = 200 - 190 * p.j_per_frame / maxY;
+            const x = px(p.fps), y = py(p.j_per_frame);
             const color = palette[encoders.indexOf(p.encoder) % palette.length];
-            parts.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="6" fill="${color}"><title>${esc(p.encoder)} ${esc(p.scenario)} on ${esc(p.node_id)}: ${p.fps.toFixed(1)} fps, ${p.j_per_frame.toFixed(4)} J/frame</title></circle>`);
+            // Error bars: the 95 % confidence interval of each mean (only with 2 or more runs).
+            if (low(p, "j_per_frame", p.j_per_frame) !== high(p, "j_per_frame", p.j_per_frame))
+              parts.push(`<line class="errorbar" x1="${x.toFixed(1)}" x2="${x.toFixed(1)}" y1="${py(low(p, "j_per_frame", p.j_per_frame)).toFixed(1)}" y2="${py(high(p, "j_per_frame", p.j_per_frame)).toFixed(1)}" stroke="${color}"/>`);
+            if (low(p, "fps", p.fps) !== high(p, "fps", p.fps))
+              parts.push(`<line class="errorbar" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" x1="${px(low(p, "fps", p.fps)).toFixed(1)}" x2="${px(high(p, "fps", p.fps)).toFixed(1)}" stroke="${color}"/>`);
+            const name = (p.configuration && p.configuration.label) || (p.encoder + " " + p.scenario);
+            parts.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="6" fill="${color}"><title>${esc(name)} on ${esc(p.node_id)}: n=${p.runs}, ${p.fps.toFixed(1)} fps, ${p.j_per_frame.toFixed(4)} J/frame</title></circle>`);
           }
           svg.innerHTML = parts.join("");
           document.getElementById("compareLegend").replaceChildren(...encoders.map((e, i) =>

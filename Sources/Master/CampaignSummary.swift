@@ -1,0 +1,47 @@
+import Model
+
+/// Succeeded results grouped by configuration × hardware, with the statistics of each figure.
+/// Results with different configuration keys or on different nodes (whose `HardwareKey` differ)
+/// are never averaged together.
+public struct CampaignSummary: Sendable {
+    /// One configuration on one node's hardware.
+    public struct Row: Sendable {
+        public var configurationKey: String
+        /// The configuration's JSON (`ConfigurationJSON`).
+        public var configuration: String
+        public var hardware: HardwareKey
+        /// Succeeded results in the group.
+        public var count: Int
+        public var scenario: String?
+        public var encoder: String?
+        public var fps: SampleStatistics?
+        public var joulesPerFrame: SampleStatistics?
+        /// Mean power of each encode: its joules over its wall seconds.
+        public var watts: SampleStatistics?
+        public var psnr: SampleStatistics?
+        public var ssim: SampleStatistics?
+        public var energyJoules: SampleStatistics?
+        public var wallSeconds: SampleStatistics?
+        /// Totals over the group.
+        public var usd: Double?
+        public var co2Grams: Double?
+        /// Comma-separated, sorted.
+        public var energySources: String?
+
+        public init(configurationKey: String, configuration: String = "{}", hardware: HardwareKey, count: Int) {
+            self.configurationKey = configurationKey
+            self.configuration = configuration
+            self.hardware = hardware
+            self.count = count
+        }
+    }
+
+    /// In configuration key, then hardware key order.
+    public let rows: [Row]
+
+    public init(_ rows: [Row]) {
+        self.rows = rows.sorted {
+            ($0.configurationKey, $0.hardware.key) < ($1.configurationKey, $1.hardware.key)
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Model
+import SQLite
+
+/// Reads for benchmark campaigns: the like-with-like summary and runs (`ffrtmp submit --name`).
+extension MasterStore {
+    /// Filters of `/api/summary` and `/api/runs/{id}`; each narrows the succeeded results summarized.
+    public struct SummaryFilter: Sendable, Equatable {
+        public var scenario: String?
+        public var encoder: String?
+        public var node: String?
+        public var run: String?
+        public init(scenario: String? = nil, encoder: String? = nil, node: String? = nil, run: String? = nil) {
+            self.scenario = scenario
+            self.encoder = encoder
+            self.node = node
+            self.run = run
+        }
+    }
+
+    /// Succeeded results grouped by configuration × hardware: the one query behind every summary.
+    /// SQLite aggregates (count, sum and sum of squares per figure), so the cost does not grow with
+    /// the results read into memory.
+    public func summary(_ filter: SummaryFilter = SummaryFilter()) throws(SQLiteError) -> CampaignSummary {
+        let figures = [
+            "fps", "j_per_frame", "CASE WHEN wall_s > 0 THEN energy_j / wall_s END", "psnr", "ssim", "energy_j",
+            "wall_s",
+        ]
+        let moments = figures.map { "count(\($0)), total(\($0)), total((\($0)) * (\($0)))" }.joined(separator: ", ")
+        let rows = try database.query(
+            """
+            SELECT coalesce(config_key, ''), coalesce(min(config), '{}'), node_id, count(*), min(scenario),
+                min(encoder), sum(usd), sum(co2_g), group_concat(DISTINCT energy_source), \(moments)
+            FROM results WHERE status = 'succeeded'
+                AND (?1 IS NULL OR scenario = ?1) AND (?2 IS NULL OR encoder = ?2) AND (?3 IS NULL OR node_id = ?3)
+                AND (?4 IS NULL OR job_id IN (SELECT job_id FROM jobs WHERE run_id = ?4))
+            GROUP BY config_key, node_id
+            """, filter.scenario, filter.encoder, filter.node, filter.run)
+        var hardware: [String: Hardware] = [:]
+        for node in Set(rows.compactMap { $0[2].string }) {
+            guard
+                let text = try database.query("SELECT heartbeat FROM nodes WHERE node_id = ?", node).first?[0].string,
+                let heartbeat = try? MessageCoding.decode(Heartbeat.self, from: Array(text.utf8))
+            else { continue }
+            hardware[node] = heartbeat.hardware
+        }
+        return CampaignSummary(
+            rows.map { row in
+                let node = row[2].string ?? ""
+                var summary = CampaignSummary.Row(
+                    configurationKey: row[0].string ?? "", configuration: row[1].string ?? "{}",
+                    hardware: HardwareKey(nodeID: node, hardware: hardware[node]), count: row[3].int ?? 0)
+                summary.scenario = row[4].string
+                summary.encoder = row[5].string
+                summary.usd = row[6].double
+                summary.co2Grams = row[7].double
+                summary.energySources = row[8].string.map {
+                    Set($0.split(separator: ",").map(String.init)).sorted().joined(separator: ",")
+                }
+                func statistics(_ index: Int) -> SampleStatistics? {
+                    let column = 9 + 3 * index
+                    return SampleStatistics(
+                        count: row[column].int ?? 0, sum: row[column + 1].double ?? 0,
+                        sumOfSquares: row[column + 2].double ?? 0)
+                }
+                summary.fps = statistics(0)
+                summary.joulesPerFrame = statistics(1)
+                summary.watts = statistics(2)
+                summary.psnr = statistics(3)
+                summary.ssim = statistics(4)
+                summary.energyJoules = statistics(5)
+                summary.wallSeconds = statistics(6)
+                return summary
+            })
+    }
+
+    /// Runs, newest first: jobs, and how many succeeded, failed or are still pending; when the first
+    /// was queued and, once none is pending, when the last finished.
+    public func runs(_ id: String? = nil) throws(SQLiteError) -> [Row] {
+        try database.query(
+            """
+            SELECT run_id, count(*) AS jobs, sum(state = 'succeeded') AS succeeded,
+                sum(state IN ('failed', 'timeout', 'cancelled', 'rejected')) AS failed,
+                sum(state IN ('queued', 'started', 'progress', 'retrying')) AS pending,
+                min(queued_at) AS started_at,
+                CASE WHEN sum(state IN ('queued', 'started', 'progress', 'retrying')) = 0 THEN max(finished_at) END
+                    AS finished_at
+            FROM jobs WHERE run_id IS NOT NULL AND (?1 IS NULL OR run_id = ?1)
+            GROUP BY run_id ORDER BY min(coalesce(queued_at, updated_at)) DESC, run_id
+            """, id)
+    }
+
+    /// The jobs of a run, in the order they were queued.
+    public func jobs(ofRun id: String) throws(SQLiteError) -> [Row] {
+        try database.query(
+            """
+            SELECT job_id, state, attempt, node_id, scenario, encoder, queued_at, started_at, finished_at
+            FROM jobs WHERE run_id = ? ORDER BY queued_at, job_id
+            """, id)
+    }
+}
