@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The project's test command: release build, Swift unit tests, then the Python interop suites
+# The project's test command: release build, Swift unit tests, a fuzz smoke, then the Python interop suites
 # (real nats-py client and nats-server 2.15 as the oracle) against the release binary, then the
 # agent and master end-to-end suite (real ffmpeg, headless Chromium). Runs from the repository root
 # wherever it is called from.
@@ -46,6 +46,12 @@ done_stage
 
 begin "swift test (unit tests)"
 swift test
+done_stage
+
+begin "fuzz smoke (Tests/Fuzz/run.sh all 10: libFuzzer + ASan, own build in .build/fuzz)"
+# A smoke only: each fuzz target for a few seconds, so the targets keep building and the seeds and
+# the first mutations stay crash-free. Longer runs are on demand: Tests/Fuzz/run.sh <target> <seconds>.
+Tests/Fuzz/run.sh all "${FUZZ_SMOKE_SECONDS:-10}"
 done_stage
 
 begin "client JetStream tests against the ffrtmp broker (they ran against nats-server above)"
