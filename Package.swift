@@ -82,7 +82,7 @@ let package = Package(
 
 // Fuzz targets (Tests/Fuzz/run.sh): one libFuzzer executable, declared only when FFRTMP_FUZZ=1 so
 // that ordinary builds and `swift test` never see it. Built in debug (for `@testable import`) with
-// `--sanitize fuzzer --sanitize address` under its own build path, .build/fuzz.
+// libFuzzer and AddressSanitizer under its own build path, .build/fuzz.
 if ProcessInfo.processInfo.environment["FFRTMP_FUZZ"] == "1" {
     package.targets.append(
         .executableTarget(

@@ -6,7 +6,7 @@
 #   Tests/Fuzz/run.sh findings                 replay the known findings (Tests/Fuzz/findings/<target>/)
 #                                              with every check on (FUZZ_STRICT=1); fails while any fails
 #
-# Targets: client-op header-block jetstream http-request job segment (see docs/architecture.md, Fuzzing).
+# Targets: client-op header-block jetstream consumer http-request job segment (see docs/architecture.md, Fuzzing).
 # The build uses its own path, .build/fuzz, so the ordinary .build is untouched. Each run starts from
 # the seeds in Tests/Fuzz/corpus/<target>/ (never written to) plus what earlier runs found in
 # test-artifacts/fuzz/corpus/<target>/; crashes land in test-artifacts/fuzz/crashes/<target>/ and make
@@ -17,7 +17,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 
-TARGETS=(client-op header-block jetstream http-request job segment)
+TARGETS=(client-op header-block jetstream consumer http-request job segment)
 WHICH="${1:-all}"
 SECONDS_EACH="${2:-60}"
 ARTIFACTS="$ROOT/test-artifacts/fuzz"
@@ -36,17 +36,28 @@ case "$WHICH" in
 esac
 
 mkdir -p "$ARTIFACTS"
-echo "fuzz: building FuzzTargets (debug, --sanitize fuzzer,address) in .build/fuzz; log: test-artifacts/fuzz/build.log"
+echo "fuzz: building FuzzTargets (debug, libFuzzer + ASan) in .build/fuzz; log: test-artifacts/fuzz/build.log"
 build_start=$SECONDS
+# With SwiftPM's `--sanitize fuzzer --sanitize address` alone (swift 6.3) the compile jobs get only
+# -sanitize=address: no coverage counters, and libFuzzer fuzzes blind. `--sanitize fuzzer` is still
+# given so that SwiftPM links libFuzzer's main (not one renamed from main.swift); the combined
+# -Xswiftc flag instruments the Swift code. The counters are checked below.
 # ld.gold warns "Cannot export local symbol __asan_*" for every object: harmless, kept out of the console.
 if ! FFRTMP_FUZZ=1 swift build --build-path "$BUILD_PATH" -c debug --product FuzzTargets \
-    --sanitize fuzzer --sanitize address >"$ARTIFACTS/build.log" 2>&1; then
+    --sanitize fuzzer -Xswiftc -sanitize=fuzzer,address >"$ARTIFACTS/build.log" 2>&1; then
     grep -v "Cannot export local symbol" "$ARTIFACTS/build.log" | tail -40 >&2
     echo "fuzz: build failed" >&2
     exit 1
 fi
 BINARY="$BUILD_PATH/debug/FuzzTargets"
 echo "fuzz: built in $((SECONDS - build_start))s"
+# Coverage guidance must reach the Swift code, not just the C shims.
+counters_hex="$(readelf -SW "$BINARY" | awk '{ for (i = 1; i < NF; i++) if ($i == "__sancov_cntrs") print $(i + 4) }')"
+counters=$((16#${counters_hex:-0}))
+if [ "$counters" -lt 10000 ]; then
+    echo "fuzz: only $counters coverage counters in FuzzTargets: the Swift code is not instrumented" >&2
+    exit 1
+fi
 
 if [ "$WHICH" = "seeds" ]; then
     FUZZ_WRITE_SEEDS="$ROOT/Tests/Fuzz/corpus" "$BINARY"

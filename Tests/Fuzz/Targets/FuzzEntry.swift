@@ -7,6 +7,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     case clientOp = "client-op"
     case headerBlock = "header-block"
     case jetStream = "jetstream"
+    case consumer = "consumer"
     case httpRequest = "http-request"
     case job = "job"
     case segment = "segment"
@@ -29,6 +30,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .clientOp: ClientOpFuzz.run(input)
         case .headerBlock: HeaderBlockFuzz.run(input)
         case .jetStream: JetStreamFuzz.run(input)
+        case .consumer: ConsumerFuzz.run(input)
         case .httpRequest: HTTPRequestFuzz.run(input)
         case .job: JobFuzz.run(input)
         case .segment: SegmentFuzz.run(input)
