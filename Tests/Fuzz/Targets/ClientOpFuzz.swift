@@ -68,6 +68,12 @@ enum ClientOpFuzz {
             guard clientInput.isWorthParsing(buffer) else { continue }
             if !process(buffer, input: &clientInput, parser: parser, into: &transcript) { return transcript }
         }
+        // The input ended with a frame waiting for its announced size. The broker would parse it once
+        // more bytes come; the whole-input parse may already have refused it (a payload not followed
+        // by CRLF), so parse what waits once more.
+        if let pending = clientInput.pending, !pending.isEmpty {
+            _ = process(pending, input: &clientInput, parser: parser, into: &transcript)
+        }
         return transcript
     }
 

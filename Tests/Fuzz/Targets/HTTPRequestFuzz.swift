@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
 @testable import HTTP
 import Wire
 
@@ -16,9 +13,9 @@ enum HTTPRequestFuzz {
     /// Whether a read may end just after a CR. Known finding (Tests/Fuzz/findings/http-request/): a
     /// request line or header section exactly at its limit is refused when its CR and LF arrive in
     /// different reads (the pending CR is counted against the limit, HTTPRequestParser.swift:104-105),
-    /// yet accepted in one read. Off unless `FUZZ_STRICT` is set (`run.sh findings` sets it); drop
-    /// this once the parser treats a trailing CR as the line end.
-    static let splitsAfterCarriageReturn = getenv("FUZZ_STRICT") != nil
+    /// yet accepted in one read. Off unless strict (`KnownFindings`); drop this once the parser
+    /// treats a trailing CR as the line end.
+    static let splitsAfterCarriageReturn = KnownFindings.isStrict
 
     static func run(_ input: UnsafeRawBufferPointer) {
         guard input.count >= 2 else { return }
