@@ -39,7 +39,9 @@ enum HTTPRequestFuzz {
         var position = 0
         while position < stream.count {
             var count = max(1, min(readSize, stream.count - position))
-            if !splitsAfterCarriageReturn && position + count < stream.count && stream[position + count - 1] == 0x0D {
+            while !splitsAfterCarriageReturn && position + count < stream.count
+                && stream[position + count - 1] == 0x0D
+            {
                 count += 1
             }
             buffer.append(UnsafeRawBufferPointer(rebasing: stream[position..<position + count]))
