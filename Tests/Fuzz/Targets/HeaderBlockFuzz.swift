@@ -10,7 +10,12 @@ enum HeaderBlockFuzz {
         fuzzCheck(encoded.count == block.encodedCount, "encoded \(encoded.count) bytes, counted \(block.encodedCount)")
         for field in block.fields { _ = block.values(named: field.name) }
         guard isWritable(block) else { return }
-        if !KnownFindings.isStrict && block.fields.contains(where: { hasOuterBlank($0.value) }) { return }
+        if !KnownFindings.isStrict
+            && (block.fields.contains { hasOuterBlank($0.value) || startsWithMark($0.value) }
+                || startsWithMark(block.statusDescription))
+        {
+            return
+        }
         let again = try? HeaderBlock.parse(encoded)
         fuzzCheck(again == block, "\(block) encoded as \(encoded) parsed back as \(String(describing: again))")
     }
@@ -21,6 +26,13 @@ enum HeaderBlockFuzz {
     /// (`KnownFindings`); drop this once the parser trims a folded value.
     static func hasOuterBlank(_ value: String) -> Bool {
         value.first == " " || value.first == "\t" || value.last == " " || value.last == "\t"
+    }
+
+    /// Known finding (Tests/Fuzz/findings/header-block/): a value that starts with a combining mark
+    /// joins the blank written before it into one `Character`, which `trimmingBlanks` then keeps, so
+    /// it reads back with a leading blank. Skipped unless strict; drop once trimming works on bytes.
+    static func startsWithMark(_ value: String) -> Bool {
+        !value.isEmpty && (" " + value).count == value.count
     }
 
     /// Whether every part of the block can be written and read back unchanged.
