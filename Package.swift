@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // ffrtmp: a distributed FFmpeg transcoding and power-measurement system.
 // No package dependencies by design: only the toolchain and system C libraries.
+import Foundation
 import PackageDescription
 
 /// Hot-path modules trade exclusivity checks for speed; their types are loop-confined by design.
@@ -84,3 +85,14 @@ let package = Package(
             name: "ConsoleTests", dependencies: ["Console", "Model", "Client", "Broker", "Master", "Net", "Support"]),
     ]
 )
+
+// Fuzz targets (Tests/Fuzz/run.sh): one libFuzzer executable, declared only when FFRTMP_FUZZ=1 so
+// that ordinary builds and `swift test` never see it. Built in debug (for `@testable import`) with
+// libFuzzer and AddressSanitizer under its own build path, .build/fuzz.
+if ProcessInfo.processInfo.environment["FFRTMP_FUZZ"] == "1" {
+    package.targets.append(
+        .executableTarget(
+            name: "FuzzTargets",
+            dependencies: ["Wire", "Broker", "HTTP", "Model", "Agent", "Store", "Support"],
+            path: "Tests/Fuzz/Targets"))
+}

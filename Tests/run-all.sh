@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The project's test command: release build, Swift unit tests, then the Python interop suites
+# The project's test command: release build, Swift unit tests, a fuzz smoke, then the Python interop suites
 # (real nats-py client and nats-server 2.15 as the oracle) against the release binary, then the
 # agent and master end-to-end suite (real ffmpeg, headless Chromium). Runs from the repository root
 # wherever it is called from.
@@ -46,6 +46,13 @@ done_stage
 
 begin "swift test (unit tests)"
 swift test
+done_stage
+
+begin "fuzz smoke (Tests/Fuzz/run.sh all 6: libFuzzer + ASan, own build in .build/fuzz)"
+# A smoke only: each of the 7 fuzz targets for a few seconds, so the targets keep building and the
+# seeds and first mutations stay crash-free (about 1 min plus a 2-3 min cold build on 2 cores).
+# Longer runs are on demand: Tests/Fuzz/run.sh <target> <seconds>; known findings: run.sh findings.
+Tests/Fuzz/run.sh all "${FUZZ_SMOKE_SECONDS:-6}"
 done_stage
 
 begin "client JetStream tests against the ffrtmp broker (they ran against nats-server above)"
