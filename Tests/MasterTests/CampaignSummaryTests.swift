@@ -53,7 +53,7 @@ final class CampaignSummaryTests: XCTestCase {
     func testTheHardwareKeyCarriesTheCPUModelOfTheNodesHeartbeat() throws {
         let store = try MasterStore(path: ":memory:")
         let heartbeat = MasterFixtures.heartbeat("node-1")
-        try store.record(heartbeat, json: json(heartbeat), at: 1)
+        try store.record(FleetBatch(nodes: [(heartbeat, json(heartbeat), 1)]))
         try run(store, "a", height: 240, sequence: 1)
         XCTAssertEqual(try store.summary().rows.first?.hardware.key, "node=node-1 cpu=test CPU gpu=-")
     }
