@@ -17,6 +17,8 @@ final class Consumer {
     unowned let stream: MessageStream
     let persistence: ConsumerPersistence
     private let filter: (String) -> Bool
+    /// `$JS.ACK.<stream>.<consumer>.`, the start of every ack subject this consumer hands out.
+    private let ackSubjectPrefix: String
 
     private(set) var deliveredStreamSequence: UInt64 = 0
     private(set) var deliveredConsumerSequence: UInt64 = 0
@@ -57,6 +59,7 @@ final class Consumer {
         self.stream = stream
         self.persistence = persistence
         lastActive = now
+        ackSubjectPrefix = "$JS.ACK.\(stream.name).\(name)."
         let filters = config.filters
         filter =
             filters.isEmpty
@@ -210,9 +213,9 @@ final class Consumer {
         let consumerSequence = deliveredConsumerSequence + 1
         let deliveries = (pending[sequence]?.deliveries ?? 0) + 1
         let pendingAfter = isRedelivery ? numberPending : max(1, numberPending) - 1
-        let ackSubject =
-            "$JS.ACK.\(stream.name).\(name).\(deliveries).\(sequence)."
-            + "\(consumerSequence).\(message.timestamp).\(pendingAfter)"
+        let ackSubject = ackSubject(
+            deliveries: deliveries, sequence: sequence, consumerSequence: consumerSequence,
+            timestamp: message.timestamp, pending: pendingAfter)
         if request.remainingBytes > 0 {
             let size =
                 message.subject.utf8.count + ackSubject.utf8.count + message.headers.count + message.payload.count
@@ -247,6 +250,25 @@ final class Consumer {
         if request.heartbeat > 0 { request.nextHeartbeat = now.addingClamped(request.heartbeat) }
         lastActive = now
         return .sent
+    }
+
+    /// `$JS.ACK.<stream>.<consumer>.<deliveries>.<stream seq>.<consumer seq>.<timestamp>.<pending>`,
+    /// appended piece by piece to a reserved string (built for every pulled message).
+    private func ackSubject(
+        deliveries: Int, sequence: UInt64, consumerSequence: UInt64, timestamp: Int64, pending: UInt64
+    ) -> String {
+        var subject = ackSubjectPrefix
+        subject.reserveCapacity(ackSubjectPrefix.utf8.count + 80)
+        subject += String(deliveries)
+        subject += "."
+        subject += String(sequence)
+        subject += "."
+        subject += String(consumerSequence)
+        subject += "."
+        subject += String(timestamp)
+        subject += "."
+        subject += String(pending)
+        return subject
     }
 
     /// The ack wait for the nth delivery: from `backoff` when set, else `ack_wait`.
@@ -333,14 +355,22 @@ final class Consumer {
     /// `+ACK`: done with the message (with `ack_policy: all`, with every earlier one too); a work
     /// queue forgets it.
     func acknowledge(_ sequence: UInt64) {
-        let acknowledged = config.ackPolicy == .all ? pending.keys.filter { $0 <= sequence } : [sequence]
-        var any = false
-        for each in acknowledged where pending.removeValue(forKey: each) != nil {
-            any = true
-            try? persistence.recordAcknowledged(streamSequence: each)
-            if stream.config.retention == .workqueue { _ = try? stream.storage.remove(each) }
+        guard config.ackPolicy == .all else {
+            // The common case, once per pulled message: no list of one to build.
+            if forget(sequence) { acknowledgementsChanged() }
+            return
         }
+        var any = false
+        for each in pending.keys.filter({ $0 <= sequence }) where forget(each) { any = true }
         if any { acknowledgementsChanged() }
+    }
+
+    /// Drops an acknowledged delivery (a work queue drops the message too); false if not pending.
+    private func forget(_ sequence: UInt64) -> Bool {
+        guard pending.removeValue(forKey: sequence) != nil else { return false }
+        try? persistence.recordAcknowledged(streamSequence: sequence)
+        if stream.config.retention == .workqueue { _ = try? stream.storage.remove(sequence) }
+        return true
     }
 
     /// `+TERM`: never redeliver; a work queue forgets it too. Publishes nats-server's
@@ -361,8 +391,8 @@ final class Consumer {
     private func acknowledgementsChanged() {
         pruneDeadlines()
         forgetExhaustedGone()
-        let pendingLowest = pending.keys.min()
-        let lowest = [pendingLowest, exhausted.min()].compactMap { $0 }.min()
+        var lowest = pending.keys.min()
+        if let given = exhausted.min() { lowest = min(lowest ?? given, given) }
         guard let lowest else {
             ackFloorStreamSequence = deliveredStreamSequence
             ackFloorConsumerSequence = deliveredConsumerSequence
