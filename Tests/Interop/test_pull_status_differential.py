@@ -45,7 +45,7 @@ class Exchange:
     def _frames_on(self, inbox: str):
         return [f for f in self.conn.deliveries() if f[1].decode() == inbox]
 
-    def request(self, subject: str, body: bytes, settle: float = 0.3) -> list:
+    def request(self, subject: str, body: bytes) -> list:
         self.inbox += 1
         inbox = f"_R.{self.inbox}"
         self.conn.send(f"SUB {inbox} {self.inbox}\r\n".encode() + pub(subject, body, inbox))
