@@ -4,7 +4,7 @@ import XCTest
 /// Records what a consumer sends instead of routing it.
 final class RecordingOutput: ConsumerOutput {
     var deliveries: [(sequence: UInt64, inbox: String, ackSubject: String)] = []
-    var statuses: [(code: Int, description: String, inbox: String)] = []
+    var statuses: [(code: Int, description: String, inbox: String, headers: [String])] = []
     var advisories: [String] = []
     var advisoryBodies: [[UInt8]] = []
 
@@ -13,7 +13,7 @@ final class RecordingOutput: ConsumerOutput {
     }
 
     func sendStatus(_ code: Int, _ description: String, extraHeaders: [(String, String)], to inbox: ReplyInbox) {
-        statuses.append((code, description, inbox.subject))
+        statuses.append((code, description, inbox.subject, extraHeaders.map { "\($0): \($1)" }))
     }
 
     func publishAdvisory(subject: String, json: [UInt8]) {

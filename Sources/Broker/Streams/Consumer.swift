@@ -17,6 +17,8 @@ final class Consumer {
     unowned let stream: MessageStream
     let persistence: ConsumerPersistence
     private let filter: (String) -> Bool
+    /// `$JS.ACK.<stream>.<consumer>.`, the start of every ack subject this consumer hands out.
+    private let ackSubjectPrefix: String
 
     private(set) var deliveredStreamSequence: UInt64 = 0
     private(set) var deliveredConsumerSequence: UInt64 = 0
@@ -57,6 +59,7 @@ final class Consumer {
         self.stream = stream
         self.persistence = persistence
         lastActive = now
+        ackSubjectPrefix = "$JS.ACK.\(stream.name).\(name)."
         let filters = config.filters
         filter =
             filters.isEmpty
@@ -111,9 +114,19 @@ final class Consumer {
 
     // MARK: pull requests
 
-    /// Queues a pull request and serves what it can at once.
+    /// Queues a pull request and serves what it can at once; a request beyond the consumer's
+    /// limits is answered with nats-server's `409` status instead.
     func add(_ request: PullRequest, now: Int64, output: ConsumerOutput) {
         lastActive = now
+        if let refusal = limitExceeded(by: request) {
+            output.sendStatus(409, refusal, extraHeaders: [], to: request.reply)
+            return
+        }
+        if request.noWait && request.deadline == 0 && numberPending == 0 && due.isEmpty && delayed.isEmpty {
+            // nats-server answers at once when nothing at all is left (before counting waiters).
+            output.sendStatus(404, "No Messages", extraHeaders: [], to: request.reply)
+            return
+        }
         if waiting.count >= config.maxWaiting {
             output.sendStatus(409, "Exceeded MaxWaiting", extraHeaders: [], to: request.reply)
             return
@@ -122,19 +135,43 @@ final class Consumer {
         dispatch(now: now, output: output)
     }
 
-    /// Hands available messages to waiting requests, oldest request first; answers `no_wait`
-    /// requests that cannot be filled with `404 No Messages`.
+    /// nats-server's `409` description for a request beyond `max_batch`, `max_expires` or the
+    /// consumer's `max_bytes`; nil when it is within them.
+    private func limitExceeded(by request: PullRequest) -> String? {
+        if config.maxRequestBatch > 0 && request.remaining > config.maxRequestBatch {
+            return "Exceeded MaxRequestBatch of \(config.maxRequestBatch)"
+        }
+        if config.maxRequestExpires > 0 && request.expires > config.maxRequestExpires {
+            return "Exceeded MaxRequestExpires of \(GoDuration.text(config.maxRequestExpires))"
+        }
+        if config.maxRequestMaxBytes > 0 && request.remainingBytes > config.maxRequestMaxBytes {
+            return "Exceeded MaxRequestMaxBytes of \(config.maxRequestMaxBytes)"
+        }
+        return nil
+    }
+
+    /// Hands available messages to waiting requests, oldest request first. A request that cannot
+    /// take the next message within its `max_bytes` ends with `409 Message Size Exceeds MaxBytes`;
+    /// `no_wait` requests that nothing more can fill end with `404 No Messages`.
     func dispatch(now: Int64, output: ConsumerOutput) {
         while !waiting.isEmpty {
             guard canDeliverMore, let sequence = nextSequenceToDeliver(now: now) else { break }
-            guard deliver(sequence, to: &waiting[0], now: now, output: output) else { continue }
-            if waiting[0].remaining == 0 { waiting.removeFirst() }
+            switch deliver(sequence, to: &waiting[0], now: now, output: output) {
+            case .sent:
+                if waiting[0].remaining == 0 { waiting.removeFirst() }
+            case .vanished:
+                continue
+            case .tooLarge:
+                let request = waiting.removeFirst()
+                output.sendStatus(
+                    409, "Message Size Exceeds MaxBytes", extraHeaders: request.pendingHeaders, to: request.reply)
+            }
         }
-        if waiting.contains(where: { $0.noWait }) {
-            for request in waiting where request.noWait {
+        if waiting.contains(where: \.endsWhenNothingIsAvailable) {
+            for request in waiting where request.endsWhenNothingIsAvailable {
                 output.sendStatus(404, "No Messages", extraHeaders: [], to: request.reply)
             }
-            waiting.removeAll { $0.noWait }
+            waiting.removeAll(where: \.endsWhenNothingIsAvailable)
         }
     }
 
@@ -153,31 +190,49 @@ final class Consumer {
         return stream.storage.nextSequence(after: deliveredStreamSequence, matching: filter)
     }
 
-    /// Sends one message; false when it vanished from the stream meanwhile.
-    private func deliver(_ sequence: UInt64, to request: inout PullRequest, now: Int64, output: ConsumerOutput) -> Bool
+    /// What became of one attempt to deliver a message to a request.
+    private enum Delivery {
+        case sent
+        /// The message left the stream meanwhile.
+        case vanished
+        /// It does not fit in what remains of the request's `max_bytes`; nothing was delivered.
+        case tooLarge
+    }
+
+    /// Sends one message, unless it vanished from the stream or exceeds the request's `max_bytes`.
+    private func deliver(_ sequence: UInt64, to request: inout PullRequest, now: Int64, output: ConsumerOutput)
+        -> Delivery
     {
         let isRedelivery = pending[sequence] != nil
-        if isRedelivery { due.removeFirst() }
         guard let message = try? stream.storage.message(at: sequence) else {
+            if isRedelivery { due.removeFirst() }
             pending[sequence] = nil
             if !isRedelivery { deliveredStreamSequence = sequence }
-            return false
+            return .vanished
         }
-        deliveredConsumerSequence += 1
+        let consumerSequence = deliveredConsumerSequence + 1
+        let deliveries = (pending[sequence]?.deliveries ?? 0) + 1
+        let pendingAfter = isRedelivery ? numberPending : max(1, numberPending) - 1
+        let ackSubject = ackSubject(
+            deliveries: deliveries, sequence: sequence, consumerSequence: consumerSequence,
+            timestamp: message.timestamp, pending: pendingAfter)
+        if request.remainingBytes > 0 {
+            let size =
+                message.subject.utf8.count + ackSubject.utf8.count + message.headers.count + message.payload.count
+            guard size <= request.remainingBytes else { return .tooLarge }
+            request.remainingBytes -= size
+            // nats-server: a request whose byte budget is used up exactly ends with this message.
+            if request.remainingBytes == 0 { request.remaining = 1 }
+        }
+        if isRedelivery { due.removeFirst() }
+        deliveredConsumerSequence = consumerSequence
         var record =
-            pending[sequence]
-            ?? PendingDelivery(
-                consumerSequence: deliveredConsumerSequence, deliveries: 0,
-                deadline: 0)
-        record.deliveries += 1
+            pending[sequence] ?? PendingDelivery(consumerSequence: consumerSequence, deliveries: 0, deadline: 0)
+        record.deliveries = deliveries
         if !isRedelivery {
-            let remaining = numberPending
             deliveredStreamSequence = sequence
-            undeliveredCount = remaining > 0 ? Int(remaining) - 1 : 0
+            undeliveredCount = Int(pendingAfter)
         }
-        let ackSubject =
-            "$JS.ACK.\(stream.name).\(name).\(record.deliveries).\(sequence)."
-            + "\(deliveredConsumerSequence).\(message.timestamp).\(numberPending)"
         if config.ackPolicy == .none {
             ackFloorStreamSequence = deliveredStreamSequence
             ackFloorConsumerSequence = deliveredConsumerSequence
@@ -192,8 +247,28 @@ final class Consumer {
         output.deliver(message, to: request.reply, ackSubject: ackSubject)
         request.remaining -= 1
         request.delivered += 1
+        if request.heartbeat > 0 { request.nextHeartbeat = now.addingClamped(request.heartbeat) }
         lastActive = now
-        return true
+        return .sent
+    }
+
+    /// `$JS.ACK.<stream>.<consumer>.<deliveries>.<stream seq>.<consumer seq>.<timestamp>.<pending>`,
+    /// appended piece by piece to a reserved string (built for every pulled message).
+    private func ackSubject(
+        deliveries: Int, sequence: UInt64, consumerSequence: UInt64, timestamp: Int64, pending: UInt64
+    ) -> String {
+        var subject = ackSubjectPrefix
+        subject.reserveCapacity(ackSubjectPrefix.utf8.count + 80)
+        subject += String(deliveries)
+        subject += "."
+        subject += String(sequence)
+        subject += "."
+        subject += String(consumerSequence)
+        subject += "."
+        subject += String(timestamp)
+        subject += "."
+        subject += String(pending)
+        return subject
     }
 
     /// The ack wait for the nth delivery: from `backoff` when set, else `ack_wait`.
@@ -205,19 +280,21 @@ final class Consumer {
 
     // MARK: timers
 
-    /// The earliest wall-clock moment this consumer needs its `tick`: a request expiry, an ack
-    /// wait ending or a delayed NAK coming due.
+    /// The earliest wall-clock moment this consumer needs its `tick`: a request expiry or idle
+    /// heartbeat, an ack wait ending or a delayed NAK coming due.
     var nextDeadline: Int64? {
         var earliest = ackDeadlines.earliest?.deadline
         if let delay = delayed.earliest?.deadline { earliest = min(earliest ?? delay, delay) }
-        for request in waiting where request.deadline > 0 {
-            earliest = min(earliest ?? request.deadline, request.deadline)
+        for request in waiting {
+            for moment in [request.deadline, request.nextHeartbeat] where moment > 0 {
+                earliest = min(earliest ?? moment, moment)
+            }
         }
         return earliest
     }
 
-    /// Moves ack-wait expiries to the redelivery queue (or gives up after `max_deliver`), ends
-    /// expired pull requests with `408`, and serves what became due.
+    /// Moves ack-wait expiries to the redelivery queue (or gives up after `max_deliver`), sends
+    /// idle heartbeats, ends expired pull requests with `408`, and serves what became due.
     func tick(now: Int64, output: ConsumerOutput) {
         while let earliest = ackDeadlines.earliest, earliest.deadline <= now {
             _ = ackDeadlines.pop()
@@ -236,17 +313,31 @@ final class Consumer {
             pending[earliest.sequence] = record
             due.insert(earliest.sequence)
         }
+        sendIdleHeartbeats(now: now, output: output)
         if waiting.contains(where: { $0.deadline > 0 && $0.deadline <= now }) {
             for request in waiting where request.deadline > 0 && request.deadline <= now {
-                output.sendStatus(
-                    408, "Request Timeout",
-                    extraHeaders: [
-                        ("Nats-Pending-Messages", String(request.remaining)), ("Nats-Pending-Bytes", "0"),
-                    ], to: request.reply)
+                output.sendStatus(408, "Request Timeout", extraHeaders: request.pendingHeaders, to: request.reply)
             }
             waiting.removeAll { $0.deadline > 0 && $0.deadline <= now }
         }
         dispatch(now: now, output: output)
+    }
+
+    /// `100 Idle Heartbeat` to each request still waiting whose heartbeat is due (and not yet
+    /// expired), naming the last consumer and stream sequences delivered, as nats-server does.
+    private func sendIdleHeartbeats(now: Int64, output: ConsumerOutput) {
+        for index in waiting.indices {
+            let request = waiting[index]
+            guard request.nextHeartbeat > 0, request.nextHeartbeat <= now else { continue }
+            waiting[index].nextHeartbeat = now.addingClamped(request.heartbeat)
+            if request.deadline > 0 && request.deadline <= now { continue }
+            output.sendStatus(
+                100, "Idle Heartbeat",
+                extraHeaders: [
+                    ("Nats-Last-Consumer", String(deliveredConsumerSequence)),
+                    ("Nats-Last-Stream", String(deliveredStreamSequence)),
+                ], to: request.reply)
+        }
     }
 
     private func promoteDelayed(now: Int64) {
@@ -264,14 +355,22 @@ final class Consumer {
     /// `+ACK`: done with the message (with `ack_policy: all`, with every earlier one too); a work
     /// queue forgets it.
     func acknowledge(_ sequence: UInt64) {
-        let acknowledged = config.ackPolicy == .all ? pending.keys.filter { $0 <= sequence } : [sequence]
-        var any = false
-        for each in acknowledged where pending.removeValue(forKey: each) != nil {
-            any = true
-            try? persistence.recordAcknowledged(streamSequence: each)
-            if stream.config.retention == .workqueue { _ = try? stream.storage.remove(each) }
+        guard config.ackPolicy == .all else {
+            // The common case, once per pulled message: no list of one to build.
+            if forget(sequence) { acknowledgementsChanged() }
+            return
         }
+        var any = false
+        for each in pending.keys.filter({ $0 <= sequence }) where forget(each) { any = true }
         if any { acknowledgementsChanged() }
+    }
+
+    /// Drops an acknowledged delivery (a work queue drops the message too); false if not pending.
+    private func forget(_ sequence: UInt64) -> Bool {
+        guard pending.removeValue(forKey: sequence) != nil else { return false }
+        try? persistence.recordAcknowledged(streamSequence: sequence)
+        if stream.config.retention == .workqueue { _ = try? stream.storage.remove(sequence) }
+        return true
     }
 
     /// `+TERM`: never redeliver; a work queue forgets it too. Publishes nats-server's
@@ -292,8 +391,8 @@ final class Consumer {
     private func acknowledgementsChanged() {
         pruneDeadlines()
         forgetExhaustedGone()
-        let pendingLowest = pending.keys.min()
-        let lowest = [pendingLowest, exhausted.min()].compactMap { $0 }.min()
+        var lowest = pending.keys.min()
+        if let given = exhausted.min() { lowest = min(lowest ?? given, given) }
         guard let lowest else {
             ackFloorStreamSequence = deliveredStreamSequence
             ackFloorConsumerSequence = deliveredConsumerSequence

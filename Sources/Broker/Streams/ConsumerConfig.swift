@@ -18,6 +18,12 @@ struct ConsumerConfig: Codable, Equatable, Sendable {
     var replayPolicy = "instant"
     var maxWaiting = 512
     var maxAckPending = 1000
+    /// Largest `batch` one pull request may ask for (`max_batch`; 0: no limit).
+    var maxRequestBatch = 0
+    /// Longest `expires` one pull request may ask for, in nanoseconds (`max_expires`; 0: no limit).
+    var maxRequestExpires: Int64 = 0
+    /// Largest `max_bytes` one pull request may ask for (`max_bytes`; 0: no limit).
+    var maxRequestMaxBytes = 0
     /// Nanoseconds; an ephemeral consumer with no pull requests for this long is removed.
     var inactiveThreshold: Int64?
     /// Redelivery back-off in nanoseconds, per delivery count.
@@ -48,6 +54,9 @@ struct ConsumerConfig: Codable, Equatable, Sendable {
         case replayPolicy = "replay_policy"
         case maxWaiting = "max_waiting"
         case maxAckPending = "max_ack_pending"
+        case maxRequestBatch = "max_batch"
+        case maxRequestExpires = "max_expires"
+        case maxRequestMaxBytes = "max_bytes"
         case inactiveThreshold = "inactive_threshold"
         case deliverSubject = "deliver_subject"
         case replicas = "num_replicas"
@@ -77,6 +86,9 @@ struct ConsumerConfig: Codable, Equatable, Sendable {
         if maxWaiting <= 0 { maxWaiting = 512 }
         maxAckPending = try values.decodeIfPresent(Int.self, forKey: .maxAckPending) ?? 1000
         if maxAckPending == 0 { maxAckPending = 1000 }
+        maxRequestBatch = max(0, try values.decodeIfPresent(Int.self, forKey: .maxRequestBatch) ?? 0)
+        maxRequestExpires = max(0, try values.decodeIfPresent(Int64.self, forKey: .maxRequestExpires) ?? 0)
+        maxRequestMaxBytes = max(0, try values.decodeIfPresent(Int.self, forKey: .maxRequestMaxBytes) ?? 0)
         inactiveThreshold = try values.decodeIfPresent(Int64.self, forKey: .inactiveThreshold)
         backoff = try values.decodeIfPresent([Int64].self, forKey: .backoff)
         metadata = try values.decodeIfPresent([String: String].self, forKey: .metadata)
@@ -100,6 +112,9 @@ struct ConsumerConfig: Codable, Equatable, Sendable {
         try values.encode(replayPolicy, forKey: .replayPolicy)
         try values.encode(maxWaiting, forKey: .maxWaiting)
         if ackPolicy != .none { try values.encode(maxAckPending, forKey: .maxAckPending) }
+        if maxRequestBatch > 0 { try values.encode(maxRequestBatch, forKey: .maxRequestBatch) }
+        if maxRequestExpires > 0 { try values.encode(maxRequestExpires, forKey: .maxRequestExpires) }
+        if maxRequestMaxBytes > 0 { try values.encode(maxRequestMaxBytes, forKey: .maxRequestMaxBytes) }
         try values.encodeIfPresent(inactiveThreshold, forKey: .inactiveThreshold)
         try values.encodeIfPresent(backoff, forKey: .backoff)
         try values.encode(0, forKey: .replicas)

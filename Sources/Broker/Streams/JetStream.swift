@@ -344,22 +344,26 @@ final class JetStream: @unchecked Sendable {
         }
     }
 
-    /// Builds a publish frame over temporary copies of the parts, valid inside `body`.
+    /// Builds a publish frame over temporary copies of the parts, valid inside `body`. Without
+    /// headers the payload is the message as it is (no copy: every pulled message passes here).
     static func withFrame(
         subject: String, reply: String, headers: [UInt8], payload: [UInt8],
         _ body: (PublishFrame) -> Void
     ) {
-        var message = headers
-        message.append(contentsOf: payload)
         var subjectText = subject
         var replyText = reply
         subjectText.withUTF8 { subjectBytes in
             replyText.withUTF8 { replyBytes in
-                message.withUnsafeBytes { messageBytes in
+                func frame(_ messageBytes: UnsafeRawBufferPointer) {
                     body(
                         PublishFrame(
                             subject: UnsafeRawBufferPointer(subjectBytes), reply: UnsafeRawBufferPointer(replyBytes),
                             headerLength: headers.count, message: messageBytes, hasHeaders: !headers.isEmpty))
+                }
+                if headers.isEmpty {
+                    payload.withUnsafeBytes(frame)
+                } else {
+                    (headers + payload).withUnsafeBytes(frame)
                 }
             }
         }

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# JetStream throughput as a nats.go application sees it: Tests/Bench/natsgo/jsbench (nats.go 1.22.1
+# from Debian) against nats-server and the ffrtmp broker, alternating between them, one fresh
+# file-store stream per run. Prints a markdown table of the median of each figure and the ratio
+# ffrtmp ÷ nats-server, plus the load average before and after (the machine may be shared).
+# Not part of any test suite: run it by hand.
+#
+# Needs: apt-get install golang-go golang-github-nats-io-go-nats-dev linux-perf (perf: optional)
+# Usage: Tests/Bench/natsgo-jetstream.sh
+# Environment (all optional):
+#   ROUNDS=3  MSGS=100000  SIZE=128  BATCH=256  MAXWAIT=5s  MODES="publish fetch"
+#   BROKER=.build/release/ffrtmp   (built with `swift build -c release --product ffrtmp` if missing)
+#   NATS_SERVER_COMMAND=nats-server
+#   PERF=1: record the broker with `perf record -g` during its fetch runs ($WORK/perf.data is kept
+#   and its report summary printed).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+ROUNDS=${ROUNDS:-3}
+MSGS=${MSGS:-100000}
+SIZE=${SIZE:-128}
+BATCH=${BATCH:-256}
+MAXWAIT=${MAXWAIT:-5s}
+MODES=${MODES:-"publish fetch"}
+BROKER=${BROKER:-.build/release/ffrtmp}
+NATS_SERVER_COMMAND=${NATS_SERVER_COMMAND:-nats-server}
+PERF=${PERF:-0}
+
+if [[ ! -x $BROKER ]]; then
+    echo "building $BROKER (swift build -c release --product ffrtmp)" >&2
+    swift build -c release --product ffrtmp >&2
+fi
+mkdir -p .build/natsgo
+JSBENCH=.build/natsgo/jsbench
+(cd Tests/Bench/natsgo/jsbench &&
+    GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="${GOCACHE:-$PWD/../../../../.build/natsgo/cache}" \
+        go build -o ../../../../$JSBENCH .)
+
+WORK=$(mktemp -d /tmp/ffrtmp-natsgo.XXXXXX)
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    if [[ $PERF == 1 ]]; then echo "perf data kept in $WORK/perf.data" >&2; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT INT TERM
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+wait_for_port() {
+    for _ in $(seq 400); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+        sleep 0.05
+    done
+    return 1
+}
+
+# start_server NAME COMMAND...: starts the command with "-a 127.0.0.1 -p PORT", sets PORT_<NAME>, PID_<NAME>.
+start_server() {
+    local name=$1 port
+    shift
+    port=$(free_port)
+    "$@" -a 127.0.0.1 -p "$port" >"$WORK/$name.log" 2>&1 &
+    PIDS+=($!)
+    printf -v "PID_$name" '%s' "$!"
+    if ! wait_for_port "$port"; then
+        echo "$name ($*) did not start on port $port:" >&2
+        cat "$WORK/$name.log" >&2
+        exit 1
+    fi
+    printf -v "PORT_$name" '%s' "$port"
+}
+
+# shellcheck disable=SC2086  # the command is a word list on purpose
+start_server nats $NATS_SERVER_COMMAND -js -sd "$WORK/nats-store"
+start_server ffrtmp "$BROKER" broker -js -sd "$WORK/ffrtmp-store"
+echo "nats-server ($($NATS_SERVER_COMMAND --version)) on port $PORT_nats; ffrtmp on port $PORT_ffrtmp" >&2
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+
+: >"$WORK/results"
+for round in $(seq "$ROUNDS"); do
+    for mode in $MODES; do
+        # Alternate which server goes first, so neither always runs on a warmer machine.
+        if ((round % 2 == 1)); then order="nats ffrtmp"; else order="ffrtmp nats"; fi
+        for side in $order; do
+            if [[ $side == nats ]]; then port=$PORT_nats; else port=$PORT_ffrtmp; fi
+            perf_pid=""
+            if [[ $PERF == 1 && $side == ffrtmp && $mode == fetch ]]; then
+                perf record -g -o "$WORK/perf.data" -p "$PID_ffrtmp" 2>/dev/null &
+                perf_pid=$!
+            fi
+            if output=$("$JSBENCH" -url "nats://127.0.0.1:$port" -mode "$mode" -msgs "$MSGS" -size "$SIZE" \
+                -batch "$BATCH" -maxwait "$MAXWAIT" 2>&1); then
+                echo "$side $mode $(echo "$output" | awk '{ print $(NF - 1) }')" >>"$WORK/results"
+            else
+                echo "$side $mode failed" >>"$WORK/results"
+            fi
+            if [[ -n $perf_pid ]]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
+            echo "  round $round $side: $output" >&2
+        done
+    done
+done
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+median() {
+    if grep -q "^$1 $2 failed" "$WORK/results"; then echo failed; return; fi
+    grep "^$1 $2 " "$WORK/results" | awk '{ print $3 }' | sort -g |
+        awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2];
+              else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+echo
+echo "nats.go 1.22.1 jsbench, $SIZE B payloads, $MSGS messages, median of $ROUNDS rounds ($(nproc) CPUs," \
+    "load average $LOAD_BEFORE before, $LOAD_AFTER after)."
+echo
+echo "| figure | nats-server | ffrtmp | ratio |"
+echo "|---|---|---|---|"
+for mode in $MODES; do
+    nats=$(median nats "$mode")
+    ffrtmp=$(median ffrtmp "$mode")
+    ratio=$(awk -v n="$nats" -v f="$ffrtmp" 'BEGIN { if (n + 0 <= 0 || f + 0 <= 0) print "-"; else printf "%.2f×", f / n }')
+    case $mode in
+        publish) label="JetStream async publish + ack, msgs/s" ;;
+        fetch) label="JetStream Fetch($BATCH) + Ack, msgs/s" ;;
+        *) label=$mode ;;
+    esac
+    printf '| %s | %s | %s | %s |\n' "$label" "$nats" "$ffrtmp" "$ratio"
+done
+if [[ $PERF == 1 && -f $WORK/perf.data ]]; then
+    echo
+    perf report -i "$WORK/perf.data" --no-children --stdio 2>/dev/null | grep -v '^#' | grep '%' | head -25
+fi

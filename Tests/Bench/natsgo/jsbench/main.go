@@ -1,0 +1,91 @@
+// Command jsbench measures JetStream throughput as nats.go applications see it, against any
+// NATS server with JetStream: "publish" (asynchronous publish, waiting for every publish ack) and
+// "fetch" (a durable pull consumer: Fetch(batch) with MaxWait, then Ack each message).
+// It prints one line: "<mode> <messages> msgs in <seconds>s = <rate> msgs/s".
+// Built by Tests/Bench/natsgo-jetstream.sh; not part of the test suites.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go"
+)
+
+func main() {
+	url := flag.String("url", nats.DefaultURL, "server URL")
+	mode := flag.String("mode", "fetch", "publish or fetch")
+	messages := flag.Int("msgs", 100000, "messages")
+	size := flag.Int("size", 128, "payload bytes")
+	batch := flag.Int("batch", 256, "Fetch batch size")
+	maxWait := flag.Duration("maxwait", 5*time.Second, "Fetch MaxWait")
+	pending := flag.Int("pending", 4096, "most publish acks outstanding")
+	flag.Parse()
+
+	nc, err := nats.Connect(*url)
+	check(err)
+	defer nc.Close()
+	js, err := nc.JetStream(nats.PublishAsyncMaxPending(*pending))
+	check(err)
+	_ = js.DeleteStream("BENCH")
+	_, err = js.AddStream(&nats.StreamConfig{Name: "BENCH", Subjects: []string{"bench.>"}, Storage: nats.FileStorage})
+	check(err)
+	payload := make([]byte, *size)
+
+	publish := func() time.Duration {
+		start := time.Now()
+		for i := 0; i < *messages; i++ {
+			// A full window of outstanding acks makes PublishAsync give up after a short stall:
+			// try again, the window drains as acks arrive.
+			_, err := js.PublishAsync("bench.data", payload)
+			for err != nil && strings.Contains(err.Error(), "stalled with too many outstanding") {
+				_, err = js.PublishAsync("bench.data", payload)
+			}
+			check(err)
+		}
+		select {
+		case <-js.PublishAsyncComplete():
+		case <-time.After(2 * time.Minute):
+			check(fmt.Errorf("publish acks missing after 2 minutes"))
+		}
+		return time.Since(start)
+	}
+
+	var elapsed time.Duration
+	switch *mode {
+	case "publish":
+		elapsed = publish()
+	case "fetch":
+		publish()
+		sub, err := js.PullSubscribe("bench.data", "worker", nats.AckExplicit(), nats.MaxAckPending(-1))
+		check(err)
+		start := time.Now()
+		for received := 0; received < *messages; {
+			msgs, err := sub.Fetch(*batch, nats.MaxWait(*maxWait))
+			if err != nil && err != nats.ErrTimeout {
+				check(err)
+			}
+			for _, msg := range msgs {
+				check(msg.Ack())
+			}
+			received += len(msgs)
+		}
+		check(nc.Flush())
+		elapsed = time.Since(start)
+	default:
+		check(fmt.Errorf("unknown mode %q", *mode))
+	}
+	_ = js.DeleteStream("BENCH")
+	seconds := elapsed.Seconds()
+	fmt.Printf("%s %d msgs in %.3fs = %.0f msgs/s\n", *mode, *messages, seconds, float64(*messages)/seconds)
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "jsbench:", err)
+		os.Exit(1)
+	}
+}
