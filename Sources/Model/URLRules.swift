@@ -36,7 +36,26 @@ public enum URLRules {
         if authority.contains("@") {
             return RuleViolation("must not carry credentials (user:password@): they would show in argv and logs")
         }
-        return checkHostAndPort(authority)
+        if let violation = checkHostAndPort(authority) { return violation }
+        return checkOptions(in: rest)
+    }
+
+    /// URL options that turn the agent into a server: ffmpeg's `listen` (tcp, http, rtmp, …) and SRT's
+    /// `mode=listener` or `mode=rendezvous` would open a port on the node and wait for whoever connects,
+    /// so a job only ever calls out (`mode=caller`, SRT's default).
+    private static func checkOptions(in rest: Substring) -> RuleViolation? {
+        guard let question = rest.firstIndex(of: "?") else { return nil }
+        let query = rest[rest.index(after: question)...].prefix { $0 != "#" }
+        for option in query.split(separator: "&") {
+            let parts = option.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = parts[0].lowercased()
+            let value = parts.count > 1 ? parts[1].lowercased() : ""
+            if name == "listen" || (name == "mode" && value != "caller") {
+                return RuleViolation(
+                    "must not make the agent listen (\(TextRules.quoted(String(option)))): jobs only connect out")
+            }
+        }
+        return nil
     }
 
     private static func checkHostAndPort(_ authority: Substring) -> RuleViolation? {

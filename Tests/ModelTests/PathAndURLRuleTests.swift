@@ -45,6 +45,18 @@ final class PathAndURLRuleTests: XCTestCase {
         }
     }
 
+    func testOptionsThatWouldMakeTheAgentListenAreRejected() {
+        let schemes: Set<String> = ["rtmp", "srt", "tcp"]
+        for url in [
+            "srt://0.0.0.0:9000?mode=listener", "srt://host:9000?latency=1&MODE=Listener",
+            "srt://host:9000?mode=rendezvous", "tcp://0.0.0.0:9000?listen", "tcp://host:9000?listen=1",
+            "rtmp://host/app?listen=2",
+        ] {
+            XCTAssertEqual(URLRules.check(url, allowedSchemes: schemes)?.reason.contains("listen"), true, url)
+        }
+        XCTAssertNil(URLRules.check("srt://host:9000?mode=caller&latency=200", allowedSchemes: schemes))
+    }
+
     func testARejectedProtocolIsNamedInTheReason() {
         XCTAssertEqual(
             URLRules.check("concat:a|b", allowedSchemes: ["rtmp", "srt"])?.reason,
