@@ -91,7 +91,9 @@ extension StreamStore {
             let size = try file.size()
             recovered.report.filesScanned += 1
             var header = try FileHeader.read(from: file)
-            if header?.kind != .streamSegment {
+            // A base sequence beyond any that is assigned is damage, like a failed checksum.
+            let isBeyondLargest = (header?.baseSequence ?? 0) > StreamRecord.largestSequence
+            if header?.kind != .streamSegment || isBeyondLargest {
                 header = nil
                 recovered.report.damagedFiles.append(
                     DamagedFile(
