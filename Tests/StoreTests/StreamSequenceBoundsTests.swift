@@ -42,4 +42,18 @@ final class StreamSequenceBoundsTests: StoreTestCase {
         XCTAssertEqual(store.state.lastSequence, 1)
         XCTAssertEqual(try store.append(subject: "s", payload: [1], timestamp: 2), 2)
     }
+
+    func testTheLastSequenceOfAnOlderHeaderSurvivesTheDeletionOfItsEmptySegment() throws {
+        try fileSystem.createDirectory(streamDirectory)
+        try writeFile(segmentPath(1), header(baseSequence: 5))
+        try writeFile(segmentPath(2), header(baseSequence: 0))
+        let first = try openStream()
+        XCTAssertEqual(first.state.lastSequence, 5)
+        try first.close()
+        let second = try openStream()
+        XCTAssertEqual(second.state.lastSequence, 5)
+        XCTAssertEqual(try second.append(subject: "s", payload: [1], timestamp: 2), 6)
+        try second.close()
+        XCTAssertEqual(try openStream().state.lastSequence, 6)
+    }
 }
