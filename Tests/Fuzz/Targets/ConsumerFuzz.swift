@@ -19,11 +19,6 @@ enum ConsumerFuzz {
         guard let first = lines.first else { return }
         let config = (try? JSONDecoder().decode(ConsumerConfig.self, from: Data(first))) ?? ConsumerConfig()
         guard isAccepted(config) else { return }
-        if KnownFindings.overflowsDeadline(config.ackWait)
-            || (config.backoff ?? []).contains(where: KnownFindings.overflowsDeadline)
-        {
-            return
-        }
         var now: Int64 = 1_764_130_217_982_729_094
         let stream = MessageStream(
             config: StreamConfig(name: "JOBS", subjects: ["job.>"]), created: now, storage: MemoryStreamStorage())
@@ -41,7 +36,6 @@ enum ConsumerFuzz {
                 _ = stream.store(subject: subject, headers: [], payload: rest, now: now)
                 consumer.dispatch(now: now, output: output)
             case UInt8(ascii: "P"):
-                if KnownFindings.pullOverflowsDeadline(rest) { continue }
                 guard case .success(let request) = PullRequest.parse(body: rest, reply: "_INBOX.pull", now: now)
                 else { continue }
                 consumer.add(request, now: now, output: output)
@@ -67,7 +61,6 @@ enum ConsumerFuzz {
         case .acknowledge: consumer.acknowledge(sequence)
         case .terminate: consumer.terminate(sequence, now: now, output: output)
         case .reject(let delay):
-            if KnownFindings.overflowsDeadline(delay) { return }
             consumer.reject(sequence, delay: delay, now: now)
             consumer.dispatch(now: now, output: output)
         case .inProgress: consumer.extend(sequence, now: now)
