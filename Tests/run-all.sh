@@ -48,11 +48,13 @@ begin "swift test (unit tests)"
 swift test
 done_stage
 
-begin "fuzz smoke (Tests/Fuzz/run.sh all 6: libFuzzer + ASan, own build in .build/fuzz)"
+begin "fuzz smoke (Tests/Fuzz/run.sh all 6, then findings: libFuzzer + ASan, own build in .build/fuzz)"
 # A smoke only: each of the 7 fuzz targets for a few seconds, so the targets keep building and the
-# seeds and first mutations stay crash-free (about 1 min plus a 2-3 min cold build on 2 cores).
-# Longer runs are on demand: Tests/Fuzz/run.sh <target> <seconds>; known findings: run.sh findings.
+# seeds and first mutations stay crash-free (about 1 min plus a 2-3 min cold build on 2 cores), then
+# every past finding replayed strictly as a regression check (a few seconds; the build is reused).
+# Longer runs are on demand: Tests/Fuzz/run.sh <target> <seconds>.
 Tests/Fuzz/run.sh all "${FUZZ_SMOKE_SECONDS:-6}"
+Tests/Fuzz/run.sh findings
 done_stage
 
 begin "client JetStream tests against the ffrtmp broker (they ran against nats-server above)"

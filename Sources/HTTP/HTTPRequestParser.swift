@@ -100,9 +100,14 @@ struct HTTPRequestParser {
             lineStart = newline + 1
             scanned = newline + 1
         }
+        // A CR that ends the input may be the first half of the line's CRLF, which the line-end checks
+        // above do not count against the request line's limit: so neither is it here. How the reads
+        // split the input must not change the answer.
+        var pendingEnd = input.count
+        if pendingEnd > lineStart && input[pendingEnd - 1] == 0x0D { pendingEnd -= 1 }
         if let headerStart {
-            if input.count - headerStart > maxHeaderBytes { return .failure(.headersTooLarge) }
-        } else if input.count - lineStart > maxRequestLineBytes {
+            if pendingEnd - headerStart > maxHeaderBytes { return .failure(.headersTooLarge) }
+        } else if pendingEnd - lineStart > maxRequestLineBytes {
             return .failure(.requestLineTooLong)
         }
         return .needMore

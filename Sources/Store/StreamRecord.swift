@@ -18,6 +18,9 @@ enum StreamRecord {
     static let maximumRemovalRanges = 4096
     /// Subjects longer than this cannot be stored (the length field is 16 bits).
     static let maximumSubjectBytes = Int(UInt16.max)
+    /// No sequence above this is ever assigned, so a record or segment header that names one is damaged:
+    /// trusting it would leave no room for the next sequence (`lastSequence + 1`).
+    static let largestSequence = UInt64(Int64.max)
 
     /// A decoded body. Ranges index into the body that was decoded.
     enum Body {
@@ -94,12 +97,13 @@ enum StreamRecord {
             let subjectStart = reader.offset
             let headerStart = subjectStart + Int(subjectLength)
             let payloadStart = headerStart + Int(headerLength)
-            guard subjectLength > 0, payloadStart <= body.count else { return nil }
+            guard sequence <= largestSequence, subjectLength > 0, payloadStart <= body.count else { return nil }
             return .message(
                 sequence: sequence, timestamp: timestamp, subject: subjectStart..<headerStart,
                 headers: headerStart..<payloadStart, payload: payloadStart..<body.count)
         case tombstoneType:
-            guard let sequence = reader.read(UInt64.self), reader.remaining == 0 else { return nil }
+            guard let sequence = reader.read(UInt64.self), sequence <= largestSequence, reader.remaining == 0
+            else { return nil }
             return .tombstone(sequence: sequence)
         case removalsType:
             guard let count = reader.read(UInt32.self), Int(count) <= maximumRemovalRanges,
@@ -109,7 +113,7 @@ enum StreamRecord {
             ranges.reserveCapacity(Int(count))
             for _ in 0..<count {
                 guard let first = reader.read(UInt64.self), let last = reader.read(UInt64.self), first <= last,
-                    first > (ranges.last?.upperBound ?? 0)
+                    first > (ranges.last?.upperBound ?? 0), last <= largestSequence
                 else { return nil }
                 ranges.append(first...last)
             }

@@ -13,6 +13,10 @@ struct RecoveredStream {
     /// Skipped stretches, since the last trusted message or segment header, that may each have held a
     /// message with a higher sequence than any known.
     var unaccountedMessages = 0
+    /// The highest sequence the segment scanned last proves was assigned: its header's base, or a
+    /// record's sequence. When it is below `lastSequence`, an older segment proves that, and it may be
+    /// deleted once it holds no message.
+    var provenByLastSegment: UInt64 = 0
 
     func segment(withID id: UInt32) -> Segment? { findSegment(id, in: segments) }
 
@@ -91,7 +95,9 @@ extension StreamStore {
             let size = try file.size()
             recovered.report.filesScanned += 1
             var header = try FileHeader.read(from: file)
-            if header?.kind != .streamSegment {
+            // A base sequence beyond any that is assigned is damage, like a failed checksum.
+            let isBeyondLargest = (header?.baseSequence ?? 0) > StreamRecord.largestSequence
+            if header?.kind != .streamSegment || isBeyondLargest {
                 header = nil
                 recovered.report.damagedFiles.append(
                     DamagedFile(
@@ -120,6 +126,7 @@ extension StreamStore {
                 recovered.lastTimestamp = trusted.baseTimestamp
                 recovered.unaccountedMessages = 0
             }
+            recovered.provenByLastSegment = header?.baseSequence ?? 0
             let segment = Segment(id: id, path: path, file: file, header: trusted, validEnd: Int64(FileHeader.size))
             recovered.segments.append(segment)
             let outcome = try scan(segment, upTo: size, into: &recovered)
@@ -155,6 +162,9 @@ extension StreamStore {
             recovered.lastSequence += UInt64(recovered.unaccountedMessages)
             needsFreshSegment = true
         }
+        // Only an older segment proves the last sequence (its header was higher than the last one's):
+        // the fresh segment's header keeps it once that segment is deleted.
+        if recovered.provenByLastSegment < recovered.lastSequence { needsFreshSegment = true }
         if restartID != nil || recovered.segments.isEmpty || needsFreshSegment {
             let id = restartID ?? (ids.last.map { $0 + 1 } ?? 1)
             let path = joinPath(directory, Segment.fileName(id: id))
@@ -193,15 +203,18 @@ extension StreamStore {
                 recovered.lastSequence = sequence
                 recovered.lastTimestamp = timestamp
                 recovered.unaccountedMessages = 0
+                recovered.provenByLastSegment = sequence
                 lastMessageOffset = offset
             case .tombstone(let sequence)?:
                 // A tombstone proves its sequence was assigned, even when its message is lost.
                 recovered.lastSequence = max(recovered.lastSequence, sequence)
+                recovered.provenByLastSegment = max(recovered.provenByLastSegment, sequence)
                 recovered.removeMessage(sequence, recordedIn: segment)
             case .removals(let ranges)?:
                 segment.retainedBytes += Int64(record.count)
                 for range in ranges {
                     recovered.lastSequence = max(recovered.lastSequence, range.upperBound)
+                    recovered.provenByLastSegment = max(recovered.provenByLastSegment, range.upperBound)
                     var position = recovered.index.firstPosition(after: range.lowerBound - 1)
                     while position < recovered.index.entries.count,
                         recovered.index.entries[position].sequence <= range.upperBound

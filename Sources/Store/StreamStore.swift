@@ -90,6 +90,9 @@ public final class StreamStore {
         guard recordBytes <= options.maximumMessageBytes else {
             throw .recordTooLarge(bytes: recordBytes, limit: options.maximumMessageBytes)
         }
+        guard lastSequence < StreamRecord.largestSequence else {
+            throw .unusable(path: directory, reason: "no sequence is left after \(lastSequence)")
+        }
         try makeRoom(for: recordBytes)
         let sequence = lastSequence + 1
         let segment = active

@@ -113,10 +113,15 @@ extension HeaderBlock {
         while let line = iterator.next() {
             if line.isEmpty { break }
             if line[0] == UInt8(ascii: " ") || line[0] == UInt8(ascii: "\t") {
-                // A folded line continues the previous value (MIME style).
+                // A folded line (obs-fold) continues the previous value: unfolded, the two join with one
+                // space, and the value still has no outer blanks (ADR-4: the value excludes leading and
+                // trailing whitespace once unfolded). A blank folded line adds nothing.
                 guard !block.fields.isEmpty else { throw WireError.malformedArguments("header starts folded") }
                 let more = Self.trimmingBlanks(String(decoding: line, as: UTF8.self))
-                block.fields[block.fields.count - 1].value += " " + more
+                let value = block.fields[block.fields.count - 1].value
+                if !more.isEmpty {
+                    block.fields[block.fields.count - 1].value = value.isEmpty ? more : value + " " + more
+                }
                 continue
             }
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > 0 else {
@@ -192,12 +197,14 @@ extension HeaderBlock {
         return buffer.readableArray()
     }
 
-    /// The text without leading and trailing spaces and tabs.
+    /// The text without leading and trailing spaces and tabs. Trimmed as bytes, not `Character`s: a
+    /// blank followed by a combining mark is one `Character`, yet the blank is still a blank.
     static func trimmingBlanks(_ text: some StringProtocol) -> String {
-        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = text.firstIndex(where: { !isBlank($0) }) else { return "" }
-        let last = text.lastIndex(where: { !isBlank($0) })!
-        return String(text[first...last])
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        let bytes = Substring(text).utf8
+        guard let first = bytes.firstIndex(where: { !isBlank($0) }) else { return "" }
+        let last = bytes.lastIndex(where: { !isBlank($0) })!
+        return String(decoding: bytes[first...last], as: UTF8.self)
     }
 }
 

@@ -3,8 +3,8 @@
 #
 #   Tests/Fuzz/run.sh [TARGET|all] [SECONDS]   run one target, or each in turn, for SECONDS (default 60)
 #   Tests/Fuzz/run.sh seeds                    rewrite the generated seeds (job messages, store files)
-#   Tests/Fuzz/run.sh findings                 replay the known findings (Tests/Fuzz/findings/<target>/)
-#                                              with every check on (FUZZ_STRICT=1); fails while any fails
+#   Tests/Fuzz/run.sh findings                 replay the past findings (Tests/Fuzz/findings/<target>/)
+#                                              with every check on (FUZZ_STRICT=1); fails if any fails
 #
 # Targets: client-op header-block jetstream consumer http-request job segment (see docs/architecture.md, Fuzzing).
 # The build uses its own path, .build/fuzz, so the ordinary .build is untouched. Each run starts from
@@ -72,7 +72,7 @@ if [ "$WHICH" = "findings" ]; then
         for finding in "$folder"*; do
             if FUZZ_STRICT=1 FUZZ_TARGET="$target" SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 \
                 "$BINARY" "$finding" >"$ARTIFACTS/finding.log" 2>&1; then
-                echo "fuzz: fixed    $finding"
+                echo "fuzz: passes   $finding"
             else
                 echo "fuzz: FAILS    $finding"
                 grep -E "fuzz check failed|^(whole|split):|ERROR|Fatal error" "$ARTIFACTS/finding.log" | head -5 | cut -c1-300

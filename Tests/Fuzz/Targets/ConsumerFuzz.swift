@@ -19,11 +19,6 @@ enum ConsumerFuzz {
         guard let first = lines.first else { return }
         let config = (try? JSONDecoder().decode(ConsumerConfig.self, from: Data(first))) ?? ConsumerConfig()
         guard isAccepted(config) else { return }
-        if KnownFindings.overflowsDeadline(config.ackWait)
-            || (config.backoff ?? []).contains(where: KnownFindings.overflowsDeadline)
-        {
-            return
-        }
         var now: Int64 = 1_764_130_217_982_729_094
         let stream = MessageStream(
             config: StreamConfig(name: "JOBS", subjects: ["job.>"]), created: now, storage: MemoryStreamStorage())
@@ -41,8 +36,8 @@ enum ConsumerFuzz {
                 _ = stream.store(subject: subject, headers: [], payload: rest, now: now)
                 consumer.dispatch(now: now, output: output)
             case UInt8(ascii: "P"):
-                if KnownFindings.pullOverflowsDeadline(rest) { continue }
-                guard let request = PullRequest(body: rest, reply: "_INBOX.pull", now: now) else { continue }
+                guard case .success(let request) = PullRequest.parse(body: rest, reply: "_INBOX.pull", now: now)
+                else { continue }
                 consumer.add(request, now: now, output: output)
             case UInt8(ascii: "A"):
                 guard let digit = rest.first, (0x30...0x39).contains(digit) else { continue }
@@ -64,18 +59,14 @@ enum ConsumerFuzz {
     ) {
         switch AckKind(body) {
         case .acknowledge: consumer.acknowledge(sequence)
-        case .terminate: consumer.terminate(sequence)
+        case .terminate: consumer.terminate(sequence, now: now, output: output)
         case .reject(let delay):
-            if KnownFindings.overflowsDeadline(delay) { return }
             consumer.reject(sequence, delay: delay, now: now)
             consumer.dispatch(now: now, output: output)
         case .inProgress: consumer.extend(sequence, now: now)
         case .next(let batch):
             consumer.acknowledge(sequence)
-            if var request = PullRequest(body: [], reply: "_INBOX.next", now: now) {
-                request.remaining = batch
-                consumer.add(request, now: now, output: output)
-            }
+            consumer.add(PullRequest(reply: "_INBOX.next", batch: batch), now: now, output: output)
         }
     }
 
@@ -91,7 +82,7 @@ enum ConsumerFuzz {
 
 /// Takes what a consumer sends and drops it.
 final class DiscardingOutput: ConsumerOutput {
-    func deliver(_ message: StreamMessage, to inbox: String, ackSubject: String) {}
-    func sendStatus(_ code: Int, _ description: String, extraHeaders: [(String, String)], to inbox: String) {}
+    func deliver(_ message: StreamMessage, to inbox: ReplyInbox, ackSubject: String) {}
+    func sendStatus(_ code: Int, _ description: String, extraHeaders: [(String, String)], to inbox: ReplyInbox) {}
     func publishAdvisory(subject: String, json: [UInt8]) {}
 }

@@ -10,13 +10,6 @@ import Wire
 /// byte 1 the limits: request line 64 + 8 × its low 4 bits, header section 256 + 64 × the same,
 /// header count 1 + its high 4 bits.
 enum HTTPRequestFuzz {
-    /// Whether a read may end just after a CR. Known finding (Tests/Fuzz/findings/http-request/): a
-    /// request line or header section exactly at its limit is refused when its CR and LF arrive in
-    /// different reads (the pending CR is counted against the limit, HTTPRequestParser.swift:104-105),
-    /// yet accepted in one read. Off unless strict (`KnownFindings`); drop this once the parser
-    /// treats a trailing CR as the line end.
-    static let splitsAfterCarriageReturn = KnownFindings.isStrict
-
     static func run(_ input: UnsafeRawBufferPointer) {
         guard input.count >= 2 else { return }
         let readSize = 1 + Int(input[0] & 0x3F)
@@ -38,12 +31,7 @@ enum HTTPRequestFuzz {
         var transcript: [String] = []
         var position = 0
         while position < stream.count {
-            var count = max(1, min(readSize, stream.count - position))
-            while !splitsAfterCarriageReturn && position + count < stream.count
-                && stream[position + count - 1] == 0x0D
-            {
-                count += 1
-            }
+            let count = max(1, min(readSize, stream.count - position))
             buffer.append(UnsafeRawBufferPointer(rebasing: stream[position..<position + count]))
             position += count
             parsing: while true {
