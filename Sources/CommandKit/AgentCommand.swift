@@ -82,9 +82,9 @@ public enum AgentCommand: CLICommand {
         } catch let error as AgentConfigError {
             throw UsageError(error.description)
         }
+        SignalWaiter.blockTerminationSignals()  // before the log's reopen thread starts
         let sink = try LogSettings.sink(arguments)
         let logger = Logger(component: "agent", sink: sink)
-        SignalWaiter.blockTerminationSignals()
         let agent: Agent
         do {
             agent = try Agent.production(config: config, logger: logger)

@@ -68,6 +68,13 @@ public enum LogReopenSignal {
         sigaddset(&set, SIGUSR1)
         pthread_sigmask(SIG_BLOCK, &set, nil)
         _ = SystemThread.start(name: "log-reopen") {
+            // This thread may start before main blocks SIGINT/SIGTERM/SIGHUP for the signal waiter:
+            // it must never be the thread those land on (their default action would end the process
+            // without a drain).
+            var termination = sigset_t()
+            sigemptyset(&termination)
+            for signal in SignalWaiter.handled { sigaddset(&termination, signal) }
+            pthread_sigmask(SIG_BLOCK, &termination, nil)
             var waited = sigset_t()
             sigemptyset(&waited)
             sigaddset(&waited, SIGUSR1)

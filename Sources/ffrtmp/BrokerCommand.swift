@@ -63,11 +63,11 @@ enum BrokerCommand: CLICommand {
         } catch let error as BrokerConfigError {
             throw UsageError(error.message)
         }
+        SignalWaiter.blockTerminationSignals()  // before the log's reopen thread starts
         let sink = try LogSettings.sink(arguments, path: config.logFile, debug: config.debug)
         let logger = Logger(component: "broker", sink: sink)
         OpenFileLimit.warnIfShort(connections: config.maxConnections, logger: logger)
 
-        SignalWaiter.blockTerminationSignals()
         let broker = Broker(config: config, logger: logger)
         do {
             try broker.start()

@@ -44,9 +44,9 @@ enum MasterCommand: CLICommand {
         let arguments = try SettingsFile.merge(arguments)
         let config = try configuration(from: arguments)
         let (host, port) = try HostPort.parse(arguments.string("--http")!, option: "--http")
+        SignalWaiter.blockTerminationSignals()  // before the log's reopen thread starts
         let sink = try LogSettings.sink(arguments)
         let logger = Logger(component: "master", sink: sink)
-        SignalWaiter.blockTerminationSignals()
         let master: Master
         let web: MasterWeb
         do {

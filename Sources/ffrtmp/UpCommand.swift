@@ -52,9 +52,9 @@ enum UpCommand: CLICommand {
         brokerConfig.port = try arguments.int("--port") ?? 4222
         brokerConfig.jetStream = true
         brokerConfig.storeDirectory = state + "/jetstream"
+        SignalWaiter.blockTerminationSignals()  // before the log's reopen thread starts
         let sink = try LogSettings.sink(arguments)
         let logger = Logger(component: "up", sink: sink)
-        SignalWaiter.blockTerminationSignals()
         try DurableFiles.makeDirectories(state)
 
         let broker = Broker(config: brokerConfig, logger: Logger(component: "broker", sink: sink))
