@@ -3,6 +3,7 @@
 #endif
 import Support
 import TLS
+import Wire
 
 /// A directory holding a fleet's CA (`ca.pem`, `ca-key.pem`) and the certificates issued from it
 /// (`NAME.pem`, `NAME-key.pem`): what `ffrtmp certs` works on.
@@ -57,6 +58,12 @@ public struct CertificateDirectory: Sendable {
         overwrite: Bool
     ) throws(SupportError) -> CertificateReport {
         try Self.validateFileName(name)
+        if role != .broker && !Subject.isPlainToken(name) {
+            // The broker puts a client's name into its permissions (`hb.{name}`, `_INBOX.{name}.>`) and
+            // refuses a name that would widen them: such a certificate could never connect.
+            throw SupportError(
+                "name \"\(name)\" cannot be a client identity: no '.', '*', '>', spaces or control characters")
+        }
         if role == .broker && dnsNames.isEmpty && ipAddresses.isEmpty {
             throw SupportError(
                 "a broker certificate needs --dns and/or --ip: the host names and addresses clients connect to")

@@ -114,6 +114,18 @@ final class TLSCertificateDirectoryTests: XCTestCase {
         XCTAssertFalse(access(certificates.keyPath("broker"), F_OK) == 0, "a refused issue writes nothing")
     }
 
+    func testClientNamesTheBrokerWouldRefuseAreRefusedAtIssue() throws {
+        _ = try certificates.createAuthority(commonName: "fleet CA", days: 3650, overwrite: false)
+        for name in ["node.1", "a.b.c"] {  // `*`, `>` and spaces are no file names either
+            XCTAssertThrowsError(try certificates.issue(name: name, role: .agent, days: 30, overwrite: false)) {
+                XCTAssertTrue("\($0)".contains("cannot be a client identity"), "\(name): \($0)")
+            }
+        }
+        XCTAssertNoThrow(
+            try certificates.issue(
+                name: "broker.example", role: .broker, dnsNames: ["broker.example"], days: 30, overwrite: false))
+    }
+
     func testShowPrintsSubjectRoleNamesValidityAndExpiry() throws {
         _ = try certificates.createAuthority(commonName: "fleet CA", days: 3650, overwrite: false)
         _ = try certificates.issue(
