@@ -1,3 +1,5 @@
+import Support
+
 /// What a handler answers: a status, headers and either a body or an event stream.
 ///
 /// The server adds `Date`, `Server`, `Connection` and (for bodies) `Content-Length` itself and
@@ -55,21 +57,5 @@ public struct HTTPResponse: Sendable {
     }
 
     /// `text` as a JSON string literal, quotes included.
-    public static func jsonString(_ text: String) -> String {
-        var quoted = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": quoted += "\\\""
-            case "\\": quoted += "\\\\"
-            case "\n": quoted += "\\n"
-            case "\r": quoted += "\\r"
-            case "\t": quoted += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                quoted += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: quoted.unicodeScalars.append(scalar)
-            }
-        }
-        return quoted + "\""
-    }
+    public static func jsonString(_ text: String) -> String { JSONStringLiteral.quoted(text) }
 }

@@ -30,25 +30,5 @@ extension Logger {
     }
 
     /// A JSON string literal: quotes, backslashes and control characters escaped (RFC 8259).
-    public static func jsonString(_ text: String) -> String {
-        var quoted = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": quoted += "\\\""
-            case "\\": quoted += "\\\\"
-            case "\n": quoted += "\\n"
-            case "\r": quoted += "\\r"
-            case "\t": quoted += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    quoted += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    quoted.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        quoted += "\""
-        return quoted
-    }
+    public static func jsonString(_ text: String) -> String { JSONStringLiteral.quoted(text) }
 }
