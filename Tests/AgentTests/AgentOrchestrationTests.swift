@@ -139,8 +139,14 @@ final class AgentOrchestrationTests: XCTestCase {
         XCTAssertEqual(result.energy?.source, .estimated, "no sensor here: honestly labelled")
         XCTAssertNotNil(result.efficiency.joulesPerFrame)
         XCTAssertNotNil(result.cost)
-        let state = try JetStreamContext(connection: observer).streamInfo("JOBS").state
-        XCTAssertEqual(state.messages, 0, "acked work-queue job leaves the queue")
+        // The result is published before the job is acked (a confirmed ack, maybe retried): wait for it.
+        let context = JetStreamContext(connection: observer)
+        var messages = try context.streamInfo("JOBS").state.messages
+        for _ in 0..<100 where messages != 0 {
+            usleep(50_000)
+            messages = try context.streamInfo("JOBS").state.messages
+        }
+        XCTAssertEqual(messages, 0, "acked work-queue job leaves the queue")
     }
 
     func testAnInvalidJobIsRejectedNamingTheFieldAndNeverRetried() throws {
