@@ -1,5 +1,5 @@
 /// ffrtmp's streams and consumers, in one place: `ffrtmp setup` declares them, agents pull from the
-/// job consumers, the master reads EVENTS, RESULTS and JOB_ADVISORIES. See ARCHITECTURE.md §2 for the subject map.
+/// job consumers, the master reads EVENTS, RESULTS and JOB_ADVISORIES. See docs/architecture.md for the subject map.
 public enum FleetTopology {
     /// Job specs on `job.<capability>`: a work queue, each job removed once an agent acks it.
     public static let jobsStream = "JOBS"

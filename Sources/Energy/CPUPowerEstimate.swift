@@ -2,7 +2,7 @@
     import Glibc
 #endif
 
-/// The labelled estimate used when no CPU sensor can be read (ENERGY.md, "When no sensor
+/// The labelled estimate used when no CPU sensor can be read (docs/energy.md, "When no sensor
 /// exists"): CodeCarbon's load curve `P_cpu = TDP · (0.1 + 0.9 · u³)`, with TDP from the user's
 /// setting, else 4 W per hardware thread, else 85 W. Results carry `source: estimated` and
 /// `model` says which constants were used.

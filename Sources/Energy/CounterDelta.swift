@@ -1,4 +1,4 @@
-/// The energy a wrapping counter moved between two reads (ENERGY.md, "Wrap-around"):
+/// The energy a wrapping counter moved between two reads (docs/energy.md, "Wrap-around"):
 /// ```
 /// ΔE = e1 − e0             if e1 ≥ e0
 /// ΔE = e1 + R − e0         if e1 < e0   (R = max_energy_range_uj of that zone; a wrap)

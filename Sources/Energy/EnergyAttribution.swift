@@ -49,7 +49,7 @@ public struct IntervalAttribution: Sendable, Equatable {
     public var method: String
 }
 
-/// The splitting formulas of ENERGY.md ("Attribution when jobs overlap"), pure functions of one
+/// The splitting formulas of docs/energy.md ("Attribution when jobs overlap"), pure functions of one
 /// interval's numbers.
 public enum EnergyAttribution {
     /// CPU-side domains (package, dram, psys, estimated cpu):

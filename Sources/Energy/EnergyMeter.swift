@@ -2,7 +2,7 @@ import Model
 import Support
 import Synchronization
 
-/// Measures energy for one agent and attributes it to its jobs (ENERGY.md). The caller drives it:
+/// Measures energy for one agent and attributes it to its jobs (docs/energy.md). The caller drives it:
 /// `sample(now:)` every `sampleIntervalSeconds` (≥ 1 Hz), `readCounters(now:)` every
 /// `counterReadIntervalSeconds` and `readGPUs()` continually, each on its own thread
 /// (`EnergySamplingThread` runs all three), with CLOCK_MONOTONIC times in ns; `begin` when a job's

@@ -1,4 +1,4 @@
-/// One GPU's energy over successive readings (ENERGY.md, "NVIDIA"): the NVML energy counter's
+/// One GPU's energy over successive readings (docs/energy.md, "NVIDIA"): the NVML energy counter's
 /// difference when the source is `nvml-energy` (a drop means the driver was reloaded: a gap, not
 /// a wrap), else the trapezoid rule over power samples, Σ (P_i + P_i+1)/2 · (t_i+1 − t_i).
 /// A missing value at either end makes the interval a gap.

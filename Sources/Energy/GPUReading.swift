@@ -25,7 +25,7 @@ public struct GPUReading: Sendable, Equatable {
     public var integrablePowerWatts: Double? { powerWatts ?? instantPowerWatts }
 }
 
-/// The best source a GPU offers, in the order the meter prefers them (ENERGY.md, "NVIDIA").
+/// The best source a GPU offers, in the order the meter prefers them (docs/energy.md, "NVIDIA").
 public enum GPUSource: String, Sendable, Equatable {
     /// NVML's cumulative energy counter: exact; a drop means a driver reload (a gap).
     case nvmlEnergy = "nvml-energy"

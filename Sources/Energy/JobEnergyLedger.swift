@@ -13,7 +13,7 @@ struct DomainDescription: Sendable {
     var attribution: String
 }
 
-/// One job's running sums for one component (ENERGY.md, "What every result records").
+/// One job's running sums for one component (docs/energy.md, "What every result records").
 struct ComponentLedger: Sendable {
     var description: DomainDescription
     var dynamicJoules = 0.0

@@ -20,7 +20,7 @@ struct CounterGaps {
 }
 
 /// One sample: read every sensor, close the interval since the last sample, split each domain's
-/// energy among the jobs alive in it (ENERGY.md, "Attribution when jobs overlap").
+/// energy among the jobs alive in it (docs/energy.md, "Attribution when jobs overlap").
 extension MeterCore {
     /// `rapl` holds the counter sums at `now`; `gpu` the GPU readings since the last sample.
     mutating func sample(now: UInt64, rapl: [String: RAPLTotals]?, gpu: GPUBatch?) {

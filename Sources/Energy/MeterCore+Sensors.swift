@@ -11,7 +11,7 @@ extension DomainDescription {
 extension MeterCore {
     static let cpuAttribution =
         "dynamic = ΔE·u (u = busy share of /proc/stat ticks) split by the job's CPU time over all host CPU time; "
-        + "idle = ΔE − dynamic split by alive share (ENERGY.md)"
+        + "idle = ΔE − dynamic split by alive share (docs/energy.md)"
 
     init(configuration: EnergyMeterConfiguration, nvidia: GPUInventory?) {
         self.configuration = configuration

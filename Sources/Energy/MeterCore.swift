@@ -2,7 +2,7 @@ import Model
 import Support
 
 /// Energy totals of one domain since the meter started: what was measured, and what no job was
-/// given. Σ jobs + unattributed = measured (ENERGY.md's invariant).
+/// given. Σ jobs + unattributed = measured (docs/energy.md's invariant).
 public struct DomainTotals: Sendable, Equatable {
     public var measuredJoules = 0.0
     public var unattributedJoules = 0.0

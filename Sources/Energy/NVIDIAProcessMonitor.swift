@@ -15,7 +15,7 @@ public struct GPUProcessUtilization: Sendable, Equatable {
         self.decoderPercent = decoderPercent
     }
 
-    /// The weight the meter splits a GPU's active energy by: `enc + dec + sm` (ENERGY.md; SM alone
+    /// The weight the meter splits a GPU's active energy by: `enc + dec + sm` (docs/energy.md; SM alone
     /// would give NVENC jobs, whose SM use is ~0, nothing).
     public var weight: Double { (encoderPercent ?? 0) + (decoderPercent ?? 0) + (smPercent ?? 0) }
 }

@@ -1,6 +1,6 @@
 /// The `nvidia-smi --query-gpu=… --format=csv,noheader,nounits` command and its parser. One row
 /// per GPU, values separated by `", "`; `[N/A]`, `[Not Supported]` and other bracketed answers are
-/// missing values, never 0 (ENERGY.md, "NVIDIA").
+/// missing values, never 0 (docs/energy.md, "NVIDIA").
 public struct NVIDIASMIQuery: Sendable, Equatable {
     /// A queried field, named as nvidia-smi names it.
     public enum Field: String, Sendable, CaseIterable {

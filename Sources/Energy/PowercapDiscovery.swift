@@ -1,4 +1,4 @@
-/// The RAPL zones chosen for measuring, and why others were left out (ENERGY.md, "RAPL through
+/// The RAPL zones chosen for measuring, and why others were left out (docs/energy.md, "RAPL through
 /// powercap sysfs"): Σ `package-*` (all sockets) plus `dram` beside it; `psys` only when there is
 /// no package (never both: psys covers the whole SoC); `core`/`uncore` never (nested in the
 /// package); an MMIO zone only when no MSR zone has the same name.

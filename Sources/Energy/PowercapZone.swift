@@ -1,6 +1,6 @@
 /// One RAPL zone found under the powercap sysfs root (`intel-rapl:0`, `intel-rapl:0:2`,
 /// `intel-rapl-mmio:0`). Zones are told apart by their `name` file, never by their index:
-/// DRAM is `intel-rapl:0:0` on servers and `intel-rapl:0:2` on some desktops (ENERGY.md).
+/// DRAM is `intel-rapl:0:0` on servers and `intel-rapl:0:2` on some desktops (docs/energy.md).
 public struct PowercapZone: Sendable, Equatable {
     /// How the kernel reads the counter: MSRs (`intel-rapl`) or MMIO (`intel-rapl-mmio`), which is
     /// the same package read another way and must never be added to the MSR one.

@@ -25,7 +25,7 @@ public struct HostCPUTimes: Sendable, Equatable {
         return nil
     }
 
-    /// `u_k = (Δtotal − Δidle − Δiowait) / Δtotal` since `earlier` (ENERGY.md), in 0…1; nil when
+    /// `u_k = (Δtotal − Δidle − Δiowait) / Δtotal` since `earlier` (docs/energy.md), in 0…1; nil when
     /// no tick passed or the counters went back.
     public func utilization(since earlier: HostCPUTimes) -> Double? {
         guard total > earlier.total, busy >= earlier.busy else { return nil }

@@ -1,5 +1,5 @@
 /// Turns successive RAPL readings into per-domain energy for each interval: Σ `package-*`
-/// deltas (all sockets), Σ `dram`, or `psys` alone (ENERGY.md). Each zone's delta handles its own
+/// deltas (all sockets), Σ `dram`, or `psys` alone (docs/energy.md). Each zone's delta handles its own
 /// wrap with its own `max_energy_range_uj`; a domain with any zone gapped is a gap for that
 /// interval (a partial sum would under-count). Dies of one package whose counters move together
 /// (same delta, same value: one register seen twice, a known ~2× over-count on some AMD parts)

@@ -1,6 +1,6 @@
 /// What a result records about the energy one job used, per measured component (CPU package,
 /// DRAM, each GPU), so a user can tell a measured 1 % figure from a rough estimate. Field names
-/// are the JSON names in `protocol/schemas/result.json`; see ENERGY.md for the method.
+/// are the JSON names in `protocol/schemas/result.json`; see docs/energy.md for the method.
 public struct EnergyReport: Codable, Sendable, Equatable {
     /// One component's energy over the job.
     public struct Component: Codable, Sendable, Equatable {

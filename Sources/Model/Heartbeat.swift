@@ -67,7 +67,7 @@ public enum NodeState: String, WireEnum {
     public static let wireKind = "node state"
 }
 
-/// A power source an agent can read (ENERGY.md).
+/// A power source an agent can read (docs/energy.md).
 public enum PowerSource: String, WireEnum {
     case rapl, nvml
     case nvidiaSMI = "nvidia-smi"

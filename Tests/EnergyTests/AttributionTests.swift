@@ -1,7 +1,7 @@
 import Energy
 import XCTest
 
-/// The splitting formulas on hand-computed numbers (ENERGY.md, "Attribution when jobs overlap").
+/// The splitting formulas on hand-computed numbers (docs/energy.md, "Attribution when jobs overlap").
 final class AttributionTests: XCTestCase {
     func testCPUEnergySplitsDynamicByCPUTimeAndIdleByAliveShare() {
         // ΔE = 100 J, u = 0.6 → A = 60, I = 40. Host busy 2 s; job a 1 s, job b 0.5 s.

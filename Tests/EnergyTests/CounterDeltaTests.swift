@@ -1,7 +1,7 @@
 import Energy
 import XCTest
 
-/// The wrap-around rule of ENERGY.md, on its own numbers.
+/// The wrap-around rule of docs/energy.md, on its own numbers.
 final class CounterDeltaTests: XCTestCase {
     func testTheDocumentedWrapVectorGivesFiveJoules() {
         let range: UInt64 = 262_143_328_850

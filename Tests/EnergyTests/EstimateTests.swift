@@ -3,7 +3,7 @@ import Support
 import Model
 import XCTest
 
-/// With no sensor, an honest estimate labelled as one (ENERGY.md, "When no sensor exists").
+/// With no sensor, an honest estimate labelled as one (docs/energy.md, "When no sensor exists").
 final class EstimateTests: XCTestCase {
     func testTheLoadCurveGivesHandComputedWatts() {
         let estimate = CPUPowerEstimate(configuredWatts: nil, threads: 2)

@@ -30,7 +30,7 @@ final class FakePowercapTree {
         directory.write(folder + "/energy_uj", "\(energy)\n", mode: 0o400)
     }
 
-    /// Moves a counter by `watts` for `seconds`, wrapping past its range as ENERGY.md says
+    /// Moves a counter by `watts` for `seconds`, wrapping past its range as docs/energy.md says
     /// (ΔE = e1 + R − e0 when e1 < e0).
     func advance(_ identifier: String, watts: Double, seconds: Double) {
         advance(identifier, microjoules: UInt64((watts * seconds * 1e6).rounded()))
@@ -56,7 +56,7 @@ final class FakePowercapTree {
         directory.path + "/" + zones[identifier]!.folder + "/" + file
     }
 
-    /// Two sockets as ENERGY.md describes them: package-0 at `intel-rapl:0` with `core`, `uncore`
+    /// Two sockets as docs/energy.md describes them: package-0 at `intel-rapl:0` with `core`, `uncore`
     /// and `dram` at `:0:0`; psys at `intel-rapl:1` shifting socket 1 to `intel-rapl:2`, whose
     /// dram is at `:2:2`; and an MMIO copy of package-0.
     static func twoSockets() -> FakePowercapTree {

@@ -25,7 +25,7 @@ enum MeterFixture {
         return configuration
     }
 
-    /// Σ jobs + unattributed = ΔE for every domain of the last interval, to 1 µJ (ENERGY.md).
+    /// Σ jobs + unattributed = ΔE for every domain of the last interval, to 1 µJ (docs/energy.md).
     static func assertInvariant(_ meter: EnergyMeter, file: StaticString = #filePath, line: UInt = #line) {
         for interval in meter.lastIntervals {
             let attributed = interval.jobs.values.reduce(0) { $0 + $1.total }

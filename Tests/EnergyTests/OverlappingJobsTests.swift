@@ -3,7 +3,7 @@ import Model
 import XCTest
 
 /// Two jobs that overlap, with scripted package power, host ticks and per-process ticks: each
-/// job's energy is the hand-computed split of ENERGY.md, and nothing is lost or made up.
+/// job's energy is the hand-computed split of docs/energy.md, and nothing is lost or made up.
 final class OverlappingJobsTests: XCTestCase {
     private let second = MeterFixture.second
 

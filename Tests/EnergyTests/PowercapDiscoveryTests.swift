@@ -1,7 +1,7 @@
 import Energy
 import XCTest
 
-/// Zones are chosen by name, never by index (ENERGY.md, "RAPL through powercap sysfs").
+/// Zones are chosen by name, never by index (docs/energy.md, "RAPL through powercap sysfs").
 final class PowercapDiscoveryTests: XCTestCase {
     func testPackagesAndDramAreChosenByNameWhereverTheirIndexesFall() {
         let tree = FakePowercapTree.twoSockets()
