@@ -51,6 +51,7 @@ extension Agent {
     func publishEvent(_ event: JobEvent) -> Bool {
         guard let payload = try? MessageCoding.encode(event) else { return false }
         guard event.state != .progress else {
+            // Safe to lose: the next progress event (seconds later) or the job's end supersedes it.
             try? connection.publish(event.subject, payload: payload)
             return true
         }
@@ -81,6 +82,8 @@ extension Agent {
             state: state, powerSources: meter.availableSources.compactMap(PowerSource.init(rawValue:)),
             sentAt: Timestamp.nowNanoseconds())
         guard let payload = try? MessageCoding.encode(heartbeat) else { return }
+        // Safe to lose: core NATS by design; the next heartbeat (every few seconds) replaces it, and
+        // the master marks a node offline only after three missed.
         try? connection.publish(heartbeat.subject, payload: payload)
     }
 

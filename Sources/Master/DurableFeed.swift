@@ -81,10 +81,28 @@ struct DurableFeed: Sendable {
         return try subscription.fetch(batch: 1, expires: .seconds(1))
     }
 
+    private enum Settlement { case ack, term }
+
+    /// Acks (or terms) a message already handled. Losing one is safe: the message comes back after
+    /// the ack wait and is handled again idempotently (stored once, or refused again); so it is not
+    /// confirmed, only logged when it fails, to keep the feed's pace.
+    private func acknowledge(_ message: JetStreamMessage, with settlement: Settlement) {
+        do {
+            switch settlement {
+            case .ack: try message.ack()
+            case .term: try message.term()
+            }
+        } catch {
+            logger.debug(
+                "settling a message failed; it will be delivered again and handled once",
+                ["stream": stream, "sequence": message.metadata.streamSequence, "error": "\(error)"])
+        }
+    }
+
     private func settle(_ message: JetStreamMessage) {
         switch handle(message) {
         case .stored:
-            try? message.ack()
+            acknowledge(message, with: .ack)
         case .invalid(let reason):
             logger.warning(
                 "dropped a message that is not valid",
@@ -92,9 +110,9 @@ struct DurableFeed: Sendable {
                     "stream": stream, "subject": message.subject, "sequence": message.metadata.streamSequence,
                     "reason": reason,
                 ])
-            try? message.term()
+            acknowledge(message, with: .term)
         case .refused:
-            try? message.ack()
+            acknowledge(message, with: .ack)
         case .failed(let reason):
             logger.error(
                 "could not store a message; it will be delivered again",
