@@ -1,4 +1,5 @@
 @testable import Client
+@testable import Fleet
 import XCTest
 
 /// The JOB_ADVISORIES stream `ffrtmp setup` declares: it must capture the advisories the server

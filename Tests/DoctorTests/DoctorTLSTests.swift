@@ -1,6 +1,7 @@
 import Broker
 import Client
 import Support
+import TLS
 import XCTest
 
 @testable import Doctor
