@@ -69,25 +69,28 @@ let package = Package(
             name: "ffrtmp",
             dependencies: [
                 "Broker", "Client", "Agent", "Master", "Model", "Support", "Console", "CommandKit", "SQLite", "Doctor",
-                "Fleet", "HTTP", "TLS",
+                "Fleet", "HTTP", "TLS", "Net", "Wire",
             ]),
-        .executableTarget(name: "ffrtmp-agent", dependencies: ["CommandKit"]),
+        .executableTarget(name: "ffrtmp-agent", dependencies: ["CommandKit", "Support"]),
 
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(
-            name: "MasterTests", dependencies: ["Master", "Model", "Client", "Fleet", "Broker", "SQLite", "HTTP"]),
+            name: "MasterTests",
+            dependencies: ["Master", "Model", "Client", "Fleet", "Broker", "SQLite", "Net", "Support"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "Client", "Wire", "Net", "TLS", "Support"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "TLSTests", dependencies: ["TLS", "Support"]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL", "Support"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "EnergyTests", dependencies: ["Energy", "Model"]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "Model", "Energy", "Client", "Fleet", "Broker"]),
+        .testTarget(
+            name: "AgentTests",
+            dependencies: ["Agent", "Model", "Energy", "Client", "Fleet", "Broker", "Net", "Support"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Net", "Support"]),
         .testTarget(
             name: "ClientTests",
-            dependencies: ["Client", "Wire", "Broker", "Net", "Support", "TLS", "Fleet", "CommandKit"]),
+            dependencies: ["Client", "Wire", "Broker", "Net", "Support", "TLS", "Fleet", "CommandKit", "Model"]),
         // The built `ffrtmp` binary, run as a user would, against a broker in the test.
         .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Energy", "Broker", "Client", "TLS", "Support"]),
         .testTarget(
