@@ -1,4 +1,3 @@
-import Client
 import CommandKit
 import HTTP
 import Support

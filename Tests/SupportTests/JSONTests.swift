@@ -20,4 +20,10 @@ final class JSONTests: XCTestCase {
         object.add("ok", true)
         XCTAssertEqual(object.text, #"{"mode":"pub","count":3,"rate":1234.6,"whole":2,"ok":true}"#)
     }
+
+    func testObjectsQuoteTheirKeysAndStringsWithTheOneQuoter() {
+        var object = JSONObject()
+        object.add("name\u{7F}", "line\nbreak \u{01}")
+        XCTAssertEqual(object.text, #"{"name\u007f":"line\nbreak \u0001"}"#)
+    }
 }
