@@ -8,9 +8,12 @@ import Synchronization
 final class ServerRefusals: Sendable {
     private let received = Mutex<[String]>([])
 
+    /// At most this many are kept: the question is asked once, at the start.
+    static let kept = 64
+
     /// For `ConnectionOptions.onServerError`.
     func record(_ error: ClientError) {
-        received.withLock { $0.append(error.description) }
+        received.withLock { if $0.count < Self.kept { $0.append(error.description) } }
     }
 
     /// Whether the broker lets this connection subscribe to `subject`; the trial subscription is
