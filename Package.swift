@@ -68,13 +68,15 @@ let package = Package(
 
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
-        .testTarget(name: "MasterTests", dependencies: ["Master", "Model", "Client", "Broker", "SQLite", "HTTP"]),
+        .testTarget(
+            name: "MasterTests",
+            dependencies: ["Master", "Model", "Client", "Broker", "SQLite", "HTTP", "Net", "Support"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "Client", "Wire", "Net", "TLS", "Support"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
-        .testTarget(name: "EnergyTests", dependencies: ["Energy", "Model"]),
+        .testTarget(name: "EnergyTests", dependencies: ["Energy", "Model", "Support"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Model", "Energy", "Client", "Broker"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Net", "Support"]),
         .testTarget(name: "ClientTests", dependencies: ["Client", "Wire", "Broker", "Net"]),

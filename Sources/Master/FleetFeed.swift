@@ -1,5 +1,6 @@
 import Client
 import Net
+import Support
 
 /// The dashboard's live fleet on `/events`, as `fleet` events of at most `maximumEventBytes`:
 ///

@@ -2,6 +2,7 @@ import FoundationEssentials
 import Foundation
 import Model
 import Net
+import Support
 import Synchronization
 import XCTest
 

@@ -1,4 +1,5 @@
 import Net
+import Support
 
 /// `/metrics`: the fleet for Prometheus, VictoriaMetrics or Grafana.
 extension MasterAPI {
