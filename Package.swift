@@ -69,8 +69,7 @@ let package = Package(
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(
-            name: "MasterTests",
-            dependencies: ["Master", "Model", "Client", "Broker", "SQLite", "HTTP", "Net", "Support"]),
+            name: "MasterTests", dependencies: ["Master", "Model", "Client", "Broker", "SQLite", "HTTP", "Support"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "Client", "Wire", "Net", "TLS", "Support"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),

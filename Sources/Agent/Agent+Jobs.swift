@@ -1,7 +1,6 @@
 import Client
 import Energy
 import Model
-import Net
 import Support
 
 /// One job's life on this agent: validate, check for a cancellation, run, measure, report, and

@@ -1,6 +1,5 @@
 import Client
 import Model
-import Net
 import Support
 
 /// Pulling jobs: one thread per proven capability takes a free slot, fetches one job from that

@@ -1,5 +1,4 @@
 import Model
-import Net
 import Support
 
 /// Results waiting for the broker's acknowledgement, kept on disk so a broker outage or an agent

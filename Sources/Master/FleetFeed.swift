@@ -1,5 +1,4 @@
 import Client
-import Net
 import Support
 
 /// The dashboard's live fleet on `/events`, as `fleet` events of at most `maximumEventBytes`:

@@ -1,5 +1,4 @@
 import Model
-import Net
 import Support
 import Synchronization
 

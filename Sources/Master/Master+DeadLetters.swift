@@ -1,6 +1,5 @@
 import Client
 import Model
-import Net
 import Support
 
 /// Jobs JetStream gave up on. Its advisories (`DeadLetter.subjects`) are core messages: the

@@ -1,6 +1,5 @@
 import Console
 import Model
-import Net
 import Support
 import XCTest
 

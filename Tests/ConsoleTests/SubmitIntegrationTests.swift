@@ -2,7 +2,6 @@ import Broker
 import Client
 import Console
 import Model
-import Net
 import Support
 import XCTest
 

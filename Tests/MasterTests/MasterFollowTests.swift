@@ -1,7 +1,6 @@
 import Broker
 import Client
 import Model
-import Net
 import Support
 import XCTest
 

@@ -1,4 +1,3 @@
-import Net
 import Support
 
 /// `/metrics`: the fleet for Prometheus, VictoriaMetrics or Grafana.

@@ -1,5 +1,4 @@
 import Model
-import Net
 import Support
 
 /// The master's read-only JSON API and Prometheus exposition, as plain functions of a path and
