@@ -77,13 +77,13 @@ let package = Package(
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(
             name: "MasterTests",
-            dependencies: ["Master", "Model", "Client", "Fleet", "Broker", "SQLite", "Net", "Support"]),
+            dependencies: ["Master", "Model", "Client", "Fleet", "Broker", "SQLite", "HTTP", "Net", "Support"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "Client", "Wire", "Net", "TLS", "Support"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL", "Support"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
-        .testTarget(name: "EnergyTests", dependencies: ["Energy", "Model"]),
+        .testTarget(name: "EnergyTests", dependencies: ["Energy", "Model", "Support"]),
         .testTarget(
             name: "AgentTests",
             dependencies: ["Agent", "Model", "Energy", "Client", "Fleet", "Broker", "Net", "Support"]),

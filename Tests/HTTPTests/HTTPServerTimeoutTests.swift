@@ -3,6 +3,7 @@
 #endif
 import HTTP
 import Net
+import Support
 import XCTest
 
 /// Slow and silent clients: header timeout (slowloris), idle keep-alive timeout, clients that do
