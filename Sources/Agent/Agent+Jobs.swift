@@ -78,7 +78,7 @@ extension Agent {
             return
         }
         var final = outcome
-        if outcome.status == .cancelled && !byRequest { final.status = .failed("stopped") }
+        if outcome.status == .cancelled && !byRequest { (final.status, final.error) = (.failed, "stopped") }
         finish(spec: spec, message: message, attempt: attempt, queuedAt: queuedAt, outcome: final, energy: energy)
     }
 
@@ -109,9 +109,9 @@ extension Agent {
     ) {
         let jobID = spec.id
         switch outcome.status {
-        case .failed(let reason) where attempt < config.maxAttempts,
-            .couldNotStart(let reason) where attempt < config.maxAttempts:
+        case .failed where attempt < config.maxAttempts, .notStarted where attempt < config.maxAttempts:
             // Transient: another agent (or this one, later) tries again.
+            let reason = outcome.error ?? ""
             let failedAt = Timestamp.nowNanoseconds()
             let confirmed = settle(
                 message, .nak(delay: .seconds(config.retryDelay * Double(attempt))), jobID: jobID)

@@ -24,7 +24,7 @@ final class ScriptedExecutor: JobExecutor {
             }
             if control.isCancelled { outcome.status = .cancelled }
         } else if spec.labels["mode"] == "fail" {
-            outcome.status = .failed("scripted failure")
+            (outcome.status, outcome.error) = (.failed, "scripted failure")
         } else {
             usleep(300_000)  // long enough for the meter to see the job alive
         }
