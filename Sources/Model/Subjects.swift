@@ -43,6 +43,15 @@ extension Subjects {
     /// `evt.job.>`: every job's lifecycle events.
     public static let allEvents = eventPrefix + ">"
 
+    /// `job.>`: every work queue (the JOBS stream's subjects).
+    public static let allJobs = "job.>"
+
+    /// `evt.>`: the EVENTS stream's subjects, wider than `allEvents` so other kinds of event fit.
+    public static let eventsStreamFilter = "evt.>"
+
+    /// `ctl.>`: every control request (the CONTROL stream's subjects).
+    public static let allControl = "ctl.>"
+
     /// `result.>`: every node's results.
     public static let allResults = resultPrefix + ">"
 
