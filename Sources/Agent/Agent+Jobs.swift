@@ -22,7 +22,7 @@ extension Agent {
             let rejection = JobRejection(
                 field: "encoder",
                 reason: "encoder \(spec.encoder.rawValue) needs capability \(spec.capability.rawValue) "
-                    + "but the job was queued on job.\(capability.rawValue)", jobID: spec.id)
+                    + "but the job was queued on \(Subjects.job(capability))", jobID: spec.id)
             reject(message, rejection, attempt: attempt, queuedAt: queuedAt)
             return
         }
@@ -78,7 +78,7 @@ extension Agent {
             return
         }
         var final = outcome
-        if outcome.status == .cancelled && !byRequest { final.status = .failed("stopped") }
+        if outcome.status == .cancelled && !byRequest { (final.status, final.error) = (.failed, "stopped") }
         finish(spec: spec, message: message, attempt: attempt, queuedAt: queuedAt, outcome: final, energy: energy)
     }
 
@@ -109,16 +109,16 @@ extension Agent {
     ) {
         let jobID = spec.id
         switch outcome.status {
-        case .failed(let reason) where attempt < config.maxAttempts,
-            .couldNotStart(let reason) where attempt < config.maxAttempts:
+        case .failed where attempt < config.maxAttempts, .notStarted where attempt < config.maxAttempts:
             // Transient: another agent (or this one, later) tries again.
+            let reason = outcome.error ?? ""
             let failedAt = Timestamp.nowNanoseconds()
             let confirmed = settle(
                 message, .nak(delay: .seconds(config.retryDelay * Double(attempt))), jobID: jobID)
             publishEvent(
                 JobEvent(
                     jobID: jobID, nodeID: config.nodeID, state: .failed, at: failedAt, attempt: attempt,
-                    message: "attempt \(attempt) of \(config.maxAttempts) failed, retrying: \(reason)",
+                    message: "attempt \(attempt) of \(config.maxAttempts) failed\(JobEvent.retryNote): \(reason)",
                     ackConfirmed: confirmed, willRetry: true))
             logger.warning("job failed, handed back for a retry", ["job": jobID, "attempt": attempt, "error": reason])
             return
@@ -134,7 +134,7 @@ extension Agent {
         let confirmed = settle(message, result.status == .succeeded ? .ack : .term, jobID: jobID)
         publishEvent(
             JobEvent(
-                jobID: jobID, nodeID: config.nodeID, state: result.status.eventState, at: result.timings.finishedAt,
+                jobID: jobID, nodeID: config.nodeID, state: JobState(result.status), at: result.timings.finishedAt,
                 attempt: attempt, message: result.error, ackConfirmed: confirmed))
         logger.info(
             "job finished",
@@ -164,13 +164,9 @@ extension Agent {
 
     /// A cancel request recorded in the CONTROL stream before this job started.
     private func wasCancelledBeforeStart(_ jobID: String) -> Bool {
-        let request = Array("{\"last_by_subj\":\"\(Subjects.cancel(jobID: jobID))\"}".utf8)
-        guard
-            let reply = try? connection.request(
-                "$JS.API.STREAM.MSG.GET.\(FleetTopology.controlStream)", payload: request, timeout: .seconds(2))
-        else { return false }
-        let text = String(decoding: reply.payload, as: UTF8.self)
-        return text.contains("\"message\"") && !text.contains("\"error\"")
+        let stored = try? jetStream.lastMessage(
+            stream: FleetTopology.controlStream, subject: Subjects.cancel(jobID: jobID), timeout: .seconds(2))
+        return stored != nil
     }
 
     private func gpus(for spec: JobSpec) -> Set<Int> {
@@ -181,19 +177,6 @@ extension Agent {
     func fraction(_ snapshot: ProgressSnapshot, of spec: JobSpec) -> Double? {
         guard let duration = spec.durationSeconds, duration > 0 else { return nil }
         return min(1, max(0, snapshot.outputSeconds / duration))
-    }
-}
-
-extension JobResult.Status {
-    /// The lifecycle event a final status publishes.
-    var eventState: JobState {
-        switch self {
-        case .succeeded: .succeeded
-        case .failed: .failed
-        case .timeout: .timeout
-        case .cancelled: .cancelled
-        case .rejected: .rejected
-        }
     }
 }
 

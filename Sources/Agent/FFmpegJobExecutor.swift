@@ -27,19 +27,10 @@ extension ProgressSnapshot {
 
 extension ExecutionOutcome {
     init(_ report: FFmpegRunReport) {
-        let reason = report.error ?? "ffmpeg failed"
-        let status: Status =
-            switch report.status {
-            case .succeeded: .succeeded
-            case .failed: .failed(reason)
-            case .timedOut: .timedOut
-            case .cancelled: .cancelled
-            case .rejected(let rejection): .refused(field: rejection.field, reason: rejection.reason)
-            case .notStarted: .couldNotStart(reason)
-            }
+        let failed = report.status == .failed || report.status == .notStarted
         self.init(
-            status: status, statistics: report.statistics, quality: report.quality,
-            limitsMode: report.resourceLimitsMode, cpuSeconds: report.cpuSeconds, startedAt: report.startedAt ?? 0,
-            finishedAt: report.finishedAt)
+            status: report.status, error: failed ? report.error ?? "ffmpeg failed" : nil,
+            statistics: report.statistics, quality: report.quality, limitsMode: report.resourceLimitsMode,
+            cpuSeconds: report.cpuSeconds, startedAt: report.startedAt ?? 0, finishedAt: report.finishedAt)
     }
 }

@@ -57,19 +57,9 @@ struct ProgressSnapshot: Sendable, Equatable {
 
 /// How a job ended and what it measured.
 struct ExecutionOutcome: Sendable {
-    enum Status: Sendable, Equatable {
-        case succeeded
-        /// ffmpeg failed; worth retrying elsewhere (the message is its error).
-        case failed(String)
-        /// Could not even start here (no disk space, spawn failure): retry elsewhere.
-        case couldNotStart(String)
-        case timedOut
-        case cancelled
-        /// The job can never run (e.g. an output this encoder cannot write): never retried.
-        case refused(field: String, reason: String)
-    }
-
-    var status: Status
+    var status: RunStatus
+    /// Why it did not succeed: the error of `failed` and `notStarted`.
+    var error: String?
     var statistics: JobResult.FFmpegStatistics?
     var quality: JobResult.QualityScores?
     var limitsMode: ResourceLimitsMode = .none

@@ -43,11 +43,10 @@ struct ResultBuilder {
     private static func status(of outcome: ExecutionOutcome) -> (JobResult.Status, String?, String?) {
         switch outcome.status {
         case .succeeded: (.succeeded, nil, nil)
-        case .failed(let reason): (.failed, reason, nil)
-        case .couldNotStart(let reason): (.failed, reason, nil)
+        case .failed, .notStarted: (.failed, outcome.error ?? "", nil)
         case .timedOut: (.timeout, "the job ran past its timeout and was stopped", nil)
         case .cancelled: (.cancelled, "cancelled by request", nil)
-        case .refused(let field, let reason): (.rejected, reason, field)
+        case .rejected(let rejection): (.rejected, rejection.reason, rejection.field)
         }
     }
 }

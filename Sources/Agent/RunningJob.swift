@@ -16,9 +16,6 @@ final class RunningJob: @unchecked Sendable {
     var cancelledByRequest = false
     /// Set when a second termination signal stopped it: hand the job back, no result.
     var abandonedForShutdown = false
-    /// CPU ticks of the process tree at the last telemetry sample, for its CPU %.
-    var lastCPUTicks: UInt64?
-    var lastCPUSampleAt: UInt64?
     /// The encode's energy, once its window closed.
     var energy: EnergyReport?
     /// When progress was last reported (event + `+WPI`), monotonic ns.

@@ -9,8 +9,11 @@ extension JetStreamContext {
         public var payload: [UInt8]
     }
 
-    /// The last message `stream` holds on exactly `subject`, or nil when it holds none.
-    public func lastMessage(stream: String, subject: String) throws(JetStreamError) -> StoredMessage? {
+    /// The last message `stream` holds on exactly `subject`, or nil when it holds none; `timeout`
+    /// replaces the context's for this request.
+    public func lastMessage(
+        stream: String, subject: String, timeout: Duration? = nil
+    ) throws(JetStreamError) -> StoredMessage? {
         try Self.checkName(stream, "stream")
         struct Request: Encodable { var last_by_subj: String }
         struct Response: Decodable {
@@ -23,7 +26,9 @@ extension JetStreamContext {
         }
         let response: Response
         do {
-            response = try request("STREAM.MSG.GET." + stream, body: Request(last_by_subj: subject), as: Response.self)
+            response = try request(
+                "STREAM.MSG.GET." + stream, body: Request(last_by_subj: subject), as: Response.self,
+                timeout: timeout)
         } catch .server(_, Self.noMessageFoundCode, _) {
             return nil
         }

@@ -14,7 +14,7 @@ public final class JobFeed: Sendable {
 
     /// The filter on EVENTS for `jobIDs`: one job's subjects, or every job's for several.
     public static func eventFilter(jobIDs: [String]) -> String {
-        jobIDs.count == 1 ? "evt.job.\(jobIDs[0]).>" : "evt.job.>"
+        jobIDs.count == 1 ? Subjects.events(jobID: jobIDs[0]) : Subjects.allEvents
     }
 
     /// Starts following `eventFilter` and every result into `inbox`, from what the streams store next.
@@ -31,7 +31,7 @@ public final class JobFeed: Sendable {
             return
         }
         var consumers: [JetStreamOrderedConsumer] = []
-        let followed = [(FleetTopology.eventsStream, eventFilter), (FleetTopology.resultsStream, "result.>")]
+        let followed = [(FleetTopology.eventsStream, eventFilter), (FleetTopology.resultsStream, Subjects.allResults)]
         for (stream, filter) in followed {
             guard let state = try? context.streamInfo(stream).state else {
                 try context.connection.subscribe(filter, into: inbox)

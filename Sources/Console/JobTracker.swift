@@ -48,14 +48,15 @@ public struct JobTracker: Sendable {
     /// Reads a message; nil when it is not about a tracked job, is the submitter's own `queued` event,
     /// or cannot be read.
     public mutating func receive(subject: String, payload: [UInt8]) -> Update? {
-        if subject.hasPrefix("result.") {
+        if subject.hasPrefix(Subjects.resultPrefix) {
             guard let result = try? MessageCoding.decode(JobResult.self, from: payload), tracked.contains(result.jobID)
             else { return nil }
             if let earlier = results[result.jobID], earlier.attempt > result.attempt { return nil }
             results[result.jobID] = result
             return .result(result)
         }
-        guard subject.hasPrefix("evt.job."), let event = try? MessageCoding.decode(JobEvent.self, from: payload),
+        guard subject.hasPrefix(Subjects.eventPrefix),
+            let event = try? MessageCoding.decode(JobEvent.self, from: payload),
             tracked.contains(event.jobID), event.state != .queued
         else { return nil }
         return .event(event)

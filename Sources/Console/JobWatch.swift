@@ -30,7 +30,7 @@ public struct JobWatch: Sendable {
 
     /// A final event arrived (its result normally follows at once).
     public var hasFinalEvent: Bool {
-        guard let state, JobHistory.finalStates.contains(state) else { return false }
+        guard let state, JobState.finalStates.contains(state) else { return false }
         return !(state == .failed && willRetry)
     }
 
@@ -65,7 +65,7 @@ public struct JobWatch: Sendable {
     public mutating func apply(_ result: JobResult) -> Bool {
         guard result.jobID == jobID else { return false }
         self.result = result
-        state = result.status.finalState
+        state = JobState(result.status)
         nodeID = result.nodeID
         attempt = result.attempt
         message = result.error

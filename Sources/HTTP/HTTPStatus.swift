@@ -29,4 +29,17 @@ public struct HTTPStatus: Sendable, Equatable, CustomStringConvertible {
     public static let internalServerError = HTTPStatus(code: 500, reason: "Internal Server Error")
     public static let serviceUnavailable = HTTPStatus(code: 503, reason: "Service Unavailable")
     public static let httpVersionNotSupported = HTTPStatus(code: 505, reason: "HTTP Version Not Supported")
+
+    /// Every status above, by code.
+    private static let known: [Int: HTTPStatus] = Dictionary(
+        uniqueKeysWithValues: [
+            ok, noContent, movedPermanently, found, notModified, badRequest, forbidden, notFound, methodNotAllowed,
+            requestTimeout, contentTooLarge, uriTooLong, requestHeaderFieldsTooLarge, internalServerError,
+            serviceUnavailable, httpVersionNotSupported,
+        ].map { ($0.code, $0) })
+
+    /// The status of `code` with its reason phrase from the table above; `Status` for a code not in it.
+    public init(code: Int) {
+        self = Self.known[code] ?? HTTPStatus(code: code, reason: "Status")
+    }
 }

@@ -32,7 +32,7 @@ struct JobStateUpdate {
         case .queued: (state, rank) = ("queued", 0)
         case .started: (state, rank) = ("started", 1)
         case .progress: (state, rank) = ("progress", 2)
-        case .failed where Self.announcesRetry(event): (state, rank) = ("retrying", 3)
+        case .failed where event.isRetryAnnouncement: (state, rank) = ("retrying", 3)
         default: (state, rank) = (event.state.rawValue, 3)
         }
         if event.state == .queued { queuedAt = event.at }
@@ -41,16 +41,9 @@ struct JobStateUpdate {
         if event.state == .succeeded { progress = 1 }
     }
 
-    /// A `failed` event that will be retried: its typed `will_retry`. Agents from before that field
-    /// said so only in the message (`attempt 1 of 3 failed, retrying: …`), so without it the text decides.
-    static func announcesRetry(_ event: JobEvent) -> Bool {
-        guard event.state == .failed else { return false }
-        return event.willRetry ?? (event.message?.contains(", retrying") == true)
-    }
-
     init(result: JobResult) {
         jobID = result.jobID
-        state = result.status.rawValue
+        state = JobState(result.status).rawValue
         attempt = result.attempt
         rank = 4
         nodeID = result.nodeID

@@ -34,7 +34,7 @@ extension Master {
     /// True when `node` is the subject's node token (`hb.<node>`, `metrics.<node>`) and no field is
     /// implausible; otherwise counts the refusal.
     private func admit(_ node: String, _ implausibleField: String?, kind: String, subject: String) -> Bool {
-        let prefix = kind == "heartbeat" ? "hb." : "metrics."
+        let prefix = kind == "heartbeat" ? Subjects.heartbeatPrefix : Subjects.metricsPrefix
         var refusal: MessageRefusal?
         if MessageRefusal.node(of: subject, after: prefix) != Substring(node) {
             refusal = .nodeMismatch(kind)

@@ -68,8 +68,8 @@ public final class Master: Sendable {
         let connection = try NATSConnection.connect(urls: config.servers, options: options)
         running.store(true, ordering: .releasing)
         writer.start()
-        _ = try connection.subscribe("hb.>") { [self] message in take(heartbeat: message) }
-        _ = try connection.subscribe("metrics.>") { [self] message in take(telemetry: message) }
+        _ = try connection.subscribe(Subjects.allHeartbeats) { [self] message in take(heartbeat: message) }
+        _ = try connection.subscribe(Subjects.allMetrics) { [self] message in take(telemetry: message) }
         let jetStream = JetStreamContext(connection: connection, timeout: .seconds(5))
         // The advisory stream captures every advisory the core subscription would see, and keeps
         // them while no master runs: follow one or the other, so each is settled and counted once.

@@ -26,7 +26,8 @@ struct ResultAdmission {
 
     /// `startedBy`: the node of the stored `started` event for the result's job and attempt.
     static func decide(_ result: JobResult, subject: String, startedBy: String?) -> Decision {
-        guard let sender = MessageRefusal.node(of: subject, after: "result."), sender == result.nodeID else {
+        guard let sender = MessageRefusal.node(of: subject, after: Subjects.resultPrefix), sender == result.nodeID
+        else {
             return .refuse(.nodeMismatch("result"))
         }
         if let field = result.implausibleField { return .refuse(.implausible("result", field: field)) }

@@ -1,17 +1,3 @@
-/// A job's lifecycle step, the last token of its event subject `evt.job.<id>.<state>`.
-public enum JobState: String, WireEnum {
-    /// Published by the submitter when it sends the job.
-    case queued
-    case started
-    /// Every few seconds while ffmpeg runs.
-    case progress
-    case succeeded, failed, timeout, cancelled
-    /// Refused by validation; never retried.
-    case rejected
-
-    public static let wireKind = "job state"
-}
-
 /// One lifecycle event of a job, on `evt.job.<job id>.<state>` (stream EVENTS).
 /// Like every message an agent writes, decoding ignores fields it does not know (a newer
 /// agent's additions must not break an older master); the schema lists exactly what v1 writes.
@@ -51,8 +37,17 @@ public struct JobEvent: Codable, Sendable, Equatable {
         self.willRetry = willRetry
     }
 
-    /// A `failed` event of an attempt that will be tried again: not the job's end.
-    public var isRetryAnnouncement: Bool { state == .failed && willRetry == true }
+    /// A `failed` event of an attempt that will be tried again: not the job's end. The typed
+    /// `will_retry` decides; agents from before that field said so only in the message
+    /// (`attempt 1 of 3 failed, retrying: …`), so without it that text decides.
+    public var isRetryAnnouncement: Bool {
+        guard state == .failed else { return false }
+        return willRetry ?? (message?.contains(Self.retryNote) == true)
+    }
+
+    /// What an agent's retry announcement says after `attempt N of M failed`; older agents sent
+    /// only this, so readers fall back to it when `will_retry` is absent.
+    public static let retryNote = ", retrying"
 
     /// `evt.job.<job id>.<state>`.
     public var subject: String { Subjects.event(jobID: jobID, state: state) }

@@ -5,17 +5,59 @@ public enum Subjects {
     public static func job(_ capability: Capability) -> String { "job.\(capability.rawValue)" }
 
     /// `evt.job.<job id>.<state>`: a lifecycle event.
-    public static func event(jobID: String, state: JobState) -> String { "evt.job.\(jobID).\(state.rawValue)" }
+    public static func event(jobID: String, state: JobState) -> String { "\(eventPrefix)\(jobID).\(state.rawValue)" }
 
     /// `result.<node id>`: a final result.
-    public static func result(nodeID: String) -> String { "result.\(nodeID)" }
+    public static func result(nodeID: String) -> String { resultPrefix + nodeID }
 
     /// `hb.<node id>`: a heartbeat.
-    public static func heartbeat(nodeID: String) -> String { "hb.\(nodeID)" }
+    public static func heartbeat(nodeID: String) -> String { heartbeatPrefix + nodeID }
 
     /// `metrics.<node id>`: a telemetry sample.
-    public static func metrics(nodeID: String) -> String { "metrics.\(nodeID)" }
+    public static func metrics(nodeID: String) -> String { metricsPrefix + nodeID }
 
     /// `ctl.job.<job id>.cancel`: a cancel request.
     public static func cancel(jobID: String) -> String { "ctl.job.\(jobID).cancel" }
+}
+
+/// What a received subject starts with, to tell its kind and read the id after it.
+extension Subjects {
+    /// `evt.job.`: a lifecycle event; the job id and the state follow.
+    public static let eventPrefix = "evt.job."
+
+    /// `result.`: a result; the node id follows.
+    public static let resultPrefix = "result."
+
+    /// `hb.`: a heartbeat; the node id follows.
+    public static let heartbeatPrefix = "hb."
+
+    /// `metrics.`: a telemetry sample; the node id follows.
+    public static let metricsPrefix = "metrics."
+}
+
+/// Wildcard subjects, for subscriptions and stream filters.
+extension Subjects {
+    /// `evt.job.<job id>.>`: every lifecycle event of one job.
+    public static func events(jobID: String) -> String { "\(eventPrefix)\(jobID).>" }
+
+    /// `evt.job.>`: every job's lifecycle events.
+    public static let allEvents = eventPrefix + ">"
+
+    /// `job.>`: every work queue (the JOBS stream's subjects).
+    public static let allJobs = "job.>"
+
+    /// `evt.>`: the EVENTS stream's subjects, wider than `allEvents` so other kinds of event fit.
+    public static let eventsStreamFilter = "evt.>"
+
+    /// `ctl.>`: every control request (the CONTROL stream's subjects).
+    public static let allControl = "ctl.>"
+
+    /// `result.>`: every node's results.
+    public static let allResults = resultPrefix + ">"
+
+    /// `hb.>`: every node's heartbeats.
+    public static let allHeartbeats = heartbeatPrefix + ">"
+
+    /// `metrics.>`: every node's telemetry.
+    public static let allMetrics = metricsPrefix + ">"
 }

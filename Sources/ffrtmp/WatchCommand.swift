@@ -56,7 +56,7 @@ enum WatchCommand: CLICommand {
         }
         defer { connection.close() }
         let inbox = MessageInbox()
-        try connection.subscribe("metrics.>", into: inbox)
+        try connection.subscribe(Subjects.allMetrics, into: inbox)
         // Events and results through ordered consumers from the streams' next messages (read before
         // the history below, so nothing falls between): kept up through reconnects. An identity that may
         // not read results (a submitter) follows the events alone and ends with the final one.
@@ -107,13 +107,13 @@ enum WatchCommand: CLICommand {
 
     static func apply(_ message: Message, to watch: inout JobWatch) -> Change {
         let subject = message.subject
-        if subject.hasPrefix("metrics.") {
+        if subject.hasPrefix(Subjects.metricsPrefix) {
             guard let sample = try? MessageCoding.decode(TelemetrySample.self, from: message.payload) else {
                 return .none
             }
             return watch.apply(sample) ? .telemetry : .none
         }
-        if subject.hasPrefix("result.") {
+        if subject.hasPrefix(Subjects.resultPrefix) {
             guard let result = try? MessageCoding.decode(JobResult.self, from: message.payload) else { return .none }
             return watch.apply(result) ? .result : .none
         }

@@ -25,7 +25,7 @@ final class ScriptedExecutor: JobExecutor {
             }
             if control.isCancelled { outcome.status = .cancelled }
         } else if spec.labels["mode"] == "fail" {
-            outcome.status = .failed("scripted failure")
+            (outcome.status, outcome.error) = (.failed, "scripted failure")
         } else {
             usleep(300_000)  // long enough for the meter to see the job alive
         }
@@ -189,6 +189,26 @@ final class AgentOrchestrationTests: XCTestCase {
         _ = try JetStreamContext(connection: observer).publish(Subjects.cancel(jobID: "long-1"), payload: [])
         let result = try XCTUnwrap(waitForResults(1).first)
         XCTAssertEqual(result.status, .cancelled)
+    }
+
+    func testAJobCancelledBeforeItStartsIsReportedCancelledWithoutRunning() throws {
+        _ = try JetStreamContext(connection: observer).publish(Subjects.cancel(jobID: "early-1"), payload: [])
+        let executor = ScriptedExecutor()
+        try startAgent(executor: executor)
+        try submit(Job(id: "early-1", scenario: "720p30-h264", durationSeconds: 2))
+        let result = try XCTUnwrap(waitForResults(1).first)
+        XCTAssertEqual(result.status, .cancelled)
+        XCTAssertEqual(executor.runs.load(ordering: .relaxed), 0, "the stored cancel request is found before the run")
+    }
+
+    func testAJobWithoutACancelRequestRuns() throws {
+        _ = try JetStreamContext(connection: observer).publish(Subjects.cancel(jobID: "other-1"), payload: [])
+        let executor = ScriptedExecutor()
+        try startAgent(executor: executor)
+        try submit(Job(id: "plain-1", scenario: "720p30-h264", durationSeconds: 2))
+        let result = try XCTUnwrap(waitForResults(1).first)
+        XCTAssertEqual(result.status, .succeeded, "another job's cancel request does not stop this one")
+        XCTAssertEqual(executor.runs.load(ordering: .relaxed), 1)
     }
 
     func testDrainingFinishesTheRunningJobThenStops() throws {

@@ -20,6 +20,16 @@ final class RetryFieldTests: XCTestCase {
         XCTAssertTrue(watch.hasFinalEvent)
     }
 
+    func testAnOlderAgentsRetryToldOnlyInItsMessageDoesNotEndTheWatch() throws {
+        let old =
+            #"{"v":1,"job_id":"r-4","state":"failed","at":5,"attempt":1,"message":"attempt 1 of 3 failed, retrying: x"}"#
+        let event = try MessageCoding.decode(JobEvent.self, from: Array(old.utf8))
+        XCTAssertTrue(JobHistory.isRetryAnnouncement(event))
+        var watch = JobWatch(jobID: "r-4")
+        XCTAssertTrue(watch.apply(event))
+        XCTAssertFalse(watch.hasFinalEvent, "the job will run again")
+    }
+
     func testTheFlagTravelsAsWillRetryAndOldEventsWithoutItStillDecode() throws {
         let event = JobEvent(jobID: "r-3", nodeID: "n", state: .failed, at: 5, attempt: 1, willRetry: true)
         let json = String(decoding: try MessageCoding.encode(event), as: UTF8.self)

@@ -8,7 +8,7 @@ extension FFmpegRun {
     /// The report's status and error text for how ffmpeg ended.
     static func status(
         of outcome: ProcessOutcome, usage: ControlGroup.Usage?, limits: ResourceLimits
-    ) -> (FFmpegRunReport.Status, String?) {
+    ) -> (RunStatus, String?) {
         switch outcome.stopReason {
         case .timedOut: return (.timedOut, "ffmpeg ran past the timeout; its process group was killed")
         case .cancelled: return (.cancelled, "cancelled")

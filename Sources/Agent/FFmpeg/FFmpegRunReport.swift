@@ -3,24 +3,8 @@ import Support
 
 /// Everything one ffmpeg job produced, for the result message.
 public struct FFmpegRunReport: Sendable, Equatable {
-    /// How the run ended.
-    public enum Status: Sendable, Equatable {
-        /// ffmpeg exited 0 (and the quality asked for was measured).
-        case succeeded
-        /// ffmpeg failed, was killed, or quality could not be measured.
-        case failed
-        /// Past `limits.timeout_s`: its process group was killed.
-        case timedOut
-        /// `FFmpegRun.cancel()`.
-        case cancelled
-        /// The job can never run (publish `rejected`, +TERM it).
-        case rejected(JobRejection)
-        /// Not run for a reason of this node (disk space, missing input file, ffmpeg not
-        /// starting): another agent may succeed (-NAK it).
-        case notStarted
-    }
-
-    public var status: Status
+    /// How the run ended (`cancelled`: by `FFmpegRun.cancel()`).
+    public var status: RunStatus
     /// Why it did not succeed.
     public var error: String?
     /// Nil when ffmpeg never ran.
@@ -40,7 +24,7 @@ public struct FFmpegRunReport: Sendable, Equatable {
     /// Fallbacks and what the limits set, for the log.
     public var notes: [String]
 
-    static func notRun(_ status: Status, error: String?, notes: [String] = []) -> FFmpegRunReport {
+    static func notRun(_ status: RunStatus, error: String?, notes: [String] = []) -> FFmpegRunReport {
         FFmpegRunReport(
             status: status, error: error, statistics: nil, quality: nil, startedAt: nil,
             finishedAt: Timestamp.nowNanoseconds(), wallSeconds: 0, cpuSeconds: 0, peakMemoryBytes: nil,

@@ -1,3 +1,4 @@
+import HTTP
 import Model
 import Support
 
@@ -5,7 +6,8 @@ import Support
 /// its query: `/health`, `/api/nodes`, `/api/queues`, `/api/jobs`, `/api/jobs/{id}`,
 /// `/api/results`, `/api/summary`, `/api/runs`, `/api/runs/{id}`,
 /// `/api/runs/{id}/report` (HTML), `/metrics`. Nothing here changes state. `/api/nodes` and
-/// `/metrics` read only memory (`FleetView`), so a busy store never slows them.
+/// `/metrics` read only memory (`FleetView`), so a busy store never slows them. Paths are matched
+/// by HTTP's `PathRoutes`, the table behind `HTTPRouter`.
 public struct MasterAPI: Sendable {
     let store: MasterStore
     let fleet: FleetView
@@ -36,27 +38,38 @@ public struct MasterAPI: Sendable {
         self.extraMetrics = extraMetrics
     }
 
+    /// One route's answer from the API, its path parameters and the query.
+    typealias Route =
+        @Sendable (MasterAPI, _ parameters: [String: String], _ query: [String: String]) throws ->
+        APIResponse
+
+    /// Every route, matched as `HTTPRouter` matches: exact paths first, then the longer prefix.
+    static let routes: PathRoutes<Route> = {
+        var routes = PathRoutes<Route>()
+        routes.add("/health") { api, _, _ in api.health() }
+        routes.add("/api/nodes") { api, _, query in APIResponse(body: try api.nodes(query)) }
+        routes.add("/api/queues") { api, _, _ in .json(api.queues()) }
+        routes.add("/api/jobs") { api, _, query in .json(try api.jobs(query)) }
+        routes.add("/api/results") { api, _, query in .json(try api.results(query)) }
+        routes.add("/api/summary") { api, _, query in .json(try api.summary(query)) }
+        routes.add("/api/runs") { api, _, _ in .json(try api.runs()) }
+        routes.add("/metrics") { api, _, _ in
+            APIResponse(contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array(try api.metrics().utf8))
+        }
+        routes.add("/api/runs/{path...}") { api, parameters, _ in try api.run(path: parameters["path"] ?? "") }
+        routes.add("/api/jobs/{id...}") { api, parameters, _ in
+            let id = parameters["id"] ?? ""
+            guard Identifier.isValid(id) else { return .error(404, "no job \(id)") }
+            return try api.job(id)
+        }
+        return routes
+    }()
+
     /// Answers `path` (already percent-decoded, no query) with `query`; nil when no route matches.
     public func respond(path: String, query: [String: String]) -> APIResponse? {
+        guard let match = Self.routes.match(path) else { return nil }
         do {
-            switch path {
-            case "/health": return health()
-            case "/api/nodes": return APIResponse(body: try nodes(query))
-            case "/api/queues": return .json(queues())
-            case "/api/jobs": return .json(try jobs(query))
-            case "/api/results": return .json(try results(query))
-            case "/api/summary": return .json(try summary(query))
-            case "/api/runs": return .json(try runs())
-            case "/metrics":
-                return APIResponse(
-                    contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array(try metrics().utf8))
-            default:
-                if path.hasPrefix("/api/runs/") { return try run(path: String(path.dropFirst("/api/runs/".count))) }
-                guard path.hasPrefix("/api/jobs/") else { return nil }
-                let id = String(path.dropFirst("/api/jobs/".count))
-                guard Identifier.isValid(id) else { return .error(404, "no job \(id)") }
-                return try job(id)
-            }
+            return try match.handler(self, match.parameters, query)
         } catch let error as QueryError {
             return .error(400, error.message)
         } catch {

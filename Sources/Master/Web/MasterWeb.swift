@@ -2,7 +2,8 @@ import HTTP
 import Support
 
 /// The master's read-only web face: the dashboard at `/`, Server-Sent Events at `/events`, and
-/// `MasterAPI` for everything else, on the project's HTTP server.
+/// `MasterAPI` for every other path (the router's not-found answer asks it; its status goes out
+/// with `HTTPStatus`'s reason phrase), on the project's HTTP server.
 public final class MasterWeb: Sendable {
     let server: HTTPServer
 
@@ -47,29 +48,16 @@ public final class MasterWeb: Sendable {
                 stream.onClose { live.unsubscribe(id) }
             }
         }
-        let routes = router
-        return { request in
-            if request.path == "/" || request.path == "/events" { return routes.respond(to: request) }
+        router.notFound = { request in
             var query: [String: String] = [:]
             for item in request.queryItems where query[item.name] == nil { query[item.name] = item.value }
             guard let answer = api.respond(path: request.path, query: query) else {
                 return .error(.notFound, "not found: \(request.path)")
             }
-            var response = HTTPResponse(
-                status: HTTPStatus(code: answer.status, reason: Self.reason(answer.status)),
-                body: answer.body)
+            var response = HTTPResponse(status: HTTPStatus(code: answer.status), body: answer.body)
             response.headers.set(name: "Content-Type", value: answer.contentType)
             return response
         }
-    }
-
-    private static func reason(_ status: Int) -> String {
-        switch status {
-        case 200: "OK"
-        case 400: "Bad Request"
-        case 404: "Not Found"
-        case 503: "Service Unavailable"
-        default: "Status"
-        }
+        return router.handler
     }
 }
