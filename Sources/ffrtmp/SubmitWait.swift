@@ -44,7 +44,7 @@ enum SubmitWait {
             } else if let line = JobTracker.line(update) ?? (results ? nil : endingLine(update)) {
                 Terminal.write(line + "\n")
             }
-            if !results, case .event(let event) = update, JobHistory.finalStates.contains(event.state) {
+            if !results, case .event(let event) = update, JobState.finalStates.contains(event.state) {
                 tracker.noteEnded(event)
             }
         }
@@ -58,7 +58,7 @@ enum SubmitWait {
 
     /// `job-7  succeeded on node-1` for a final event, which ends a job when results cannot be read.
     static func endingLine(_ update: JobTracker.Update) -> String? {
-        guard case .event(let event) = update, JobHistory.finalStates.contains(event.state) else { return nil }
+        guard case .event(let event) = update, JobState.finalStates.contains(event.state) else { return nil }
         return "\(event.jobID)  \(event.state.rawValue)" + (event.nodeID.map { " on " + $0 } ?? "")
             + (event.message.map { ": " + $0 } ?? "")
     }
