@@ -66,23 +66,32 @@ let package = Package(
             ]),
         .executableTarget(name: "ffrtmp-agent", dependencies: ["CommandKit"]),
 
-        .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        // What the test targets share: a broker fixture, a seeded generator, `eventually`, temporary directories.
+        .target(name: "TestSupport", dependencies: ["Broker", "Support"], path: "Tests/TestSupport"),
+        .testTarget(name: "SupportTests", dependencies: ["Support", "TestSupport"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
-        .testTarget(name: "MasterTests", dependencies: ["Master", "Model", "Client", "Broker", "SQLite", "HTTP"]),
+        .testTarget(
+            name: "MasterTests",
+            dependencies: ["Master", "Model", "Client", "Broker", "SQLite", "HTTP", "TestSupport"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
-        .testTarget(name: "BrokerTests", dependencies: ["Broker", "Client", "Wire", "Net", "TLS", "Support"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "TLSTests", dependencies: ["TLS"]),
+        .testTarget(
+            name: "BrokerTests", dependencies: ["Broker", "Client", "Wire", "Net", "TLS", "Support", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "EnergyTests", dependencies: ["Energy", "Model"]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "Model", "Energy", "Client", "Broker"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Net", "Support"]),
-        .testTarget(name: "ClientTests", dependencies: ["Client", "Wire", "Broker", "Net"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "Model", "Energy", "Client", "Broker", "TestSupport"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Net", "Support", "TestSupport"]),
+        .testTarget(name: "ClientTests", dependencies: ["Client", "Wire", "Broker", "Net", "TestSupport"]),
         // The built `ffrtmp` binary, run as a user would, against a broker in the test.
-        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Energy", "Broker", "Client", "TLS", "Support"]),
-        .testTarget(name: "CLITests", dependencies: ["Broker", "Client", "Model", "Net", "Support", "SQLite"]),
         .testTarget(
-            name: "ConsoleTests", dependencies: ["Console", "Model", "Client", "Broker", "Master", "Net", "Support"]),
+            name: "DoctorTests",
+            dependencies: ["Doctor", "Energy", "Broker", "Client", "TLS", "Support", "TestSupport"]),
+        .testTarget(
+            name: "CLITests", dependencies: ["Broker", "Client", "Model", "Net", "Support", "SQLite", "TestSupport"]),
+        .testTarget(
+            name: "ConsoleTests",
+            dependencies: ["Console", "Model", "Client", "Broker", "Master", "Net", "Support", "TestSupport"]),
     ]
 )
 

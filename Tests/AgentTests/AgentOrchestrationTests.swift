@@ -6,6 +6,7 @@ import Model
 import Net
 import Support
 import Synchronization
+import TestSupport
 import XCTest
 
 /// A fake ffmpeg: outcomes chosen by the job's labels; "slow" runs until cancelled or 3 s pass.
@@ -52,7 +53,7 @@ struct FixedProbe: NodeProbe {
 }
 
 final class AgentOrchestrationTests: XCTestCase {
-    var broker: Broker!
+    var broker: TestBroker!
     var folder: String!
     var agent: Agent!
     var agentThread: pthread_t?
@@ -61,13 +62,7 @@ final class AgentOrchestrationTests: XCTestCase {
 
     override func setUpWithError() throws {
         folder = "/tmp/ffrtmp-agent-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        var config = BrokerConfig()
-        config.host = "127.0.0.1"
-        config.port = 0
-        config.jetStream = true
-        config.storeDirectory = folder + "/store"
-        broker = Broker(config: config, logger: Logger(component: "broker", sink: LogSink(minimumLevel: .error)))
-        try broker.start()
+        broker = try TestBroker(storeDirectory: folder + "/store")
         observer = try NATSConnection.connect(url: url)
         _ = try JetStreamSetup(context: JetStreamContext(connection: observer)).applyFleet()
         let collected = results
@@ -84,6 +79,7 @@ final class AgentOrchestrationTests: XCTestCase {
         if let agentThread { SystemThread.join(agentThread) }
         observer?.close()
         broker?.shutdown()
+        broker = nil
         try? DurableFiles.removeTree(folder)
     }
 

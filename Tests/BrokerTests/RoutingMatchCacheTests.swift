@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 import Wire
 @testable import Broker

@@ -3,6 +3,7 @@
 #endif
 import HTTP
 import Net
+import TestSupport
 import XCTest
 
 /// Server-Sent Events over real sockets: order, heartbeats, clients that leave, clients that do
