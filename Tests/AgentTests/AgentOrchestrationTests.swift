@@ -115,12 +115,7 @@ final class AgentOrchestrationTests: XCTestCase {
     }
 
     func waitForResults(_ count: Int, seconds: Double = 10) -> [JobResult] {
-        let deadline = Clock.monotonicNanoseconds() + UInt64(seconds * 1e9)
-        while Clock.monotonicNanoseconds() < deadline {
-            let current = results.items
-            if current.count >= count { return current }
-            usleep(20_000)
-        }
+        _ = eventually(timeout: .seconds(seconds)) { results.items.count >= count }
         return results.items
     }
 
@@ -179,8 +174,7 @@ final class AgentOrchestrationTests: XCTestCase {
     func testACancelRequestStopsARunningJob() throws {
         try startAgent()
         try submit(Job(id: "long-1", scenario: "720p30-h264", durationSeconds: 3, labels: ["mode": "slow"]))
-        let deadline = Clock.monotonicNanoseconds() + 5_000_000_000
-        while agent.runningCount == 0 && Clock.monotonicNanoseconds() < deadline { usleep(10_000) }
+        _ = eventually(timeout: .seconds(5)) { agent.runningCount > 0 }
         _ = try JetStreamContext(connection: observer).publish(Subjects.cancel(jobID: "long-1"), payload: [])
         let result = try XCTUnwrap(waitForResults(1).first)
         XCTAssertEqual(result.status, .cancelled)
@@ -189,8 +183,7 @@ final class AgentOrchestrationTests: XCTestCase {
     func testDrainingFinishesTheRunningJobThenStops() throws {
         try startAgent(slots: 1)
         try submit(Job(id: "long-2", scenario: "720p30-h264", durationSeconds: 3, labels: ["mode": "slow"]))
-        let deadline = Clock.monotonicNanoseconds() + 5_000_000_000
-        while agent.runningCount == 0 && Clock.monotonicNanoseconds() < deadline { usleep(10_000) }
+        _ = eventually(timeout: .seconds(5)) { agent.runningCount > 0 }
         agent.drain()
         XCTAssertEqual(agent.currentPhase, .draining)
         let result = try XCTUnwrap(waitForResults(1).first)
@@ -204,8 +197,7 @@ final class AgentOrchestrationTests: XCTestCase {
         let executor = ScriptedExecutor()
         try startAgent(slots: 2, executor: executor)
         try submit(Job(id: "long-3", scenario: "720p30-h264", durationSeconds: 3, labels: ["mode": "slow"]))
-        let deadline = Clock.monotonicNanoseconds() + 5_000_000_000
-        while agent.runningCount == 0 && Clock.monotonicNanoseconds() < deadline { usleep(10_000) }
+        _ = eventually(timeout: .seconds(5)) { agent.runningCount > 0 }
         agent.drain()
         // The second slot's pull (2 s expiry) is still waiting at the broker: it gets this job.
         try submit(Job(id: "late-1", scenario: "720p30-h264", durationSeconds: 2))

@@ -9,17 +9,16 @@ import XCTest
 class StoreTestCase: XCTestCase {
     var directory = ""
     let fileSystem = PosixFileSystem()
+    private var temporary: TemporaryDirectory?
 
     override func setUpWithError() throws {
-        var template = Array("/tmp/ffrtmp-store-XXXXXX".utf8CString)
-        directory = template.withUnsafeMutableBufferPointer { buffer in
-            mkdtemp(buffer.baseAddress!).map { String(cString: $0) } ?? ""
-        }
-        XCTAssertFalse(directory.isEmpty)
+        let temporary = try TemporaryDirectory(prefix: "ffrtmp-store")
+        self.temporary = temporary
+        directory = temporary.path
     }
 
     override func tearDownWithError() throws {
-        try fileSystem.removeRecursively(directory)
+        temporary = nil
     }
 
     /// A logger that drops everything below errors.

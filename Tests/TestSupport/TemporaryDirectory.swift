@@ -16,18 +16,21 @@ public final class TemporaryDirectory {
         path = String(cString: created)
     }
 
-    /// Writes `text` to the file `name` in this directory, replacing what was there.
-    public func write(_ name: String, _ text: String) throws(SupportError) {
-        try write(name, Array(text.utf8))
+    /// Writes `text` to `relative` in this directory (its folders made), replacing what was there.
+    public func write(_ relative: String, _ text: String, mode: mode_t = 0o644) throws(SupportError) {
+        try write(relative, Array(text.utf8), mode: mode)
     }
 
-    /// Writes `bytes` to the file `name` in this directory, replacing what was there.
-    public func write(_ name: String, _ bytes: [UInt8]) throws(SupportError) {
-        let descriptor = open(path + "/" + name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw SupportError("cannot create \(name)") }
+    /// Writes `bytes` to `relative` in this directory (its folders made), replacing what was there.
+    public func write(_ relative: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws(SupportError) {
+        let file = path + "/" + relative
+        if relative.contains("/") { try DurableFiles.makeDirectories(DurableFiles.parent(of: file)) }
+        let descriptor = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        guard descriptor >= 0 else { throw SupportError("cannot create \(file)") }
         defer { close(descriptor) }
         let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-        guard written == bytes.count else { throw SupportError("short write to \(name)") }
+        guard written == bytes.count else { throw SupportError("short write to \(file)") }
+        guard fchmod(descriptor, mode) == 0 else { throw SupportError("cannot chmod \(file)") }
     }
 
     deinit { try? DurableFiles.removeTree(path) }
