@@ -21,13 +21,14 @@ let package = Package(
         .target(
             name: "COpenSSL",
             linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
-        // TLS sessions over memory buffers (for the event loop and blocking clients), certificates.
-        .target(name: "TLS", dependencies: ["COpenSSL", "Support"]),
+        // TLS sessions over memory buffers (for the event loop and blocking clients), certificates and
+        // the certificate directory `ffrtmp certs` works on.
+        .target(name: "TLS", dependencies: ["COpenSSL", "Support", "Wire"]),
         // The system SQLite (libsqlite3-dev), for the master's store.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // A small, safe layer over SQLite: connections, prepared statements, transactions.
         .target(name: "SQLite", dependencies: ["CSQLite"]),
-        // Small shared utilities: logging, command-line flags, config files.
+        // Small shared utilities: logging, command-line flags, config files, JSON reading and writing.
         .target(name: "Support"),
         // NATS wire format: parsers and encoders, pure (no I/O).
         .target(name: "Wire", swiftSettings: fastSettings),
@@ -37,24 +38,29 @@ let package = Package(
         .target(name: "Store", dependencies: ["CSystem", "Support"], swiftSettings: fastSettings),
         // The broker: server, connections, subject routing, the JetStream subset.
         .target(name: "Broker", dependencies: ["Wire", "Net", "Support", "Store", "TLS"], swiftSettings: fastSettings),
-        // NATS client used by the CLI, the bench tool and later agents and master.
+        // The NATS and JetStream client (blocking, with a reader thread) used by the CLI, the bench tool,
+        // the agents and the master.
         .target(name: "Client", dependencies: ["Wire", "Net", "Support", "TLS"], swiftSettings: fastSettings),
         // Messages between the parts (job, heartbeat, telemetry, result), validation, scenario presets. Pure.
         .target(name: "Model", dependencies: ["Support"]),
         // Power and energy: RAPL, NVIDIA (nvidia-smi/NVML), CPU accounting, per-job attribution, estimates.
         .target(name: "Energy", dependencies: ["Model", "Support"]),
-        // Read-only HTTP/1.1 server on Net's event loops: keep-alive, Server-Sent Events, a small router.
-        .target(name: "HTTP", dependencies: ["Net", "Support", "CSystem", "Wire"]),
+        // ffrtmp's streams and job consumers (built from Model's subjects and capabilities), and declaring
+        // them on a server idempotently (`ffrtmp setup`).
+        .target(name: "Fleet", dependencies: ["Client", "Model"]),
+        // Read-only HTTP/1.1 server on Net's event loops: keep-alive, Server-Sent Events, a small router;
+        // and a small blocking GET client on the NATS client's socket, for the CLI.
+        .target(name: "HTTP", dependencies: ["Net", "Support", "CSystem", "Wire", "Client"]),
         // The agent: hardware probing, ffmpeg execution, telemetry, results.
-        .target(name: "Agent", dependencies: ["Model", "Energy", "Client", "Net", "Support"]),
+        .target(name: "Agent", dependencies: ["Model", "Energy", "Client", "Fleet", "Net", "Support"]),
         // The master: follows the fleet's streams into SQLite and a live view.
-        .target(name: "Master", dependencies: ["Model", "Client", "Net", "Support", "SQLite", "HTTP"]),
+        .target(name: "Master", dependencies: ["Model", "Client", "Fleet", "Net", "Support", "SQLite", "HTTP"]),
         // `ffrtmp doctor`: a node's checks (ffmpeg, capabilities, power sensors, cgroups, disk, broker, TLS)
         // through the agent's probes, the energy readers and the client.
         .target(name: "Doctor", dependencies: ["Agent", "Energy", "Client", "TLS", "Net", "Model", "Support"]),
         // What the user-facing commands show and how they reach the fleet: units, tables, CSV, the
         // master's HTTP API, job submission and tracking, progress lines.
-        .target(name: "Console", dependencies: ["Model", "Client", "Support"]),
+        .target(name: "Console", dependencies: ["Model", "Client", "Fleet", "HTTP", "Support"]),
         // What every executable shares (command protocol, usage errors, settings files, stop
         // signals) and the agent's command, which both `ffrtmp agent` and `ffrtmp-agent` run.
         .target(name: "CommandKit", dependencies: ["Agent", "Client", "Model", "Net", "Support"]),
@@ -63,8 +69,9 @@ let package = Package(
             name: "ffrtmp",
             dependencies: [
                 "Broker", "Client", "Agent", "Master", "Model", "Support", "Console", "CommandKit", "SQLite", "Doctor",
+                "Fleet", "HTTP", "TLS", "Net", "Wire",
             ]),
-        .executableTarget(name: "ffrtmp-agent", dependencies: ["CommandKit"]),
+        .executableTarget(name: "ffrtmp-agent", dependencies: ["CommandKit", "Support"]),
 
         // What the test targets share: a broker fixture, a seeded generator, `eventually`, temporary directories.
         .target(name: "TestSupport", dependencies: ["Broker", "Support"], path: "Tests/TestSupport"),
@@ -72,26 +79,35 @@ let package = Package(
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(
             name: "MasterTests",
-            dependencies: ["Master", "Model", "Client", "Broker", "SQLite", "HTTP", "TestSupport"]),
+            dependencies: ["Master", "Model", "Client", "Fleet", "Broker", "SQLite", "Net", "Support", "TestSupport"]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(
             name: "BrokerTests", dependencies: ["Broker", "Client", "Wire", "Net", "TLS", "Support", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
-        .testTarget(name: "TLSTests", dependencies: ["TLS", "TestSupport"]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL", "Support", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "EnergyTests", dependencies: ["Energy", "Model"]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "Model", "Energy", "Client", "Broker", "TestSupport"]),
+        .testTarget(
+            name: "AgentTests",
+            dependencies: ["Agent", "Model", "Energy", "Client", "Fleet", "Broker", "Net", "Support", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Net", "Support", "TestSupport"]),
-        .testTarget(name: "ClientTests", dependencies: ["Client", "Wire", "Broker", "Net", "TestSupport"]),
+        .testTarget(
+            name: "ClientTests",
+            dependencies: [
+                "Client", "Wire", "Broker", "Net", "Support", "TLS", "Fleet", "CommandKit", "Model", "TestSupport",
+            ]),
         // The built `ffrtmp` binary, run as a user would, against a broker in the test.
         .testTarget(
             name: "DoctorTests",
             dependencies: ["Doctor", "Energy", "Broker", "Client", "TLS", "Support", "TestSupport"]),
         .testTarget(
-            name: "CLITests", dependencies: ["Broker", "Client", "Model", "Net", "Support", "SQLite", "TestSupport"]),
+            name: "CLITests",
+            dependencies: ["Broker", "Client", "Fleet", "Model", "Net", "Support", "SQLite", "TestSupport"]),
         .testTarget(
             name: "ConsoleTests",
-            dependencies: ["Console", "Model", "Client", "Broker", "Master", "Net", "Support", "TestSupport"]),
+            dependencies: [
+                "Console", "Model", "Client", "Fleet", "HTTP", "Broker", "Master", "Net", "Support", "TestSupport",
+            ]),
     ]
 )
 

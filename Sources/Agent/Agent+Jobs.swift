@@ -1,5 +1,6 @@
 import Client
 import Energy
+import Fleet
 import Model
 import Net
 import Support

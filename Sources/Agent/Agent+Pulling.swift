@@ -1,4 +1,5 @@
 import Client
+import Fleet
 import Model
 import Net
 

@@ -6,11 +6,11 @@
 ///
 /// Reads and writes retry `EINTR`; writes never raise `SIGPIPE` and give up after the write timeout,
 /// so a server that stops reading cannot hang a writer forever. `shutdown` wakes a blocked reader.
-struct ClientSocket: Sendable {
+package struct ClientSocket: Sendable {
     let descriptor: Int32
 
     /// Resolves `host` and connects to the first address that answers within `timeout`.
-    static func connect(
+    package static func connect(
         host: String, port: Int, timeout: Duration,
         writeTimeout: Duration
     ) throws(ClientError) -> ClientSocket {
@@ -97,7 +97,7 @@ struct ClientSocket: Sendable {
     /// Makes every blocking read give up (`.timeout`) once `deadline` passes, or never when nil. Used
     /// while connecting, where a TLS read may wait in `recv` for the rest of a record; the reader thread
     /// reads with no timeout. The limit applies per `recv`, so set it again before each read.
-    func setReadDeadline(_ deadline: Deadline?) {
+    package func setReadDeadline(_ deadline: Deadline?) {
         guard let deadline, !deadline.isNever else { return setTimeout(SO_RCVTIMEO, nanoseconds: 0) }
         let remaining = Int64(deadline.remainingMilliseconds) * 1_000_000
         setTimeout(SO_RCVTIMEO, nanoseconds: max(remaining, 1_000_000))  // Zero would mean "no timeout".
@@ -111,7 +111,7 @@ struct ClientSocket: Sendable {
 
     /// Reads what is available (blocking until something is); 0 at end of stream; `.timeout` when the
     /// read deadline passed.
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws(ClientError) -> Int {
+    package func read(into buffer: UnsafeMutableRawBufferPointer) throws(ClientError) -> Int {
         while true {
             let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
             if count >= 0 { return count }
@@ -123,7 +123,7 @@ struct ClientSocket: Sendable {
     }
 
     /// Writes every byte, blocking as needed.
-    func writeAll(_ bytes: UnsafeRawBufferPointer) throws(ClientError) {
+    package func writeAll(_ bytes: UnsafeRawBufferPointer) throws(ClientError) {
         guard var pointer = bytes.baseAddress else { return }
         var remaining = bytes.count
         while remaining > 0 {
@@ -152,5 +152,5 @@ struct ClientSocket: Sendable {
     /// Ends both directions: a thread blocked reading sees end of stream.
     func shutdown() { _ = Glibc.shutdown(descriptor, Int32(SHUT_RDWR)) }
 
-    func close() { _ = Glibc.close(descriptor) }
+    package func close() { _ = Glibc.close(descriptor) }
 }

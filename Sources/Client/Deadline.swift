@@ -3,7 +3,7 @@
 #endif
 
 /// A point on the monotonic clock by which something must happen, or never.
-struct Deadline: Sendable, Comparable {
+package struct Deadline: Sendable, Comparable {
     /// Nanoseconds on `CLOCK_MONOTONIC`.
     let uptimeNanoseconds: UInt64
 
@@ -11,7 +11,7 @@ struct Deadline: Sendable, Comparable {
 
     static var now: Deadline { Deadline(uptimeNanoseconds: Deadline.monotonicNanoseconds()) }
 
-    static func after(_ duration: Duration) -> Deadline {
+    package static func after(_ duration: Duration) -> Deadline {
         let nanoseconds = duration.nanoseconds
         guard nanoseconds < Int64.max / 2 else { return .never }
         return Deadline(uptimeNanoseconds: Deadline.monotonicNanoseconds() &+ UInt64(max(0, nanoseconds)))
@@ -19,7 +19,7 @@ struct Deadline: Sendable, Comparable {
 
     var isNever: Bool { uptimeNanoseconds == .max }
 
-    var hasPassed: Bool { !isNever && Deadline.monotonicNanoseconds() >= uptimeNanoseconds }
+    package var hasPassed: Bool { !isNever && Deadline.monotonicNanoseconds() >= uptimeNanoseconds }
 
     /// Milliseconds left, rounded up, for `poll(2)`; -1 for never.
     var remainingMilliseconds: Int32 {
@@ -36,12 +36,12 @@ struct Deadline: Sendable, Comparable {
         return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
     }
 
-    static func < (left: Deadline, right: Deadline) -> Bool { left.uptimeNanoseconds < right.uptimeNanoseconds }
+    package static func < (left: Deadline, right: Deadline) -> Bool { left.uptimeNanoseconds < right.uptimeNanoseconds }
 }
 
 extension Duration {
     /// The duration in whole nanoseconds, saturating at `Int64.max`.
-    var nanoseconds: Int64 {
+    package var nanoseconds: Int64 {
         let (seconds, attoseconds) = components
         let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         if overflow { return seconds < 0 ? Int64.min : Int64.max }

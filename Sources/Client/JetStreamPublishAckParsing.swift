@@ -1,3 +1,5 @@
+import Support
+
 extension PublishAck {
     /// Reads a stream's answer to a publish: the ack, or the error it carries. The usual answer,
     /// `{"stream":"JOBS","seq":7}` (maybe with `"duplicate":true`), is read by a quick scan; anything

@@ -1,3 +1,5 @@
+import Support
+
 /// What the server said about itself in `INFO`.
 public struct NATSServerInfo: Sendable, Equatable {
     public var serverID = ""

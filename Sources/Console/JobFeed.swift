@@ -1,4 +1,5 @@
 import Client
+import Fleet
 import Model
 
 /// The events and results `ffrtmp submit --wait` and `ffrtmp watch` follow, read so that none is

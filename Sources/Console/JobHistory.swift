@@ -1,4 +1,5 @@
 import Client
+import Fleet
 import Model
 
 /// What the EVENTS stream already holds about a job, for a command that starts after the job may

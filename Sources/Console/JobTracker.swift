@@ -1,5 +1,5 @@
-import Client
 import Model
+import Support
 
 /// Follows submitted jobs for `ffrtmp submit --wait` until each has a result: reads the messages of
 /// `evt.job.<id>.>` and `result.>`, keeps the results of the tracked jobs and says what changed.

@@ -1,5 +1,5 @@
-import Client
 import Model
+import Support
 
 /// What `ffrtmp watch` knows about one job, from its events, the telemetry of the node running it
 /// and its result; renders the progress line and the JSON updates. Pure: messages go in, text comes out.

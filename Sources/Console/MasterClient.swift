@@ -1,5 +1,5 @@
-import Client
 import FoundationEssentials
+import HTTP
 import Support
 
 /// Reads the master's read-only HTTP API for `ffrtmp jobs`, `nodes` and `results`: builds the URL
@@ -32,7 +32,7 @@ public struct MasterClient: Sendable {
     public func fetch(_ path: String, query: [(name: String, value: String?)] = []) throws(MasterClientError)
         -> [UInt8]
     {
-        let response: HTTPResponse
+        let response: HTTPReceivedResponse
         do {
             response = try HTTPGet.fetch(url(path, query: query), timeout: timeout)
         } catch .invalidURL, .unsupportedScheme {
@@ -59,7 +59,7 @@ public struct MasterClient: Sendable {
     }
 
     /// `{"error":"…"}` of a refusal, else the start of the body.
-    static func error(in response: HTTPResponse) -> String {
+    static func error(in response: HTTPReceivedResponse) -> String {
         struct Refusal: Decodable { var error: String }
         if let refusal = try? JSONDecoder().decode(Refusal.self, from: Data(response.body)) { return refusal.error }
         return response.text.prefix(200).trimmingWhitespace()

@@ -1,4 +1,4 @@
-import Client
+import Support
 
 /// Every check, in the order they ran; prints for people or as JSON, and gives the exit status.
 public struct DoctorReport: Sendable {
@@ -30,9 +30,10 @@ public struct DoctorReport: Sendable {
     /// `{"ok":true,"checks":[{"area","name","state","detail","fix"}]}`.
     public var json: String {
         let items = checks.map { check in
-            "{\"area\":" + JSONText.quoted(check.area) + ",\"name\":" + JSONText.quoted(check.name)
-                + ",\"state\":" + JSONText.quoted(check.state.rawValue) + ",\"detail\":"
-                + JSONText.quoted(check.detail) + (check.fix.map { ",\"fix\":" + JSONText.quoted($0) } ?? "") + "}"
+            "{\"area\":" + JSONStringLiteral.quoted(check.area) + ",\"name\":" + JSONStringLiteral.quoted(check.name)
+                + ",\"state\":" + JSONStringLiteral.quoted(check.state.rawValue) + ",\"detail\":"
+                + JSONStringLiteral.quoted(check.detail)
+                + (check.fix.map { ",\"fix\":" + JSONStringLiteral.quoted($0) } ?? "") + "}"
         }
         return "{\"ok\":\(exitStatus == 0),\"checks\":[" + items.joined(separator: ",") + "]}\n"
     }

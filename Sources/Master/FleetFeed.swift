@@ -1,5 +1,5 @@
-import Client
 import Net
+import Support
 
 /// The dashboard's live fleet on `/events`, as `fleet` events of at most `maximumEventBytes`:
 ///
@@ -82,7 +82,7 @@ final class FleetFeed {
     /// `"total":N,"queues":[…]`, the part every event carries.
     private func header(total: Int? = nil) -> String {
         let queues = fleet.queues.map { queue in
-            "{\"capability\":" + JSONText.quoted(queue.capability) + ",\"pending\":\(queue.pending),"
+            "{\"capability\":" + JSONStringLiteral.quoted(queue.capability) + ",\"pending\":\(queue.pending),"
                 + "\"running\":\(queue.running)}"
         }
         return "\"total\":\(total ?? fleet.count),\"queues\":[" + queues.joined(separator: ",") + "]"

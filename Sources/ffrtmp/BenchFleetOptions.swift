@@ -1,5 +1,5 @@
-import Client
 import CommandKit
+import HTTP
 import Support
 
 /// The settings of `ffrtmp bench fleet`: how many simulated agents, how often each publishes,

@@ -1,4 +1,4 @@
-import Client
+import Support
 
 /// The fleet report for people (a summary and a timeline every 5 s) and as one JSON line.
 extension BenchFleetReport {

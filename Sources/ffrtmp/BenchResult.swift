@@ -1,4 +1,4 @@
-import Client
+import Support
 
 /// What one benchmark run measured, printed for people or as one JSON line.
 struct BenchResult {

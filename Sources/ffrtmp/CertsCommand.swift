@@ -2,8 +2,8 @@
     import Glibc
 #endif
 import CommandKit
-import Client
 import Support
+import TLS
 
 /// `ffrtmp certs`: makes the fleet's CA, issues node certificates from it, and shows what a
 /// certificate says. The work is `CertificateDirectory` and `CertificateReport`; this parses and prints.

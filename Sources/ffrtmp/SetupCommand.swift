@@ -1,5 +1,6 @@
-import CommandKit
 import Client
+import CommandKit
+import Fleet
 import Support
 
 /// `ffrtmp setup`: declares ffrtmp's streams and job consumers on a JetStream server, idempotently.

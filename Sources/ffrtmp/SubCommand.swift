@@ -102,7 +102,7 @@ enum MessagePrinter {
             for field in headers.fields where !names.contains(field.name) { names.append(field.name) }
             var fields = JSONObject()
             for name in names {
-                let values = headers.fields.filter { $0.name == name }.map { JSONText.quoted($0.value) }
+                let values = headers.fields.filter { $0.name == name }.map { JSONStringLiteral.quoted($0.value) }
                 fields.add(name, raw: "[" + values.joined(separator: ",") + "]")
             }
             object.add("headers", raw: fields.text)

@@ -81,7 +81,7 @@ enum SubmitWait {
         var statuses = JSONObject()
         for (status, count) in counts.sorted(by: { $0.key < $1.key }) { statuses.add(status, count) }
         object.add("statuses", raw: statuses.text)
-        object.add("pending", raw: "[" + tracker.pendingIDs.map(JSONText.quoted).joined(separator: ",") + "]")
+        object.add("pending", raw: "[" + tracker.pendingIDs.map(JSONStringLiteral.quoted).joined(separator: ",") + "]")
         object.add("timed_out", timedOut)
         object.add("all_succeeded", tracker.allSucceeded)
         return object.text

@@ -1,7 +1,8 @@
-import CommandKit
 import Agent
 import Broker
 import Client
+import CommandKit
+import Fleet
 import Master
 import Model
 import Net

@@ -2,6 +2,7 @@
 import Broker
 import Client
 import Energy
+import Fleet
 import Model
 import Net
 import Support

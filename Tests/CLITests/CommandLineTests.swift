@@ -1,5 +1,6 @@
 import Broker
 import Client
+import Fleet
 import Foundation
 import Model
 import Net

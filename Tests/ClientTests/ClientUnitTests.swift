@@ -1,7 +1,7 @@
 @testable import Client
 import XCTest
 
-/// Parts of the client that need no server: URLs, JSON, INFO.
+/// Parts of the client that need no server: URLs, INFO.
 final class ClientUnitTests: XCTestCase {
     func testServerURLsParseWithDefaultsCredentialsAndIPv6() throws {
         let plain = try ServerAddress(parsing: "nats://127.0.0.1:4333")
@@ -39,23 +39,5 @@ final class ClientUnitTests: XCTestCase {
         XCTAssertEqual(info?.clientID, 7)
         XCTAssertEqual(info?.connectURLs, ["10.0.0.1:4222"])
         XCTAssertNil(Array("{not json".utf8).withUnsafeBytes { NATSServerInfo(json: $0) })
-    }
-
-    func testJSONStringsRoundTripThroughQuotingAndParsing() {
-        let text = "quote \" backslash \\ newline \n tab \t bell \u{07} é 😀"
-        XCTAssertEqual(JSONValue.parse(JSONText.quoted(text)), .string(text))
-        XCTAssertEqual(JSONValue.parse(#""\ud83d\ude00""#), .string("😀"))
-        XCTAssertNil(JSONValue.parse(#"{"a":1,}"#))
-        XCTAssertNil(JSONValue.parse("[1 2]"))
-    }
-
-    func testJSONObjectsKeepFieldOrderAndFormatNumbers() {
-        var object = JSONObject()
-        object.add("mode", "pub")
-        object.add("count", 3)
-        object.add("rate", 1234.5678, digits: 1)
-        object.add("whole", 2.0)
-        object.add("ok", true)
-        XCTAssertEqual(object.text, #"{"mode":"pub","count":3,"rate":1234.6,"whole":2,"ok":true}"#)
     }
 }

@@ -1,4 +1,5 @@
 @testable import Client
+@testable import Fleet
 import TestSupport
 import XCTest
 

@@ -1,4 +1,5 @@
 @testable import Client
+@testable import Fleet
 import XCTest
 
 /// `ffrtmp setup`'s logic: declaring the fleet's streams and consumers idempotently.

@@ -1,4 +1,5 @@
 @testable import Client
+import CommandKit
 import Support
 import XCTest
 

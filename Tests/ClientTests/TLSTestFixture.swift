@@ -1,6 +1,6 @@
 @testable import Client
 import Support
-import TLS
+@testable import TLS
 import XCTest
 #if canImport(Glibc)
     import Glibc

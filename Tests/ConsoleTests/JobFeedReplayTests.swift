@@ -1,6 +1,7 @@
 import Broker
 import Client
 import Console
+import Fleet
 import Model
 import Net
 import Support

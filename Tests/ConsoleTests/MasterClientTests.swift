@@ -1,4 +1,4 @@
-import Client
+import HTTP
 import Net
 import XCTest
 
@@ -31,11 +31,12 @@ final class MasterClientTests: XCTestCase {
     }
 
     func testARefusalShowsTheMastersErrorText() {
-        let refusal = HTTPResponse(
+        let refusal = HTTPReceivedResponse(
             status: 400, reason: "Bad Request", body: Array(#"{"error":"limit must be 1 to 1000"}"#.utf8))
         XCTAssertEqual(MasterClient.error(in: refusal), "limit must be 1 to 1000")
         XCTAssertEqual(
-            MasterClient.error(in: HTTPResponse(status: 502, body: Array("  bad gateway\n".utf8))), "bad gateway")
+            MasterClient.error(in: HTTPReceivedResponse(status: 502, body: Array("  bad gateway\n".utf8))),
+            "bad gateway")
         XCTAssertEqual(
             MasterClientError.refused(
                 path: "/api/jobs", status: 400, reason: "Bad Request", message: "limit must be 1 to 1000"

@@ -2,6 +2,7 @@ import Broker
 import Client
 import Support
 import TestSupport
+import TLS
 import XCTest
 
 @testable import Doctor

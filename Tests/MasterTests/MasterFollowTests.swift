@@ -1,5 +1,6 @@
 import Broker
 import Client
+import Fleet
 import Model
 import Net
 import Support

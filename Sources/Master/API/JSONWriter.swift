@@ -1,7 +1,7 @@
-import Client
 import SQLite
+import Support
 
-/// Builds API JSON: `Client.JSONObject` plus SQLite values and optional fields (null when nil).
+/// Builds API JSON: `Support.JSONObject` plus SQLite values and optional fields (null when nil).
 struct JSONWriter {
     private var object = JSONObject()
 

@@ -1,5 +1,5 @@
-import Client
 import Model
+import Support
 
 /// A node as the dashboard's live view (`/events`) carries it: only what the dashboard shows,
 /// with every string and list clamped, so one node adds at most a few kilobytes however large
@@ -22,7 +22,8 @@ enum LiveNodeJSON {
         object.add("cpu_model", clamped(heartbeat.hardware.cpuModel))
         object.add("gpus", heartbeat.hardware.gpus.count)
         let proven = heartbeat.capabilities.lazy.filter(\.proven).prefix(maximumCapabilities)
-        object.add("proven", raw: "[" + proven.map { JSONText.quoted($0.name.rawValue) }.joined(separator: ",") + "]")
+        object.add(
+            "proven", raw: "[" + proven.map { JSONStringLiteral.quoted($0.name.rawValue) }.joined(separator: ",") + "]")
         object.add("slots_busy", heartbeat.slotsBusy)
         object.add("slots_total", heartbeat.slotsTotal)
         if let telemetry = node.telemetry {

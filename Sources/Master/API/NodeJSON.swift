@@ -1,6 +1,6 @@
-import Client
 import Model
 import SQLite
+import Support
 
 /// A node as the API shows it: id, status, when last heard, and either its last heartbeat and
 /// telemetry as the node sent them (`full`) or a few figures from them (`summary`). Written
@@ -68,7 +68,9 @@ struct NodeText: Sendable {
 
     init(id: String, name: String) {
         self.name = name
-        listingPrefix = "{\"node_id\":" + JSONText.quoted(id) + ",\"name\":" + JSONText.quoted(name) + ",\"status\":\""
+        listingPrefix =
+            "{\"node_id\":" + JSONStringLiteral.quoted(id) + ",\"name\":" + JSONStringLiteral.quoted(name)
+            + ",\"status\":\""
         metricLabel = "node=\"" + PrometheusText.escaped(id) + "\""
     }
 }

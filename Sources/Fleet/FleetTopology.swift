@@ -1,3 +1,6 @@
+import Client
+import Model
+
 /// ffrtmp's streams and consumers, in one place: `ffrtmp setup` declares them, agents pull from the
 /// job consumers, the master reads EVENTS, RESULTS and JOB_ADVISORIES. See docs/architecture.md for the subject map.
 public enum FleetTopology {
@@ -34,11 +37,9 @@ public enum FleetTopology {
     public static let controlMaxMessageSize: Int32 = 4 << 10
     public static let advisoriesMaxBytes: Int64 = 64 << 20
 
-    /// Every capability an agent can pull jobs for; each has its own subject and consumer.
-    public static let capabilities = ["cpu", "nvenc", "qsv", "vaapi"]
-
-    /// `job.<capability>`: where jobs for that capability are published.
-    public static func jobSubject(_ capability: String) -> String { "job." + capability }
+    /// Every capability an agent can pull jobs for (Model's `Capability`); each has its own subject
+    /// and consumer.
+    public static let capabilities = Capability.allCases.map(\.rawValue)
 
     /// The durable consumer on JOBS that agents with `capability` pull from.
     public static func jobConsumer(_ capability: String) -> String { capability }
@@ -78,10 +79,10 @@ public enum FleetTopology {
 
     /// One durable pull consumer per capability on JOBS.
     public static var jobConsumers: [ConsumerConfig] {
-        capabilities.map { capability in
+        Capability.allCases.map { capability in
             ConsumerConfig(
-                durableName: jobConsumer(capability), ackPolicy: .explicit, ackWait: jobAckWait,
-                maxDeliver: jobMaxDeliver, filterSubject: jobSubject(capability),
+                durableName: jobConsumer(capability.rawValue), ackPolicy: .explicit, ackWait: jobAckWait,
+                maxDeliver: jobMaxDeliver, filterSubject: Subjects.job(capability),
                 maxAckPending: jobMaxAckPending)
         }
     }

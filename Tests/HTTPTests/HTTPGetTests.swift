@@ -1,4 +1,4 @@
-import Client
+import HTTP
 import XCTest
 
 /// The CLI's HTTP GET against a server made here: each framing, statuses, early close, timeouts.
@@ -6,7 +6,7 @@ final class HTTPGetTests: XCTestCase {
     private func fetch(
         _ server: CannedHTTPServer, path: String = "/api/jobs?state=running", timeout: Duration = .seconds(5)
     )
-        throws -> HTTPResponse
+        throws -> HTTPReceivedResponse
     {
         defer { server.stop() }
         return try HTTPGet.fetch(server.url + path, timeout: timeout)
@@ -52,12 +52,12 @@ final class HTTPGetTests: XCTestCase {
     func testAConnectionClosedBeforeTheBodyEndsIsAnError() throws {
         let server = try CannedHTTPServer("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"jobs\":")
         XCTAssertThrowsError(try fetch(server)) { error in
-            XCTAssertEqual(error as? HTTPError, .closedEarly("after 8 of 100 body bytes"))
+            XCTAssertEqual(error as? HTTPGetError, .closedEarly("after 8 of 100 body bytes"))
             XCTAssertEqual("\(error)", "the server closed the connection early: after 8 of 100 body bytes")
         }
         let silent = try CannedHTTPServer(pieces: [])
         XCTAssertThrowsError(try fetch(silent)) { error in
-            XCTAssertEqual(error as? HTTPError, .closedEarly("no response at all"))
+            XCTAssertEqual(error as? HTTPGetError, .closedEarly("no response at all"))
         }
     }
 
@@ -67,7 +67,7 @@ final class HTTPGetTests: XCTestCase {
         defer { server.stop() }
         let start = ContinuousClock.now
         XCTAssertThrowsError(try HTTPGet.fetch(server.url, timeout: .milliseconds(300))) { error in
-            XCTAssertEqual(error as? HTTPError, .timeout(received: head.utf8.count))
+            XCTAssertEqual(error as? HTTPGetError, .timeout(received: head.utf8.count))
         }
         XCTAssertLessThan(ContinuousClock.now - start, .seconds(1.2), "the timeout, not the server, ended the wait")
     }
@@ -92,7 +92,7 @@ final class HTTPGetTests: XCTestCase {
         XCTAssertEqual(try HTTPAddress(parsing: "HTTP://h").hostHeader, "h")
         XCTAssertEqual(try HTTPAddress(parsing: "http://[::1]:81").hostHeader, "[::1]:81")
         XCTAssertThrowsError(try HTTPAddress(parsing: "https://h")) {
-            XCTAssertEqual($0 as? HTTPError, .unsupportedScheme("https"))
+            XCTAssertEqual($0 as? HTTPGetError, .unsupportedScheme("https"))
         }
         for bad in ["http://", "http://user:pw@h/", "http://h:0", "http://h:x", "http://[::1", "://h", "http://h/a b"] {
             XCTAssertThrowsError(try HTTPAddress(parsing: bad), bad)

@@ -16,7 +16,7 @@ struct HTTPResponseParser {
     /// Index of the first unread byte in `pending`.
     private var position = 0
     private var headBytes = 0
-    private var response = HTTPResponse(status: 0)
+    private var response = HTTPReceivedResponse(status: 0)
     private var expectedLength = 0
     /// Bytes taken so far, for error messages.
     private(set) var receivedBytes = 0
@@ -26,7 +26,7 @@ struct HTTPResponseParser {
     }
 
     /// Takes the next bytes; returns the response once it is complete (later bytes are ignored).
-    mutating func consume<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws(HTTPError) -> HTTPResponse? {
+    mutating func consume<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws(HTTPGetError) -> HTTPReceivedResponse? {
         receivedBytes += bytes.count
         if case .done = state { return response }
         if position > 0 && position * 2 >= pending.count {
@@ -41,7 +41,7 @@ struct HTTPResponseParser {
 
     /// The server closed the connection: the response when it was complete (or ends at the close),
     /// else `.closedEarly` saying where it stopped.
-    mutating func finish() throws(HTTPError) -> HTTPResponse {
+    mutating func finish() throws(HTTPGetError) -> HTTPReceivedResponse {
         switch state {
         case .done, .untilClose:
             state = .done
@@ -58,7 +58,7 @@ struct HTTPResponseParser {
     }
 
     /// One step of parsing; false when more bytes are needed (or the response is done).
-    private mutating func step() throws(HTTPError) -> Bool {
+    private mutating func step() throws(HTTPGetError) -> Bool {
         switch state {
         case .statusLine:
             guard let line = try headLine() else { return false }
@@ -106,7 +106,7 @@ struct HTTPResponseParser {
     }
 
     /// The next line of the head, counted against its limit.
-    private mutating func headLine() throws(HTTPError) -> String? {
+    private mutating func headLine() throws(HTTPGetError) -> String? {
         let start = position
         let line = line()
         headBytes += line == nil ? 0 : position - start
@@ -129,21 +129,21 @@ struct HTTPResponseParser {
     }
 
     /// A chunk-size or trailer line: short, so an endless one is refused rather than buffered.
-    private mutating func shortLine() throws(HTTPError) -> String? {
+    private mutating func shortLine() throws(HTTPGetError) -> String? {
         if let line = line() { return line }
         if pending.count - position > 8192 { throw .malformed("a chunk line is longer than 8192 bytes") }
         return nil
     }
 
-    private mutating func statusLine(_ line: String) throws(HTTPError) {
+    private mutating func statusLine(_ line: String) throws(HTTPGetError) {
         let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), parts[1].count == 3, let status = Int(parts[1]) else {
             throw .malformed("unexpected first line \"\(line.prefix(60))\"")
         }
-        response = HTTPResponse(status: status, reason: parts.count > 2 ? String(parts[2]) : "")
+        response = HTTPReceivedResponse(status: status, reason: parts.count > 2 ? String(parts[2]) : "")
     }
 
-    private mutating func header(_ line: String) throws(HTTPError) {
+    private mutating func header(_ line: String) throws(HTTPGetError) {
         guard let colon = line.firstIndex(of: ":"), colon != line.startIndex else {
             throw .malformed("bad header line \"\(line.prefix(60))\"")
         }
@@ -152,7 +152,7 @@ struct HTTPResponseParser {
         response.headers[name] = response.headers[name].map { $0 + ", " + value } ?? value
     }
 
-    private mutating func headersEnded() throws(HTTPError) {
+    private mutating func headersEnded() throws(HTTPGetError) {
         let status = response.status
         if (100...199).contains(status) && status != 101 {
             // An interim response (100 Continue): the real one follows.
@@ -175,7 +175,7 @@ struct HTTPResponseParser {
         }
     }
 
-    private mutating func takeBody(_ count: Int) throws(HTTPError) {
+    private mutating func takeBody(_ count: Int) throws(HTTPGetError) {
         guard response.body.count + count <= maximumBodyBytes else { throw .tooLarge(limit: maximumBodyBytes) }
         response.body.append(contentsOf: pending[position..<position + count])
         position += count

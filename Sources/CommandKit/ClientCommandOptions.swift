@@ -1,3 +1,4 @@
+import Client
 import Support
 
 /// The options every command that talks to a NATS server shares (`-s/--server`, `NATS_URL`, the

@@ -1,3 +1,5 @@
+import Client
+
 /// Declares streams and durable consumers on a server, idempotently: what is missing is created,
 /// what differs in a declared setting is updated when the server allows the change, the rest is left
 /// alone. Running it twice changes nothing the second time.

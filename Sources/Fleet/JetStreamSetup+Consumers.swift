@@ -1,3 +1,5 @@
+import Client
+
 /// Declaring durable consumers: created when missing, updated when a declared setting differs.
 extension JetStreamSetup {
     func declareConsumer(_ wanted: ConsumerConfig, on stream: String) throws(JetStreamError) -> SetupOutcome {

@@ -1,13 +1,13 @@
-@testable import Client
 import Support
-import TLS
 import XCTest
+
+@testable import TLS
 #if canImport(Glibc)
     import Glibc
 #endif
 
 /// What `ffrtmp certs` does, called directly: the files it writes, their modes and contents, refusals.
-final class TLSCertificateDirectoryTests: XCTestCase {
+final class CertificateDirectoryTests: XCTestCase {
     var directory = ""
     var certificates: CertificateDirectory { CertificateDirectory(path: directory + "/certs") }
 
@@ -18,7 +18,7 @@ final class TLSCertificateDirectoryTests: XCTestCase {
     }
 
     override func tearDown() {
-        ClientTLSTestCase.removeTree(directory)
+        try? DurableFiles.removeTree(directory)
     }
 
     func mode(_ path: String) -> mode_t {

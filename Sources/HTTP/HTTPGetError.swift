@@ -1,6 +1,8 @@
+import Client
+
 /// What can go wrong fetching a URL with `HTTPGet`; `description` is a sentence for the user.
 /// A response with a non-2xx status is not an error here: the caller reads its status and body.
-public enum HTTPError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum HTTPGetError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Not an `http://host[:port][/path]` URL.
     case invalidURL(String)
     /// A scheme this client does not speak (`https`).

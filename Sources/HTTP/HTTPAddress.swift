@@ -12,7 +12,7 @@ public struct HTTPAddress: Sendable, Equatable {
         self.target = target
     }
 
-    public init(parsing url: String) throws(HTTPError) {
+    public init(parsing url: String) throws(HTTPGetError) {
         var rest = Substring(url)
         let parts = url.split(separator: "://", maxSplits: 1, omittingEmptySubsequences: false)
         if parts.count == 2 {

@@ -1,6 +1,7 @@
-/// An HTTP response: status, headers (names lowercased, repeats joined with `, `) and the whole body,
-/// de-chunked.
-public struct HTTPResponse: Sendable, Equatable {
+/// An HTTP response as `HTTPGet` received it: status, headers (names lowercased, repeats joined with
+/// `, `) and the whole body, de-chunked. The server's own answers are `HTTPResponse`, which can also be
+/// an event stream; this one is plain data, read off the wire.
+public struct HTTPReceivedResponse: Sendable, Equatable {
     public var status: Int
     public var reason: String
     public var headers: [String: String]

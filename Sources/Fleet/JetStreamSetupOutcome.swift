@@ -1,3 +1,5 @@
+import Client
+
 /// What `JetStreamSetup` did (or, in a dry run, would do) to one stream or consumer.
 public struct SetupOutcome: Sendable, Equatable {
     /// Whether the outcome is about a stream or a consumer.

@@ -1,5 +1,3 @@
-import TLS
-
 /// What a certificate from `ffrtmp certs issue` is for. The role is written into the certificate
 /// twice, as the subject's OU (`OU=agent`) and as the SAN URI `ffrtmp://role/agent`, beside the
 /// holder's name as the subject CN; the broker maps the CN to a user and the role to its permissions.

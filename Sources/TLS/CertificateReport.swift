@@ -1,5 +1,4 @@
 import Support
-import TLS
 
 /// What a certificate file says, as `ffrtmp certs show` prints it: subject, role, names, validity,
 /// serial, and how long it has left (for expiry monitoring).

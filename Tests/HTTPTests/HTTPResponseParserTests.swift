@@ -1,13 +1,13 @@
 import XCTest
 
-@testable import Client
+@testable import HTTP
 
 /// The response parser, fed whole and cut at every offset.
 final class HTTPResponseParserTests: XCTestCase {
     /// Parses `text` fed in two pieces cut at every offset (and whole); every cut must agree.
-    private func parse(_ text: String, limit: Int = 1 << 20, closeAtEnd: Bool = false) throws -> HTTPResponse {
+    private func parse(_ text: String, limit: Int = 1 << 20, closeAtEnd: Bool = false) throws -> HTTPReceivedResponse {
         let bytes = Array(text.utf8)
-        var first: HTTPResponse?
+        var first: HTTPReceivedResponse?
         for cut in 0...bytes.count {
             var parser = HTTPResponseParser(maximumBodyBytes: limit)
             var response = try parser.consume(bytes[..<cut])
@@ -61,7 +61,7 @@ final class HTTPResponseParserTests: XCTestCase {
         for (text, detail) in cases {
             var parser = HTTPResponseParser(maximumBodyBytes: 1000)
             XCTAssertNil(try parser.consume(Array(text.utf8)))
-            XCTAssertThrowsError(try parser.finish()) { XCTAssertEqual($0 as? HTTPError, .closedEarly(detail)) }
+            XCTAssertThrowsError(try parser.finish()) { XCTAssertEqual($0 as? HTTPGetError, .closedEarly(detail)) }
         }
     }
 
@@ -75,7 +75,7 @@ final class HTTPResponseParserTests: XCTestCase {
         for text in cases {
             var parser = HTTPResponseParser(maximumBodyBytes: 1000)
             XCTAssertThrowsError(try parser.consume(Array(text.utf8)), text) { error in
-                guard case .malformed = error as? HTTPError else { return XCTFail("\(error) for \(text)") }
+                guard case .malformed = error as? HTTPGetError else { return XCTFail("\(error) for \(text)") }
             }
         }
     }
@@ -83,17 +83,17 @@ final class HTTPResponseParserTests: XCTestCase {
     func testBodiesAndHeadersOverTheirLimitsAreRefused() {
         var parser = HTTPResponseParser(maximumBodyBytes: 10)
         XCTAssertThrowsError(try parser.consume(Array("HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n".utf8))) {
-            XCTAssertEqual($0 as? HTTPError, .tooLarge(limit: 10))
+            XCTAssertEqual($0 as? HTTPGetError, .tooLarge(limit: 10))
         }
         var chunked = HTTPResponseParser(maximumBodyBytes: 10)
         let text = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n12345678\r\n8\r\n12345678\r\n"
         XCTAssertThrowsError(try chunked.consume(Array(text.utf8))) {
-            XCTAssertEqual($0 as? HTTPError, .tooLarge(limit: 10))
+            XCTAssertEqual($0 as? HTTPGetError, .tooLarge(limit: 10))
         }
         var endless = HTTPResponseParser(maximumBodyBytes: 10)
         let header = "HTTP/1.1 200 OK\r\nX: " + String(repeating: "a", count: 70_000)
         XCTAssertThrowsError(try endless.consume(Array(header.utf8))) { error in
-            guard case .malformed = error as? HTTPError else { return XCTFail("\(error)") }
+            guard case .malformed = error as? HTTPGetError else { return XCTFail("\(error)") }
         }
     }
 }

@@ -1,5 +1,5 @@
-/// A parsed JSON value: enough to read the server's INFO without Foundation.
-enum JSONValue: Equatable, Sendable {
+/// A parsed JSON value: enough to read a NATS server's INFO or a publish ack without Foundation.
+public enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
     case number(Double)
@@ -8,29 +8,29 @@ enum JSONValue: Equatable, Sendable {
     case object([String: JSONValue])
 
     /// Parses one JSON document; nil when it is not valid JSON.
-    static func parse(_ bytes: UnsafeRawBufferPointer) -> JSONValue? {
+    public static func parse(_ bytes: UnsafeRawBufferPointer) -> JSONValue? {
         var reader = JSONReader(bytes: bytes)
         guard let value = reader.value() else { return nil }
         reader.skipWhitespace()
         return reader.position == bytes.count ? value : nil
     }
 
-    static func parse(_ text: String) -> JSONValue? {
+    public static func parse(_ text: String) -> JSONValue? {
         var text = text
         return text.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
     }
 
-    subscript(key: String) -> JSONValue? {
+    public subscript(key: String) -> JSONValue? {
         if case .object(let members) = self { return members[key] }
         return nil
     }
 
-    var string: String? { if case .string(let value) = self { value } else { nil } }
-    var bool: Bool? { if case .bool(let value) = self { value } else { nil } }
-    var int: Int? {
+    public var string: String? { if case .string(let value) = self { value } else { nil } }
+    public var bool: Bool? { if case .bool(let value) = self { value } else { nil } }
+    public var int: Int? {
         if case .number(let value) = self, value.rounded() == value, abs(value) < 9e15 { Int(value) } else { nil }
     }
-    var array: [JSONValue]? { if case .array(let value) = self { value } else { nil } }
+    public var array: [JSONValue]? { if case .array(let value) = self { value } else { nil } }
 }
 
 /// A recursive-descent JSON reader over bytes; strict about syntax, lenient about depth.

@@ -1,5 +1,7 @@
-/// A small blocking HTTP/1.1 client for GET requests over plain TCP (`http://` only), on the same
-/// sockets as the NATS client: for the CLI reading the master's API. One request per connection
+import Client
+
+/// A small blocking HTTP/1.1 client for GET requests over plain TCP (`http://` only), on the NATS
+/// client's blocking `ClientSocket`: for the CLI reading the master's API. One request per connection
 /// (`Connection: close`); the whole exchange, connecting included, must finish within `timeout`.
 public enum HTTPGet {
     /// Fetches `url`. Any status is returned (the caller decides what a 404 means); errors are for
@@ -7,14 +9,14 @@ public enum HTTPGet {
     public static func fetch(
         _ url: String, timeout: Duration = .seconds(10), maximumBodyBytes: Int = 64 * 1024 * 1024,
         headers: [(name: String, value: String)] = []
-    ) throws(HTTPError) -> HTTPResponse {
+    ) throws(HTTPGetError) -> HTTPReceivedResponse {
         try fetch(HTTPAddress(parsing: url), timeout: timeout, maximumBodyBytes: maximumBodyBytes, headers: headers)
     }
 
     public static func fetch(
         _ address: HTTPAddress, timeout: Duration = .seconds(10), maximumBodyBytes: Int = 64 * 1024 * 1024,
         headers: [(name: String, value: String)] = []
-    ) throws(HTTPError) -> HTTPResponse {
+    ) throws(HTTPGetError) -> HTTPReceivedResponse {
         let deadline = Deadline.after(timeout)
         let socket: ClientSocket
         do {

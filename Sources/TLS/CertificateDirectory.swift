@@ -2,7 +2,6 @@
     import Glibc
 #endif
 import Support
-import TLS
 import Wire
 
 /// A directory holding a fleet's CA (`ca.pem`, `ca-key.pem`) and the certificates issued from it
