@@ -79,14 +79,16 @@ let package = Package(
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(
             name: "MasterTests",
-            dependencies: ["Master", "Model", "Client", "Fleet", "Broker", "SQLite", "Net", "Support", "TestSupport"]),
+            dependencies: [
+                "Master", "Model", "Client", "Fleet", "Broker", "SQLite", "HTTP", "Net", "Support", "TestSupport",
+            ]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(
             name: "BrokerTests", dependencies: ["Broker", "Client", "Wire", "Net", "TLS", "Support", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL", "Support", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
-        .testTarget(name: "EnergyTests", dependencies: ["Energy", "Model"]),
+        .testTarget(name: "EnergyTests", dependencies: ["Energy", "Model", "Support"]),
         .testTarget(
             name: "AgentTests",
             dependencies: ["Agent", "Model", "Energy", "Client", "Fleet", "Broker", "Net", "Support", "TestSupport"]),

@@ -2,7 +2,6 @@ import Client
 import Energy
 import Fleet
 import Model
-import Net
 import Support
 
 /// One job's life on this agent: validate, check for a cancellation, run, measure, report, and

@@ -1,7 +1,7 @@
 import Client
 import Fleet
 import Model
-import Net
+import Support
 
 /// Pulling jobs: one thread per proven capability takes a free slot, fetches one job from that
 /// capability's queue (`JOBS/<capability>`), and hands it to a job thread.

@@ -1,6 +1,5 @@
 import Client
 import Model
-import Net
 import Support
 
 /// What the agent publishes besides results' content: lifecycle events, heartbeats, telemetry, and

@@ -1,5 +1,4 @@
 import Model
-import Net
 import Support
 
 /// Results waiting for the broker's acknowledgement, kept on disk so a broker outage or an agent
@@ -12,6 +11,9 @@ final class ResultSpool: @unchecked Sendable {
     private let lock = Lock()
     /// File names of results whose first publish is under way.
     private var publishing: Set<String> = []
+
+    /// A kept result is one message's JSON (at most the broker's 64 MiB max_payload); past that it is not ours.
+    static let fileLimit = 64 << 20
 
     init(folder: String) throws(SupportError) {
         self.folder = folder
@@ -43,7 +45,7 @@ final class ResultSpool: @unchecked Sendable {
             var unreadable: [String] = []
             for name in ((try? DurableFiles.list(folder)) ?? []).sorted()
             where name.hasSuffix(".json") && !publishing.contains(name) {
-                guard let bytes = try? DurableFiles.read(folder + "/" + name),
+                guard let bytes = try? DurableFiles.read(folder + "/" + name, limit: Self.fileLimit),
                     let result = try? MessageCoding.decode(JobResult.self, from: bytes)
                 else {
                     unreadable.append(name)

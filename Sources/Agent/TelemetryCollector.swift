@@ -58,9 +58,14 @@ final class TelemetryCollector {
             memoryUsedMegabytes: used, memoryTotalMegabytes: total, power: power, jobs: progress)
     }
 
+    /// /proc/meminfo and /proc/<pid>/status are a few KB; 1 MiB is far more than either holds.
+    static let procFileLimit = 1 << 20
+
     /// Used and total memory in MB from /proc/meminfo (used = total − available).
     private func memory() -> (used: Int, total: Int) {
-        guard let bytes = try? DurableFiles.read(procRoot + "/meminfo") else { return (0, 0) }
+        guard let bytes = try? DurableFiles.read(procRoot + "/meminfo", limit: Self.procFileLimit) else {
+            return (0, 0)
+        }
         var total = 0
         var available = 0
         for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
@@ -73,7 +78,9 @@ final class TelemetryCollector {
     }
 
     private func residentMegabytes(of pid: Int32) -> Double {
-        guard let bytes = try? DurableFiles.read("\(procRoot)/\(pid)/status") else { return 0 }
+        guard let bytes = try? DurableFiles.read("\(procRoot)/\(pid)/status", limit: Self.procFileLimit) else {
+            return 0
+        }
         for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") where line.hasPrefix("VmRSS:") {
             let words = line.split(separator: " ")
             if words.count >= 2, let kilobytes = Double(words[1]) { return kilobytes / 1024 }

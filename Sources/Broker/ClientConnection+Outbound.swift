@@ -1,4 +1,5 @@
 import Net
+import Support
 import Wire
 
 /// The outbound side, shared by every loop that delivers to this client: appending messages under

@@ -1,4 +1,5 @@
 import Net
+import Support
 import Wire
 
 /// Routing a client's PUB/HPUB to the matching subscriptions, and the no-responders reply.

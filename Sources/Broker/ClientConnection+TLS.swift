@@ -1,4 +1,5 @@
 import Net
+import Support
 import TLS
 import Wire
 

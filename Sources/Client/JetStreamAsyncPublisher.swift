@@ -1,3 +1,4 @@
+import Support
 import Wire
 
 /// Publishes to streams with many acks outstanding: each publish gets the reply subject
@@ -15,9 +16,9 @@ public final class JetStreamAsyncPublisher: @unchecked Sendable {
     public let stallTimeout: Duration
     private var subscription: ClientSubscription?
 
-    fileprivate let lock = ThreadLock()
+    fileprivate let lock = Lock()
     /// Signalled when acks arrive and someone waits (`waiters` > 0).
-    fileprivate let changed: ThreadCondition
+    fileprivate let changed: Condition
     private var pending: [Int: Entry] = [:]
     private var nextToken = 1
     fileprivate var waiters = 0
@@ -42,7 +43,7 @@ public final class JetStreamAsyncPublisher: @unchecked Sendable {
         self.maxPending = max(1, maxPending)
         self.stallTimeout = stallTimeout
         prefix = connection.newInbox() + "."
-        changed = ThreadCondition(lock: lock)
+        changed = Condition(lock: lock)
         do {
             subscription = try connection.subscribeZeroCopy(prefix + "*") { [weak self] view in
                 self?.receive(view)

@@ -1,3 +1,4 @@
+import Support
 /// Settling a message and waiting until the server confirms it recorded the settlement (nats.go's
 /// `AckSync`, "double ack"). A fire-and-forget `+ACK` is lost when it reaches no consumer leader
 /// (a leader election in a cluster, a reconnect): the message is then delivered again after its ack
@@ -92,7 +93,7 @@ extension Deadline {
     /// Nanoseconds until the deadline, 0 once passed.
     var remainingNanoseconds: UInt64 {
         if isNever { return UInt64(Int64.max) }
-        let now = Deadline.monotonicNanoseconds()
+        let now = Clock.monotonicNanoseconds()
         return uptimeNanoseconds > now ? uptimeNanoseconds - now : 0
     }
 }

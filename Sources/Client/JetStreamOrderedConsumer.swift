@@ -2,6 +2,7 @@
     import Glibc
 #endif
 import Net
+import Support
 
 /// Reads a stream's messages on `filter` in order, each once, through connection drops and leader
 /// elections, as nats.go's ordered consumer does: an ephemeral pull consumer (no acks, one replica,
@@ -19,7 +20,7 @@ public final class JetStreamOrderedConsumer: @unchecked Sendable {
     public let stream: String
     public let filter: String
     let context: JetStreamContext
-    private let lock = ThreadLock()
+    private let lock = Lock()
     private var stopped = false
     private var thread: pthread_t?
     private var pull: PullSubscription?

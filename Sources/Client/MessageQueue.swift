@@ -1,10 +1,11 @@
+import Support
 /// The bounded queue behind a `subscribeSync` subscription: the reader thread pushes, `nextMessage`
 /// pops. When full, new messages are dropped and counted (the subscriber is too slow).
 ///
 /// `@unchecked Sendable`: `lock` guards every `var`.
 final class MessageQueue: @unchecked Sendable {
-    private let lock = ThreadLock()
-    private let available: ThreadCondition
+    private let lock = Lock()
+    private let available: Condition
     private var messages: [Message] = []
     /// Index of the oldest message in `messages`; the slots before it are spent.
     private var head = 0
@@ -14,7 +15,7 @@ final class MessageQueue: @unchecked Sendable {
 
     init(limit: Int) {
         self.limit = max(1, limit)
-        available = ThreadCondition(lock: lock)
+        available = Condition(lock: lock)
     }
 
     var count: Int { lock.withLock { messages.count - head } }

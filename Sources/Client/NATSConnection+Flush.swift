@@ -1,3 +1,4 @@
+import Support
 import Wire
 
 /// Writing the outbound buffer: the flusher thread, `flush()` round trips and keep-alive PINGs.
@@ -89,7 +90,7 @@ extension NATSConnection {
         try ensureNotReaderThread()
         let deadline = Deadline.after(timeout)
         try waitUntilConnected(deadline)
-        let waiter = PongWaiter(condition: ThreadCondition(lock: lock))
+        let waiter = PongWaiter(condition: Condition(lock: lock))
         try sendPing(waiter: waiter)
         lock.lock()
         defer { lock.unlock() }

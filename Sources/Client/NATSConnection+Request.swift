@@ -1,3 +1,4 @@
+import Support
 import Wire
 
 /// Request/reply over one wildcard inbox subscription, `<inbox prefix>.<random>.*`, with a token per
@@ -16,7 +17,7 @@ extension NATSConnection {
             let prefix = inboxPrefixLocked()
             let token = nextRequestToken
             nextRequestToken += 1
-            let waiter = RequestWaiter(subject: subject, condition: ThreadCondition(lock: lock))
+            let waiter = RequestWaiter(subject: subject, condition: Condition(lock: lock))
             requests[token] = waiter
             return (token, waiter, prefix)
         }

@@ -44,11 +44,11 @@ public final class NATSConnection: @unchecked Sendable {
     let tlsContext: TLSContext?
 
     // MARK: Shared state (guarded by `lock`)
-    let lock = ThreadLock()
+    let lock = Lock()
     /// Signalled on every status change; also the interruptible sleep between reconnect attempts.
-    let statusChanged: ThreadCondition
+    let statusChanged: Condition
     /// Wakes the flusher thread.
-    let flusherWake: ThreadCondition
+    let flusherWake: Condition
     var status = ConnectionStatus.connecting
     /// The socket of the current connection, and its TLS stream once upgraded.
     var transport: ClientTransport?
@@ -74,7 +74,7 @@ public final class NATSConnection: @unchecked Sendable {
     var counters = ConnectionStatistics()
 
     // MARK: Write state (guarded by `writeLock`)
-    let writeLock = ThreadLock()
+    let writeLock = Lock()
     /// The frames being written; swapped with `outbound` so publishers never wait for the socket.
     var writing = WireBuffer(capacity: 64 * 1024)
 
@@ -96,8 +96,8 @@ public final class NATSConnection: @unchecked Sendable {
         self.options = options
         inboxRoot = options.effectiveInboxPrefix
         self.tlsContext = tlsContext
-        statusChanged = ThreadCondition(lock: lock)
-        flusherWake = ThreadCondition(lock: lock)
+        statusChanged = Condition(lock: lock)
+        flusherWake = Condition(lock: lock)
     }
 
     /// Connects to the first of `urls` that answers (each entry may be a comma-separated list, as in

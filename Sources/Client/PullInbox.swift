@@ -1,3 +1,4 @@
+import Support
 /// What arrives on a pull subscription's inbox (messages and status replies), waiting for `fetch`.
 ///
 /// The reader thread queues arrivals and wakes a waiting fetch only once its batch is complete or a
@@ -6,15 +7,15 @@
 ///
 /// `@unchecked Sendable`: `lock` guards every `var`.
 final class PullInbox: @unchecked Sendable {
-    private let lock = ThreadLock()
-    private let arrived: ThreadCondition
+    private let lock = Lock()
+    private let arrived: Condition
     private var queue: [Message] = []
     /// Whether `queue` holds a status reply (which may end the waiting fetch).
     private var holdsStatus = false
     /// Arrivals the waiting fetch needs; 0 when no fetch waits.
     private var wanted = 0
 
-    init() { arrived = ThreadCondition(lock: lock) }
+    init() { arrived = Condition(lock: lock) }
 
     /// A server status reply (`404`, `408`, `409`, `503`, heartbeats): headers with a status, no payload.
     static func isStatus(_ message: Message) -> Bool { message.status != nil && message.payload.isEmpty }

@@ -1,3 +1,4 @@
+import Support
 import Synchronization
 import Wire
 
@@ -19,7 +20,7 @@ public final class PullSubscription: @unchecked Sendable {
     let prefix: String
     let subscription: ClientSubscription
     private let inbox = PullInbox()
-    private let fetchLock = ThreadLock()
+    private let fetchLock = Lock()
     private var nextRequest = 1
 
     /// The longest a fetch waits past its `expires` for the server's closing status.

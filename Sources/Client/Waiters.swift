@@ -1,3 +1,4 @@
+import Support
 /// A thread blocked in `flush` until the PONG for its PING arrives. Guarded by the connection's lock;
 /// `condition` is bound to that lock.
 final class PongWaiter {
@@ -5,9 +6,9 @@ final class PongWaiter {
     enum State { case waiting, answered, failed }
 
     var state = State.waiting
-    let condition: ThreadCondition
+    let condition: Condition
 
-    init(condition: ThreadCondition) { self.condition = condition }
+    init(condition: Condition) { self.condition = condition }
 
     func finish(_ state: State) {
         self.state = state
@@ -21,9 +22,9 @@ final class RequestWaiter {
     /// The request's subject, for the no-responders error.
     let subject: String
     var result: Result<Message, ClientError>?
-    let condition: ThreadCondition
+    let condition: Condition
 
-    init(subject: String, condition: ThreadCondition) {
+    init(subject: String, condition: Condition) {
         self.subject = subject
         self.condition = condition
     }

@@ -18,7 +18,18 @@ public final class JobFeed: Sendable {
     }
 
     /// Starts following `eventFilter` and every result into `inbox`, from what the streams store next.
-    public init(context: JetStreamContext, eventFilter: String, inbox: MessageInbox) throws(ClientError) {
+    /// Without `results` (an identity that may not read them, such as broker/roles.conf's submitter, which
+    /// may not make consumers either) only the events are followed, through a core subscription: what is
+    /// published while the connection is down is missed.
+    public init(
+        context: JetStreamContext, eventFilter: String, inbox: MessageInbox, results: Bool = true
+    ) throws(ClientError) {
+        guard results else {
+            try context.connection.subscribe(eventFilter, into: inbox)
+            try context.connection.flush()
+            consumers = []
+            return
+        }
         var consumers: [JetStreamOrderedConsumer] = []
         let followed = [(FleetTopology.eventsStream, eventFilter), (FleetTopology.resultsStream, "result.>")]
         for (stream, filter) in followed {

@@ -14,8 +14,9 @@ public struct JobTracker: Sendable {
     public let jobIDs: [String]
     private let tracked: Set<String>
     public private(set) var results: [String: JobResult] = [:]
-    /// Jobs found already ended when tracking began (a re-submitted id): their final event, no result.
-    public private(set) var endedBefore: [String: JobEvent] = [:]
+    /// Jobs that ended without a result, with their final event: found already ended when tracking
+    /// began (a re-submitted id), or ended by that event for an identity that may not read results.
+    public private(set) var endedWithoutResult: [String: JobEvent] = [:]
 
     public init(jobIDs: [String]) {
         self.jobIDs = jobIDs
@@ -23,23 +24,25 @@ public struct JobTracker: Sendable {
     }
 
     /// Jobs still without an ending.
-    public var pendingIDs: [String] { jobIDs.filter { results[$0] == nil && endedBefore[$0] == nil } }
+    public var pendingIDs: [String] { jobIDs.filter { results[$0] == nil && endedWithoutResult[$0] == nil } }
 
     public var isComplete: Bool { pendingIDs.isEmpty }
 
     /// Every tracked job ended and succeeded.
     public var allSucceeded: Bool {
         isComplete && results.values.allSatisfy { $0.status == .succeeded }
-            && endedBefore.values.allSatisfy { $0.state == .succeeded }
+            && endedWithoutResult.values.allSatisfy { $0.state == .succeeded }
     }
 
     /// The results so far, in submission order.
     public var orderedResults: [JobResult] { jobIDs.compactMap { results[$0] } }
 
-    /// Records that `event` (a final one, found in the EVENTS stream) ended a job before tracking began.
-    public mutating func noteEndedBefore(_ event: JobEvent) {
-        guard tracked.contains(event.jobID), results[event.jobID] == nil else { return }
-        endedBefore[event.jobID] = event
+    /// Records that `event` (a final one) ended a job without a result: found in the EVENTS stream when
+    /// tracking began, or received by an identity that may not read results (broker/roles.conf's
+    /// submitter). A `failed` event announcing a retry ends nothing.
+    public mutating func noteEnded(_ event: JobEvent) {
+        guard tracked.contains(event.jobID), results[event.jobID] == nil, !event.isRetryAnnouncement else { return }
+        endedWithoutResult[event.jobID] = event
     }
 
     /// Reads a message; nil when it is not about a tracked job, is the submitter's own `queued` event,

@@ -1,3 +1,5 @@
+import Support
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -57,7 +59,7 @@ public enum CommandRunner {
             close(outputPipe[0])
             close(errorPipe[0])
         }
-        let deadline = MonotonicClock.nanoseconds() + UInt64(max(0, timeoutSeconds) * 1e9)
+        let deadline = Clock.monotonicNanoseconds() + UInt64(max(0, timeoutSeconds) * 1e9)
         var output: [UInt8] = []
         var errorOutput: [UInt8] = []
         let timedOut = !drain(outputPipe[0], errorPipe[0], into: &output, &errorOutput, deadline: deadline)
@@ -138,7 +140,7 @@ public enum CommandRunner {
         var open: [Int32] = [outputDescriptor, errorDescriptor]
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while !open.isEmpty {
-            let now = MonotonicClock.nanoseconds()
+            let now = Clock.monotonicNanoseconds()
             guard now < deadline else { return false }
             var polled = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             let waitMilliseconds = Int32(min((deadline - now) / 1_000_000 + 1, 1000))
@@ -148,8 +150,9 @@ public enum CommandRunner {
                 return false
             }
             for entry in polled where entry.revents != 0 {
-                let count = chunk.withUnsafeMutableBytes { Glibc.read(entry.fd, $0.baseAddress, $0.count) }
-                if count < 0 && errno == EINTR { continue }
+                let count = Syscall.retryingInterrupts {
+                    chunk.withUnsafeMutableBytes { Glibc.read(entry.fd, $0.baseAddress, $0.count) }
+                }
                 if count <= 0 {
                     open.removeAll { $0 == entry.fd }
                     continue
@@ -168,12 +171,7 @@ public enum CommandRunner {
     /// waited for: someone set SIGCHLD to SIG_IGN and the kernel reaped it).
     private static func reap(_ child: pid_t) -> Int32? {
         var status: Int32 = 0
-        while true {
-            let result = waitpid(child, &status, 0)
-            if result == child { break }
-            if result < 0 && errno == EINTR { continue }
-            return nil
-        }
+        guard Syscall.retryingInterrupts({ waitpid(child, &status, 0) }) == child else { return nil }
         // WIFEXITED / WEXITSTATUS are macros Swift cannot import; these are their glibc definitions.
         let terminatingSignal = status & 0x7f
         return terminatingSignal == 0 ? (status >> 8) & 0xff : nil

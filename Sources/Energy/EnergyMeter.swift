@@ -66,7 +66,7 @@ public final class EnergyMeter: Sendable {
     public func readGPUs() {
         let read = gpuSampler?.withLock { sampler in (sampler.read(), sampler.readProcessUtilization()) }
         guard let (readings, processUse) = read else { return }
-        let time = MonotonicClock.nanoseconds()
+        let time = Clock.monotonicNanoseconds()
         gpuFeed.withLock { $0.add(readings, processUse: processUse, at: time) }
     }
 

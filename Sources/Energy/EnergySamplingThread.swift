@@ -1,6 +1,7 @@
 #if canImport(Glibc)
     import Glibc
 #endif
+import Support
 import Synchronization
 
 /// Drives an `EnergyMeter` from POSIX threads of its own (sensor reads and nvidia-smi runs block,
@@ -86,18 +87,18 @@ private final class PeriodicThread: Sendable {
     }
 
     private func run(period: Double, work: (UInt64) -> Void) {
-        var next = MonotonicClock.nanoseconds()
+        var next = Clock.monotonicNanoseconds()
         let step = UInt64(period * 1e9)
         while !stopping.load(ordering: .acquiring) {
-            work(MonotonicClock.nanoseconds())
+            work(Clock.monotonicNanoseconds())
             next += step
-            let now = MonotonicClock.nanoseconds()
+            let now = Clock.monotonicNanoseconds()
             if next <= now { next = now + step }  // fell behind: skip, do not burst
             // Sleep in slices of at most 100 ms so `stop` returns promptly.
             while !stopping.load(ordering: .acquiring) {
-                let left = next > MonotonicClock.nanoseconds() ? next - MonotonicClock.nanoseconds() : 0
+                let left = next > Clock.monotonicNanoseconds() ? next - Clock.monotonicNanoseconds() : 0
                 if left == 0 { break }
-                MonotonicClock.sleep(seconds: Double(min(left, 100_000_000)) / 1e9)
+                Clock.sleep(seconds: Double(min(left, 100_000_000)) / 1e9)
             }
         }
     }

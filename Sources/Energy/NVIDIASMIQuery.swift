@@ -1,3 +1,4 @@
+import Support
 /// The `nvidia-smi --query-gpu=… --format=csv,noheader,nounits` command and its parser. One row
 /// per GPU, values separated by `", "`; `[N/A]`, `[Not Supported]` and other bracketed answers are
 /// missing values, never 0 (docs/energy.md, "NVIDIA").
@@ -36,7 +37,7 @@ public struct NVIDIASMIQuery: Sendable, Equatable {
     public func parse(_ output: String) -> [GPUReading] {
         var readings: [GPUReading] = []
         for line in output.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
-            let values = line.split(separator: ", ", omittingEmptySubsequences: false).map { $0.trimmingSpaces() }
+            let values = line.split(separator: ", ", omittingEmptySubsequences: false).map { $0.trimmingWhitespace() }
             guard values.count == fields.count else { continue }
             var reading = GPUReading(index: -1)
             for (field, text) in zip(fields, values) {

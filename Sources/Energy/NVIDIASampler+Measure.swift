@@ -1,3 +1,4 @@
+import Support
 /// One GPU's energy over a short measuring run (`NVIDIASampler.measure`).
 public struct GPUEnergyMeasurement: Sendable, Equatable {
     public var index: Int
@@ -45,8 +46,8 @@ extension NVIDIASampler {
                 measuredSeconds: 0, joules: 0, gaps: 0, averageWatts: 0, peakWatts: nil)
         }
         for step in 0..<max(samples, 0) {
-            if step > 0 { MonotonicClock.sleep(seconds: intervalSeconds) }
-            let time = MonotonicClock.nanoseconds()
+            if step > 0 { Clock.sleep(seconds: intervalSeconds) }
+            let time = Clock.monotonicNanoseconds()
             let readings = sampler.read()
             for offset in results.indices {
                 let reading = readings.first { $0.index == results[offset].index }

@@ -1,3 +1,4 @@
+import Support
 /// Reads every NVIDIA GPU through the best source it offers: NVML's energy counter, else NVML
 /// power, else `nvidia-smi --query-gpu` power, else "not measured". NVML is loaded at run time;
 /// a machine with neither NVML nor nvidia-smi simply has no GPUs (status `absent`, no error).
@@ -167,7 +168,7 @@ public final class NVIDIASampler {
             }
             guard outcome.succeeded else {
                 let why = outcome.timedOut ? "timed out" : "exit \(outcome.exitStatus.map(String.init) ?? "signal")"
-                lastSMIError = "nvidia-smi \(why): \(outcome.standardError.trimmingSpaces().prefix(200))"
+                lastSMIError = "nvidia-smi \(why): \(outcome.standardError.trimmingWhitespace().prefix(200))"
                 return []
             }
             lastSMIError = nil

@@ -1,3 +1,4 @@
+import Support
 /// The RAPL zones chosen for measuring, and why others were left out (docs/energy.md, "RAPL through
 /// powercap sysfs"): Σ `package-*` (all sockets) plus `dram` beside it; `psys` only when there is
 /// no package (never both: psys covers the whole SoC); `core`/`uncore` never (nested in the
@@ -91,7 +92,7 @@ public struct PowercapDiscovery: Sendable {
         for entry in names.sorted() {
             guard let interface = Self.interface(of: entry) else { continue }
             let path = folder + "/" + entry
-            guard let name = files.read(path + "/name").text?.trimmingSpaces(), !name.isEmpty else { continue }
+            guard let name = files.read(path + "/name").text?.trimmingWhitespace(), !name.isEmpty else { continue }
             let parent = parentName ?? parentNameFromIdentifier(entry, interface: interface)
             if found[entry] == nil || (found[entry]?.parentName == nil && parent != nil) {
                 found[entry] = PowercapZone(
@@ -119,7 +120,7 @@ public struct PowercapDiscovery: Sendable {
         let parts = identifier.split(separator: ":")
         guard parts.count >= 3 else { return nil }
         let parentIdentifier = parts.dropLast().joined(separator: ":")
-        return files.read(root + "/" + parentIdentifier + "/name").text?.trimmingSpaces()
+        return files.read(root + "/" + parentIdentifier + "/name").text?.trimmingWhitespace()
     }
 
     /// `intel-rapl:…` or `intel-rapl-mmio:…`; nil for anything else (the bare control-type folder

@@ -1,3 +1,4 @@
+import Support
 /// The host's CPU time counters, from the `cpu` line of `/proc/stat` (clock ticks):
 /// `user nice system idle iowait irq softirq steal guest guest_nice`. `guest` and `guest_nice`
 /// are already inside `user` and `nice`, so they are not added again.
@@ -52,7 +53,7 @@ public struct ProcessStatLine: Sendable, Equatable {
 
     public static func parse(_ text: String) -> ProcessStatLine? {
         guard let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"),
-            let processID = Int32(text[..<open].trimmingSpaces())
+            let processID = Int32(text[..<open].trimmingWhitespace())
         else { return nil }
         // After ")": state(3) ppid(4) … utime(14) stime(15) cutime(16) cstime(17) … starttime(22).
         let fields = text[text.index(after: close)...].split(separator: " ", omittingEmptySubsequences: true)

@@ -1,3 +1,5 @@
+import Support
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -36,34 +38,24 @@ extension SystemFileReading {
     func readUnsigned(_ path: String) -> (value: UInt64?, result: FileReadResult) {
         let result = read(path)
         guard let text = result.text else { return (nil, result) }
-        return (UInt64(text.trimmingSpaces()), result)
+        return (UInt64(text.trimmingWhitespace()), result)
     }
 }
 
 /// The real file system through Glibc (no Foundation): small files read whole, folders listed
 /// with `readdir`.
 public struct LiveSystemFiles: SystemFileReading {
-    /// Files larger than this are cut (sysfs files are one line; `/proc/stat` a few KB per CPU).
+    /// Files larger than this fail with EFBIG (sysfs files are one line; `/proc/stat` a few KB per CPU).
     static let readLimit = 4 * 1024 * 1024
 
     public init() {}
 
     public func read(_ path: String) -> FileReadResult {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        if descriptor < 0 { return Self.classify(errno) }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        while bytes.count < Self.readLimit {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return Self.classify(errno)
-            }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[..<count])
+        do {
+            return .contents(String(decoding: try FileContents.read(path, limit: Self.readLimit), as: UTF8.self))
+        } catch {
+            return Self.classify(error.code ?? EFBIG)
         }
-        return .contents(String(decoding: bytes, as: UTF8.self))
     }
 
     public func list(_ path: String) -> [String]? {
@@ -85,16 +77,5 @@ public struct LiveSystemFiles: SystemFileReading {
         case EACCES, EPERM: .permissionDenied
         default: .failed(errno: code)
         }
-    }
-}
-
-extension StringProtocol {
-    /// The text without leading and trailing spaces, tabs and line ends.
-    func trimmingSpaces() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
-            return ""
-        }
-        return String(self[first...last])
     }
 }

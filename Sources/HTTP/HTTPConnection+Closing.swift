@@ -1,4 +1,5 @@
 import Net
+import Support
 
 /// The outbound side and the end of a connection: writing queued answers once per batch, the
 /// lingering close, timeouts, and releasing everything.

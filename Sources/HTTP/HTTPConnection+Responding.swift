@@ -1,4 +1,5 @@
 import Net
+import Support
 
 /// Turning request heads into queued answers: the handler's response, the server's refusals, and
 /// the switch to an event stream.

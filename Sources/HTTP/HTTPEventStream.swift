@@ -1,4 +1,5 @@
 import Net
+import Support
 import Wire
 
 /// One client's Server-Sent Events stream: events are pushed from any thread and written by the

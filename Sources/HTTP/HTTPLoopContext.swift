@@ -1,4 +1,5 @@
 import Net
+import Support
 import Wire
 
 /// What one event loop owns in the server: its connections, the `Date` header cache and a buffer

@@ -1,6 +1,5 @@
 import Client
 import Model
-import Net
 import Support
 
 /// Follows one of the master's durable consumers (EVENTS or RESULTS): fetches batches, stores

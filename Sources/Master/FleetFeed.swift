@@ -1,4 +1,3 @@
-import Net
 import Support
 
 /// The dashboard's live fleet on `/events`, as `fleet` events of at most `maximumEventBytes`:

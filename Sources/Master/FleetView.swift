@@ -1,5 +1,5 @@
 import Model
-import Net
+import Support
 import Synchronization
 
 /// What the master knows right now, in memory: each node's latest heartbeat and telemetry (with

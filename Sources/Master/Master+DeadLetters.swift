@@ -1,7 +1,6 @@
 import Client
 import Fleet
 import Model
-import Net
 import Support
 
 /// Jobs JetStream gave up on. Its advisories (`DeadLetter.subjects`) are core messages: the

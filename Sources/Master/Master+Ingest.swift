@@ -1,6 +1,5 @@
 import Client
 import Model
-import Net
 import Support
 
 /// Taking in what the fleet publishes: heartbeats and telemetry (core subscriptions: live view

@@ -1,4 +1,5 @@
 import CSystem
+import Support
 import Synchronization
 #if canImport(Glibc)
     import Glibc

@@ -1,4 +1,5 @@
 import CSystem
+import Support
 #if canImport(Glibc)
     import Glibc
 #endif

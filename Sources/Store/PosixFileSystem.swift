@@ -1,4 +1,5 @@
 import CSystem
+import Support
 
 #if canImport(Glibc)
     import Glibc
@@ -84,12 +85,10 @@ final class PosixFile: StorageFile {
         guard let base = bytes.baseAddress else { return }
         var written = 0
         while written < bytes.count {
-            let result = pwrite(descriptor, base + written, bytes.count - written, off_t(offset) + off_t(written))
-            if result < 0 {
-                let code = CSystem_errno()
-                if code == EINTR { continue }
-                throw StoreError.failure("pwrite", path: path, code: code)
+            let result = Syscall.retryingInterrupts {
+                pwrite(descriptor, base + written, bytes.count - written, off_t(offset) + off_t(written))
             }
+            if result < 0 { throw StoreError.failure("pwrite", path: path, code: CSystem_errno()) }
             // pwrite returning 0 for a non-empty request only happens on a full device.
             if result == 0 { throw StoreError.diskFull(path: path) }
             written += result
@@ -100,12 +99,10 @@ final class PosixFile: StorageFile {
         guard let base = buffer.baseAddress else { return 0 }
         var total = 0
         while total < buffer.count {
-            let result = pread(descriptor, base + total, buffer.count - total, off_t(offset) + off_t(total))
-            if result < 0 {
-                let code = CSystem_errno()
-                if code == EINTR { continue }
-                throw StoreError.failure("pread", path: path, code: code)
+            let result = Syscall.retryingInterrupts {
+                pread(descriptor, base + total, buffer.count - total, off_t(offset) + off_t(total))
             }
+            if result < 0 { throw StoreError.failure("pread", path: path, code: CSystem_errno()) }
             if result == 0 { break }
             total += result
         }
@@ -129,13 +126,11 @@ final class PosixFile: StorageFile {
     }
 
     func tryLock() throws(StoreError) -> Bool {
-        while true {
-            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return true }
-            let code = CSystem_errno()
-            if code == EINTR { continue }
-            if code == EWOULDBLOCK { return false }
-            throw StoreError.failure("flock", path: path, code: code)
-        }
+        let descriptor = self.descriptor
+        if Syscall.retryingInterrupts({ flock(descriptor, LOCK_EX | LOCK_NB) }) == 0 { return true }
+        let code = CSystem_errno()
+        if code == EWOULDBLOCK { return false }
+        throw StoreError.failure("flock", path: path, code: code)
     }
 
     func close() {
@@ -144,13 +139,9 @@ final class PosixFile: StorageFile {
     }
 }
 
-/// Runs a system call, retrying on EINTR and turning -1 into a `StoreError`.
+/// Runs a system call through `Syscall`, turning -1 into a `StoreError` naming `operation` and `path`.
 private func retrying(_ operation: String, _ path: String, _ call: () -> Int32) throws(StoreError) -> Int32 {
-    while true {
-        let result = call()
-        if result >= 0 { return result }
-        let code = CSystem_errno()
-        if code == EINTR { continue }
-        throw StoreError.failure(operation, path: path, code: code)
-    }
+    let result = Syscall.retryingInterrupts(call)
+    if result < 0 { throw StoreError.failure(operation, path: path, code: CSystem_errno()) }
+    return result
 }

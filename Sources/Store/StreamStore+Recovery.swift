@@ -1,4 +1,3 @@
-import CSystem
 import Support
 
 /// What recovery rebuilds before the store object exists.
@@ -45,7 +44,7 @@ extension StreamStore {
         fileSystem: any FileSystem = PosixFileSystem()
     ) throws(StoreError) -> StreamStore {
         try options.validate()
-        let started = CSystem_monotonic_ns()
+        let started = Clock.monotonicNanoseconds()
         try fileSystem.createDirectory(directory)
         let lockFile = try fileSystem.openFile(joinPath(directory, "LOCK"), creating: true)
         var recovered = RecoveredStream()
@@ -66,7 +65,7 @@ extension StreamStore {
             deleted = 0
         }
         store.recoveryReport.deletedSegments = deleted
-        store.logRecovery(deletedSegments: deleted, milliseconds: Double(CSystem_monotonic_ns() - started) / 1e6)
+        store.logRecovery(deletedSegments: deleted, milliseconds: Double(Clock.monotonicNanoseconds() - started) / 1e6)
         return store
     }
 

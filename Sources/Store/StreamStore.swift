@@ -1,4 +1,3 @@
-import CSystem
 import Support
 
 /// The durable message store of one stream: append-only segment files of checksummed records in one
@@ -118,7 +117,7 @@ public final class StreamStore {
     public func append(
         subject: String, headers: [UInt8] = [], payload: [UInt8], timestamp: Int64? = nil
     ) throws(StoreError) -> UInt64 {
-        let time = timestamp ?? Int64(bitPattern: CSystem_realtime_ns())
+        let time = timestamp ?? Int64(bitPattern: Clock.wallNanoseconds())
         let outcome: Result<UInt64, StoreError> = headers.withUnsafeBytes { headerBytes in
             payload.withUnsafeBytes { payloadBytes in
                 do throws(StoreError) {

@@ -21,49 +21,35 @@ public enum DurableFiles {
     /// content, never a mix.
     public static func replace(_ path: String, with bytes: [UInt8]) throws(SupportError) {
         let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
-        guard fd >= 0 else { throw failure("create", temporary) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                let error = failure("write", temporary)
-                close(fd)
-                unlink(temporary)
-                throw error
-            }
-            offset += written
+        let fd: Int32
+        do {
+            fd = try Syscall.run("create") { open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640) }
+        } catch {
+            throw failure(error, temporary)
         }
-        if fsync(fd) != 0 {
-            let error = failure("fsync", temporary)
+        do {
+            try Syscall.writeAll(fd, bytes)
+            _ = try Syscall.run("fsync") { fsync(fd) }
+        } catch {
             close(fd)
             unlink(temporary)
-            throw error
+            throw failure(error, temporary)
         }
         close(fd)
         guard rename(temporary, path) == 0 else { throw failure("rename", path) }
         try syncDirectory(parent(of: path))
     }
 
-    /// The whole file, or nil when it does not exist.
-    public static func read(_ path: String) throws(SupportError) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            throw failure("open", path)
-        }
-        defer { close(fd) }
-        var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw failure("read", path)
-            }
-            if count == 0 { return result }
-            result.append(contentsOf: chunk[..<count])
+    /// The whole file, or nil when it does not exist; throws when it holds more than `limit` bytes.
+    public static func read(_ path: String, limit: Int) throws(SupportError) -> [UInt8]? {
+        do {
+            return try FileContents.read(path, limit: limit)
+        } catch .system(let error) where error.code == ENOENT {
+            return nil
+        } catch .system(let error) {
+            throw failure(error, path)
+        } catch {
+            throw SupportError("\(error)")
         }
     }
 
@@ -113,6 +99,11 @@ public enum DurableFiles {
     }
 
     private static func failure(_ operation: String, _ path: String) -> SupportError {
-        SupportError("cannot \(operation) \(path): \(String(cString: strerror(errno)))")
+        failure(SystemError(operation, code: errno), path)
+    }
+
+    /// "cannot <call> <path>: <reason>", the message every failure here has.
+    private static func failure(_ error: SystemError, _ path: String) -> SupportError {
+        SupportError("cannot \(error.call) \(path): \(error.reason)")
     }
 }

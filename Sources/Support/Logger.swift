@@ -97,14 +97,8 @@ public final class LogSink: Sendable {
     func write(_ line: String) {
         state.withLock { state in
             var line = line
-            line.withUTF8 { bytes in
-                var offset = 0
-                while offset < bytes.count {
-                    let written = Glibc.write(state.fd, bytes.baseAddress! + offset, bytes.count - offset)
-                    if written < 0 { if errno == EINTR { continue } else { return } }
-                    offset += written
-                }
-            }
+            // A log line that cannot be written has nowhere better to go: it is dropped.
+            line.withUTF8 { bytes in try? Syscall.writeAll(state.fd, UnsafeRawBufferPointer(bytes)) }
         }
     }
 

@@ -25,11 +25,7 @@ public enum Timestamp {
     }
 
     /// Now, in nanoseconds since the Unix epoch.
-    public static func nowNanoseconds() -> Int64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
-    }
+    public static func nowNanoseconds() -> Int64 { Int64(bitPattern: Clock.wallNanoseconds()) }
 
     private static func pad(_ value: Int, _ width: Int) -> String {
         let digits = String(value)

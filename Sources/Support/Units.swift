@@ -63,13 +63,3 @@ public enum Units {
         return rounded >= 0 && rounded < 9_223_372_036_854_775_808.0 ? Int64(rounded) : nil
     }
 }
-
-extension StringProtocol {
-    /// The text without leading and trailing spaces, tabs and newlines.
-    public func trimmingWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
-        guard let first = firstIndex(where: { !isSpace($0) }) else { return "" }
-        let last = lastIndex(where: { !isSpace($0) })!
-        return String(self[first...last])
-    }
-}

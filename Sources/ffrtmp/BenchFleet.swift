@@ -25,7 +25,7 @@ enum BenchFleet {
         }
         let probe = try options.master.map { try BenchMasterProbe(address: $0) }
         let counters = BenchFleetCounters()
-        let start = BenchClock.nanoseconds()
+        let start = Clock.monotonicNanoseconds()
         let probeThread = probe?.run(start: start) { (counters.telemetry, counters.heartbeats) }
         var threads: [pthread_t] = []
         for (index, connection) in connections.enumerated() {
@@ -35,7 +35,7 @@ enum BenchFleet {
             threads.append(SystemThread.start(name: "bench-lane") { lane.publish(from: start, counters) })
         }
         for thread in threads { SystemThread.join(thread) }
-        let publishSeconds = Double(BenchClock.nanoseconds() - start) / 1e9
+        let publishSeconds = Double(Clock.monotonicNanoseconds() - start) / 1e9
         for connection in connections { try? connection.flush(timeout: .seconds(10)) }
         let drainSeconds = probe.flatMap { waitForIngest($0, telemetry: counters.telemetry) }
         if let probe, let probeThread { probe.stop(probeThread) }
@@ -50,12 +50,12 @@ enum BenchFleet {
     /// Seconds after the last publish until the master had counted every telemetry sample; nil
     /// when it had not after 10 s.
     private static func waitForIngest(_ probe: BenchMasterProbe, telemetry: Int) -> Double? {
-        let stopped = BenchClock.nanoseconds()
-        while BenchClock.nanoseconds() - stopped < 10_000_000_000 {
+        let stopped = Clock.monotonicNanoseconds()
+        while Clock.monotonicNanoseconds() - stopped < 10_000_000_000 {
             if let ingest = probe.currentIngest(), ingest.telemetry >= Double(telemetry) {
-                return Double(BenchClock.nanoseconds() - stopped) / 1e9
+                return Double(Clock.monotonicNanoseconds() - stopped) / 1e9
             }
-            BenchClock.sleep(microseconds: 100_000)
+            Clock.sleep(seconds: 0.1)
         }
         return nil
     }
@@ -95,7 +95,7 @@ struct BenchFleetLane: Sendable {
         var heartbeatsSent: Int64 = 0
         let count = Int64(agents.count)
         while counters.failure == nil {
-            let elapsed = Int64(BenchClock.nanoseconds() - start)
+            let elapsed = Int64(Clock.monotonicNanoseconds() - start)
             guard elapsed < options.duration else { break }
             let telemetryDue = due(elapsed, count, options.telemetryInterval)
             let heartbeatsDue = due(elapsed, count, options.heartbeatInterval)
@@ -121,7 +121,7 @@ struct BenchFleetLane: Sendable {
             }
             telemetrySent = max(telemetrySent, telemetryDue)
             heartbeatsSent = max(heartbeatsSent, heartbeatsDue)
-            BenchClock.sleep(microseconds: 5000)
+            Clock.sleep(seconds: 0.005)
         }
     }
 

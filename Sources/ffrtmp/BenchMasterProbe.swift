@@ -1,5 +1,6 @@
 import HTTP
 import Net
+import Support
 import Synchronization
 
 #if canImport(Glibc)
@@ -56,17 +57,17 @@ final class BenchMasterProbe: Sendable {
     var ingest: [IngestSample] { state.withLock { $0.ingest } }
     var errors: [String] { state.withLock { $0.errors } }
 
-    /// Polls once a second from `start` (BenchClock ns) until `stop`; `published` reads the bench's counts.
+    /// Polls once a second from `start` (monotonic ns) until `stop`; `published` reads the bench's counts.
     func run(start: UInt64, published: @escaping @Sendable () -> (telemetry: Int, heartbeats: Int)) -> pthread_t {
         SystemThread.start(name: "bench-probe") { [self] in
             var tick: UInt64 = 1
             while running.load(ordering: .relaxed) {
                 let due = start + tick * 1_000_000_000
-                while BenchClock.nanoseconds() < due && running.load(ordering: .relaxed) {
-                    BenchClock.sleep(microseconds: 10_000)
+                while Clock.monotonicNanoseconds() < due && running.load(ordering: .relaxed) {
+                    Clock.sleep(seconds: 0.01)
                 }
                 guard running.load(ordering: .relaxed) else { break }
-                tick = max(tick + 1, (BenchClock.nanoseconds() - start) / 1_000_000_000 + 1)
+                tick = max(tick + 1, (Clock.monotonicNanoseconds() - start) / 1_000_000_000 + 1)
                 poll(start: start, published: published)
             }
         }
@@ -87,9 +88,9 @@ final class BenchMasterProbe: Sendable {
     private func poll(start: UInt64, published: () -> (telemetry: Int, heartbeats: Int)) {
         let seconds = { (since: UInt64) in Double(since - start) / 1e9 }
         do {
-            let sent = BenchClock.nanoseconds()
+            let sent = Clock.monotonicNanoseconds()
             let response = try BenchHTTP.get(address, "/api/nodes")
-            let done = BenchClock.nanoseconds()
+            let done = Clock.monotonicNanoseconds()
             let sample = NodesSample(
                 at: seconds(sent), milliseconds: Double(done - sent) / 1e6, status: response.status,
                 bytes: response.body.count, nodes: BenchBytes.count(of: Self.nodeMark, in: response.body),
@@ -102,9 +103,9 @@ final class BenchMasterProbe: Sendable {
             // The master reads its counters at some moment of the request: compare with the
             // bench's counts midway.
             let before = published()
-            let sent = BenchClock.nanoseconds()
+            let sent = Clock.monotonicNanoseconds()
             let body = try BenchHTTP.get(address, "/metrics").body
-            let done = BenchClock.nanoseconds()
+            let done = Clock.monotonicNanoseconds()
             let after = published()
             let published = ((before.telemetry + after.telemetry) / 2, (before.heartbeats + after.heartbeats) / 2)
             let counters = Self.counters(body)

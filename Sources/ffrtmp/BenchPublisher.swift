@@ -27,7 +27,7 @@ struct BenchPublisher {
     /// published but not yet `delivered()`, so no subscriber is cut off as a slow consumer.
     func publish(total: Int, window: Int?, delivered: () -> Int) throws {
         var sent = 0
-        var lastProgress = BenchClock.nanoseconds()
+        var lastProgress = Clock.monotonicNanoseconds()
         var lastDelivered = 0
         while sent < total {
             let frames = min(framesPerChunk, total - sent)
@@ -36,11 +36,11 @@ struct BenchPublisher {
                     let now = delivered()
                     if now != lastDelivered {
                         lastDelivered = now
-                        lastProgress = BenchClock.nanoseconds()
-                    } else if BenchClock.nanoseconds() - lastProgress > 10_000_000_000 {
+                        lastProgress = Clock.monotonicNanoseconds()
+                    } else if Clock.monotonicNanoseconds() - lastProgress > 10_000_000_000 {
                         throw SupportError("no deliveries for 10 s after \(now) (messages lost?)")
                     }
-                    BenchClock.sleep(microseconds: 20)
+                    Clock.sleep(seconds: 0.000_02)
                 }
             }
             try chunk.withUnsafeBytes { bytes in

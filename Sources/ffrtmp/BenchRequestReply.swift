@@ -21,13 +21,13 @@ enum BenchRequestReply {
         for _ in 0..<warmUp { _ = try requester.request(configuration.subject, payload: payload, timeout: .seconds(5)) }
         var latencies: [UInt64] = []
         latencies.reserveCapacity(configuration.requests)
-        let start = BenchClock.nanoseconds()
+        let start = Clock.monotonicNanoseconds()
         for _ in 0..<configuration.requests {
-            let sent = BenchClock.nanoseconds()
+            let sent = Clock.monotonicNanoseconds()
             _ = try requester.request(configuration.subject, payload: payload, timeout: .seconds(5))
-            latencies.append(BenchClock.nanoseconds() - sent)
+            latencies.append(Clock.monotonicNanoseconds() - sent)
         }
-        let seconds = Double(BenchClock.nanoseconds() - start) / 1e9
+        let seconds = Double(Clock.monotonicNanoseconds() - start) / 1e9
         return BenchResult(configuration: configuration, seconds: seconds, latencies: latencies.sorted())
     }
 }

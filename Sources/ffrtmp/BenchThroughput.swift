@@ -35,7 +35,7 @@ enum BenchThroughput {
             configuration.mode == .fanout
             ? { receivers.map(\.deliveredCount).min() ?? 0 }
             : total
-        let start = BenchClock.nanoseconds()
+        let start = Clock.monotonicNanoseconds()
         let window = configuration.mode == .pub ? nil : configuration.window
         try publisher.publish(total: configuration.messages, window: window, delivered: progress)
         if configuration.mode == .pub {
@@ -43,24 +43,24 @@ enum BenchThroughput {
         } else {
             try waitForDeliveries(configuration.expectedDeliveries, count: total)
         }
-        let seconds = Double(BenchClock.nanoseconds() - start) / 1e9
+        let seconds = Double(Clock.monotonicNanoseconds() - start) / 1e9
         return BenchResult(configuration: configuration, seconds: seconds)
     }
 
     /// Waits until `count()` reaches `expected`; fails when it stops moving for 10 s.
     private static func waitForDeliveries(_ expected: Int, count: () -> Int) throws {
         var last = -1
-        var lastChange = BenchClock.nanoseconds()
+        var lastChange = Clock.monotonicNanoseconds()
         while true {
             let now = count()
             if now >= expected { return }
             if now != last {
                 last = now
-                lastChange = BenchClock.nanoseconds()
-            } else if BenchClock.nanoseconds() - lastChange > 10_000_000_000 {
+                lastChange = Clock.monotonicNanoseconds()
+            } else if Clock.monotonicNanoseconds() - lastChange > 10_000_000_000 {
                 throw SupportError("subscribers received \(now) of \(expected) messages and then nothing for 10 s")
             }
-            BenchClock.sleep(microseconds: 20)
+            Clock.sleep(seconds: 0.000_02)
         }
     }
 }

@@ -1,7 +1,6 @@
 import Client
 import Console
 import Model
-import Net
 import Support
 
 /// `ffrtmp up --demo`: a small matrix of short jobs, so the dashboard has something to compare.

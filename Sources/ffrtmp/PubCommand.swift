@@ -175,17 +175,14 @@ enum PubCommand: CLICommand {
     }
 
     /// Everything on standard input.
+    /// At most 64 MiB: no broker takes a larger message (max_payload tops out there).
     static func readStandardInput() throws -> [UInt8] {
-        var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
-            if count == 0 { return result }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw SupportError("cannot read standard input: \(String(cString: strerror(errno)))")
-            }
-            result += chunk[..<count]
+        do {
+            return try FileContents.read(descriptor: 0, path: "standard input", limit: 64 << 20)
+        } catch .system(let error) {
+            throw SupportError("cannot read standard input: \(error.reason)")
+        } catch {
+            throw SupportError("\(error)")
         }
     }
 }

@@ -64,9 +64,14 @@ enum RestoreCommand: CLICommand {
         return 0
     }
 
+    /// The database is copied through memory; one past this is restored by hand (sqlite3 .restore).
+    static let databaseLimit = 64 << 30
+
     /// Copies the backup's single file next to the target, checks it, then renames it in place.
     private static func restoreDatabase(from backup: String, to target: String) throws {
-        guard let bytes = try DurableFiles.read(backup) else { throw SupportError("\(backup) vanished") }
+        guard let bytes = try DurableFiles.read(backup, limit: databaseLimit) else {
+            throw SupportError("\(backup) vanished")
+        }
         let staging = target + ".restoring"
         for suffix in ["", "-wal", "-shm", "-journal"] { unlink(staging + suffix) }
         try DurableFiles.makeDirectories(DurableFiles.parent(of: target))

@@ -62,6 +62,9 @@ enum StreamStoreSnapshot {
         try DurableFiles.syncDirectory(target)
     }
 
+    /// A segment is at most 1 GiB plus one record (max_payload: 64 MiB); consumer logs stay far smaller.
+    static let fileLimit = 2 << 30
+
     /// A file or folder; folders' files in name order (segment names are zero-padded ids, so that
     /// is id order).
     private static func copyTree(from source: String, to target: String, summary: inout Summary) throws {
@@ -75,7 +78,7 @@ enum StreamStoreSnapshot {
             try DurableFiles.syncDirectory(target)
             return
         }
-        guard let bytes = try DurableFiles.read(source) else {
+        guard let bytes = try DurableFiles.read(source, limit: fileLimit) else {
             summary.vanished += 1
             return
         }

@@ -118,14 +118,8 @@ enum MessagePrinter {
 
     /// Writes bytes to standard output at once (messages stream; nothing waits in a buffer).
     static func write(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = Glibc.write(1, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 { if errno == EINTR { continue } else { return } }
-                offset += written
-            }
-        }
+        // A closed or failing standard output leaves nowhere to report to: the bytes are dropped.
+        try? Syscall.writeAll(1, bytes)
     }
 }
 

@@ -79,20 +79,27 @@ enum SubmitCommand: CLICommand {
         let waitLimit = try arguments.durationNanoseconds("--timeout-wait")
         if waitLimit != nil && !arguments.flag("--wait") { throw UsageError("--timeout-wait needs --wait") }
         let wait = arguments.flag("--wait")
+        let refusals = ServerRefusals()
         let connection = try ClientCommandOptions.connect(arguments, name: "ffrtmp submit") {
             $0.allowReconnect = wait
             $0.maxReconnectAttempts = -1
+            $0.onServerError = refusals.record
         }
         defer { connection.close() }
         let context = JetStreamContext(connection: connection, timeout: .nanoseconds(ackTimeout))
         let inbox = MessageInbox()
         // Before sending: a fast job's events must not pass before anyone listens. Read through ordered
-        // consumers, events stored while the connection is down are still seen.
+        // consumers, events stored while the connection is down are still seen. An identity that may not
+        // read results (a submitter) follows the events alone; each job ends with its final event.
+        let readsResults = wait ? try refusals.maySubscribe("result.>", on: connection) : true
+        if !readsResults && !json {
+            printError("ffrtmp submit: this identity may not read results: each job ends with its final event\n")
+        }
         let feed =
             wait
             ? try JobFeed(
                 context: JetStreamContext(connection: connection),
-                eventFilter: JobFeed.eventFilter(jobIDs: jobs.map(\.id)), inbox: inbox) : nil
+                eventFilter: JobFeed.eventFilter(jobIDs: jobs.map(\.id)), inbox: inbox, results: readsResults) : nil
         defer { feed?.stop() }
         if arguments.flag("--confidence") {
             if wait { throw UsageError("--confidence waits for each round itself: no --wait") }
@@ -107,9 +114,9 @@ enum SubmitCommand: CLICommand {
         guard sent else { return 1 }
         var tracker = JobTracker(jobIDs: outcomes.filter { (try? $0.ack.get()) != nil }.map(\.jobID))
         for outcome in outcomes where outcome.isDuplicate {
-            if let event = JobHistory.finalEvent(of: outcome.jobID, in: context) { tracker.noteEndedBefore(event) }
+            if let event = JobHistory.finalEvent(of: outcome.jobID, in: context) { tracker.noteEnded(event) }
         }
-        return SubmitWait.follow(&tracker, inbox: inbox, limit: waitLimit, json: json)
+        return SubmitWait.follow(&tracker, inbox: inbox, limit: waitLimit, json: json, results: readsResults)
     }
 
     /// Prints what happened to each job; false when any job was not stored.

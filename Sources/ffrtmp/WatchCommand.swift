@@ -49,16 +49,21 @@ enum WatchCommand: CLICommand {
             throw UsageError("\"\(jobID)\" is not a job id: \(Identifier.violation(jobID)!.reason)")
         }
         let limit = try arguments.durationNanoseconds("--timeout")
+        let refusals = ServerRefusals()
         let connection = try ClientCommandOptions.connect(arguments, name: "ffrtmp watch") {
             $0.maxReconnectAttempts = -1
+            $0.onServerError = refusals.record
         }
         defer { connection.close() }
         let inbox = MessageInbox()
         try connection.subscribe("metrics.>", into: inbox)
         // Events and results through ordered consumers from the streams' next messages (read before
-        // the history below, so nothing falls between): kept up through reconnects.
+        // the history below, so nothing falls between): kept up through reconnects. An identity that may
+        // not read results (a submitter) follows the events alone and ends with the final one.
+        let readsResults = try refusals.maySubscribe("result.>", on: connection)
         let context = JetStreamContext(connection: connection)
-        let feed = try JobFeed(context: context, eventFilter: JobFeed.eventFilter(jobIDs: [jobID]), inbox: inbox)
+        let feed = try JobFeed(
+            context: context, eventFilter: JobFeed.eventFilter(jobIDs: [jobID]), inbox: inbox, results: readsResults)
         defer { feed.stop() }
         var watch = JobWatch(jobID: jobID)
         let history = JobHistory.lastEvents(of: jobID, states: JobState.allCases, in: context)
@@ -76,7 +81,7 @@ enum WatchCommand: CLICommand {
             if let deadline, clock.now >= deadline {
                 return view.gaveUp(watch, after: arguments.string("--timeout") ?? "")
             }
-            if let finalSeen, clock.now - finalSeen >= resultGrace { break }
+            if let finalSeen, !readsResults || clock.now - finalSeen >= resultGrace { break }
             let message: Message
             do {
                 message = try inbox.next(timeout: .seconds(1))
@@ -94,7 +99,7 @@ enum WatchCommand: CLICommand {
             }
             if watch.hasFinalEvent && !hadFinal { finalSeen = clock.now }
         }
-        return view.finish(watch, payload: resultPayload)
+        return view.finish(watch, payload: resultPayload, resultsReadable: readsResults)
     }
 
     /// What a message changed.

@@ -56,7 +56,7 @@ struct WatchView {
     }
 
     /// The result (`payload`: its message as received) or, when none came, the final event; the exit status.
-    mutating func finish(_ watch: JobWatch, payload: [UInt8]) -> Int32 {
+    mutating func finish(_ watch: JobWatch, payload: [UInt8], resultsReadable: Bool = true) -> Int32 {
         closeLine()
         if let result = watch.result {
             Terminal.write(
@@ -66,7 +66,8 @@ struct WatchView {
         if json {
             Terminal.write(watch.json + "\n")
         } else {
-            Terminal.write("\(watch.jobID) \(watch.state?.rawValue ?? "ended") (no result message arrived)\n")
+            let why = resultsReadable ? "no result message arrived" : "this identity may not read results"
+            Terminal.write("\(watch.jobID) \(watch.state?.rawValue ?? "ended") (\(why))\n")
         }
         return watch.state == .succeeded ? 0 : 1
     }

@@ -1,7 +1,6 @@
 @testable import Agent
 import Client
 import Model
-import Net
 import Support
 import TestSupport
 import XCTest

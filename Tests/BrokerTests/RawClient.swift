@@ -2,6 +2,7 @@
     import Glibc
 #endif
 import Net
+import Support
 import XCTest
 
 /// A blocking test client that speaks raw protocol bytes, to check exactly what the broker sends.

@@ -3,7 +3,6 @@ import Client
 import Console
 import Fleet
 import Model
-import Net
 import Support
 import TestSupport
 import XCTest

@@ -28,11 +28,21 @@ final class JobTrackerTests: XCTestCase {
 
     func testAJobThatEndedBeforeTrackingCountsWithItsFinalEvent() {
         var tracker = JobTracker(jobIDs: ["a"])
-        tracker.noteEndedBefore(ConsoleFixtures.event("a", .succeeded))
-        tracker.noteEndedBefore(ConsoleFixtures.event("zzz", .failed))
+        tracker.noteEnded(ConsoleFixtures.event("a", .succeeded))
+        tracker.noteEnded(ConsoleFixtures.event("zzz", .failed))
         XCTAssertTrue(tracker.isComplete)
         XCTAssertTrue(tracker.allSucceeded)
-        XCTAssertEqual(Array(tracker.endedBefore.keys), ["a"])
+        XCTAssertEqual(Array(tracker.endedWithoutResult.keys), ["a"])
+    }
+
+    func testAFinalEventEndsAJobWithoutAResultButARetryAnnouncementDoesNot() {
+        var tracker = JobTracker(jobIDs: ["a"])
+        tracker.noteEnded(ConsoleFixtures.event("a", .failed, message: "retrying", willRetry: true))
+        XCTAssertFalse(tracker.isComplete)
+        tracker.noteEnded(ConsoleFixtures.event("a", .failed, attempt: 2, message: "exit 1"))
+        XCTAssertTrue(tracker.isComplete)
+        XCTAssertFalse(tracker.allSucceeded)
+        XCTAssertEqual(tracker.endedWithoutResult["a"]?.attempt, 2)
     }
 
     func testLinesForProgressAndRetriesAndNoneForFinalEvents() {

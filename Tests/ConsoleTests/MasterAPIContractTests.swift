@@ -1,6 +1,6 @@
 import Console
 import Model
-import Net
+import Support
 import XCTest
 
 @testable import Master

@@ -1,4 +1,5 @@
 import Energy
+import Support
 import XCTest
 
 /// posix_spawn without a shell: output captured, status returned, a deadline enforced.
@@ -25,11 +26,11 @@ final class CommandRunnerTests: XCTestCase {
     }
 
     func testACommandPastItsDeadlineIsKilledWithItsChildren() throws {
-        let began = MonotonicClock.nanoseconds()
+        let began = Clock.monotonicNanoseconds()
         let outcome = try CommandRunner.run("/bin/sh", ["-c", "sleep 5; echo late"], timeoutSeconds: 0.2)
         XCTAssertTrue(outcome.timedOut)
         XCTAssertNil(outcome.exitStatus)
         XCTAssertEqual(outcome.standardOutput, "")
-        XCTAssertLessThan(Double(MonotonicClock.nanoseconds() - began) / 1e9, 2)
+        XCTAssertLessThan(Double(Clock.monotonicNanoseconds() - began) / 1e9, 2)
     }
 }

@@ -1,5 +1,6 @@
 import Energy
 import Model
+import Support
 import Synchronization
 import XCTest
 
@@ -64,11 +65,11 @@ final class CounterTimingTests: XCTestCase {
         defer { load.stop() }
         let sampler = try EnergySamplingThread(meter: meter)
         defer { sampler.stop() }
-        MonotonicClock.sleep(seconds: 0.5)
-        let began = MonotonicClock.nanoseconds()
+        Clock.sleep(seconds: 0.5)
+        let began = Clock.monotonicNanoseconds()
         meter.begin(jobID: "job", processID: 4242, gpus: [0], at: began)
-        MonotonicClock.sleep(seconds: 6)
-        let ended = MonotonicClock.nanoseconds()
+        Clock.sleep(seconds: 6)
+        let ended = Clock.monotonicNanoseconds()
         let report = try XCTUnwrap(meter.end(jobID: "job", at: ended))
         sampler.stop()
         load.stop()
@@ -108,16 +109,16 @@ final class CounterTimingTests: XCTestCase {
         XCTAssertTrue(meter.hasGPUs)
         let sampler = try EnergySamplingThread(meter: meter)
         defer { sampler.stop() }
-        MonotonicClock.sleep(seconds: 0.5)  // a GPU query is under way from here on
+        Clock.sleep(seconds: 0.5)  // a GPU query is under way from here on
         var slowest = 0.0
         for job in 0..<3 {
-            let began = MonotonicClock.nanoseconds()
+            let began = Clock.monotonicNanoseconds()
             meter.begin(jobID: "job\(job)", processID: 4242, gpus: [0], at: began)
-            slowest = max(slowest, Double(MonotonicClock.nanoseconds() - began) / 1e9)
-            MonotonicClock.sleep(seconds: 2.5)
-            let ending = MonotonicClock.nanoseconds()
+            slowest = max(slowest, Double(Clock.monotonicNanoseconds() - began) / 1e9)
+            Clock.sleep(seconds: 2.5)
+            let ending = Clock.monotonicNanoseconds()
             XCTAssertNotNil(meter.end(jobID: "job\(job)", at: ending))
-            slowest = max(slowest, Double(MonotonicClock.nanoseconds() - ending) / 1e9)
+            slowest = max(slowest, Double(Clock.monotonicNanoseconds() - ending) / 1e9)
         }
         sampler.stop()
         XCTAssertLessThan(slowest, 1, "begin and end waited \(slowest) s for nvidia-smi (3 s per query)")
@@ -131,7 +132,7 @@ final class ClockedCounterFiles: SystemFileReading {
     let counterPath: String
     let watts: Double
     let range: UInt64
-    let start = MonotonicClock.nanoseconds()
+    let start = Clock.monotonicNanoseconds()
 
     init(counterPath: String, watts: Double, range: UInt64) {
         self.counterPath = counterPath
@@ -141,7 +142,7 @@ final class ClockedCounterFiles: SystemFileReading {
 
     func read(_ path: String) -> FileReadResult {
         guard path == counterPath else { return LiveSystemFiles().read(path) }
-        let seconds = Double(MonotonicClock.nanoseconds() - start) / 1e9
+        let seconds = Double(Clock.monotonicNanoseconds() - start) / 1e9
         return .contents("\(UInt64(seconds * watts * 1e6) % range)\n")
     }
 
@@ -168,6 +169,6 @@ final class CPULoad: Sendable {
 
     func stop() {
         stopping.store(true, ordering: .relaxed)
-        while finished.load(ordering: .relaxed) < count { MonotonicClock.sleep(seconds: 0.01) }
+        while finished.load(ordering: .relaxed) < count { Clock.sleep(seconds: 0.01) }
     }
 }

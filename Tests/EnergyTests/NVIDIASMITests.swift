@@ -1,4 +1,5 @@
 import Energy
+import Support
 import XCTest
 
 /// `nvidia-smi --query-gpu` parsing and the sampler over a fake nvidia-smi script.
@@ -87,9 +88,9 @@ final class NVIDIASMITests: XCTestCase {
     func testAHangingNvidiaSMIIsKilledAtTheTimeout() {
         let fake = FakeNvidiaSMI(sleepSeconds: 5)
         fake.setRows([.init(index: 0, power: 10)])
-        let began = MonotonicClock.nanoseconds()
+        let began = Clock.monotonicNanoseconds()
         let sampler = NVIDIASampler(configuration: configuration(fake, timeout: 0.3))
-        XCTAssertLessThan(Double(MonotonicClock.nanoseconds() - began) / 1e9, 3)
+        XCTAssertLessThan(Double(Clock.monotonicNanoseconds() - began) / 1e9, 3)
         XCTAssertTrue(sampler.gpus.isEmpty)
         XCTAssertTrue(sampler.notes.contains { $0.contains("timed out") }, "\(sampler.notes)")
     }

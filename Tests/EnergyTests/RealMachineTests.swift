@@ -1,5 +1,6 @@
 import Energy
 import Model
+import Support
 import XCTest
 
 /// This machine as it is: no RAPL and no GPU here, so the meter estimates, from the real /proc.
@@ -10,12 +11,12 @@ final class RealMachineTests: XCTestCase {
         let meter = try EnergyMeter(configuration: configuration)
         let hasRAPL = !PowercapDiscovery().zones().isEmpty
         if !hasRAPL { XCTAssertEqual(meter.availableSources.first, "estimated") }
-        let began = MonotonicClock.nanoseconds()
+        let began = Clock.monotonicNanoseconds()
         meter.begin(jobID: "self", processID: getpid(), at: began)
         var spin = 0.0
-        while MonotonicClock.nanoseconds() - began < 250_000_000 { spin += sin(spin) + 1 }
+        while Clock.monotonicNanoseconds() - began < 250_000_000 { spin += sin(spin) + 1 }
         XCTAssertGreaterThan(spin, 0)
-        let report = try XCTUnwrap(meter.end(jobID: "self", at: MonotonicClock.nanoseconds()))
+        let report = try XCTUnwrap(meter.end(jobID: "self", at: Clock.monotonicNanoseconds()))
         let cpu = try XCTUnwrap(report.components.first)
         XCTAssertEqual(cpu.samples, 2)
         XCTAssertGreaterThan(report.totalJoules, 0)
@@ -35,13 +36,13 @@ final class RealMachineTests: XCTestCase {
         let sampler = try EnergySamplingThread(meter: meter, intervalSeconds: 0.02)
         var waited = 0
         while (meter.totals["cpu"]?.intervals ?? 0) + (meter.totals["cpu"]?.gaps ?? 0) < 3 && waited < 200 {
-            MonotonicClock.sleep(seconds: 0.01)
+            Clock.sleep(seconds: 0.01)
             waited += 1
         }
         sampler.stop()
         let seen = (meter.totals["cpu"]?.intervals ?? 0) + (meter.totals["cpu"]?.gaps ?? 0)
         XCTAssertGreaterThanOrEqual(seen, 3)
-        MonotonicClock.sleep(seconds: 0.06)
+        Clock.sleep(seconds: 0.06)
         XCTAssertEqual((meter.totals["cpu"]?.intervals ?? 0) + (meter.totals["cpu"]?.gaps ?? 0), seen, "stopped")
         sampler.stop()
     }

@@ -2,6 +2,7 @@
     import Glibc
 #endif
 import Net
+import Support
 import Synchronization
 import XCTest
 

@@ -3,6 +3,7 @@
 #endif
 import HTTP
 import Net
+import Support
 import TestSupport
 import XCTest
 

@@ -2,6 +2,7 @@
     import Glibc
 #endif
 import Net
+import Support
 import XCTest
 
 /// One parsed response, as the test client read it.

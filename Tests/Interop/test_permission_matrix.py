@@ -73,6 +73,8 @@ CLASSES = [
     SubjectClass("js.stream.delete", "$JS.API.STREAM.DELETE.NOPE"),
     SubjectClass("js.stream.purge", "$JS.API.STREAM.PURGE.NOPE"),
     SubjectClass("js.msg.get.control", "$JS.API.STREAM.MSG.GET.CONTROL"),
+    SubjectClass("js.msg.get.events", "$JS.API.STREAM.MSG.GET.EVENTS"),
+    SubjectClass("js.msg.get.results", "$JS.API.STREAM.MSG.GET.RESULTS"),
     SubjectClass("js.consumer.info", "$JS.API.CONSUMER.INFO.JOBS.nope"),
     SubjectClass("js.consumer.create.events", "$JS.API.CONSUMER.CREATE.EVENTS.nope"),
     SubjectClass("js.consumer.create.jobs", "$JS.API.CONSUMER.CREATE.JOBS.nope"),
@@ -97,7 +99,7 @@ PUBLISH = {
     "agent": {"hb.self", "metrics.self", "result.self", "evt.started", "evt.queued", "js.msg.get.control",
               "js.pull.jobs", "ack9.jobs", "ack11.jobs-then-events", "ack12.jobs-then-events",
               "inbox.self"} | JOB_QUERIES,
-    "submitter": {"job", "ctl", "evt.queued", "inbox.self"} | JOB_QUERIES,
+    "submitter": {"job", "ctl", "evt.queued", "js.msg.get.events", "inbox.self"} | JOB_QUERIES,
     "master": {"master.query", "inbox.self", "js.consumer.create.events", "js.pull.events", "ack9.events",
                "ack11.events-then-jobs"} | JOB_QUERIES,
     "admin": EVERYTHING,
@@ -106,7 +108,7 @@ PUBLISH = {
 # What each role may subscribe to.
 SUBSCRIBE = {
     "agent": {"inbox.self", "ctl"},
-    "submitter": {"inbox.self", "evt.started", "evt.queued"},
+    "submitter": {"inbox.self", "evt.started", "evt.queued", "metrics.self", "metrics.other"},
     "master": EVERYTHING,
     "admin": EVERYTHING,
 }

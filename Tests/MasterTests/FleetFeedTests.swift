@@ -1,7 +1,7 @@
 import FoundationEssentials
 import Foundation
 import Model
-import Net
+import Support
 import Synchronization
 import XCTest
 

@@ -2,7 +2,6 @@ import Broker
 import Client
 import Fleet
 import Model
-import Net
 import Support
 import TestSupport
 import XCTest

@@ -1,6 +1,5 @@
 import Client
 import Model
-import Net
 import Support
 import TestSupport
 import XCTest

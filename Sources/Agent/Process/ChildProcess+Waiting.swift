@@ -1,4 +1,4 @@
-import Energy
+import Support
 
 #if canImport(Glibc)
     import Glibc
@@ -19,14 +19,14 @@ extension ChildProcess {
             return state.waited
         }
         precondition(!alreadyWaited, "ChildProcess.wait called twice for pid \(processID)")
-        let deadline = timeoutSeconds.map { startedAt + MonotonicClock.duration(seconds: $0) }
+        let deadline = timeoutSeconds.map { startedAt + Clock.duration(seconds: $0) }
         var tail = LogTail(capacity: launch.logTailLines)
         var open = [outputDescriptor, errorDescriptor]
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         var exitedAt: UInt64?
         var idleRounds = 0
         while true {
-            let now = MonotonicClock.nanoseconds()
+            let now = Clock.monotonicNanoseconds()
             if let deadline, now >= deadline { stop(.timedOut, graceSeconds: graceSeconds) }
             enforceKillDeadline(now: now)
             if exitedAt == nil {
@@ -47,19 +47,19 @@ extension ChildProcess {
                 if exitedAt != nil { break }
                 // The pipes close a moment before the exit is visible: look again soon, then
                 // back off to 16 ms for a child that closed them and runs on.
-                MonotonicClock.sleep(seconds: 0.001 * Double(1 << min(idleRounds, 4)))
+                Clock.sleep(seconds: 0.001 * Double(1 << min(idleRounds, 4)))
                 idleRounds += 1
                 continue
             }
             // Output a process that escaped the group may still hold is given up after a second.
-            if let exitedAt, now - exitedAt > MonotonicClock.duration(seconds: 1) { break }
+            if let exitedAt, now - exitedAt > Clock.duration(seconds: 1) { break }
             let wait = pollMilliseconds(now: now, deadline: deadline, exited: exitedAt != nil)
             readReady(&open, &buffer, wait: wait, tail: &tail, onOutput: onOutput, onErrorLine: onErrorLine)
         }
         tail.finish(onLine: onErrorLine)
         close(outputDescriptor)
         close(errorDescriptor)
-        return reap(exitedAt: exitedAt ?? MonotonicClock.nanoseconds(), logTail: tail.lines)
+        return reap(exitedAt: exitedAt ?? Clock.monotonicNanoseconds(), logTail: tail.lines)
     }
 
     /// One poll over the open pipes and a read from each ready one; a pipe at EOF (or failing)
@@ -93,7 +93,7 @@ extension ChildProcess {
     /// How long one poll may block: up to the next deadline, at most 250 ms (so a kill deadline
     /// set by another thread is noticed), 20 ms once the leader has exited.
     private func pollMilliseconds(now: UInt64, deadline: UInt64?, exited: Bool) -> Int32 {
-        var until = now + MonotonicClock.duration(seconds: exited ? 0.02 : 0.25)
+        var until = now + Clock.duration(seconds: exited ? 0.02 : 0.25)
         if let deadline { until = min(until, max(deadline, now)) }
         if let killDeadline = state.withLock({ $0.killDeadline }) { until = min(until, max(killDeadline, now)) }
         return Int32((until - now) / 1_000_000) + 1
@@ -113,12 +113,9 @@ extension ChildProcess {
 
     private func leaderState() -> LeaderState {
         var info = siginfo_t()
-        while true {
-            let result = waitid(P_PID, id_t(processID), &info, WEXITED | WNOHANG | WNOWAIT)
-            if result == 0 { return info._sifields._sigchld.si_pid == processID ? .exited : .running }
-            if errno == EINTR { continue }
-            return .gone
-        }
+        let result = Syscall.retryingInterrupts { waitid(P_PID, id_t(processID), &info, WEXITED | WNOHANG | WNOWAIT) }
+        guard result == 0 else { return .gone }
+        return info._sifields._sigchld.si_pid == processID ? .exited : .running
     }
 
     /// Kills what is left of the group, then `wait4`s the leader by pid for its status and rusage.
@@ -128,10 +125,7 @@ extension ChildProcess {
         let (reaped, stopReason) = state.withLock { state -> (Bool, ProcessOutcome.StopReason?) in
             guard !state.reaped else { return (false, state.stopReason) }
             Glibc.kill(-processID, SIGKILL)
-            var result: pid_t
-            repeat {
-                result = wait4(processID, &status, 0, &usage)
-            } while result < 0 && errno == EINTR
+            let result = Syscall.retryingInterrupts { wait4(processID, &status, 0, &usage) }
             state.reaped = true
             return (result == processID, state.stopReason)
         }
@@ -150,7 +144,7 @@ extension ChildProcess {
     }
 }
 
-extension MonotonicClock {
+extension Clock {
     /// `seconds` in nanoseconds (negative counts as 0).
     static func duration(seconds: Double) -> UInt64 {
         UInt64(max(0, seconds) * 1e9)

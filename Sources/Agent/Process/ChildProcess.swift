@@ -1,4 +1,4 @@
-import Energy
+import Support
 import Synchronization
 
 #if canImport(Glibc)
@@ -39,7 +39,7 @@ public final class ChildProcess: Sendable {
         processID = spawned.processID
         outputDescriptor = spawned.outputDescriptor
         errorDescriptor = spawned.errorDescriptor
-        startedAt = MonotonicClock.nanoseconds()
+        startedAt = Clock.monotonicNanoseconds()
         state = Mutex(State())
     }
 
@@ -49,7 +49,7 @@ public final class ChildProcess: Sendable {
         if !reaped {
             Glibc.kill(-processID, SIGKILL)
             var status: Int32 = 0
-            while waitpid(processID, &status, 0) < 0 && errno == EINTR {}
+            _ = Syscall.retryingInterrupts { waitpid(processID, &status, 0) }
         }
         if !state.withLock({ $0.waited }) {
             close(outputDescriptor)
@@ -66,11 +66,11 @@ public final class ChildProcess: Sendable {
     /// Records why the child is being stopped (the first reason wins), sends SIGTERM, and has
     /// `wait` send SIGKILL if it is still there `graceSeconds` later.
     public func stop(_ reason: ProcessOutcome.StopReason, graceSeconds: Double) {
-        let now = MonotonicClock.nanoseconds()
+        let now = Clock.monotonicNanoseconds()
         let first = state.withLock { state -> Bool in
             guard state.stopReason == nil, !state.reaped else { return false }
             state.stopReason = reason
-            state.killDeadline = now + MonotonicClock.duration(seconds: graceSeconds)
+            state.killDeadline = now + Clock.duration(seconds: graceSeconds)
             return true
         }
         if first { terminate() }

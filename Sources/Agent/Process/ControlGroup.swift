@@ -1,4 +1,4 @@
-import Energy
+import Support
 
 #if canImport(Glibc)
     import Glibc
@@ -119,7 +119,7 @@ public struct ControlGroup: Sendable {
                 return
             } catch  where error.code == EBUSY && attempts < 50 {
                 attempts += 1
-                MonotonicClock.sleep(seconds: 0.01)
+                Clock.sleep(seconds: 0.01)
             }
         }
     }

@@ -1,3 +1,5 @@
+import Support
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -29,34 +31,23 @@ public struct LiveControlGroupFiles: ControlGroupFiles {
         let descriptor = open(path, O_WRONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw ProcessError("open", path, code: errno) }
         defer { close(descriptor) }
-        let bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let count = bytes[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw ProcessError("write", path, code: errno)
-            }
-            written += count
+        do {
+            try Syscall.writeAll(descriptor, Array(text.utf8))
+        } catch {
+            throw ProcessError("write", path, code: error.code)
         }
     }
 
+    /// cgroup files are a few lines (`cgroup.procs` a line per process); 1 MiB is far more than any holds.
+    static let readLimit = 1 << 20
+
     public func read(_ path: String) throws(ProcessError) -> String {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw ProcessError("open", path, code: errno) }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        // cgroup files are a few lines; 64 KiB is far more than any holds.
-        while bytes.count < 65_536 {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw ProcessError("read", path, code: errno)
-            }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[..<count])
+        do {
+            return String(decoding: try FileContents.read(path, limit: Self.readLimit), as: UTF8.self)
+        } catch .system(let error) {
+            throw ProcessError(error.call, path, code: error.code)
+        } catch {
+            throw ProcessError("read", path, code: EFBIG)
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -34,6 +34,9 @@ final class JetStreamDirectory {
         try DurableFiles.makeDirectories(streamsFolder)
     }
 
+    /// stream.json and consumer.json hold one configuration (under a KB); 16 MiB is far past any.
+    static let recordLimit = 16 << 20
+
     var streamsFolder: String { root + "/streams" }
     func streamFolder(_ name: String) -> String { streamsFolder + "/" + name }
     func consumerFolder(stream: String, consumer: String) -> String { streamFolder(stream) + "/consumers/" + consumer }
@@ -41,7 +44,7 @@ final class JetStreamDirectory {
     func loadStreams() throws -> [StreamRecord] {
         try DurableFiles.list(streamsFolder).sorted().compactMap { name in
             let path = streamFolder(name) + "/stream.json"
-            guard let bytes = try DurableFiles.read(path) else { return nil }
+            guard let bytes = try DurableFiles.read(path, limit: Self.recordLimit) else { return nil }
             do {
                 return try JSONDecoder().decode(StreamRecord.self, from: Data(bytes))
             } catch {
@@ -54,7 +57,7 @@ final class JetStreamDirectory {
         let folder = streamFolder(stream) + "/consumers"
         return try DurableFiles.list(folder).sorted().compactMap { name in
             let path = folder + "/" + name + "/consumer.json"
-            guard let bytes = try DurableFiles.read(path) else { return nil }
+            guard let bytes = try DurableFiles.read(path, limit: Self.recordLimit) else { return nil }
             do {
                 return try JSONDecoder().decode(ConsumerRecord.self, from: Data(bytes))
             } catch {

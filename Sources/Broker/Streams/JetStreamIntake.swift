@@ -1,4 +1,5 @@
 import Net
+import Support
 import Synchronization
 
 /// Bounds the work client loops hand to the JetStream thread (captured publishes, API requests,

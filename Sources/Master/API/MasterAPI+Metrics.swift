@@ -1,4 +1,4 @@
-import Net
+import Support
 
 /// `/metrics`: the fleet for Prometheus, VictoriaMetrics or Grafana.
 extension MasterAPI {

@@ -1,5 +1,5 @@
 import Model
-import Net
+import Support
 
 /// The master's read-only JSON API and Prometheus exposition, as plain functions of a path and
 /// its query: `/health`, `/api/nodes`, `/api/queues`, `/api/jobs`, `/api/jobs/{id}`,

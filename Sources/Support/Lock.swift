@@ -8,7 +8,7 @@
 /// `Condition` can wait on it.
 public final class Lock: @unchecked Sendable {
     // Heap-allocated so the pthread mutex never moves. `@unchecked Sendable`: it is a mutex.
-    let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    @usableFromInline let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
     public init() {
         mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
@@ -21,10 +21,10 @@ public final class Lock: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    @inline(__always) public func lock() { pthread_mutex_lock(mutex) }
-    @inline(__always) public func unlock() { pthread_mutex_unlock(mutex) }
+    @inlinable public func lock() { pthread_mutex_lock(mutex) }
+    @inlinable public func unlock() { pthread_mutex_unlock(mutex) }
 
-    @inline(__always)
+    @inlinable
     public func withLock<Result, Failure: Error>(_ body: () throws(Failure) -> Result) throws(Failure) -> Result {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
@@ -36,7 +36,7 @@ public final class Lock: @unchecked Sendable {
 /// not stretch or cut waits). Every wait and signal happens with the lock held.
 public final class Condition: @unchecked Sendable {
     public let lock: Lock
-    private let condition: UnsafeMutablePointer<pthread_cond_t>
+    @usableFromInline let condition: UnsafeMutablePointer<pthread_cond_t>
 
     public init(lock: Lock) {
         self.lock = lock
@@ -66,6 +66,6 @@ public final class Condition: @unchecked Sendable {
         return pthread_cond_timedwait(condition, lock.mutex, &time) != ETIMEDOUT
     }
 
-    @inline(__always) public func signal() { pthread_cond_signal(condition) }
-    @inline(__always) public func broadcast() { pthread_cond_broadcast(condition) }
+    @inlinable public func signal() { pthread_cond_signal(condition) }
+    @inlinable public func broadcast() { pthread_cond_broadcast(condition) }
 }

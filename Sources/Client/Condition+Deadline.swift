@@ -1,8 +1,4 @@
-import Net
-
-/// The client's locks are Net's: a pthread mutex that condition variables can wait on.
-typealias ThreadLock = Lock
-typealias ThreadCondition = Condition
+import Support
 
 extension Condition {
     /// Waits (lock held) until signalled or `deadline`; false when the deadline passed.
