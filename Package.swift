@@ -73,31 +73,43 @@ let package = Package(
             ]),
         .executableTarget(name: "ffrtmp-agent", dependencies: ["CommandKit", "Support"]),
 
-        .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        // What the test targets share: a broker fixture, a seeded generator, `eventually`, temporary directories.
+        .target(name: "TestSupport", dependencies: ["Broker", "Support"], path: "Tests/TestSupport"),
+        .testTarget(name: "SupportTests", dependencies: ["Support", "TestSupport"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(
             name: "MasterTests",
-            dependencies: ["Master", "Model", "Client", "Fleet", "Broker", "SQLite", "HTTP", "Net", "Support"]),
+            dependencies: [
+                "Master", "Model", "Client", "Fleet", "Broker", "SQLite", "HTTP", "Net", "Support", "TestSupport",
+            ]),
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
-        .testTarget(name: "BrokerTests", dependencies: ["Broker", "Client", "Wire", "Net", "TLS", "Support"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL", "Support"]),
+        .testTarget(
+            name: "BrokerTests", dependencies: ["Broker", "Client", "Wire", "Net", "TLS", "Support", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL", "Support", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "EnergyTests", dependencies: ["Energy", "Model", "Support"]),
         .testTarget(
             name: "AgentTests",
-            dependencies: ["Agent", "Model", "Energy", "Client", "Fleet", "Broker", "Net", "Support"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Net", "Support"]),
+            dependencies: ["Agent", "Model", "Energy", "Client", "Fleet", "Broker", "Net", "Support", "TestSupport"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Net", "Support", "TestSupport"]),
         .testTarget(
             name: "ClientTests",
-            dependencies: ["Client", "Wire", "Broker", "Net", "Support", "TLS", "Fleet", "CommandKit", "Model"]),
+            dependencies: [
+                "Client", "Wire", "Broker", "Net", "Support", "TLS", "Fleet", "CommandKit", "Model", "TestSupport",
+            ]),
         // The built `ffrtmp` binary, run as a user would, against a broker in the test.
-        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Energy", "Broker", "Client", "TLS", "Support"]),
         .testTarget(
-            name: "CLITests", dependencies: ["Broker", "Client", "Fleet", "Model", "Net", "Support", "SQLite"]),
+            name: "DoctorTests",
+            dependencies: ["Doctor", "Energy", "Broker", "Client", "TLS", "Support", "TestSupport"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["Broker", "Client", "Fleet", "Model", "Net", "Support", "SQLite", "TestSupport"]),
         .testTarget(
             name: "ConsoleTests",
-            dependencies: ["Console", "Model", "Client", "Fleet", "HTTP", "Broker", "Master", "Net", "Support"]),
+            dependencies: [
+                "Console", "Model", "Client", "Fleet", "HTTP", "Broker", "Master", "Net", "Support", "TestSupport",
+            ]),
     ]
 )
 

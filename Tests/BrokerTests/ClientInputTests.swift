@@ -1,4 +1,5 @@
 @testable import Broker
+import TestSupport
 import Wire
 import XCTest
 
