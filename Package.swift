@@ -30,7 +30,7 @@ let package = Package(
         // Small shared utilities: logging, command-line flags, config files.
         .target(name: "Support"),
         // NATS wire format: parsers and encoders, pure (no I/O).
-        .target(name: "Wire", swiftSettings: fastSettings),
+        .target(name: "Wire", dependencies: ["Net"], swiftSettings: fastSettings),
         // Event loop, sockets, syscalls.
         .target(name: "Net", dependencies: ["CSystem", "Support"], swiftSettings: fastSettings),
         // Durable storage for streams: append-only segment files, checksums, recovery, consumer state.
@@ -44,7 +44,7 @@ let package = Package(
         // Power and energy: RAPL, NVIDIA (nvidia-smi/NVML), CPU accounting, per-job attribution, estimates.
         .target(name: "Energy", dependencies: ["Model", "Support"]),
         // Read-only HTTP/1.1 server on Net's event loops: keep-alive, Server-Sent Events, a small router.
-        .target(name: "HTTP", dependencies: ["Net", "Support", "CSystem", "Wire"]),
+        .target(name: "HTTP", dependencies: ["Net", "Support", "CSystem"]),
         // The agent: hardware probing, ffmpeg execution, telemetry, results.
         .target(name: "Agent", dependencies: ["Model", "Energy", "Client", "Net", "Support"]),
         // The master: follows the fleet's streams into SQLite and a live view.
@@ -69,7 +69,8 @@ let package = Package(
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "MasterTests", dependencies: ["Master", "Model", "Client", "Broker", "SQLite", "HTTP"]),
-        .testTarget(name: "WireTests", dependencies: ["Wire"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "Net"]),
+        .testTarget(name: "NetTests", dependencies: ["Net", "Support"]),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "Client", "Wire", "Net", "TLS", "Support"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS"]),
@@ -93,6 +94,6 @@ if ProcessInfo.processInfo.environment["FFRTMP_FUZZ"] == "1" {
     package.targets.append(
         .executableTarget(
             name: "FuzzTargets",
-            dependencies: ["Wire", "Broker", "HTTP", "Model", "Agent", "Store", "Support"],
+            dependencies: ["Wire", "Net", "Broker", "HTTP", "Model", "Agent", "Store", "Support"],
             path: "Tests/Fuzz/Targets"))
 }

@@ -1,3 +1,4 @@
+import Net
 import Wire
 
 /// Publishes to streams with many acks outstanding: each publish gets the reply subject

@@ -1,3 +1,4 @@
+import Net
 import Wire
 
 /// Request/reply over one wildcard inbox subscription, `<inbox prefix>.<random>.*`, with a token per
