@@ -8,109 +8,120 @@
 /// and output (append frames, write `readableBytes`, `consume` what the kernel took). It is a class
 /// so the memory is freed exactly once; it is not thread-safe: one owner at a time, or a lock.
 public final class ByteBuffer {
-    public private(set) var base: UnsafeMutableRawPointer
-    public private(set) var capacity: Int
-    public private(set) var readerIndex = 0
-    public private(set) var writerIndex = 0
+    // The state is `@usableFromInline` so that the small accessors below can be `@inlinable`: the
+    // encoders and parsers in Wire, Broker and Client call them per message from other modules.
+    @usableFromInline var storage: UnsafeMutableRawPointer
+    @usableFromInline var storedCapacity: Int
+    @usableFromInline var reader = 0
+    @usableFromInline var writer = 0
+
+    /// The start of the block.
+    public var base: UnsafeMutableRawPointer { storage }
+    /// The size of the block.
+    public var capacity: Int { storedCapacity }
+    /// Where the readable bytes start.
+    public var readerIndex: Int { reader }
+    /// Where the readable bytes end and the free space starts.
+    public var writerIndex: Int { writer }
 
     public init(capacity: Int = 4096) {
-        self.capacity = max(capacity, 16)
-        base = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 16)
+        storedCapacity = max(capacity, 16)
+        storage = UnsafeMutableRawPointer.allocate(byteCount: storedCapacity, alignment: 16)
     }
 
-    deinit { base.deallocate() }
+    deinit { storage.deallocate() }
 
     /// Bytes appended and not yet consumed.
-    @inline(__always) public var readableCount: Int { writerIndex - readerIndex }
-    @inline(__always) public var isEmpty: Bool { writerIndex == readerIndex }
+    @inlinable @inline(__always) public var readableCount: Int { writer - reader }
+    @inlinable @inline(__always) public var isEmpty: Bool { writer == reader }
 
     /// The unconsumed bytes; valid until the next mutation.
-    @inline(__always) public var readableBytes: UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: base + readerIndex, count: writerIndex - readerIndex)
+    @inlinable @inline(__always) public var readableBytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: storage + reader, count: writer - reader)
     }
 
     /// Free space after the written bytes, for `read(2)`; call `commitWritten` with what was filled.
-    @inline(__always) public var writableBytes: UnsafeMutableRawBufferPointer {
-        UnsafeMutableRawBufferPointer(start: base + writerIndex, count: capacity - writerIndex)
+    @inlinable @inline(__always) public var writableBytes: UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(start: storage + writer, count: storedCapacity - writer)
     }
 
-    @inline(__always) public func commitWritten(_ count: Int) {
-        precondition(count >= 0 && writerIndex + count <= capacity, "commitWritten past capacity")
-        writerIndex += count
+    @inlinable @inline(__always) public func commitWritten(_ count: Int) {
+        precondition(count >= 0 && writer + count <= storedCapacity, "commitWritten past capacity")
+        writer += count
     }
 
     /// Marks `count` readable bytes as used; resets to the start when everything is consumed.
-    @inline(__always) public func consume(_ count: Int) {
+    @inlinable @inline(__always) public func consume(_ count: Int) {
         precondition(count >= 0 && count <= readableCount, "consume past readable bytes")
-        readerIndex += count
-        if readerIndex == writerIndex {
-            readerIndex = 0
-            writerIndex = 0
+        reader += count
+        if reader == writer {
+            reader = 0
+            writer = 0
         }
     }
 
     public func clear() {
-        readerIndex = 0
-        writerIndex = 0
+        reader = 0
+        writer = 0
     }
 
     /// Moves unconsumed bytes to the start so the free space is contiguous.
     public func compact() {
-        guard readerIndex > 0 else { return }
+        guard reader > 0 else { return }
         let count = readableCount
-        if count > 0 { memmove(base, base + readerIndex, count) }
-        readerIndex = 0
-        writerIndex = count
+        if count > 0 { memmove(storage, storage + reader, count) }
+        reader = 0
+        writer = count
     }
 
     /// Ensures at least `count` bytes of free space after `writerIndex`, compacting or growing.
-    @inline(__always) public func reserveWritable(_ count: Int) {
-        if capacity - writerIndex >= count { return }
+    @inlinable @inline(__always) public func reserveWritable(_ count: Int) {
+        if storedCapacity - writer >= count { return }
         growForWritable(count)
     }
 
-    private func growForWritable(_ count: Int) {
-        if readerIndex > 0 && capacity - readableCount >= count && readableCount < capacity / 2 {
+    @usableFromInline func growForWritable(_ count: Int) {
+        if reader > 0 && storedCapacity - readableCount >= count && readableCount < storedCapacity / 2 {
             compact()
             return
         }
         compact()
-        var newCapacity = capacity
-        while newCapacity - writerIndex < count { newCapacity *= 2 }
+        var newCapacity = storedCapacity
+        while newCapacity - writer < count { newCapacity *= 2 }
         let newBase = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
-        if writerIndex > 0 { newBase.copyMemory(from: base, byteCount: writerIndex) }
-        base.deallocate()
-        base = newBase
-        capacity = newCapacity
+        if writer > 0 { newBase.copyMemory(from: storage, byteCount: writer) }
+        storage.deallocate()
+        storage = newBase
+        storedCapacity = newCapacity
     }
 
     /// Gives memory back when the buffer grew large and is now empty.
     public func shrink(to target: Int) {
-        guard isEmpty, capacity > target else { return }
-        base.deallocate()
-        capacity = max(target, 16)
-        base = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
-        readerIndex = 0
-        writerIndex = 0
+        guard isEmpty, storedCapacity > target else { return }
+        storage.deallocate()
+        storedCapacity = max(target, 16)
+        storage = UnsafeMutableRawPointer.allocate(byteCount: storedCapacity, alignment: 16)
+        reader = 0
+        writer = 0
     }
 
     // MARK: appending
 
-    @inline(__always) public func append(_ bytes: UnsafeRawBufferPointer) {
+    @inlinable @inline(__always) public func append(_ bytes: UnsafeRawBufferPointer) {
         let count = bytes.count
         guard count > 0 else { return }
         reserveWritable(count)
-        (base + writerIndex).copyMemory(from: bytes.baseAddress!, byteCount: count)
-        writerIndex += count
+        (storage + writer).copyMemory(from: bytes.baseAddress!, byteCount: count)
+        writer += count
     }
 
-    @inline(__always) public func append(byte: UInt8) {
+    @inlinable @inline(__always) public func append(byte: UInt8) {
         reserveWritable(1)
-        base.storeBytes(of: byte, toByteOffset: writerIndex, as: UInt8.self)
-        writerIndex += 1
+        storage.storeBytes(of: byte, toByteOffset: writer, as: UInt8.self)
+        writer += 1
     }
 
-    @inline(__always) public func append(_ text: StaticString) {
+    @inlinable @inline(__always) public func append(_ text: StaticString) {
         append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
@@ -124,9 +135,9 @@ public final class ByteBuffer {
     }
 
     /// Appends `value` in decimal (no allocation).
-    @inline(__always) public func appendDecimal(_ value: Int) {
+    @inlinable @inline(__always) public func appendDecimal(_ value: Int) {
         reserveWritable(20)
-        writerIndex += Decimal.write(value, to: base + writerIndex)
+        writer += Decimal.write(value, to: storage + writer)
     }
 
     /// Copies the readable bytes out (for tests and slow paths).

@@ -1,7 +1,8 @@
 /// Allocation-free decimal formatting and parsing for protocol numbers.
 public enum Decimal {
     /// Writes `value` at `destination` and returns how many bytes it used (at most 20).
-    @inline(__always) public static func write(_ value: Int, to destination: UnsafeMutableRawPointer) -> Int {
+    @inlinable @inline(__always)
+    public static func write(_ value: Int, to destination: UnsafeMutableRawPointer) -> Int {
         if value < 0 {
             destination.storeBytes(of: UInt8(ascii: "-"), as: UInt8.self)
             return 1 + write(UInt(value.magnitude), to: destination + 1)
@@ -9,7 +10,8 @@ public enum Decimal {
         return write(UInt(value), to: destination)
     }
 
-    @inline(__always) public static func write(_ value: UInt, to destination: UnsafeMutableRawPointer) -> Int {
+    @inlinable @inline(__always)
+    public static func write(_ value: UInt, to destination: UnsafeMutableRawPointer) -> Int {
         if value < 10 {
             destination.storeBytes(of: UInt8(truncatingIfNeeded: value) &+ 48, as: UInt8.self)
             return 1
@@ -30,7 +32,8 @@ public enum Decimal {
     }
 
     /// Parses a non-negative decimal made only of digits; nil when empty, not digits, or too large.
-    @inline(__always) public static func parse(_ bytes: UnsafeRawBufferPointer) -> Int? {
+    @inlinable @inline(__always)
+    public static func parse(_ bytes: UnsafeRawBufferPointer) -> Int? {
         guard !bytes.isEmpty, bytes.count <= 18 else { return nil }
         var value = 0
         for byte in bytes {
