@@ -31,7 +31,7 @@ let package = Package(
         // Small shared utilities: logging, command-line flags, config files, JSON reading and writing.
         .target(name: "Support"),
         // NATS wire format: parsers and encoders, pure (no I/O).
-        .target(name: "Wire", swiftSettings: fastSettings),
+        .target(name: "Wire", dependencies: ["Net"], swiftSettings: fastSettings),
         // Event loop, sockets, syscalls.
         .target(name: "Net", dependencies: ["CSystem", "Support"], swiftSettings: fastSettings),
         // Durable storage for streams: append-only segment files, checksums, recovery, consumer state.
@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "Fleet", dependencies: ["Client", "Model"]),
         // Read-only HTTP/1.1 server on Net's event loops: keep-alive, Server-Sent Events, a small router;
         // and a small blocking GET client on the NATS client's socket, for the CLI.
-        .target(name: "HTTP", dependencies: ["Net", "Support", "CSystem", "Wire", "Client"]),
+        .target(name: "HTTP", dependencies: ["Net", "Support", "CSystem", "Client"]),
         // The agent: hardware probing, ffmpeg execution, telemetry, results.
         .target(name: "Agent", dependencies: ["Model", "Energy", "Client", "Fleet", "Net", "Support"]),
         // The master: follows the fleet's streams into SQLite and a live view.
@@ -82,7 +82,8 @@ let package = Package(
             dependencies: [
                 "Master", "Model", "Client", "Fleet", "Broker", "SQLite", "HTTP", "Net", "Support", "TestSupport",
             ]),
-        .testTarget(name: "WireTests", dependencies: ["Wire"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "Net"]),
+        .testTarget(name: "NetTests", dependencies: ["Net", "Support"]),
         .testTarget(
             name: "BrokerTests", dependencies: ["Broker", "Client", "Wire", "Net", "TLS", "Support", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
@@ -120,6 +121,6 @@ if ProcessInfo.processInfo.environment["FFRTMP_FUZZ"] == "1" {
     package.targets.append(
         .executableTarget(
             name: "FuzzTargets",
-            dependencies: ["Wire", "Broker", "HTTP", "Model", "Agent", "Store", "Support"],
+            dependencies: ["Wire", "Net", "Broker", "HTTP", "Model", "Agent", "Store", "Support"],
             path: "Tests/Fuzz/Targets"))
 }
