@@ -105,6 +105,10 @@ class MutualTLSFleet:
         return [line for line in self.broker_log().splitlines()
                 if 'msg="configuration reloaded"' in line or 'msg="reload failed' in line]
 
+    def served_serial(self) -> str:
+        """The serial of the certificate a new connection is offered: hex, uppercase, no leading zeros."""
+        return self.served_certificate()["serialNumber"].upper().lstrip("0")
+
     def served_certificate(self) -> dict:
         """The certificate a new connection is offered (read INFO in plaintext, then upgrade)."""
         with socket.create_connection(("127.0.0.1", self.broker.port), timeout=5) as plain:
@@ -123,9 +127,10 @@ class MutualTLSFleet:
 
 
 def serial_in_file(path: Path) -> str:
-    """The serial `ffrtmp certs show` prints (hex), uppercase like Python's getpeercert()."""
+    """The serial `ffrtmp certs show` prints, as `served_serial` spells it."""
     shown = ffrtmp("certs", "show", str(path))
-    return next(line.split()[-1] for line in shown.splitlines() if line.strip().startswith("serial")).upper()
+    serial = next(line.split()[-1] for line in shown.splitlines() if line.strip().startswith("serial"))
+    return serial.upper().lstrip("0")
 
 
 @pytest.fixture
@@ -152,7 +157,7 @@ def test_a_renewed_certificate_and_a_revocation_reload_without_interrupting_the_
     fleet = mtls_fleet
     master = fleet.master()
     first, second = fleet.agent("node-1"), fleet.agent("node-2")
-    old_serial = fleet.served_certificate()["serialNumber"]
+    old_serial = fleet.served_serial()
     assert old_serial == serial_in_file(fleet.certs / "broker.pem")
 
     async def scenario():
@@ -165,8 +170,8 @@ def test_a_renewed_certificate_and_a_revocation_reload_without_interrupting_the_
             ffrtmp("certs", "renew", "--dir", str(fleet.certs), "--name", "broker", "--days", "60")
             fleet.reload(fleet.config())
             served = fleet.served_certificate()
-            assert served["serialNumber"] != old_serial
-            assert served["serialNumber"] == serial_in_file(fleet.certs / "broker.pem")
+            assert fleet.served_serial() != old_serial
+            assert fleet.served_serial() == serial_in_file(fleet.certs / "broker.pem")
             assert ssl.cert_time_to_seconds(served["notAfter"]) > time.time() + 59 * 86_400, served
             await watch.wait_for(lambda: all(watch.results(job["id"]) for job in batch), 120,
                                  "the first batch's results")
@@ -198,13 +203,13 @@ def test_a_renewed_certificate_and_a_revocation_reload_without_interrupting_the_
 
 def test_a_broken_configuration_on_sighup_leaves_the_running_one_in_force(mtls_fleet):
     fleet = mtls_fleet
-    serial = fleet.served_certificate()["serialNumber"]
-    fleet.reload("tls { cert_file: \"/nonexistent/broker.pem\" key_file: \"/nonexistent/key.pem\" }\n")
+    serial = fleet.served_serial()
+    fleet.reload(fleet.config().replace(f"{fleet.certs}/broker.pem", "/nonexistent/broker.pem"))
     fleet.reload("max_payload: -1\nthis is not a config {{{\n")
     failures = [line for line in fleet.reload_lines() if "reload failed" in line]
     assert len(failures) == 2 and "/nonexistent/broker.pem" in failures[0], failures
     assert fleet.broker.alive
-    assert fleet.served_certificate()["serialNumber"] == serial
+    assert fleet.served_serial() == serial
 
     async def still_works():
         nc = await nats.connect(fleet.url, tls=fleet.context("ops"), tls_hostname="localhost", connect_timeout=3)
