@@ -7,7 +7,8 @@ extension ClientConnection {
     /// when it does. One that has is authenticated again with the credentials it sent (and its
     /// certificate): if that fails (revoked, user removed, role gone) it gets `-ERR 'Authorization
     /// Violation'` and is closed; otherwise it takes the new permissions, and each subscription they
-    /// no longer allow is removed with `-ERR 'Permissions Violation for Subscription to "x"'`.
+    /// no longer allow is removed with `-ERR 'Permissions Violation for Subscription to "x" (sid "1")'`
+    /// (nats-server 2.15.1's text on reload; it closes a client that no longer passes without a word).
     func recheck(with authenticator: Authenticator) {
         guard !isTornDown else { return }
         self.authenticator = authenticator
@@ -42,7 +43,7 @@ extension ClientConnection {
             guard let subscription = subscriptions[key] else { continue }
             if !rules.isUnrestricted && !rules.allows(subscription: subscription.subject) {
                 let subject = subscription.subject
-                send(.permissionsViolationForSubscription(subject: subject, queue: subscription.queueGroup))
+                send(.permissionsViolationForSubscription(subject: subject, queue: subscription.queueGroup, sid: key))
                 logger.info("subscription removed by reload", ["cid": id, "user": identity.name, "subject": subject])
                 outboundLock.withLock { subscription.isRemoved = true }
                 removeSubscription(subscription)
