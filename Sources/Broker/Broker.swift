@@ -7,10 +7,9 @@ import Wire
 /// The NATS-compatible broker: listens for clients, spreads their connections over one event
 /// loop per core, and routes messages between them through one shared subject index.
 ///
-/// `@unchecked Sendable`: configuration and loops are immutable after `start`; the mutable parts
-/// are atomics, or confined to loop threads, or under `lifecycle`'s lock.
+/// `@unchecked Sendable`: loops are immutable after `start`; the mutable parts are atomics, or
+/// confined to loop threads, or under a lock (`lifecycle`, `current`).
 public final class Broker: @unchecked Sendable {
-    public let config: BrokerConfig
     let logger: Logger
     let subjectIndex = SubjectIndex()
     let serverID = ServerInfo.randomServerID()
@@ -19,9 +18,8 @@ public final class Broker: @unchecked Sendable {
     /// The loops that serve client connections.
     private(set) var clientContexts: [LoopContext] = []
     private(set) var jetStream: JetStream?
-    /// The server side of TLS, when configured: one context shared by every connection.
-    private(set) var tlsContext: TLSContext?
-    let authenticator: Authenticator
+    /// The settings in force for new connections; a reload swaps in new ones (`Broker+Reload`).
+    let current: Mutex<BrokerSettings>
     private var listener: Listener?
     private let nextClientID = Atomic<UInt64>(1)
     private let nextLoop = Atomic<Int>(0)
@@ -32,35 +30,29 @@ public final class Broker: @unchecked Sendable {
     private let stoppedCondition = Condition(lock: Lock())
     private var isStopped = false
     private(set) var boundPort = 0
-    private(set) var info: ServerInfo
 
     enum LifecycleState { case created, running, stopping, stopped }
 
     public init(config: BrokerConfig, logger: Logger = Logger(component: "broker")) {
-        self.config = config
         self.logger = logger
-        authenticator = Authenticator(config: config.authorization)
-        info = ServerInfo(
-            server_id: serverID, server_name: config.serverName ?? serverID, host: config.host,
-            port: config.port, max_payload: config.maxPayload)
+        current = Mutex(BrokerSettings(config: config, serverID: serverID, port: config.port, tlsContext: nil))
     }
+
+    /// The settings in force for new connections (each connection keeps those it was accepted under).
+    var settings: BrokerSettings { current.withLock { $0 } }
+    /// The configuration in force: the one given at start, or the last one a reload applied.
+    public var config: BrokerConfig { settings.config }
+    /// The INFO greeting new connections get.
+    var info: ServerInfo { settings.info }
 
     /// The port the broker listens on (useful with port 0).
     public var port: Int { boundPort }
 
     /// Binds the listener and starts the loops; returns once clients can connect.
     public func start() throws {
+        let config = self.config
         try config.validate()
-        if let tls = config.tls {
-            tlsContext = try TLSContext(
-                .server(
-                    certificateChainPath: tls.certificateFile, privateKeyPath: tls.keyFile,
-                    trustedAuthoritiesPath: tls.authorityFile, verifyPeer: tls.verifyClients))
-            info.tls_required = true
-            info.tls_verify = tls.verifyClients ? true : nil
-            info.tls_available = true
-        }
-        if config.authorization.isRequired { info.auth_required = true }
+        let tlsContext = try BrokerSettings.makeTLSContext(config.tls)
         let tick = UInt64(min(1_000_000_000, max(10_000_000, config.pingInterval / 4)))
         var loops: [EventLoop] = []
         for index in 0..<config.eventLoops {
@@ -76,11 +68,11 @@ public final class Broker: @unchecked Sendable {
             jetStream = JetStream(
                 broker: self, context: context, directory: directory,
                 logger: Logger(component: "jetstream", sink: logger.sink))
-            info.jetstream = true
         }
         let (fd, port) = try Socket.listen(host: config.host, port: config.port)
         boundPort = port
-        info.port = port
+        let settings = BrokerSettings(config: config, serverID: serverID, port: port, tlsContext: tlsContext)
+        current.withLock { $0 = settings }
         let listener = Listener(fd: fd, loop: contexts[0].loop, logger: logger) { [unowned self] in adopt(fd: $0) }
         self.listener = listener
         for context in clientContexts {
@@ -108,6 +100,7 @@ public final class Broker: @unchecked Sendable {
 
     /// Hands a freshly accepted socket to the next loop, round-robin.
     func adopt(fd: Int32) {
+        let config = self.config
         let count = connectionCount.add(1, ordering: .relaxed).newValue
         let clientID = nextClientID.add(1, ordering: .relaxed).oldValue
         if count > config.maxConnections {
@@ -125,13 +118,15 @@ public final class Broker: @unchecked Sendable {
 
     /// nats-server sends INFO then `-ERR 'maximum connections exceeded'` and closes.
     private func refuseConnection(fd: Int32, clientID: UInt64) {
+        let settings = self.settings
         let buffer = ByteBuffer(capacity: 1024)
         ServerOpEncoder.appendInfo(
-            to: buffer, json: info.json(clientID: clientID, clientIP: Socket.peer(fd)?.host ?? ""))
+            to: buffer, json: settings.info.json(clientID: clientID, clientIP: Socket.peer(fd)?.host ?? ""))
         ServerOpEncoder.appendError(to: buffer, .maximumConnectionsExceeded)
         _ = Socket.write(fd, buffer.readableBytes)
         Socket.close(fd)
-        logger.warning("connection refused: maximum connections exceeded", ["max_connections": config.maxConnections])
+        logger.warning(
+            "connection refused: maximum connections exceeded", ["max_connections": settings.config.maxConnections])
     }
 
     /// Starts the JetStream loop and waits until its streams are loaded.

@@ -5,7 +5,7 @@ import Wire
 /// Behaviour, including when `+OK` and `-ERR` are sent, follows nats-server 2.15.
 extension ClientConnection {
     func handle(_ operation: ClientOp) {
-        if !hasConnected && broker.authenticator.config.isRequired {
+        if !hasConnected && authenticator.config.isRequired {
             // nats-server: with authentication on, the first operation must be CONNECT.
             guard case .connect = operation else {
                 protocolError(.authorizationViolation)
@@ -56,7 +56,7 @@ extension ClientConnection {
             tearDown(reason: "no_responders without headers")
             return
         }
-        switch broker.authenticator.authenticate(
+        switch authenticator.authenticate(
             user: options.user, password: options.password, token: options.authToken, certificate: tls?.certificate)
         {
         case .success(let identity):
@@ -98,7 +98,7 @@ extension ClientConnection {
                 "subscription refused by permissions", ["cid": id, "user": identity.name, "subject": subjectText])
             return
         }
-        let limit = broker.config.maxSubscriptions
+        let limit = settings.config.maxSubscriptions
         if limit > 0 && subscriptions.count >= limit {
             send(.maximumSubscriptionsExceeded)
             return

@@ -41,7 +41,7 @@ extension ClientConnection {
         if responseGrants != nil && frame.hasReply {
             responseGrants?.record(String(decoding: frame.reply, as: UTF8.self), now: Clock.monotonicNanoseconds())
         }
-        let overLimit = outbound.readableCount > broker.config.maxPending
+        let overLimit = outbound.readableCount > settings.config.maxPending
         outboundLock.unlock()
         if reachedMaximum {
             context.loop.execute { [self] in removeSubscription(subscription) }
@@ -60,7 +60,7 @@ extension ClientConnection {
             return
         }
         append(outbound)
-        let overLimit = outbound.readableCount > broker.config.maxPending
+        let overLimit = outbound.readableCount > settings.config.maxPending
         outboundLock.unlock()
         context.markForFlush(self)
         if overLimit { cutOffSlowConsumer(reason: "pending control replies above max_pending") }

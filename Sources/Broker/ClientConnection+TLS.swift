@@ -64,7 +64,7 @@ extension ClientConnection {
                         "cid": id, "protocol": tls.session.protocolVersion, "cipher": tls.session.cipherSuite,
                         "peer": tls.certificate?.commonName ?? "",
                     ])
-                if broker.config.tls?.handshakeFirst == true { queueInfo() }
+                if settings.config.tls?.handshakeFirst == true { queueInfo() }
                 writeCiphertext(tls)
             }
         }

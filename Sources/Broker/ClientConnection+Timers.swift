@@ -6,14 +6,14 @@ import Wire
 extension ClientConnection {
     func checkTimers(now: UInt64) {
         guard !isTornDown else { return }
-        let config = broker.config
+        let config = settings.config
         if let tls, tls.phase != .established, let settings = config.tls,
             now - openedAt > UInt64(settings.handshakeTimeout)
         {
             tearDown(reason: "TLS handshake timeout")
             return
         }
-        let authorization = broker.authenticator.config
+        let authorization = authenticator.config
         if !hasConnected && authorization.isRequired && now - openedAt > UInt64(authorization.timeoutNanoseconds) {
             protocolError(.authenticationTimeout)
             return

@@ -15,6 +15,8 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
     unowned let broker: Broker
     let context: LoopContext
     let remoteAddress: String
+    /// The settings this connection was accepted under: its limits and TLS stay these for its life.
+    let settings: BrokerSettings
 
     // MARK: owned by the loop
     var options = ConnectOptions()
@@ -36,6 +38,8 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
     let openedAt: UInt64
     /// Who the client turned out to be (after CONNECT) and what it may do.
     var identity = Identity.anonymous
+    /// Decides `identity`; a reload replaces it and re-checks the connection with it.
+    var authenticator: Authenticator
     /// Recent publish-permission answers by subject (only for restricted identities).
     var publishVerdicts: [String: Bool] = [:]
     /// Per loop: the flush generation in which this client was last marked (see LoopContext).
@@ -60,13 +64,16 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
         self.broker = broker
         self.context = context
         remoteAddress = Socket.peer(fd)?.description ?? "unknown"
-        parser = ClientOpParser(maxControlLine: broker.config.maxControlLine, maxPayload: broker.config.maxPayload)
+        let settings = broker.settings
+        self.settings = settings
+        authenticator = settings.authenticator
+        parser = ClientOpParser(maxControlLine: settings.config.maxControlLine, maxPayload: settings.config.maxPayload)
         outbound = ByteBuffer(capacity: 512)
         let now = Clock.monotonicNanoseconds()
         lastPingSent = now
         lastActivity = now
         openedAt = now
-        tls = broker.tlsContext.flatMap { try? $0.makeSession() }.map { ClientTLS(session: $0, startedAt: now) }
+        tls = settings.tlsContext.flatMap { try? $0.makeSession() }.map { ClientTLS(session: $0, startedAt: now) }
         flushMarks = UnsafeMutablePointer<UInt64>.allocate(capacity: broker.contexts.count)
         flushMarks.initialize(repeating: 0, count: broker.contexts.count)
     }
@@ -89,12 +96,12 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
             return
         }
         context.connections[id] = self
-        if broker.tlsContext != nil && tls == nil {
+        if settings.tlsContext != nil && tls == nil {
             logger.error("cannot start a TLS session", ["cid": id])
             tearDown(reason: "TLS session could not be created")
             return
         }
-        if broker.config.tls?.handshakeFirst != true {
+        if settings.config.tls?.handshakeFirst != true {
             queueInfo()
             // Before any TLS handshake the greeting travels in plaintext.
             flushOutboundPlain()
@@ -106,7 +113,7 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
     func queueInfo() {
         let clientIP = Socket.peer(fd)?.host ?? ""
         outboundLock.withLock {
-            ServerOpEncoder.appendInfo(to: outbound, json: broker.info.json(clientID: id, clientIP: clientIP))
+            ServerOpEncoder.appendInfo(to: outbound, json: settings.info.json(clientID: id, clientIP: clientIP))
         }
     }
 

@@ -83,7 +83,7 @@ public struct CertificateDirectory: Sendable {
     }
 
     /// The CA, or an error saying to create one.
-    private func loadAuthority() throws(SupportError) -> CertificateAuthority {
+    func loadAuthority() throws(SupportError) -> CertificateAuthority {
         guard access(authorityCertificatePath, F_OK) == 0 else {
             throw SupportError(
                 "no CA in \(path) (\(authorityCertificatePath) is missing): run `ffrtmp certs init --dir \(path)` "
@@ -130,7 +130,7 @@ public struct CertificateDirectory: Sendable {
     }
 
     /// Runs a TLS call, turning its error into a `SupportError` with the same text.
-    private func tls<Result>(_ body: () throws(TLSError) -> Result) throws(SupportError) -> Result {
+    func tls<Result>(_ body: () throws(TLSError) -> Result) throws(SupportError) -> Result {
         do {
             return try body()
         } catch {

@@ -40,13 +40,19 @@ public enum CertificateIssuer {
         return try issue(request, signedBy: authority)
     }
 
-    /// A new key and certificate as `request` describes, signed by `authority`.
+    /// A certificate as `request` describes, signed by `authority`, for a new key, or for the key in
+    /// `keyPEM` (a renewal that keeps the holder's key).
     public static func issue(
-        _ request: CertificateRequest, signedBy authority: CertificateAuthority
+        _ request: CertificateRequest, signedBy authority: CertificateAuthority, keyPEM: String? = nil
     ) throws(TLSError) -> IssuedCertificate {
         try request.validate()
         let (authorityCertificate, authorityKey) = try authority.objects()
-        let key = try PrivateKeyObject.generateP256()
+        let key: PrivateKeyObject
+        if let keyPEM {
+            key = try PrivateKeyObject.parse(pem: keyPEM, source: "private key")
+        } else {
+            key = try PrivateKeyObject.generateP256()
+        }
         let builder = try X509Builder(key: key)
         try builder.setSerialNumber()
         try builder.setValidity(request.validity.offsets)

@@ -32,8 +32,8 @@ public enum WireError: Error, Equatable, Sendable {
     /// publish there on its behalf.
     case permissionsViolationForReply(subject: String)
     /// A subscription outside the subscribe permissions; nats-server names the queue group of a queue
-    /// subscription too.
-    case permissionsViolationForSubscription(subject: String, queue: String? = nil)
+    /// subscription too, and the sid when a reload removes an existing subscription.
+    case permissionsViolationForSubscription(subject: String, queue: String? = nil, sid: String? = nil)
 
     /// The text inside `-ERR '…'`.
     public var text: String {
@@ -57,10 +57,9 @@ public enum WireError: Error, Equatable, Sendable {
         case .permissionsViolationForPublish(let subject): "Permissions Violation for Publish to \"\(subject)\""
         case .permissionsViolationForReply(let subject):
             "Permissions Violation for Publish with Reply of \"\(subject)\""
-        case .permissionsViolationForSubscription(let subject, let queue?):
-            "Permissions Violation for Subscription to \"\(subject)\" using queue \"\(queue)\""
-        case .permissionsViolationForSubscription(let subject, nil):
+        case .permissionsViolationForSubscription(let subject, let queue, let sid):
             "Permissions Violation for Subscription to \"\(subject)\""
+                + (queue.map { " using queue \"\($0)\"" } ?? "") + (sid.map { " (sid \"\($0)\")" } ?? "")
         }
     }
 

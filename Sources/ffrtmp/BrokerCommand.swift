@@ -45,7 +45,8 @@ enum BrokerCommand: CLICommand {
         discussion: """
             Clients connect with any NATS client: nats://HOST:PORT. Flags override the config file;
             sizes accept 1048576, 64KB, 1MB; durations 500ms, 10s, 2m. Logs are one logfmt line per
-            event. SIGINT or SIGTERM stops accepting, flushes pending output and exits 0.
+            event. SIGINT or SIGTERM stops accepting, flushes pending output and exits 0. SIGHUP reloads
+            the config file, TLS files and flags (see protocol/PROTOCOL.md, "Reload").
 
             Example: ffrtmp broker -p 4222 --max_payload 8MB
             """)
@@ -77,7 +78,7 @@ enum BrokerCommand: CLICommand {
         }
         SignalWaiter.start { signal in
             logger.info("signal received", ["signal": SignalWaiter.name(signal)])
-            broker.shutdown()
+            handle(signal: signal, broker: broker, arguments: arguments, logger: logger)
         }
         broker.waitUntilStopped()
         return 0

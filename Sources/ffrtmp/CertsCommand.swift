@@ -14,6 +14,7 @@ enum CertsCommand: CLICommand {
             ffrtmp certs init [--dir DIR] [--name "ffrtmp CA"] [--days 3650] [--force]
                    ffrtmp certs issue --role ROLE --name NAME [--dns HOST,…] [--ip ADDRESS,…] [--days 365] \
             [--dir DIR] [--force]
+                   ffrtmp certs renew --name NAME [--new-key] [--days N] [--dir DIR]
                    ffrtmp certs show [--within DAYS] FILE
             """,
         options: [
@@ -30,6 +31,7 @@ enum CertsCommand: CLICommand {
             OptionSpec(["--ip"], value: "ADDRESS,…", help: "issue: IP addresses clients connect to (repeatable)"),
             OptionSpec(["--days"], value: "N", help: "Validity in days (init: 3650, issue: 365)"),
             OptionSpec(["--force"], help: "Replace existing files"),
+            OptionSpec(["--new-key"], help: "renew: make a new private key too (default: keep the key)"),
             OptionSpec(["--within"], value: "DAYS", help: "show: exit 1 also when it expires within DAYS days"),
         ],
         discussion: """
@@ -41,6 +43,9 @@ enum CertsCommand: CLICommand {
             brokers and clients trust ca.pem (--tlsca), each node presents its own NAME.pem (--tlscert) with
             NAME-key.pem (--tlskey). Private keys are written 0600, certificates 0644; existing files are never
             replaced without --force. Keep ca-key.pem off the nodes.
+            renew re-issues NAME.pem from the CA with the same name, role, DNS names and IPs and a fresh
+            validity (--days, default: as long as the old one), keeping NAME-key.pem unless --new-key; files are
+            replaced atomically. Then send the broker SIGHUP (systemctl reload ffrtmp-broker) to present it.
             show prints subject, role, names, validity and serial; it exits 1 when the certificate is expired or
             not valid yet (and, with --within, when it expires within that many days), for monitoring.
             Rotation is described in deployment/CERTIFICATES.md.
@@ -49,14 +54,15 @@ enum CertsCommand: CLICommand {
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
         guard let action = arguments.positionals.first else {
-            throw UsageError("expected init, issue or show (see ffrtmp certs --help)")
+            throw UsageError("expected init, issue, renew or show (see ffrtmp certs --help)")
         }
         let directory = CertificateDirectory(path: arguments.string("--dir") ?? CertificateDirectory.defaultPath)
         switch action {
         case "init": return try initialize(arguments, directory)
         case "issue": return try issue(arguments, directory)
+        case "renew": return try renew(arguments, directory)
         case "show": return try show(arguments)
-        default: throw UsageError("unknown action \"\(action)\": expected init, issue or show")
+        default: throw UsageError("unknown action \"\(action)\": expected init, issue, renew or show")
         }
     }
 
@@ -97,6 +103,21 @@ enum CertsCommand: CLICommand {
         {
             print("Note: the CA expires first (\(authority.expiryDate)); the certificate stops working then.")
         }
+        return 0
+    }
+
+    /// `certs renew`: the same holder and names, a fresh validity.
+    static func renew(_ arguments: ParsedArguments, _ directory: CertificateDirectory) throws -> Int32 {
+        try expectPositionals(arguments, 1, "renew")
+        guard let name = arguments.string("--name") else { throw UsageError("renew needs --name (e.g. broker)") }
+        let days = try arguments.int("--days") == nil ? nil : try days(arguments, default: 365)
+        let newKey = arguments.flag("--new-key")
+        let report = try directory.renew(name: name, newKey: newKey, days: days)
+        print("Renewed \(report.role) certificate \"\(report.commonName)\", valid until \(report.expiryDate)")
+        printFiles(
+            [(directory.certificatePath(name), "certificate, serial \(report.info.serialNumber)")]
+                + (newKey ? [(directory.keyPath(name), "new private key (0600)")] : []))
+        print("Reload whatever presents it: a broker on SIGHUP (systemctl reload ffrtmp-broker).")
         return 0
     }
 

@@ -106,3 +106,9 @@ def test_broker_descriptor_limit_covers_max_connections():
     config = (REPO / "broker" / "broker.conf").read_text()
     connections = int(re.search(r"^max_connections:\s*(\d+)", config, re.M).group(1))
     assert int(limit) >= connections + 1024
+
+
+def test_broker_unit_reload_sends_sighup():
+    # The broker reloads on SIGHUP (Tests/EndToEnd/test_broker_reload.py proves what it reloads).
+    (reload,) = unit_lines(REPO / "deployment/systemd/ffrtmp-broker.service")["ExecReload"]
+    assert reload == "/bin/kill -HUP $MAINPID"

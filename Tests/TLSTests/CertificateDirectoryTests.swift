@@ -7,26 +7,7 @@ import XCTest
 #endif
 
 /// What `ffrtmp certs` does, called directly: the files it writes, their modes and contents, refusals.
-final class CertificateDirectoryTests: XCTestCase {
-    var directory = ""
-    var certificates: CertificateDirectory { CertificateDirectory(path: directory + "/certs") }
-
-    override func setUpWithError() throws {
-        var template = Array("/tmp/ffrtmp-client-certs-XXXXXX".utf8CString)
-        guard let created = mkdtemp(&template) else { throw SupportError("mkdtemp failed") }
-        directory = String(cString: created)
-    }
-
-    override func tearDown() {
-        try? DurableFiles.removeTree(directory)
-    }
-
-    func mode(_ path: String) -> mode_t {
-        var status = stat()
-        XCTAssertEqual(stat(path, &status), 0, "\(path) exists")
-        return status.st_mode & 0o777
-    }
-
+final class CertificateDirectoryTests: CertificateDirectoryTestCase {
     func testInitCreatesTheDirectoryAndACAWhoseKeyOnlyTheOwnerCanRead() throws {
         let report = try certificates.createAuthority(commonName: "fleet CA", days: 3650, overwrite: false)
         XCTAssertEqual(mode(certificates.path), 0o700)
