@@ -47,10 +47,10 @@ let package = Package(
         .target(name: "Energy", dependencies: ["Model", "Support"]),
         // ffrtmp's streams and job consumers (built from Model's subjects and capabilities), and declaring
         // them on a server idempotently (`ffrtmp setup`).
-        .target(name: "Fleet", dependencies: ["Client", "Model"]),
+        .target(name: "Fleet", dependencies: ["Client", "Model", "Net"]),
         // Read-only HTTP/1.1 server on Net's event loops: keep-alive, Server-Sent Events, a small router;
-        // and a small blocking GET client on the NATS client's socket, for the CLI.
-        .target(name: "HTTP", dependencies: ["Net", "Support", "CSystem", "Client"]),
+        // and a small blocking GET client on Net's blocking socket, for the CLI.
+        .target(name: "HTTP", dependencies: ["Net", "Support", "CSystem"]),
         // The agent: hardware probing, ffmpeg execution, telemetry, results.
         .target(name: "Agent", dependencies: ["Model", "Energy", "Client", "Fleet", "Net", "Support"]),
         // The master: follows the fleet's streams into SQLite and a live view.
