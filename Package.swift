@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "Fleet", dependencies: ["Client", "Model", "Net"]),
         // Read-only HTTP/1.1 server on Net's event loops: keep-alive, Server-Sent Events, a small router;
         // and a small blocking GET client on Net's blocking socket, for the CLI.
-        .target(name: "HTTP", dependencies: ["Net", "Support", "CSystem"]),
+        .target(name: "HTTP", dependencies: ["Net", "Support"]),
         // The agent: hardware probing, ffmpeg execution, telemetry, results.
         .target(name: "Agent", dependencies: ["Model", "Energy", "Client", "Fleet", "Net", "Support"]),
         // The master: follows the fleet's streams into SQLite and a live view.
@@ -80,13 +80,13 @@ let package = Package(
         .testTarget(
             name: "MasterTests",
             dependencies: [
-                "Master", "Model", "Client", "Fleet", "Broker", "SQLite", "HTTP", "Net", "Support", "TestSupport",
+                "Master", "Model", "Client", "Fleet", "Broker", "SQLite", "HTTP", "Support", "TestSupport",
             ]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "Net"]),
         .testTarget(name: "NetTests", dependencies: ["Net", "Support"]),
         .testTarget(
-            name: "BrokerTests", dependencies: ["Broker", "Client", "Wire", "Net", "TLS", "Support", "TestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+            name: "BrokerTests", dependencies: ["Broker", "Store", "Wire", "Net", "TLS", "Support", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Support", "TestSupport"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL", "Support", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "EnergyTests", dependencies: ["Energy", "Model", "Support"]),
@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(
             name: "ClientTests",
             dependencies: [
-                "Client", "Wire", "Broker", "Net", "Support", "TLS", "Fleet", "CommandKit", "Model", "TestSupport",
+                "Client", "Wire", "Net", "Support", "TLS", "Fleet", "CommandKit", "Model", "TestSupport",
             ]),
         // The built `ffrtmp` binary, run as a user would, against a broker in the test.
         .testTarget(
