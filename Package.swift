@@ -28,18 +28,19 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // A small, safe layer over SQLite: connections, prepared statements, transactions.
         .target(name: "SQLite", dependencies: ["CSQLite"]),
-        // Small shared utilities: logging, command-line flags, config files, JSON reading and writing.
+        // Small shared utilities: logging, command-line flags, config files, JSON reading and writing, and
+        // system primitives (clock, lock, syscalls retried on EINTR, capped whole-file reads, atomic replace).
         .target(name: "Support"),
         // NATS wire format: parsers and encoders, pure (no I/O).
         .target(name: "Wire", dependencies: ["Net"], swiftSettings: fastSettings),
-        // Event loop, sockets, syscalls.
+        // Event loop (fair reads, run-and-wait), sockets (non-blocking for the servers, blocking with deadlines
+        // for the clients), byte buffer, listener.
         .target(name: "Net", dependencies: ["CSystem", "Support"], swiftSettings: fastSettings),
         // Durable storage for streams: append-only segment files, checksums, recovery, consumer state.
         .target(name: "Store", dependencies: ["CSystem", "Support"], swiftSettings: fastSettings),
         // The broker: server, connections, subject routing, the JetStream subset.
         .target(name: "Broker", dependencies: ["Wire", "Net", "Support", "Store", "TLS"], swiftSettings: fastSettings),
-        // The NATS and JetStream client (blocking, with a reader thread) used by the CLI, the bench tool,
-        // the agents and the master.
+        // The NATS and JetStream client (blocking, with a reader thread).
         .target(name: "Client", dependencies: ["Wire", "Net", "Support", "TLS"], swiftSettings: fastSettings),
         // Messages between the parts (job, heartbeat, telemetry, result), validation, scenario presets. Pure.
         .target(name: "Model", dependencies: ["Support"]),
@@ -47,10 +48,10 @@ let package = Package(
         .target(name: "Energy", dependencies: ["Model", "Support"]),
         // ffrtmp's streams and job consumers (built from Model's subjects and capabilities), and declaring
         // them on a server idempotently (`ffrtmp setup`).
-        .target(name: "Fleet", dependencies: ["Client", "Model"]),
+        .target(name: "Fleet", dependencies: ["Client", "Model", "Net"]),
         // Read-only HTTP/1.1 server on Net's event loops: keep-alive, Server-Sent Events, a small router;
-        // and a small blocking GET client on the NATS client's socket, for the CLI.
-        .target(name: "HTTP", dependencies: ["Net", "Support", "CSystem", "Client"]),
+        // and a small blocking GET client on Net's blocking socket, for the CLI.
+        .target(name: "HTTP", dependencies: ["Net", "Support"]),
         // The agent: hardware probing, ffmpeg execution, telemetry, results.
         .target(name: "Agent", dependencies: ["Model", "Energy", "Client", "Fleet", "Net", "Support"]),
         // The master: follows the fleet's streams into SQLite and a live view.
@@ -61,8 +62,8 @@ let package = Package(
         // What the user-facing commands show and how they reach the fleet: units, tables, CSV, the
         // master's HTTP API, job submission and tracking, progress lines.
         .target(name: "Console", dependencies: ["Model", "Client", "Fleet", "HTTP", "Support"]),
-        // What every executable shares (command protocol, usage errors, settings files, stop
-        // signals) and the agent's command, which both `ffrtmp agent` and `ffrtmp-agent` run.
+        // What every executable shares (command protocol, usage errors, the NATS connection and TLS options,
+        // settings files, stop signals) and the agent's command, which both `ffrtmp agent` and `ffrtmp-agent` run.
         .target(name: "CommandKit", dependencies: ["Agent", "Client", "Model", "Net", "Support"]),
         // The `ffrtmp` command.
         .executableTarget(
@@ -80,13 +81,13 @@ let package = Package(
         .testTarget(
             name: "MasterTests",
             dependencies: [
-                "Master", "Model", "Client", "Fleet", "Broker", "SQLite", "HTTP", "Net", "Support", "TestSupport",
+                "Master", "Model", "Client", "Fleet", "Broker", "SQLite", "HTTP", "Support", "TestSupport",
             ]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "Net"]),
         .testTarget(name: "NetTests", dependencies: ["Net", "Support"]),
         .testTarget(
-            name: "BrokerTests", dependencies: ["Broker", "Client", "Wire", "Net", "TLS", "Support", "TestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+            name: "BrokerTests", dependencies: ["Broker", "Store", "Wire", "Net", "TLS", "Support", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Support", "TestSupport"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL", "Support", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "EnergyTests", dependencies: ["Energy", "Model", "Support"]),
@@ -97,12 +98,12 @@ let package = Package(
         .testTarget(
             name: "ClientTests",
             dependencies: [
-                "Client", "Wire", "Broker", "Net", "Support", "TLS", "Fleet", "CommandKit", "Model", "TestSupport",
+                "Client", "Wire", "Net", "Support", "TLS", "Fleet", "CommandKit", "Model", "TestSupport",
             ]),
-        // The built `ffrtmp` binary, run as a user would, against a broker in the test.
         .testTarget(
             name: "DoctorTests",
             dependencies: ["Doctor", "Energy", "Broker", "Client", "TLS", "Support", "TestSupport"]),
+        // The built `ffrtmp` binary, run as a user would, against a broker in the test.
         .testTarget(
             name: "CLITests",
             dependencies: ["Broker", "Client", "Fleet", "Model", "Net", "Support", "SQLite", "TestSupport"]),

@@ -35,8 +35,9 @@ case ":$PATH:" in *":$SCRIPTS:"*) ;; *) export PATH="$SCRIPTS:$PATH" ;; esac
 nats-server --version
 done_stage
 
-begin "swift format lint (style, see .swift-format)"
+begin "lint (swift format, see .swift-format; Package.swift dependency lists against the imports)"
 swift format lint --strict --recursive Sources Tests
+Tests/check-package-dependencies.sh
 done_stage
 
 begin "swift build -c release --product ffrtmp"

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Net
 
 /// What can go wrong talking to a NATS server; `description` is a sentence for the user.
 public enum ClientError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -51,10 +49,13 @@ public enum ClientError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidURL(let url): "invalid server URL \"\(url)\" (expected nats://host:port or tls://host:port)"
-        case .cannotResolve(let host, let reason): "cannot resolve host \(host): \(reason)"
-        case .connectionRefused(let host, let port): "connection refused by \(Self.hostPort(host, port))"
-        case .connectTimeout(let host, let port): "timed out connecting to \(Self.hostPort(host, port))"
-        case .timeout: "timed out"
+        case .cannotResolve(let host, let reason):
+            BlockingSocketError.cannotResolve(host: host, reason: reason).description
+        case .connectionRefused(let host, let port):
+            BlockingSocketError.connectionRefused(host: host, port: port).description
+        case .connectTimeout(let host, let port):
+            BlockingSocketError.connectTimeout(host: host, port: port).description
+        case .timeout: BlockingSocketError.timeout.description
         case .noResponders(let subject): "no responders are available for subject \(subject)"
         case .serverError(let text): "server error: \(text)"
         case .tlsRequired:
@@ -71,11 +72,18 @@ public enum ClientError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidHeader(let detail): "invalid header: \(detail)"
         case .reconnectBufferExceeded: "too much data buffered while reconnecting"
         case .calledFromHandler: "flush, request and drain cannot be called from a message handler"
-        case .socket(let operation, let code): "\(operation) failed: \(String(cString: strerror(code)))"
+        case .socket(let operation, let code): BlockingSocketError.socket(operation: operation, code: code).description
         }
     }
 
-    static func hostPort(_ host: String, _ port: Int) -> String {
-        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    /// The same failure, from the blocking socket under a connection.
+    init(_ error: BlockingSocketError) {
+        switch error {
+        case .cannotResolve(let host, let reason): self = .cannotResolve(host: host, reason: reason)
+        case .connectionRefused(let host, let port): self = .connectionRefused(host: host, port: port)
+        case .connectTimeout(let host, let port): self = .connectTimeout(host: host, port: port)
+        case .timeout: self = .timeout
+        case .socket(let operation, let code): self = .socket(operation: operation, code: code)
+        }
     }
 }

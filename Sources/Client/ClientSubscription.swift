@@ -1,3 +1,4 @@
+import Net
 import Synchronization
 
 /// One subscription of a `NATSConnection`: its subject, counters, and how messages reach the user.

@@ -1,3 +1,4 @@
+import Net
 import TLS
 
 /// The byte stream of one connection: a TCP socket, and once upgraded, the TLS stream over it. Every
@@ -6,11 +7,11 @@ import TLS
 ///
 /// One reader thread and one writer at a time may use it at once, as `TLSStream` allows.
 struct ClientTransport: Sendable {
-    let socket: ClientSocket
+    let socket: BlockingSocket
     /// The TLS stream over `socket`; nil for a plaintext connection.
     let tls: TLSStream?
 
-    init(socket: ClientSocket, tls: TLSStream? = nil) {
+    init(socket: BlockingSocket, tls: TLSStream? = nil) {
         self.socket = socket
         self.tls = tls
     }
@@ -23,7 +24,13 @@ struct ClientTransport: Sendable {
     func read(
         into buffer: UnsafeMutableRawBufferPointer, connecting: TLSFailureExplanation? = nil
     ) throws(ClientError) -> Int {
-        guard let tls else { return try socket.read(into: buffer) }
+        guard let tls else {
+            do throws(BlockingSocketError) {
+                return try socket.read(into: buffer)
+            } catch {
+                throw ClientError(error)
+            }
+        }
         do {
             return try tls.read(into: buffer)
         } catch {
@@ -35,7 +42,13 @@ struct ClientTransport: Sendable {
     func writeAll(
         _ bytes: UnsafeRawBufferPointer, connecting: TLSFailureExplanation? = nil
     ) throws(ClientError) {
-        guard let tls else { return try socket.writeAll(bytes) }
+        guard let tls else {
+            do throws(BlockingSocketError) {
+                return try socket.writeAll(bytes)
+            } catch {
+                throw ClientError(error)
+            }
+        }
         do {
             try tls.write(bytes)
         } catch {

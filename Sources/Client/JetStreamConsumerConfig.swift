@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Net
 
 /// A pull consumer's configuration with the JetStream API's field names (`config` in consumer create
 /// requests and consumer info). Decoding is lenient: unknown fields are ignored and absent ones take

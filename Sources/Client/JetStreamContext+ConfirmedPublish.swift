@@ -1,3 +1,4 @@
+import Net
 import Wire
 
 /// Publishing that outlasts a leader election or a reconnect.

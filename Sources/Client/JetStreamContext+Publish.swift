@@ -1,6 +1,7 @@
 #if canImport(Glibc)
     import Glibc
 #endif
+import Net
 import Wire
 
 /// Publishing to streams and waiting for the stream's ack.

@@ -1,3 +1,4 @@
+import Net
 import Support
 /// Settling a message and waiting until the server confirms it recorded the settlement (nats.go's
 /// `AckSync`, "double ack"). A fire-and-forget `+ACK` is lost when it reaches no consumer leader

@@ -1,3 +1,4 @@
+import Net
 import Synchronization
 import Wire
 

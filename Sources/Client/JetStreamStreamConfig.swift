@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Net
 
 /// A stream's configuration with the JetStream API's field names (`$JS.API.STREAM.CREATE` bodies and
 /// `config` in stream info). Limits use nats-server's conventions: -1 (or zero durations) for none.

@@ -1,3 +1,5 @@
+import Net
+
 /// One blocking queue fed by several subscriptions, for a command that waits on many subjects at once
 /// (`ffrtmp submit --wait` on events and results, `ffrtmp watch` on events, telemetry and results).
 /// Messages keep their arrival order across subscriptions. When more than `limit` wait unread, new

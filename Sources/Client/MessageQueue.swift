@@ -1,3 +1,4 @@
+import Net
 import Support
 /// The bounded queue behind a `subscribeSync` subscription: the reader thread pushes, `nextMessage`
 /// pops. When full, new messages are dropped and counted (the subscriber is too slow).

@@ -7,9 +7,14 @@ extension NATSConnection {
     /// Connects to `server` and makes it the connection's transport, restoring subscriptions and
     /// writing publishes buffered meanwhile. Runs on the reader thread (or in `connect` before it).
     func open(_ server: ServerAddress) throws(ClientError) {
-        let socket = try ClientSocket.connect(
-            host: server.host, port: server.port, timeout: options.connectTimeout,
-            writeTimeout: options.writeTimeout)
+        let socket: BlockingSocket
+        do throws(BlockingSocketError) {
+            socket = try BlockingSocket.connect(
+                host: server.host, port: server.port, timeout: options.connectTimeout,
+                writeTimeout: options.writeTimeout)
+        } catch {
+            throw ClientError(error)
+        }
         do throws(ClientError) {
             let (transport, info) = try handshake(on: socket, server: server)
             socket.setReadDeadline(nil)  // From here the reader thread waits as long as the server is quiet.
@@ -23,7 +28,7 @@ extension NATSConnection {
     /// Reads INFO, upgrades to TLS when wanted (or starts with TLS, before INFO), sends CONNECT and
     /// PING, and waits for PONG (skipping `+OK`, answering PING). Returns the transport to use.
     private func handshake(
-        on socket: ClientSocket, server: ServerAddress
+        on socket: BlockingSocket, server: ServerAddress
     ) throws(ClientError) -> (ClientTransport, NATSServerInfo) {
         inbound.clear()
         pendingMinimum = 0

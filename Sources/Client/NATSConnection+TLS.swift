@@ -1,3 +1,4 @@
+import Net
 import TLS
 
 /// TLS for a connection: whether a server is spoken to over TLS, and the upgrade of a connected socket.
@@ -52,7 +53,7 @@ extension NATSConnection {
     /// Runs the TLS handshake over `socket`, verifying the server's certificate against the URL's host
     /// (or `serverName`); `alreadyReceived` is what was read past INFO. Reads give up at `deadline`.
     func upgrade(
-        _ socket: ClientSocket, server: ServerAddress, alreadyReceived: [UInt8], deadline: Deadline
+        _ socket: BlockingSocket, server: ServerAddress, alreadyReceived: [UInt8], deadline: Deadline
     ) throws(ClientError) -> ClientTransport {
         guard let tlsContext else { preconditionFailure("TLS wanted for \(server) without a TLS context") }
         let explanation = tlsFailureExplanation(server)

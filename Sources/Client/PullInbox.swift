@@ -1,3 +1,4 @@
+import Net
 import Support
 /// What arrives on a pull subscription's inbox (messages and status replies), waiting for `fetch`.
 ///

@@ -1,3 +1,4 @@
+import Net
 import Support
 
 /// One server to connect to, from a URL such as `nats://user:pass@host:4222` or `tls://host:4222`.
@@ -87,5 +88,5 @@ public struct ServerAddress: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `nats://host:port` (or `tls://`), without credentials.
-    public var description: String { (usesTLS ? "tls://" : "nats://") + ClientError.hostPort(host, port) }
+    public var description: String { (usesTLS ? "tls://" : "nats://") + SocketAddress.hostPort(host, port) }
 }

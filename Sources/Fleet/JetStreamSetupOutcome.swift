@@ -1,4 +1,5 @@
 import Client
+import Net
 
 /// What `JetStreamSetup` did (or, in a dry run, would do) to one stream or consumer.
 public struct SetupOutcome: Sendable, Equatable {

@@ -1,7 +1,7 @@
-import Client
+import Net
 
-/// A small blocking HTTP/1.1 client for GET requests over plain TCP (`http://` only), on the NATS
-/// client's blocking `ClientSocket`: for the CLI reading the master's API. One request per connection
+/// A small blocking HTTP/1.1 client for GET requests over plain TCP (`http://` only), on Net's
+/// blocking `BlockingSocket`: for the CLI reading the master's API. One request per connection
 /// (`Connection: close`); the whole exchange, connecting included, must finish within `timeout`.
 public enum HTTPGet {
     /// Fetches `url`. Any status is returned (the caller decides what a 404 means); errors are for
@@ -18,9 +18,9 @@ public enum HTTPGet {
         headers: [(name: String, value: String)] = []
     ) throws(HTTPGetError) -> HTTPReceivedResponse {
         let deadline = Deadline.after(timeout)
-        let socket: ClientSocket
+        let socket: BlockingSocket
         do {
-            socket = try ClientSocket.connect(
+            socket = try BlockingSocket.connect(
                 host: address.host, port: address.port, timeout: timeout, writeTimeout: timeout)
         } catch {
             throw .cannotConnect(error)

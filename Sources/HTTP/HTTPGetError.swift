@@ -1,4 +1,4 @@
-import Client
+import Net
 
 /// What can go wrong fetching a URL with `HTTPGet`; `description` is a sentence for the user.
 /// A response with a non-2xx status is not an error here: the caller reads its status and body.
@@ -8,7 +8,7 @@ public enum HTTPGetError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A scheme this client does not speak (`https`).
     case unsupportedScheme(String)
     /// No connection: the host did not resolve, refused, or did not answer in time.
-    case cannotConnect(ClientError)
+    case cannotConnect(BlockingSocketError)
     /// Connected, but the whole response did not arrive within the timeout.
     case timeout(received: Int)
     /// The server closed the connection before the response was complete.
@@ -18,7 +18,7 @@ public enum HTTPGetError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The body is larger than the caller accepts.
     case tooLarge(limit: Int)
     /// Sending the request or reading the response failed.
-    case socket(ClientError)
+    case socket(BlockingSocketError)
 
     public var description: String {
         switch self {

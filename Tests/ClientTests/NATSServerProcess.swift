@@ -1,4 +1,5 @@
 @testable import Client
+import Net
 import TestSupport
 import XCTest
 #if canImport(Glibc)
@@ -41,7 +42,7 @@ final class NATSServerProcess {
         let port = port
         let accepting = eventually(timeout: .seconds(5)) {
             guard
-                let socket = try? ClientSocket.connect(
+                let socket = try? BlockingSocket.connect(
                     host: "127.0.0.1", port: port, timeout: .milliseconds(200), writeTimeout: .seconds(1))
             else { return false }
             socket.close()

@@ -3,11 +3,11 @@ import Support
 /// A point on the monotonic clock by which something must happen, or never.
 package struct Deadline: Sendable, Comparable {
     /// Nanoseconds on `Clock.monotonicNanoseconds()`.
-    let uptimeNanoseconds: UInt64
+    package let uptimeNanoseconds: UInt64
 
-    static let never = Deadline(uptimeNanoseconds: .max)
+    package static let never = Deadline(uptimeNanoseconds: .max)
 
-    static var now: Deadline { Deadline(uptimeNanoseconds: Clock.monotonicNanoseconds()) }
+    package static var now: Deadline { Deadline(uptimeNanoseconds: Clock.monotonicNanoseconds()) }
 
     package static func after(_ duration: Duration) -> Deadline {
         let nanoseconds = duration.nanoseconds
@@ -15,12 +15,12 @@ package struct Deadline: Sendable, Comparable {
         return Deadline(uptimeNanoseconds: Clock.monotonicNanoseconds() &+ UInt64(max(0, nanoseconds)))
     }
 
-    var isNever: Bool { uptimeNanoseconds == .max }
+    package var isNever: Bool { uptimeNanoseconds == .max }
 
     package var hasPassed: Bool { !isNever && Clock.monotonicNanoseconds() >= uptimeNanoseconds }
 
     /// Milliseconds left, rounded up, for `poll(2)`; -1 for never.
-    var remainingMilliseconds: Int32 {
+    package var remainingMilliseconds: Int32 {
         if isNever { return -1 }
         let now = Clock.monotonicNanoseconds()
         guard uptimeNanoseconds > now else { return 0 }

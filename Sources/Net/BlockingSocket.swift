@@ -6,14 +6,14 @@
 ///
 /// Reads and writes retry `EINTR`; writes never raise `SIGPIPE` and give up after the write timeout,
 /// so a server that stops reading cannot hang a writer forever. `shutdown` wakes a blocked reader.
-package struct ClientSocket: Sendable {
-    let descriptor: Int32
+package struct BlockingSocket: Sendable {
+    package let descriptor: Int32
 
     /// Resolves `host` and connects to the first address that answers within `timeout`.
     package static func connect(
         host: String, port: Int, timeout: Duration,
         writeTimeout: Duration
-    ) throws(ClientError) -> ClientSocket {
+    ) throws(BlockingSocketError) -> BlockingSocket {
         let deadline = Deadline.after(timeout)
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
@@ -25,7 +25,7 @@ package struct ClientSocket: Sendable {
             throw .cannotResolve(host: host, reason: String(cString: gai_strerror(status)))
         }
         defer { freeaddrinfo(list) }
-        var lastError = ClientError.connectionRefused(host: host, port: port)
+        var lastError = BlockingSocketError.connectionRefused(host: host, port: port)
         var entry: UnsafeMutablePointer<addrinfo>? = list
         while let current = entry {
             entry = current.pointee.ai_next
@@ -44,11 +44,11 @@ package struct ClientSocket: Sendable {
     private static func connect(
         to address: addrinfo, deadline: Deadline, host: String,
         port: Int
-    ) throws(ClientError) -> ClientSocket {
+    ) throws(BlockingSocketError) -> BlockingSocket {
         let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
         let descriptor = socket(address.ai_family, type, 0)
         guard descriptor >= 0 else { throw .socket(operation: "socket", code: errno) }
-        let socket = ClientSocket(descriptor: descriptor)
+        let socket = BlockingSocket(descriptor: descriptor)
         if Glibc.connect(descriptor, address.ai_addr, address.ai_addrlen) != 0 {
             let code = errno
             guard code == EINPROGRESS || code == EINTR else {
@@ -79,11 +79,11 @@ package struct ClientSocket: Sendable {
         return socket
     }
 
-    private static func failure(_ code: Int32, host: String, port: Int) -> ClientError {
+    private static func failure(_ code: Int32, host: String, port: Int) -> BlockingSocketError {
         switch code {
         case ECONNREFUSED: .connectionRefused(host: host, port: port)
         case ETIMEDOUT: .connectTimeout(host: host, port: port)
-        default: .socket(operation: "connect to \(ClientError.hostPort(host, port))", code: code)
+        default: .socket(operation: "connect to \(SocketAddress.hostPort(host, port))", code: code)
         }
     }
 
@@ -111,7 +111,7 @@ package struct ClientSocket: Sendable {
 
     /// Reads what is available (blocking until something is); 0 at end of stream; `.timeout` when the
     /// read deadline passed.
-    package func read(into buffer: UnsafeMutableRawBufferPointer) throws(ClientError) -> Int {
+    package func read(into buffer: UnsafeMutableRawBufferPointer) throws(BlockingSocketError) -> Int {
         while true {
             let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
             if count >= 0 { return count }
@@ -123,7 +123,7 @@ package struct ClientSocket: Sendable {
     }
 
     /// Writes every byte, blocking as needed.
-    package func writeAll(_ bytes: UnsafeRawBufferPointer) throws(ClientError) {
+    package func writeAll(_ bytes: UnsafeRawBufferPointer) throws(BlockingSocketError) {
         guard var pointer = bytes.baseAddress else { return }
         var remaining = bytes.count
         while remaining > 0 {
@@ -139,7 +139,7 @@ package struct ClientSocket: Sendable {
         }
     }
 
-    private func wait(for events: Int16, until deadline: Deadline) throws(ClientError) -> Bool {
+    private func wait(for events: Int16, until deadline: Deadline) throws(BlockingSocketError) -> Bool {
         var entry = pollfd(fd: descriptor, events: events, revents: 0)
         while true {
             let result = poll(&entry, 1, deadline.remainingMilliseconds)
@@ -150,7 +150,7 @@ package struct ClientSocket: Sendable {
     }
 
     /// Ends both directions: a thread blocked reading sees end of stream.
-    func shutdown() { _ = Glibc.shutdown(descriptor, Int32(SHUT_RDWR)) }
+    package func shutdown() { _ = Glibc.shutdown(descriptor, Int32(SHUT_RDWR)) }
 
     package func close() { _ = Glibc.close(descriptor) }
 }
