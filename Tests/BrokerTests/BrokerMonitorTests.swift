@@ -61,6 +61,17 @@ final class BrokerMonitorTests: BrokerTestCase {
         XCTAssertEqual(connection["subscriptions_list"] as? [String], ["jobs.>"])
     }
 
+    func testASubscriptionListIsCutAtItsBoundWhileTheCountStaysTrue() throws {
+        let busy = try client()
+        busy.handshake()
+        let count = ConnzQuery.maximumSubjectsListed + 10
+        busy.send((0..<count).map { "SUB s.\($0) \($0)\r\n" }.joined() + "PING\r\n")
+        busy.read(until: "PONG\r\n")
+        let connection = try XCTUnwrap((try object("/connz?subs=1")["connections"] as? [[String: Any]])?.first)
+        XCTAssertEqual(connection["subscriptions"] as? Int, count)
+        XCTAssertEqual((connection["subscriptions_list"] as? [String])?.count, ConnzQuery.maximumSubjectsListed)
+    }
+
     func testSubszAndJszReportTheBrokersState() throws {
         let subsz = try object("/subsz")
         XCTAssertEqual(subsz["server_id"] as? String, broker.serverID)

@@ -51,7 +51,11 @@ final class BrokerMonitor: Sendable {
             } catch {
                 return .text(error.message + "\n", status: .badRequest)
             }
-            let connections = broker.connectionSnapshots(listingSubjects: query.listsSubjects)
+            var connections = broker.connectionSnapshots()
+            if query.listsSubjects {
+                let subjects = broker.subscribedSubjects(of: Set(query.page(of: connections).map(\.id)))
+                for index in connections.indices { connections[index].subjects = subjects[connections[index].id] ?? [] }
+            }
             return .json(
                 MonitorJSON.connz(
                     connections, query: query, serverID: broker.serverID, now: Timestamp.nowNanoseconds()))

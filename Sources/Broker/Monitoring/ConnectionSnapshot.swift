@@ -13,7 +13,7 @@ struct ConnectionSnapshot: Sendable, Equatable {
     /// Output queued for the client and not yet written.
     var pendingBytes: Int
     var subscriptionCount: Int
-    /// The subscribed subjects, when asked for (`subs=1`), at most `ConnzQuery.maximumSubjectsListed`.
+    /// The subscribed subjects, when asked for (`subs=1`); see `Broker.subscribedSubjects(of:)`.
     var subjects: [String] = []
     /// CONNECT's `name`, `lang` and `version`.
     var name: String?
@@ -23,20 +23,16 @@ struct ConnectionSnapshot: Sendable, Equatable {
 
 extension ClientConnection {
     /// This connection's snapshot. Loop thread (the pending bytes are read under the outbound lock).
-    func snapshot(wallNow: Int64, monotonicNow: UInt64, listingSubjects: Bool) -> ConnectionSnapshot {
+    func snapshot(wallNow: Int64, monotonicNow: UInt64) -> ConnectionSnapshot {
         func wall(_ monotonic: UInt64) -> Int64 {
             wallNow - Int64(clamping: monotonicNow &- min(monotonic, monotonicNow))
         }
         let address = ConnectionSnapshot.split(remoteAddress)
-        var snapshot = ConnectionSnapshot(
+        return ConnectionSnapshot(
             id: id, host: address.host, port: address.port, started: wall(openedAt),
             lastActivity: wall(lastActivity), pendingBytes: outboundLock.withLock { outbound.readableCount },
             subscriptionCount: subscriptions.count, name: options.name, language: options.language,
             version: options.version)
-        if listingSubjects {
-            snapshot.subjects = subscriptions.values.prefix(ConnzQuery.maximumSubjectsListed).map(\.subject)
-        }
-        return snapshot
     }
 }
 

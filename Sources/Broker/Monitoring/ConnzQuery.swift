@@ -26,6 +26,8 @@ struct ConnzQuery: Sendable, Equatable {
     static let maximumLimit = 1024
     /// Subjects listed per connection with `subs=1`; a client with more shows the first ones.
     static let maximumSubjectsListed = 1024
+    /// Subject text listed on one page with `subs=1`, over all its connections.
+    static let maximumSubjectBytes = 4 << 20
 
     var offset = 0
     var limit = maximumLimit
