@@ -39,7 +39,9 @@ let package = Package(
         // Durable storage for streams: append-only segment files, checksums, recovery, consumer state.
         .target(name: "Store", dependencies: ["CSystem", "Support"], swiftSettings: fastSettings),
         // The broker: server, connections, subject routing, the JetStream subset.
-        .target(name: "Broker", dependencies: ["Wire", "Net", "Support", "Store", "TLS"], swiftSettings: fastSettings),
+        .target(
+            name: "Broker", dependencies: ["Wire", "Net", "Support", "Store", "TLS", "HTTP"],
+            swiftSettings: fastSettings),
         // The NATS and JetStream client (blocking, with a reader thread).
         .target(name: "Client", dependencies: ["Wire", "Net", "Support", "TLS"], swiftSettings: fastSettings),
         // Messages between the parts (job, heartbeat, telemetry, result), validation, scenario presets. Pure.
@@ -86,7 +88,8 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["Wire", "Net"]),
         .testTarget(name: "NetTests", dependencies: ["Net", "Support"]),
         .testTarget(
-            name: "BrokerTests", dependencies: ["Broker", "Store", "Wire", "Net", "TLS", "Support", "TestSupport"]),
+            name: "BrokerTests",
+            dependencies: ["Broker", "Store", "Wire", "Net", "TLS", "Support", "HTTP", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Support", "TestSupport"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL", "Support", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),

@@ -30,6 +30,8 @@ public final class Broker: @unchecked Sendable {
     private let stoppedCondition = Condition(lock: Lock())
     private var isStopped = false
     private(set) var boundPort = 0
+    /// The monitoring port's server, when `monitorPort` is set.
+    private var monitor: BrokerMonitor?
 
     enum LifecycleState { case created, running, stopping, stopped }
 
@@ -47,6 +49,9 @@ public final class Broker: @unchecked Sendable {
 
     /// The port the broker listens on (useful with port 0).
     public var port: Int { boundPort }
+
+    /// The monitoring port listened on (useful with 0); 0 when there is none.
+    public var monitorPort: Int { monitor?.port ?? 0 }
 
     /// Binds the listener and starts the loops; returns once clients can connect.
     public func start() throws {
@@ -90,6 +95,7 @@ public final class Broker: @unchecked Sendable {
             }
         }
         lifecycle.withLock { $0 = .running }
+        try startMonitor()
         logger.info(
             "broker listening",
             [
@@ -142,6 +148,20 @@ public final class Broker: @unchecked Sendable {
         logger.info("JetStream enabled", ["store_dir": config.resolvedStoreDirectory])
     }
 
+    /// Opens the monitoring port when configured; a port that cannot be bound stops the broker.
+    private func startMonitor() throws {
+        guard let port = config.monitorPort else { return }
+        let monitor = BrokerMonitor(broker: self, host: config.monitorHost, port: port, logger: logger)
+        do {
+            try monitor.start()
+        } catch {
+            shutdown()
+            throw error
+        }
+        self.monitor = monitor
+        logger.info("monitoring listening", ["addr": "\(config.monitorHost):\(monitor.port)"])
+    }
+
     private func tick(_ context: LoopContext) {
         let now = Clock.monotonicNanoseconds()
         for client in Array(context.connections.values) { client.checkTimers(now: now) }
@@ -157,6 +177,8 @@ public final class Broker: @unchecked Sendable {
             return true
         }
         guard proceed else { return }
+        // First, while the loops still answer its snapshot requests.
+        monitor?.shutdown()
         logger.info("broker shutting down", ["connections": connectionCount.load(ordering: .relaxed)])
         let remaining = Atomic<Int>(clientContexts.count)
         for context in clientContexts {
@@ -188,6 +210,9 @@ public final class Broker: @unchecked Sendable {
             while !isStopped { stoppedCondition.wait(untilMonotonicNanoseconds: .max) }
         }
     }
+
+    /// Client connections accepted since start, refused ones included (each got a client id).
+    var acceptedConnections: Int { Int(nextClientID.load(ordering: .relaxed)) - 1 }
 
     /// Totals over every loop.
     public var statistics: BrokerStatistics {

@@ -42,6 +42,13 @@ public struct BrokerConfig: Sendable, Equatable {
     public var jetStream = false
     /// Where streams are stored (`-sd/--store_dir`); nil: `$TMPDIR/ffrtmp/jetstream`.
     public var storeDirectory: String?
+    /// Interface of the monitoring port (`--http_host`, config `http: HOST:PORT`). Loopback by
+    /// default, where nats-server binds the client interface (usually 0.0.0.0): the monitoring
+    /// endpoints have no authentication, so exposing them is a deliberate choice.
+    public var monitorHost = "127.0.0.1"
+    /// The monitoring HTTP port (`-m/--http_port`, config `http_port`/`monitor_port`/`http`); nil:
+    /// no monitoring port; 0 picks a free one.
+    public var monitorPort: Int?
 
     /// The store directory in use.
     public var resolvedStoreDirectory: String {
@@ -72,6 +79,10 @@ public struct BrokerConfig: Sendable, Equatable {
         try require(maxPingsOutstanding >= 1, "ping_max must be at least 1, got \(maxPingsOutstanding)")
         try require(writeDeadline >= 1_000_000, "write_deadline must be at least 1ms")
         try require((1...256).contains(eventLoops), "threads must be 1 to 256, got \(eventLoops)")
+        if let monitorPort {
+            try require((0...65535).contains(monitorPort), "http_port must be 0 to 65535, got \(monitorPort)")
+            try require(!monitorHost.isEmpty, "http_host must not be empty")
+        }
     }
 }
 

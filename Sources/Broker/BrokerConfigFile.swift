@@ -9,12 +9,13 @@ public enum BrokerConfigFile {
         "host", "net", "port", "listen", "server_name", "max_payload", "max_pending", "max_connections",
         "max_subscriptions", "max_control_line", "ping_interval", "ping_max", "write_deadline", "log_file",
         "debug", "trace", "logtime", "threads", "jetstream", "store_dir", "tls", "authorization",
+        "http", "http_port", "monitor_port",
     ]
 
     /// nats-server sections that exist but are outside what ffrtmp's broker does.
     static let unsupportedSections: Set<String> = [
         "cluster", "gateway", "leafnodes", "accounts", "operator", "resolver", "mqtt", "websocket",
-        "system_account", "http", "https", "http_port", "https_port", "monitor_port",
+        "system_account", "https", "https_port",
     ]
 
     public static func apply(path: String, to config: inout BrokerConfig) throws(SupportError) {
@@ -28,11 +29,8 @@ public enum BrokerConfigFile {
         }
         try file.rejectUnknownKeys(allowed: supportedKeys)
         if let listen = try file.string("listen") {
-            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
-                throw file.invalid("listen", "expected host:port, got \"\(listen)\"")
-            }
-            let host = String(listen[..<colon])
-            if !host.isEmpty { config.host = host.trimmingCharacters(in: "[]") }
+            let (host, port) = try hostAndPort(listen, key: "listen", in: file)
+            if let host { config.host = host }
             config.port = port
         }
         if let host = try file.string("host") { config.host = host }
@@ -53,6 +51,34 @@ public enum BrokerConfigFile {
         try applyJetStream(file, to: &config)
         try applyTLS(file, to: &config)
         try applyAuthorization(file, to: &config)
+        try applyMonitoring(file, to: &config)
+    }
+
+    /// `http: PORT` or `http: "HOST:PORT"`, `http_port`/`monitor_port: PORT`: the monitoring port.
+    private static func applyMonitoring(_ file: ConfigObject, to config: inout BrokerConfig) throws(SupportError) {
+        switch file["http"] {
+        case .string(let listen)?:
+            let (host, port) = try hostAndPort(listen, key: "http", in: file)
+            if let host { config.monitorHost = host }
+            config.monitorPort = port
+        case .some:
+            if let port = try file.int("http") { config.monitorPort = port }
+        case nil:
+            break
+        }
+        if let port = try file.int("http_port") { config.monitorPort = port }
+        if let port = try file.int("monitor_port") { config.monitorPort = port }
+    }
+
+    /// `HOST:PORT`, `[IPv6]:PORT` or `:PORT` (host nil).
+    private static func hostAndPort(
+        _ listen: String, key: String, in file: ConfigObject
+    ) throws(SupportError) -> (host: String?, port: Int) {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
+            throw file.invalid(key, "expected host:port, got \"\(listen)\"")
+        }
+        let host = String(listen[..<colon])
+        return (host.isEmpty ? nil : host.trimmingCharacters(in: "[]"), port)
     }
 
     /// `jetstream: enabled`, `jetstream: true`, or `jetstream { store_dir: DIR }`; `store_dir: DIR`.

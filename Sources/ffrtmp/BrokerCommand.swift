@@ -41,6 +41,11 @@ enum BrokerCommand: CLICommand {
                 ["-sd", "--store_dir"], value: "DIR",
                 help: "Where streams are stored (implies --jetstream); default $TMPDIR/ffrtmp/jetstream"),
             OptionSpec(["--threads"], value: "N", help: "Event loops (threads); default: one per usable core"),
+            OptionSpec(
+                ["-m", "--http_port"], value: "PORT",
+                help: "Monitoring port: /healthz /varz /connz /subsz /jsz /metrics (0 picks a free one)"),
+            OptionSpec(
+                ["--http_host"], value: "HOST", help: "Interface of the monitoring port", default: "127.0.0.1"),
         ] + LogSettings.options,
         discussion: """
             Clients connect with any NATS client: nats://HOST:PORT. Flags override the config file;
@@ -48,7 +53,10 @@ enum BrokerCommand: CLICommand {
             event. SIGINT or SIGTERM stops accepting, flushes pending output and exits 0. SIGHUP reloads
             the config file, TLS files and flags (see protocol/PROTOCOL.md, "Reload").
 
-            Example: ffrtmp broker -p 4222 --max_payload 8MB
+            The monitoring port (-m) answers as nats-server's does, but on 127.0.0.1 unless
+            --http_host says otherwise: it has no authentication.
+
+            Example: ffrtmp broker -p 4222 --max_payload 8MB -m 8222
             """)
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
@@ -128,6 +136,8 @@ enum BrokerCommand: CLICommand {
         if let value = try arguments.int("--ping_max") { config.maxPingsOutstanding = value }
         if let value = try arguments.durationNanoseconds("--write_deadline") { config.writeDeadline = value }
         if let value = try arguments.int("--threads") { config.eventLoops = value }
+        if let value = try arguments.int("--http_port") { config.monitorPort = value }
+        if arguments.isGiven("--http_host") { config.monitorHost = arguments.string("--http_host")! }
         if let value = arguments.string("--log") { config.logFile = value }
         if arguments.flag("--debug") { config.debug = true }
         if arguments.flag("--jetstream") { config.jetStream = true }

@@ -26,6 +26,9 @@ enum UpCommand: CLICommand {
             OptionSpec(["-p", "--port"], value: "PORT", help: "Broker port (0 picks one)", default: "4222"),
             OptionSpec(["-a", "--addr"], value: "HOST", help: "Broker interface", default: "127.0.0.1"),
             OptionSpec(["--http"], value: "HOST:PORT", help: "Dashboard and API", default: "127.0.0.1:8080"),
+            OptionSpec(
+                ["--broker-monitor"], value: "PORT",
+                help: "The broker's monitoring port on 127.0.0.1 (/varz, /connz, /jsz, /metrics); off by default"),
             OptionSpec(["-j", "--max-concurrent-jobs"], value: "N", help: "The agent's job slots", default: "1"),
             OptionSpec(["--no-agent"], help: "Run broker and master only (agents join from elsewhere)"),
             OptionSpec(["--ffmpeg"], value: "PATH", help: "ffmpeg binary for the agent", default: "ffmpeg"),
@@ -53,6 +56,7 @@ enum UpCommand: CLICommand {
         brokerConfig.port = try arguments.int("--port") ?? 4222
         brokerConfig.jetStream = true
         brokerConfig.storeDirectory = state + "/jetstream"
+        brokerConfig.monitorPort = try arguments.int("--broker-monitor")
         SignalWaiter.blockTerminationSignals()  // before the log's reopen thread starts
         let sink = try LogSettings.sink(arguments)
         let logger = Logger(component: "up", sink: sink)

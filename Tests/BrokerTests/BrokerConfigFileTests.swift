@@ -55,6 +55,19 @@ final class BrokerConfigFileTests: XCTestCase {
         }
     }
 
+    func testTheMonitoringPortIsReadUnderEachOfNatsServersNames() throws {
+        XCTAssertNil(try apply("port: 4222").monitorPort)
+        XCTAssertEqual(try apply("http_port: 8222").monitorPort, 8222)
+        XCTAssertEqual(try apply("monitor_port: 8223").monitorPort, 8223)
+        XCTAssertEqual(try apply("http: 8224").monitorPort, 8224)
+        let listen = try apply("http: \"0.0.0.0:8225\"")
+        XCTAssertEqual(listen.monitorHost, "0.0.0.0")
+        XCTAssertEqual(listen.monitorPort, 8225)
+        XCTAssertEqual(try apply("http_port: 8222").monitorHost, "127.0.0.1", "loopback unless asked")
+        XCTAssertThrowsError(try apply("http: \"nonsense\""))
+        XCTAssertThrowsError(try apply("http_port: 70000").validate())
+    }
+
     func testNonsenseValuesAreRefusedByValidation() throws {
         XCTAssertThrowsError(try apply("port: 70000").validate())
         XCTAssertThrowsError(try apply("max_payload: 1MB\nmax_pending: 1KB").validate())
