@@ -50,11 +50,11 @@ let package = Package(
         .target(name: "Fleet", dependencies: ["Client", "Model"]),
         // Read-only HTTP/1.1 server on Net's event loops: keep-alive, Server-Sent Events, a small router;
         // and a small blocking GET client on the NATS client's socket, for the CLI.
-        .target(name: "HTTP", dependencies: ["Net", "Support", "CSystem", "Client"]),
+        .target(name: "HTTP", dependencies: ["Net", "Support", "CSystem", "Client", "TLS"]),
         // The agent: hardware probing, ffmpeg execution, telemetry, results.
         .target(name: "Agent", dependencies: ["Model", "Energy", "Client", "Fleet", "Net", "Support"]),
         // The master: follows the fleet's streams into SQLite and a live view.
-        .target(name: "Master", dependencies: ["Model", "Client", "Fleet", "Net", "Support", "SQLite", "HTTP"]),
+        .target(name: "Master", dependencies: ["Model", "Client", "Fleet", "Net", "Support", "SQLite", "HTTP", "TLS"]),
         // `ffrtmp doctor`: a node's checks (ffmpeg, capabilities, power sensors, cgroups, disk, broker, TLS)
         // through the agent's probes, the energy readers and the client.
         .target(name: "Doctor", dependencies: ["Agent", "Energy", "Client", "TLS", "Net", "Model", "Support"]),
@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(
             name: "AgentTests",
             dependencies: ["Agent", "Model", "Energy", "Client", "Fleet", "Broker", "Net", "Support", "TestSupport"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Net", "Support", "TestSupport"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Net", "Support", "TLS", "TestSupport"]),
         .testTarget(
             name: "ClientTests",
             dependencies: [
@@ -105,7 +105,7 @@ let package = Package(
             dependencies: ["Doctor", "Energy", "Broker", "Client", "TLS", "Support", "TestSupport"]),
         .testTarget(
             name: "CLITests",
-            dependencies: ["Broker", "Client", "Fleet", "Model", "Net", "Support", "SQLite", "TestSupport"]),
+            dependencies: ["Broker", "Client", "Fleet", "HTTP", "Model", "Net", "Support", "SQLite", "TestSupport"]),
         .testTarget(
             name: "ConsoleTests",
             dependencies: [

@@ -7,7 +7,7 @@
 /// Reads and writes retry `EINTR`; writes never raise `SIGPIPE` and give up after the write timeout,
 /// so a server that stops reading cannot hang a writer forever. `shutdown` wakes a blocked reader.
 package struct ClientSocket: Sendable {
-    let descriptor: Int32
+    package let descriptor: Int32
 
     /// Resolves `host` and connects to the first address that answers within `timeout`.
     package static func connect(
