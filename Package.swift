@@ -109,7 +109,8 @@ let package = Package(
         .testTarget(
             name: "ConsoleTests",
             dependencies: [
-                "Console", "Model", "Client", "Fleet", "HTTP", "Broker", "Master", "Net", "Support", "TestSupport",
+                "Console", "Model", "Client", "Fleet", "HTTP", "Broker", "Master", "Net", "Support", "TLS",
+                "TestSupport",
             ]),
     ]
 )

@@ -91,6 +91,8 @@ public struct MasterClient: Sendable {
             response = try HTTPGet.fetch(url(path, query: query), timeout: timeout, headers: headers, tls: tls)
         } catch .invalidURL, .unsupportedScheme {
             throw .invalidURL(baseURL)
+        } catch .tls(let error) {
+            throw .tlsFailed(url: baseURL, reason: error.description)
         } catch {
             throw .unreachable(url: baseURL, reason: error.description)
         }
@@ -144,6 +146,8 @@ public struct MasterClient: Sendable {
 public enum MasterClientError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidURL(String)
     case unreachable(url: String, reason: String)
+    /// Connected, but TLS with an `https://` master failed (its certificate, or ours).
+    case tlsFailed(url: String, reason: String)
     /// The master answered with a status other than 2xx, and its `{"error"}` text.
     case refused(path: String, status: Int, reason: String, message: String)
     /// The answer was not the JSON the API promises.
@@ -155,6 +159,9 @@ public enum MasterClientError: Error, Equatable, Sendable, CustomStringConvertib
         case .unreachable(let url, let reason):
             "cannot reach the master at \(url): \(reason) (is `ffrtmp master` running? --master or FFRTMP_MASTER "
                 + "sets its address)"
+        case .tlsFailed(let url, let reason):
+            "TLS with the master at \(url) failed: \(reason) (--master-ca names the CA that signed its certificate; "
+                + "--master-cert and --master-key give a client certificate when it requires one)"
         case .refused(let path, let status, let reason, let message):
             "the master answered \(path) with \(status)\(reason.isEmpty ? "" : " " + reason)"
                 + (message.isEmpty ? "" : ": " + message)

@@ -23,9 +23,12 @@ final class HTTPServerTLSTests: XCTestCase {
         _ = try certificates.issue(name: "viewer", role: .agent, days: 2, overwrite: false)
     }
 
-    private func server(requireClientCertificates: Bool = false) throws -> HTTPServer {
+    private func server(
+        requireClientCertificates: Bool = false, _ configure: (inout HTTPServerConfiguration) -> Void = { _ in }
+    ) throws -> HTTPServer {
         var configuration = HTTPServerConfiguration()
         configuration.port = 0
+        configure(&configuration)
         configuration.tls = .server(
             certificateChainPath: certificates.certificatePath("web"), privateKeyPath: certificates.keyPath("web"),
             trustedAuthoritiesPath: requireClientCertificates ? certificates.authorityCertificatePath : nil,
@@ -98,6 +101,23 @@ final class HTTPServerTLSTests: XCTestCase {
         let answer = try HTTPGet.fetch(url, timeout: .seconds(5), tls: try client(identity: "viewer"))
         XCTAssertEqual(answer.status, 200)
         XCTAssertEqual(answer.text, "hello over tls")
+    }
+
+    func testAClientThatTricklesItsHandshakeIsDroppedAfterTheHeaderTimeout() throws {
+        let server = try server { $0.headerReadTimeout = 300_000_000 }
+        defer { server.shutdown() }
+        let client = try HTTPTestClient(port: server.port, readTimeoutMilliseconds: 3000)
+        let started = Clock.monotonicNanoseconds()
+        // A TLS record header that promises a ClientHello, then one byte of it every 100 ms.
+        client.send([0x16, 0x03, 0x01, 0x02, 0x00])
+        var closed = false
+        for _ in 0..<30 where !closed {
+            usleep(100_000)
+            client.send([0x01])
+            closed = server.connections == 0
+        }
+        XCTAssertTrue(closed, "the trickling handshake was not dropped")
+        XCTAssertLessThan(millisecondsSince(started), 2500)
     }
 
     func testCurlReadsTwoAnswersOverOneHTTPSConnection() throws {
