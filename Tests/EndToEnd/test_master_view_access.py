@@ -135,3 +135,26 @@ def test_the_documented_nginx_proxy_adds_https_and_a_login_in_front_of_the_view(
     finally:
         proxy.terminate()
         proxy.wait(10)
+
+
+def test_a_browser_that_opens_the_page_with_the_token_once_gets_the_live_dashboard(up, tmp_path):
+    from cdp_browser import Browser, chromium_binary
+
+    if chromium_binary() is None:
+        pytest.skip("no chromium: `apt-get install chromium` or set FFRTMP_CHROMIUM")
+    token_file = tmp_path / "http.token"
+    token_file.write_text(TOKEN + "\n")
+    service = up("--no-agent", "--http-token-file", str(token_file))
+    browser = Browser(tmp_path / "browser")
+    try:
+        browser.start()
+        browser.open(f"{service.base_url}/?token={TOKEN}")
+        # The event stream and the API calls carry the cookie the first answer set.
+        browser.wait_for("(document.querySelector('#conn')?.textContent ?? '') === 'live'", 10,
+                         "the event stream to be live")
+        browser.wait_for("document.cookie === ''", 5, "the token cookie to be HttpOnly (invisible to scripts)")
+        time.sleep(0.5)
+        browser.evaluate("1")  # takes in what the page logged meanwhile
+        assert not browser.errors, "the page logged errors:\n" + "\n".join(browser.errors)
+    finally:
+        browser.close()
