@@ -118,7 +118,14 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// Over `maxConnections`: a best-effort 503 and close, without taking a slot. Input the client
     /// already sent may turn the close into a reset that hides the 503; the socket closes either way.
+    /// Over HTTPS the close alone: a TLS client could not read a plaintext answer.
     private func refuse(fd: Int32) {
+        guard tlsContext == nil else {
+            Socket.close(fd)
+            logger.warning(
+                "connection refused: too many connections", ["max_connections": configuration.maxConnections])
+            return
+        }
         let buffer = ByteBuffer(capacity: 512)
         HTTPResponseEncoder.appendResponse(
             status: .serviceUnavailable, headers: ["Content-Type": "application/json"],
