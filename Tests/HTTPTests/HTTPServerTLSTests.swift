@@ -120,6 +120,18 @@ final class HTTPServerTLSTests: XCTestCase {
         XCTAssertLessThan(millisecondsSince(started), 2500)
     }
 
+    func testAConnectionOverTheLimitIsClosedWithoutAPlaintextAnswer() throws {
+        let server = try server { $0.maxConnections = 1 }
+        defer { server.shutdown() }
+        let first = try HTTPTestClient(port: server.port)
+        XCTAssertTrue(eventually { server.connections == 1 })
+        let second = try HTTPTestClient(port: server.port)
+        let answer = second.readUntilClosed()
+        XCTAssertTrue(answer.closed)
+        XCTAssertEqual(answer.bytes, [], "a TLS client cannot read \(String(decoding: answer.bytes, as: UTF8.self))")
+        first.shutdownWrite()
+    }
+
     func testCurlReadsTwoAnswersOverOneHTTPSConnection() throws {
         let curl = "/usr/bin/curl"
         guard access(curl, X_OK) == 0 else { throw XCTSkip("curl is not installed") }
