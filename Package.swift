@@ -52,18 +52,18 @@ let package = Package(
         // them on a server idempotently (`ffrtmp setup`).
         .target(name: "Fleet", dependencies: ["Client", "Model", "Net"]),
         // Read-only HTTP/1.1 server on Net's event loops: keep-alive, Server-Sent Events, a small router;
-        // and a small blocking GET client on Net's blocking socket, for the CLI.
-        .target(name: "HTTP", dependencies: ["Net", "Support"]),
+        // and a small blocking GET client (http:// and https://) on Net's blocking socket, for the CLI.
+        .target(name: "HTTP", dependencies: ["Net", "Support", "TLS"]),
         // The agent: hardware probing, ffmpeg execution, telemetry, results.
         .target(name: "Agent", dependencies: ["Model", "Energy", "Client", "Fleet", "Net", "Support"]),
         // The master: follows the fleet's streams into SQLite and a live view.
-        .target(name: "Master", dependencies: ["Model", "Client", "Fleet", "Net", "Support", "SQLite", "HTTP"]),
+        .target(name: "Master", dependencies: ["Model", "Client", "Fleet", "Net", "Support", "SQLite", "HTTP", "TLS"]),
         // `ffrtmp doctor`: a node's checks (ffmpeg, capabilities, power sensors, cgroups, disk, broker, TLS)
         // through the agent's probes, the energy readers and the client.
         .target(name: "Doctor", dependencies: ["Agent", "Energy", "Client", "TLS", "Net", "Model", "Support"]),
         // What the user-facing commands show and how they reach the fleet: units, tables, CSV, the
         // master's HTTP API, job submission and tracking, progress lines.
-        .target(name: "Console", dependencies: ["Model", "Client", "Fleet", "HTTP", "Support"]),
+        .target(name: "Console", dependencies: ["Model", "Client", "Fleet", "HTTP", "Support", "TLS"]),
         // What every executable shares (command protocol, usage errors, the NATS connection and TLS options,
         // settings files, stop signals) and the agent's command, which both `ffrtmp agent` and `ffrtmp-agent` run.
         .target(name: "CommandKit", dependencies: ["Agent", "Client", "Model", "Net", "Support"]),
@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(
             name: "AgentTests",
             dependencies: ["Agent", "Model", "Energy", "Client", "Fleet", "Broker", "Net", "Support", "TestSupport"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Net", "Support", "TestSupport"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Net", "Support", "TLS", "TestSupport"]),
         .testTarget(
             name: "ClientTests",
             dependencies: [
@@ -109,11 +109,12 @@ let package = Package(
         // The built `ffrtmp` binary, run as a user would, against a broker in the test.
         .testTarget(
             name: "CLITests",
-            dependencies: ["Broker", "Client", "Fleet", "Model", "Net", "Support", "SQLite", "TestSupport"]),
+            dependencies: ["Broker", "Client", "Fleet", "HTTP", "Model", "Net", "Support", "SQLite", "TestSupport"]),
         .testTarget(
             name: "ConsoleTests",
             dependencies: [
-                "Console", "Model", "Client", "Fleet", "HTTP", "Broker", "Master", "Net", "Support", "TestSupport",
+                "Console", "Model", "Client", "Fleet", "HTTP", "Broker", "Master", "Net", "Support", "TLS",
+                "TestSupport",
             ]),
     ]
 )

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import HTTP
 import Support
+import TLS
 
 /// Reads the master's read-only HTTP API for `ffrtmp jobs`, `nodes` and `results`: builds the URL
 /// from `--master` and the filters, fetches it with `HTTPGet`, and turns failures into sentences that
@@ -8,18 +9,70 @@ import Support
 public struct MasterClient: Sendable {
     /// `--master URL` (env `FFRTMP_MASTER`), shared by the commands that read the API.
     public static let option = OptionSpec(
-        ["--master"], value: "URL", help: "The master's HTTP address (http://host:port)",
+        ["--master"], value: "URL", help: "The master's HTTP address (http://host:port or https://…)",
         environment: "FFRTMP_MASTER", default: "http://127.0.0.1:8080")
+
+    /// `--master-token-file PATH` (env `FFRTMP_MASTER_TOKEN_FILE`): the bearer token a protected
+    /// master wants, read from a file so that it never shows in `ps`.
+    public static let tokenFileOption = OptionSpec(
+        ["--master-token-file"], value: "PATH", help: "File holding the master's HTTP bearer token",
+        environment: "FFRTMP_MASTER_TOKEN_FILE")
+
+    /// `--master-ca PATH`: the CA that signed an `https://` master's certificate (else the system's).
+    public static let authorityOption = OptionSpec(
+        ["--master-ca"], value: "PATH", help: "CA file that verifies an https:// master",
+        environment: "FFRTMP_MASTER_CA")
+    /// `--master-cert PATH`: the client certificate for a master that requires one.
+    public static let certificateOption = OptionSpec(
+        ["--master-cert"], value: "PATH", help: "Client certificate for an https:// master that wants one")
+    /// `--master-key PATH`: the private key of `--master-cert`.
+    public static let keyOption = OptionSpec(["--master-key"], value: "PATH", help: "The private key of --master-cert")
+
+    /// The options every command that reads the master declares, `--master` first.
+    public static let options = [option, tokenFileOption, authorityOption, certificateOption, keyOption]
 
     /// The base URL, without a trailing slash.
     public let baseURL: String
     public let timeout: Duration
+    /// The bearer token sent with every request, if any.
+    public let token: HTTPBearerToken?
+    /// How an `https://` master is verified (and this client identified); nil: the system's CAs.
+    public let tls: TLSContext?
 
-    public init(baseURL: String, timeout: Duration = .seconds(10)) {
+    public init(
+        baseURL: String, timeout: Duration = .seconds(10), token: HTTPBearerToken? = nil, tls: TLSContext? = nil
+    ) {
         var base = baseURL.contains("://") ? baseURL : "http://" + baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
         self.timeout = timeout
+        self.token = token
+        self.tls = tls
+    }
+
+    /// The client `options` describe: `--master`, the token from `--master-token-file`, and for
+    /// `https://` the CA and client certificate.
+    public init(arguments: ParsedArguments, timeout: Duration = .seconds(10)) throws(SupportError) {
+        let token = try arguments.string("--master-token-file").map { (path) throws(SupportError) in
+            try HTTPBearerToken.read(file: path)
+        }
+        let authority = arguments.string("--master-ca")
+        let certificate = arguments.string("--master-cert")
+        let key = arguments.string("--master-key")
+        guard (certificate == nil) == (key == nil) else {
+            throw SupportError("--master-cert and --master-key go together")
+        }
+        var tls: TLSContext?
+        if authority != nil || certificate != nil {
+            do {
+                tls = try TLSContext(
+                    .client(trustedAuthoritiesPath: authority, certificateChainPath: certificate, privateKeyPath: key))
+            } catch {
+                throw SupportError("the master's TLS settings: \(error)")
+            }
+        }
+        self.init(
+            baseURL: arguments.string("--master") ?? "http://127.0.0.1:8080", timeout: timeout, token: token, tls: tls)
     }
 
     /// The URL of `path` with the given query parameters (nil values left out), percent-encoded.
@@ -34,9 +87,12 @@ public struct MasterClient: Sendable {
     {
         let response: HTTPReceivedResponse
         do {
-            response = try HTTPGet.fetch(url(path, query: query), timeout: timeout)
+            let headers = token.map { [(name: "Authorization", value: $0.authorization)] } ?? []
+            response = try HTTPGet.fetch(url(path, query: query), timeout: timeout, headers: headers, tls: tls)
         } catch .invalidURL, .unsupportedScheme {
             throw .invalidURL(baseURL)
+        } catch .tls(let error) {
+            throw .tlsFailed(url: baseURL, reason: error.description)
         } catch {
             throw .unreachable(url: baseURL, reason: error.description)
         }
@@ -90,6 +146,8 @@ public struct MasterClient: Sendable {
 public enum MasterClientError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidURL(String)
     case unreachable(url: String, reason: String)
+    /// Connected, but TLS with an `https://` master failed (its certificate, or ours).
+    case tlsFailed(url: String, reason: String)
     /// The master answered with a status other than 2xx, and its `{"error"}` text.
     case refused(path: String, status: Int, reason: String, message: String)
     /// The answer was not the JSON the API promises.
@@ -97,10 +155,13 @@ public enum MasterClientError: Error, Equatable, Sendable, CustomStringConvertib
 
     public var description: String {
         switch self {
-        case .invalidURL(let url): "invalid master URL \"\(url)\" (expected http://host:port)"
+        case .invalidURL(let url): "invalid master URL \"\(url)\" (expected http://host:port or https://host:port)"
         case .unreachable(let url, let reason):
             "cannot reach the master at \(url): \(reason) (is `ffrtmp master` running? --master or FFRTMP_MASTER "
                 + "sets its address)"
+        case .tlsFailed(let url, let reason):
+            "TLS with the master at \(url) failed: \(reason) (--master-ca names the CA that signed its certificate; "
+                + "--master-cert and --master-key give a client certificate when it requires one)"
         case .refused(let path, let status, let reason, let message):
             "the master answered \(path) with \(status)\(reason.isEmpty ? "" : " " + reason)"
                 + (message.isEmpty ? "" : ": " + message)

@@ -8,8 +8,11 @@ extension HTTPConnection {
     /// socket is full. Once everything is out and the connection is done, starts the close.
     func flush() {
         guard !isTornDown else { return }
-        var outcome = output.write(to: fd, idleCapacity: 16 * 1024)
-        if case .drained(let wrote) = outcome, case .streaming(let stream) = phase {
+        var stream: HTTPEventStream?
+        if case .streaming(let streaming) = phase { stream = streaming }
+        var outcome =
+            tls?.flush(to: fd, output: output, stream: stream) ?? output.write(to: fd, idleCapacity: 16 * 1024)
+        if tls == nil, case .drained(let wrote) = outcome, let stream {
             let streamOutcome = stream.writePending(to: fd)
             switch streamOutcome {
             case .drained(let more): outcome = .drained(wrote: wrote + more)
@@ -49,6 +52,7 @@ extension HTTPConnection {
     /// with unread input would reset the connection and could destroy the answer in flight.
     private func beginLingering(now: UInt64) {
         if case .streaming(let stream) = phase { stream.connectionClosed() }
+        tls?.close(fd: fd)
         Socket.shutdownWrite(fd)
         if peerHasClosed || configuration.lingerTimeout == 0 {
             tearDown(reason: "closed after answer")
@@ -78,6 +82,10 @@ extension HTTPConnection {
                 stream.sendComment("heartbeat")
             }
         case .reading:
+            if let tls, !tls.session.isHandshakeComplete, now - openedAt > UInt64(configuration.headerReadTimeout) {
+                tearDown(reason: "TLS handshake timeout")
+                return
+            }
             if unwrittenSince != 0 && now - unwrittenSince > UInt64(configuration.responseWriteTimeout) {
                 logger.warning("client reads its answers too slowly, dropping", ["conn": id, "remote": remoteAddress])
                 tearDown(reason: "response write timeout")

@@ -49,6 +49,10 @@ final class HTTPConnection: EventHandler, @unchecked Sendable {
     var discardedBytes = 0
     /// Parsing stopped because too much output waits; `flush` resumes it once the output drains.
     var readingPaused = false
+    /// HTTPS: the connection's TLS session; nil for plain HTTP.
+    var tls: HTTPConnectionTLS?
+    /// When the connection was accepted (monotonic ns): the TLS handshake must end within the header timeout.
+    let openedAt: UInt64
 
     init(id: UInt64, fd: Int32, server: HTTPServer, context: HTTPLoopContext) {
         self.id = id
@@ -58,6 +62,7 @@ final class HTTPConnection: EventHandler, @unchecked Sendable {
         remoteAddress = Socket.peer(fd)?.description ?? "unknown"
         parser = HTTPRequestParser(configuration: server.configuration)
         lastActivity = Clock.monotonicNanoseconds()
+        openedAt = lastActivity
     }
 
     var configuration: HTTPServerConfiguration { server.configuration }
@@ -72,6 +77,16 @@ final class HTTPConnection: EventHandler, @unchecked Sendable {
     /// Registers with the loop. Loop thread.
     func open() {
         Socket.setNoDelay(fd)
+        if let tlsContext = server.tlsContext {
+            do {
+                tls = HTTPConnectionTLS(session: try tlsContext.makeSession())
+            } catch {
+                logger.warning("cannot start TLS", ["conn": id, "error": "\(error)"])
+                Socket.close(fd)
+                server.connectionCount.subtract(1, ordering: .relaxed)
+                return
+            }
+        }
         do {
             try context.loop.register(fd, handler: self)
         } catch {
@@ -101,13 +116,19 @@ final class HTTPConnection: EventHandler, @unchecked Sendable {
                     readingPaused = true
                     return nil
                 }
+                if let tls {
+                    tls.ciphertext.clear()
+                    tls.ciphertext.reserveWritable(16 * 1024)
+                    return tls.ciphertext
+                }
                 let buffer = parsing ? input : context.discardBuffer
                 if !parsing { buffer.clear() }
                 buffer.reserveWritable(4096)
                 return buffer
             },
-            received: { _, count in
+            received: { _, received in
                 lastActivity = Clock.monotonicNanoseconds()
+                guard let count = decrypt(received, parsing: parsing) else { return false }
                 if parsing {
                     processInput()
                     return true
@@ -131,6 +152,26 @@ final class HTTPConnection: EventHandler, @unchecked Sendable {
 
     func handleWritable() {
         flush()
+    }
+
+    /// HTTPS: the plaintext in `received` bytes of ciphertext, in `input` when `parsing`; nil after
+    /// the session failed (the connection is then torn down, its alert sent). Ciphertext that arrives
+    /// once requests are no longer parsed (event stream, lingering) is only counted, not decrypted.
+    /// Plain HTTP: `received` as it is.
+    private func decrypt(_ received: Int, parsing: Bool) -> Int? {
+        guard let tls else { return received }
+        guard parsing || !tls.session.isHandshakeComplete else {
+            tls.ciphertext.clear()
+            return received
+        }
+        do {
+            return try tls.receive(into: input)
+        } catch {
+            logger.debug("TLS failed", ["conn": id, "remote": remoteAddress, "error": "\(error)"])
+            _ = tls.flush(to: fd, output: output, stream: nil)
+            tearDown(reason: "TLS: \(error)")
+            return nil
+        }
     }
 
     /// Answers every whole request head at the front of the input, in order, until a head is

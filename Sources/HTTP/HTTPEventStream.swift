@@ -1,5 +1,6 @@
 import Net
 import Support
+import TLS
 
 /// One client's Server-Sent Events stream: events are pushed from any thread and written by the
 /// connection's loop.
@@ -113,6 +114,21 @@ public final class HTTPEventStream: @unchecked Sendable {
             let outcome = output.write(to: fd, idleCapacity: 16 * 1024)
             if case .drained = outcome { flushRequested = false }
             return outcome
+        }
+    }
+
+    /// HTTPS: encrypts up to `limit` buffered bytes into `session`; false when nothing was buffered.
+    /// Like `writePending`, a drained buffer lets the next send ask for a flush again.
+    func drainPending(limit: Int, into session: TLSSession) throws(TLSError) -> Bool {
+        try lock.withLock { () throws(TLSError) -> Bool in
+            guard !output.isEmpty else {
+                flushRequested = false
+                return false
+            }
+            let count = min(output.readableCount, limit)
+            try session.writePlaintext(UnsafeRawBufferPointer(rebasing: output.readableBytes[..<count]))
+            output.consume(count)
+            return true
         }
     }
 

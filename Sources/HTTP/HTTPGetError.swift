@@ -1,11 +1,12 @@
 import Net
+import TLS
 
 /// What can go wrong fetching a URL with `HTTPGet`; `description` is a sentence for the user.
 /// A response with a non-2xx status is not an error here: the caller reads its status and body.
 public enum HTTPGetError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// Not an `http://host[:port][/path]` URL.
+    /// Not an `http(s)://host[:port][/path]` URL.
     case invalidURL(String)
-    /// A scheme this client does not speak (`https`).
+    /// A scheme this client does not speak (`ftp`).
     case unsupportedScheme(String)
     /// No connection: the host did not resolve, refused, or did not answer in time.
     case cannotConnect(BlockingSocketError)
@@ -17,13 +18,15 @@ public enum HTTPGetError: Error, Equatable, Sendable, CustomStringConvertible {
     case malformed(String)
     /// The body is larger than the caller accepts.
     case tooLarge(limit: Int)
+    /// The TLS handshake failed, or TLS failed while sending or receiving.
+    case tls(TLSError)
     /// Sending the request or reading the response failed.
     case socket(BlockingSocketError)
 
     public var description: String {
         switch self {
-        case .invalidURL(let url): "invalid URL \"\(url)\" (expected http://host[:port][/path])"
-        case .unsupportedScheme(let scheme): "\(scheme):// is not supported; use http://"
+        case .invalidURL(let url): "invalid URL \"\(url)\" (expected http(s)://host[:port][/path])"
+        case .unsupportedScheme(let scheme): "\(scheme):// is not supported; use http:// or https://"
         case .cannotConnect(let error):
             switch error {
             case .connectionRefused: "connection refused"
@@ -37,6 +40,7 @@ public enum HTTPGetError: Error, Equatable, Sendable, CustomStringConvertible {
         case .closedEarly(let detail): "the server closed the connection early: \(detail)"
         case .malformed(let detail): "not an HTTP response: \(detail)"
         case .tooLarge(let limit): "the response is larger than \(limit) bytes"
+        case .tls(let error): error.description
         case .socket(let error): error.description
         }
     }

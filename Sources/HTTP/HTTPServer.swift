@@ -1,6 +1,7 @@
 import Net
 import Support
 import Synchronization
+import TLS
 
 /// Answers one request. Runs on the connection's event loop thread, so it must be quick: read
 /// in-memory state or a local database, never wait on the network. A slow handler delays every
@@ -25,6 +26,8 @@ public final class HTTPServer: @unchecked Sendable {
     private let stopping = Atomic<Bool>(false)
     private let lifecycle = Mutex<LifecycleState>(.created)
     private var boundPort = 0
+    /// HTTPS: the context every connection's session comes from, built at `start`.
+    private(set) var tlsContext: TLSContext?
 
     private enum LifecycleState { case created, running, stopped }
 
@@ -54,6 +57,7 @@ public final class HTTPServer: @unchecked Sendable {
             state = .running
         }
         do {
+            if let tls = configuration.tls { tlsContext = try TLSContext(tls) }
             try startLoopsAndListen()
         } catch {
             for context in contexts {
@@ -65,7 +69,11 @@ public final class HTTPServer: @unchecked Sendable {
             throw error
         }
         logger.info(
-            "http listening", ["addr": "\(configuration.host):\(boundPort)", "loops": configuration.eventLoops])
+            "http listening",
+            [
+                "addr": "\(configuration.host):\(boundPort)", "loops": configuration.eventLoops,
+                "tls": configuration.tls != nil, "client_certificates": configuration.tls?.verifyPeer ?? false,
+            ])
     }
 
     private func startLoopsAndListen() throws(SystemError) {
@@ -110,7 +118,14 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// Over `maxConnections`: a best-effort 503 and close, without taking a slot. Input the client
     /// already sent may turn the close into a reset that hides the 503; the socket closes either way.
+    /// Over HTTPS the close alone: a TLS client could not read a plaintext answer.
     private func refuse(fd: Int32) {
+        guard tlsContext == nil else {
+            Socket.close(fd)
+            logger.warning(
+                "connection refused: too many connections", ["max_connections": configuration.maxConnections])
+            return
+        }
         let buffer = ByteBuffer(capacity: 512)
         HTTPResponseEncoder.appendResponse(
             status: .serviceUnavailable, headers: ["Content-Type": "application/json"],

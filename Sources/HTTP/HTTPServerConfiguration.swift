@@ -1,4 +1,5 @@
 import Support
+import TLS
 
 /// Every setting of the HTTP server. Durations are nanoseconds, as in `BrokerConfig`;
 /// `validate()` refuses nonsense with a message naming the setting.
@@ -35,6 +36,9 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
     public var maxEventStreamBufferBytes = 1 << 20
     /// How often an event stream gets a `:heartbeat` comment.
     public var eventStreamHeartbeatInterval: Int64 = 15_000_000_000
+    /// HTTPS: the server's certificate and key, and with `verifyPeer` the CA that client
+    /// certificates must chain to (connections without one fail the handshake). Nil: plain HTTP.
+    public var tls: TLSConfiguration?
     /// The `Server` header.
     public var serverName = "ffrtmp/\(Version.current)"
 

@@ -19,6 +19,7 @@ public struct HTTPStatus: Sendable, Equatable, CustomStringConvertible {
     public static let found = HTTPStatus(code: 302, reason: "Found")
     public static let notModified = HTTPStatus(code: 304, reason: "Not Modified")
     public static let badRequest = HTTPStatus(code: 400, reason: "Bad Request")
+    public static let unauthorized = HTTPStatus(code: 401, reason: "Unauthorized")
     public static let forbidden = HTTPStatus(code: 403, reason: "Forbidden")
     public static let notFound = HTTPStatus(code: 404, reason: "Not Found")
     public static let methodNotAllowed = HTTPStatus(code: 405, reason: "Method Not Allowed")
@@ -33,7 +34,8 @@ public struct HTTPStatus: Sendable, Equatable, CustomStringConvertible {
     /// Every status above, by code.
     private static let known: [Int: HTTPStatus] = Dictionary(
         uniqueKeysWithValues: [
-            ok, noContent, movedPermanently, found, notModified, badRequest, forbidden, notFound, methodNotAllowed,
+            ok, noContent, movedPermanently, found, notModified, badRequest, unauthorized, forbidden, notFound,
+            methodNotAllowed,
             requestTimeout, contentTooLarge, uriTooLong, requestHeaderFieldsTooLarge, internalServerError,
             serviceUnavailable, httpVersionNotSupported,
         ].map { ($0.code, $0) })

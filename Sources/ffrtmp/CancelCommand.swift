@@ -14,6 +14,10 @@ enum CancelCommand: CLICommand {
             OptionSpec(["--timeout"], value: "DURATION", help: "How long to wait for the stream's ack", default: "5s"),
             OptionSpec(["--run"], value: "NAME", help: "Every job of this run that has not finished (asks the master)"),
             MasterClient.option,
+            MasterClient.tokenFileOption,
+            MasterClient.authorityOption,
+            MasterClient.certificateOption,
+            MasterClient.keyOption,
             OptionSpec(["--json"], help: "Print one JSON object per job"),
         ],
         discussion: """
@@ -104,8 +108,7 @@ enum CancelCommand: CLICommand {
     private static func unfinishedJobs(of run: String, _ arguments: ParsedArguments, timeout: Int64) throws -> [String]
     {
         guard Identifier.isValid(run) else { throw UsageError("--run: \"\(run)\" is not a run name") }
-        let master = MasterClient(
-            baseURL: arguments.string("--master") ?? "http://127.0.0.1:8080", timeout: .nanoseconds(timeout))
+        let master = try MasterClient(arguments: arguments, timeout: .nanoseconds(timeout))
         let path = "/api/runs/\(run)"
         let detail = try master.decode(MasterRows.RunDetail.self, try master.fetch(path), path: path)
         let finished: Set<String> = ["succeeded", "failed", "timeout", "cancelled", "rejected"]

@@ -18,6 +18,7 @@ enum MasterCommand: CLICommand {
             OptionSpec(
                 ["--http"], value: "HOST:PORT", help: "Where the dashboard and API listen (port 0 picks one)",
                 environment: "FFRTMP_HTTP", default: "127.0.0.1:8080"),
+        ] + MasterWebOptions.all + [
             OptionSpec(
                 ["--db"], value: "FILE", help: "SQLite database file", default: "/var/lib/ffrtmp/master/master.db"),
             OptionSpec(["--heartbeat"], value: "DURATION", help: "The agents' heartbeat period", default: "5s"),
@@ -33,6 +34,9 @@ enum MasterCommand: CLICommand {
             queue depths. Everything is kept in SQLite (WAL). The web view is read-only: / (dashboard),
             /api/nodes, /api/queues, /api/jobs, /api/jobs/{id}, /api/results, /api/summary, /metrics
             (Prometheus), /events (Server-Sent Events), /health. Run `ffrtmp setup` once so the streams exist.
+            It listens on 127.0.0.1 unless --http names another address; --http-token-file makes every path
+            but /health require `Authorization: Bearer <token>` (or ?token=, which sets a cookie for browsers);
+            --http-tls-cert/--http-tls-key serve HTTPS, and --http-client-ca then requires client certificates.
 
             Example: ffrtmp master -s tls://broker:4222 --tlscert master.pem --tlskey master.key --tlsca ca.pem
             """)
@@ -44,6 +48,7 @@ enum MasterCommand: CLICommand {
         let arguments = try SettingsFile.merge(arguments)
         let config = try configuration(from: arguments)
         let (host, port) = try HostPort.parse(arguments.string("--http")!, option: "--http")
+        let access = try MasterWebOptions.access(arguments)
         SignalWaiter.blockTerminationSignals()  // before the log's reopen thread starts
         let sink = try LogSettings.sink(arguments)
         let logger = Logger(component: "master", sink: sink)
@@ -51,14 +56,15 @@ enum MasterCommand: CLICommand {
         let web: MasterWeb
         do {
             master = try Master(config: config, logger: logger)
-            web = MasterWeb(master: master, host: host, port: port, logger: Logger(component: "http", sink: sink))
+            web = MasterWeb(
+                master: master, host: host, port: port, logger: Logger(component: "http", sink: sink), access: access)
             try web.start()
             try master.start()
         } catch {
             logger.error("master failed to start", ["error": "\(error)"])
             return 1
         }
-        logger.info("dashboard", ["url": "http://\(host):\(web.port)/"])
+        logger.info("dashboard", ["url": "\(access.scheme)://\(host):\(web.port)/"])
         StopRequest(logger: logger).wait()
         web.shutdown()
         master.stop()

@@ -7,6 +7,10 @@ import Support
 enum MasterOptions {
     static let all = [
         MasterClient.option,
+        MasterClient.tokenFileOption,
+        MasterClient.authorityOption,
+        MasterClient.certificateOption,
+        MasterClient.keyOption,
         OptionSpec(["--timeout"], value: "DURATION", help: "How long to wait for the master's answer", default: "10s"),
         OptionSpec(["--json"], help: "Print the master's JSON answer as it is"),
     ]
@@ -20,8 +24,7 @@ enum MasterOptions {
         guard let timeout = try arguments.durationNanoseconds("--timeout"), timeout > 0 else {
             throw UsageError("--timeout must be above zero")
         }
-        return MasterClient(
-            baseURL: arguments.string("--master") ?? "http://127.0.0.1:8080", timeout: .nanoseconds(timeout))
+        return try MasterClient(arguments: arguments, timeout: .nanoseconds(timeout))
     }
 
     /// `limit` and `offset` query parameters, checked.

@@ -11,6 +11,10 @@ enum ReportCommand: CLICommand {
         usage: "ffrtmp report --run NAME [--out FILE.html | --csv | --json]",
         options: [
             MasterClient.option,
+            MasterClient.tokenFileOption,
+            MasterClient.authorityOption,
+            MasterClient.certificateOption,
+            MasterClient.keyOption,
             OptionSpec(
                 ["--timeout"], value: "DURATION", help: "How long to wait for the master's answer", default: "10s"),
             OptionSpec(["--run"], value: "NAME", help: "The run (ffrtmp submit --name)"),

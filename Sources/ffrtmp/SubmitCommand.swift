@@ -105,7 +105,7 @@ enum SubmitCommand: CLICommand {
             if wait { throw UsageError("--confidence waits for each round itself: no --wait") }
             var campaign = ConfidenceCampaign(
                 jobs: jobs, run: arguments.string("--name") ?? "", submitter: JobSubmitter(context: context),
-                master: MasterClient(baseURL: arguments.string("--master") ?? "http://127.0.0.1:8080"))
+                master: try MasterClient(arguments: arguments))
             return try campaign.run(json: json, url: ClientCommandOptions.url(arguments))
         }
         let outcomes = JobSubmitter(context: context).submit(jobs, at: now)

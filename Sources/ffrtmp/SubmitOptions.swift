@@ -35,6 +35,10 @@ enum SubmitOptions {
         OptionSpec(
             ["--confidence"], help: "With --name: repeat rounds until J/frame's CV is under 5% everywhere, or 5 rounds"),
         MasterClient.option,
+        MasterClient.tokenFileOption,
+        MasterClient.authorityOption,
+        MasterClient.certificateOption,
+        MasterClient.keyOption,
     ]
 
     /// One list option per matrix axis: `--encoders`, `--resolutions`…

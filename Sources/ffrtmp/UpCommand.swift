@@ -29,6 +29,7 @@ enum UpCommand: CLICommand {
             OptionSpec(
                 ["--broker-monitor"], value: "PORT",
                 help: "The broker's monitoring port on 127.0.0.1 (/varz, /connz, /jsz, /metrics); off by default"),
+        ] + MasterWebOptions.all + [
             OptionSpec(["-j", "--max-concurrent-jobs"], value: "N", help: "The agent's job slots", default: "1"),
             OptionSpec(["--no-agent"], help: "Run broker and master only (agents join from elsewhere)"),
             OptionSpec(["--ffmpeg"], value: "PATH", help: "ffmpeg binary for the agent", default: "ffmpeg"),
@@ -51,6 +52,7 @@ enum UpCommand: CLICommand {
         }
         let state = absolute(arguments.string("--state-dir")!)
         let (httpHost, httpPort) = try HostPort.parse(arguments.string("--http")!, option: "--http")
+        let access = try MasterWebOptions.access(arguments)
         var brokerConfig = BrokerConfig()
         brokerConfig.host = arguments.string("--addr")!
         brokerConfig.port = try arguments.int("--port") ?? 4222
@@ -74,7 +76,7 @@ enum UpCommand: CLICommand {
         let master = try Master(config: masterConfig, logger: Logger(component: "master", sink: sink))
         let web = MasterWeb(
             master: master, host: httpHost, port: httpPort, logger: Logger(component: "http", sink: sink),
-            extraMetrics: { BrokerMetrics.samples(broker.statistics) })
+            access: access, extraMetrics: { BrokerMetrics.samples(broker.statistics) })
         try web.start()
         try master.start()
 
@@ -89,7 +91,7 @@ enum UpCommand: CLICommand {
             }
             agent = made
         }
-        let dashboard = "http://\(httpHost == "0.0.0.0" ? "127.0.0.1" : httpHost):\(web.port)/"
+        let dashboard = "\(access.scheme)://\(httpHost == "0.0.0.0" ? "127.0.0.1" : httpHost):\(web.port)/"
         printBanner(broker: url, dashboard: dashboard, state: state, withAgent: agent != nil)
         if arguments.flag("--demo") { try DemoJobs.submit(through: setup) }
 

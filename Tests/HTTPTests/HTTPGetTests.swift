@@ -91,8 +91,11 @@ final class HTTPGetTests: XCTestCase {
             try HTTPAddress(parsing: "http://[::1]:8080?x=1"), HTTPAddress(host: "::1", port: 8080, target: "/?x=1"))
         XCTAssertEqual(try HTTPAddress(parsing: "HTTP://h").hostHeader, "h")
         XCTAssertEqual(try HTTPAddress(parsing: "http://[::1]:81").hostHeader, "[::1]:81")
-        XCTAssertThrowsError(try HTTPAddress(parsing: "https://h")) {
-            XCTAssertEqual($0 as? HTTPGetError, .unsupportedScheme("https"))
+        XCTAssertEqual(try HTTPAddress(parsing: "https://h"), HTTPAddress(host: "h", port: 443, isSecure: true))
+        XCTAssertEqual(try HTTPAddress(parsing: "https://h:8443/x").hostHeader, "h:8443")
+        XCTAssertEqual(try HTTPAddress(parsing: "https://h:443").hostHeader, "h")
+        XCTAssertThrowsError(try HTTPAddress(parsing: "ftp://h")) {
+            XCTAssertEqual($0 as? HTTPGetError, .unsupportedScheme("ftp"))
         }
         for bad in ["http://", "http://user:pw@h/", "http://h:0", "http://h:x", "http://[::1", "://h", "http://h/a b"] {
             XCTAssertThrowsError(try HTTPAddress(parsing: bad), bad)

@@ -8,15 +8,16 @@ public final class MasterWeb: Sendable {
     let server: HTTPServer
 
     public init(
-        master: Master, host: String, port: Int, logger: Logger,
+        master: Master, host: String, port: Int, logger: Logger, access: MasterWebAccess = MasterWebAccess(),
         extraMetrics: @escaping @Sendable () -> [PrometheusText.Sample] = { [] }
     ) {
         var configuration = HTTPServerConfiguration()
         configuration.host = host
         configuration.port = port
+        configuration.tls = access.tls
+        let handler = Self.handler(api: MasterAPI(master: master, extraMetrics: extraMetrics), live: master.live)
         server = HTTPServer(
-            configuration: configuration,
-            handler: Self.handler(api: MasterAPI(master: master, extraMetrics: extraMetrics), live: master.live),
+            configuration: configuration, handler: access.guarding(handler, secureCookie: access.tls != nil),
             logger: logger)
     }
 
