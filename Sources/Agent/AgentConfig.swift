@@ -27,6 +27,8 @@ public struct AgentConfig: Sendable {
     public var inputRoots: [String] = []
     public var powercapRoot = "/sys/class/powercap"
     public var procRoot = "/proc"
+    /// sysfs: cpufreq governor, turbo and thermal-throttle counters for provenance; tests point it at a fake.
+    public var sysRoot = "/sys"
     public var cgroupRoot = "/sys/fs/cgroup"
     /// The delegated cgroup (under the root) where job cgroups are made; "" for the root.
     public var cgroupParent = ""

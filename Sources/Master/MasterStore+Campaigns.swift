@@ -17,7 +17,8 @@ extension MasterStore {
         }
     }
 
-    /// Succeeded results grouped by configuration × hardware: the one query behind every summary.
+    /// Succeeded results grouped by configuration × hardware (node and `hardware_id`): the one query
+    /// behind every summary.
     /// SQLite aggregates (count, sum and sum of squares per figure), so the cost does not grow with
     /// the results read into memory.
     public func summary(_ filter: SummaryFilter = SummaryFilter()) throws(SQLiteError) -> CampaignSummary {
@@ -29,11 +30,11 @@ extension MasterStore {
         let rows = try database.query(
             """
             SELECT coalesce(config_key, ''), coalesce(min(config), '{}'), node_id, count(*), min(scenario),
-                min(encoder), sum(usd), sum(co2_g), group_concat(DISTINCT energy_source), \(moments)
+                min(encoder), sum(usd), sum(co2_g), group_concat(DISTINCT energy_source), hardware_id, \(moments)
             FROM results WHERE status = 'succeeded'
                 AND (?1 IS NULL OR scenario = ?1) AND (?2 IS NULL OR encoder = ?2) AND (?3 IS NULL OR node_id = ?3)
                 AND (?4 IS NULL OR job_id IN (SELECT job_id FROM jobs WHERE run_id = ?4))
-            GROUP BY config_key, node_id
+            GROUP BY config_key, node_id, hardware_id
             """, filter.scenario, filter.encoder, filter.node, filter.run)
         var hardware: [String: Hardware] = [:]
         for node in Set(rows.compactMap { $0[2].string }) {
@@ -48,7 +49,8 @@ extension MasterStore {
                 let node = row[2].string ?? ""
                 var summary = CampaignSummary.Row(
                     configurationKey: row[0].string ?? "", configuration: row[1].string ?? "{}",
-                    hardware: HardwareKey(nodeID: node, hardware: hardware[node]), count: row[3].int ?? 0)
+                    hardware: HardwareKey(nodeID: node, hardware: hardware[node], hardwareID: row[9].string),
+                    count: row[3].int ?? 0)
                 summary.scenario = row[4].string
                 summary.encoder = row[5].string
                 summary.usd = row[6].double
@@ -57,7 +59,7 @@ extension MasterStore {
                     Set($0.split(separator: ",").map(String.init)).sorted().joined(separator: ",")
                 }
                 func statistics(_ index: Int) -> SampleStatistics? {
-                    let column = 9 + 3 * index
+                    let column = 10 + 3 * index
                     return SampleStatistics(
                         count: row[column].int ?? 0, sum: row[column + 1].double ?? 0,
                         sumOfSquares: row[column + 2].double ?? 0)

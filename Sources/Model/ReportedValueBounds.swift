@@ -58,6 +58,7 @@ extension JobResult {
                 Bounds.within(cost.co2Grams, Bounds.nonNegative)
             else { return "cost" }
         }
+        if let field = provenance?.implausibleField ?? throttling?.implausibleField { return field }
         return nil
     }
 }
@@ -112,7 +113,7 @@ extension Heartbeat {
         guard slots.contains(slotsTotal), slots.contains(slotsBusy), slots.contains(runningJobs.count) else {
             return "slots"
         }
-        return nil
+        return provenance?.implausibleField
     }
 }
 

@@ -50,6 +50,8 @@ struct FixedProbe: NodeProbe {
             ]
         )
     }
+
+    func ffmpegBuild() -> (version: String?, configuration: String?) { ("7.1-test", "--enable-libx264") }
 }
 
 final class AgentOrchestrationTests: XCTestCase {
@@ -140,6 +142,13 @@ final class AgentOrchestrationTests: XCTestCase {
         XCTAssertEqual(result.energy?.source, .estimated, "no sensor here: honestly labelled")
         XCTAssertNotNil(result.efficiency.joulesPerFrame)
         XCTAssertNotNil(result.cost)
+        let provenance = try XCTUnwrap(result.provenance)
+        XCTAssertEqual(provenance.hardwareID, Provenance.hardwareID(of: FixedProbe().probe().hardware))
+        XCTAssertEqual(provenance.cpuModel, "test CPU")
+        XCTAssertEqual(provenance.ffmpegVersion, "7.1-test")
+        XCTAssertEqual(provenance.ffmpegConfiguration, "--enable-libx264")
+        XCTAssertEqual(provenance.softwareVersion, Version.current)
+        XCTAssertNil(result.throttling?.gpuReasons, "a CPU job asks no GPU")
         // The result is published before the job is acked (a confirmed ack, maybe retried): wait for it.
         let context = JetStreamContext(connection: observer)
         var messages = try context.streamInfo("JOBS").state.messages
@@ -158,6 +167,7 @@ final class AgentOrchestrationTests: XCTestCase {
         let result = try XCTUnwrap(waitForResults(1).first)
         XCTAssertEqual(result.status, .rejected)
         XCTAssertEqual(result.rejectField, "resolution")
+        XCTAssertEqual(result.provenance?.cpuModel, "test CPU", "a rejected result says where, too")
         usleep(300_000)
         XCTAssertEqual(results.items.count, 1, "a rejected job is not redelivered")
     }
@@ -260,6 +270,7 @@ final class AgentOrchestrationTests: XCTestCase {
         XCTAssertEqual(beat.capabilities.first { $0.name == .cpu }?.proven, true)
         XCTAssertEqual(beat.capabilities.first { $0.name == .nvenc }?.proven, false)
         XCTAssertEqual(beat.state, .available)
+        XCTAssertEqual(beat.provenance?.ffmpegVersion, "7.1-test")
         XCTAssertGreaterThan(samples.load(ordering: .relaxed), 0)
     }
 }

@@ -30,6 +30,7 @@ enum SummaryJSON {
         hardware.add("node_id", row.hardware.nodeID)
         hardware.add("cpu_model", row.hardware.cpuModel)
         hardware.add("gpu_model", row.hardware.gpuModel)
+        hardware.add("hardware_id", row.hardware.hardwareID)
         object.add("hardware", raw: hardware.text)
         var stats = JSONWriter()
         stats.add("fps", raw: figure(row.fps))
