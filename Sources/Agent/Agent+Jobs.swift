@@ -26,6 +26,10 @@ extension Agent {
             reject(message, rejection, attempt: attempt, queuedAt: queuedAt)
             return
         }
+        if let rejection = nodeLimits.refusal(of: spec) {
+            reject(message, rejection, attempt: attempt, queuedAt: queuedAt)
+            return
+        }
         if attempt > 1, let earlier = earlierSuccess(of: spec.id, queuedAt: queuedAt) {
             // An earlier delivery succeeded but its ack was lost: settle it, run nothing again.
             logger.warning(
@@ -40,7 +44,7 @@ extension Agent {
                 outcome: ExecutionOutcome(status: .cancelled), energy: nil)
             return
         }
-        execute(spec, message: message, attempt: attempt, queuedAt: queuedAt)
+        execute(nodeLimits.applyingDefaults(to: spec), message: message, attempt: attempt, queuedAt: queuedAt)
     }
 
     private func execute(_ spec: JobSpec, message: JetStreamMessage, attempt: Int, queuedAt: Int64?) {

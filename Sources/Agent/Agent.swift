@@ -83,6 +83,7 @@ public final class Agent: @unchecked Sendable {
         }
         (hardware, capabilities) = nodeProbe.probe()
         ffmpegBuild = nodeProbe.ffmpegBuild()
+        if let problem = nodeLimits.defaultsProblem { throw AgentConfigError(problem) }
         let proven = capabilities.filter(\.proven).map(\.name)
         logger.info(
             "agent starting",

@@ -172,6 +172,17 @@ final class AgentOrchestrationTests: XCTestCase {
         XCTAssertEqual(results.items.count, 1, "a rejected job is not redelivered")
     }
 
+    func testAJobAskingForMoreCoresThanTheNodeHasIsRejectedWithTheReason() throws {
+        try startAgent()
+        var job = Job(id: "big-1", scenario: "720p30-h264", durationSeconds: 2)
+        job.limits = JobLimits(cpuPercent: 800)
+        try submit(job)
+        let result = try XCTUnwrap(waitForResults(1).first)
+        XCTAssertEqual(result.status, .rejected)
+        XCTAssertEqual(result.rejectField, "limits.cpu_percent")
+        XCTAssertTrue(result.error?.contains("2 hardware threads") ?? false, result.error ?? "")
+    }
+
     func testAnNVENCJobStaysQueuedWhenNoAgentProvedNVENC() throws {
         try startAgent()
         try submit(Job(id: "gpu-1", scenario: "1080p30-h264-nvenc"))
