@@ -69,6 +69,14 @@ extension Agent {
         publishEvent(
             JobEvent(jobID: jobID, nodeID: config.nodeID, state: .started, at: job.startedAt, attempt: attempt))
         logger.info("job started", ["job": jobID, "attempt": attempt, "encoder": spec.encoder.rawValue])
+        let baseline = spec.settleSeconds.flatMap { seconds in
+            IdleBaseline.measure(
+                meter: meter, seconds: seconds, keepAlive: { try? message.inProgress() },
+                stop: { control.isCancelled })
+        }
+        if spec.settleSeconds != nil && baseline == nil {
+            logger.info("no idle baseline: another job ran while settling, or nothing was measured", ["job": jobID])
+        }
         let outcome = executor.execute(spec, control: control)
         let throttling = throttleWatch.finish()
         // An executor that never reported the encode's end: close the energy window now.
@@ -79,6 +87,10 @@ extension Agent {
         }
         var energy = recorded ?? closed
         if let frames = outcome.statistics?.frames { energy?.fillFrameFigures(frames: frames) }
+        if let baseline, let report = energy {
+            let wall = outcome.startedAt > 0 ? Double(outcome.finishedAt - outcome.startedAt) / 1e9 : 0
+            energy = baseline.applied(to: report, wallSeconds: max(0, wall))
+        }
         if forShutdown {
             settle(message, .nak(delay: nil), jobID: jobID, within: 5)
             logger.info("job handed back for another agent", ["job": jobID])

@@ -183,6 +183,22 @@ final class AgentOrchestrationTests: XCTestCase {
         XCTAssertTrue(result.error?.contains("2 hardware threads") ?? false, result.error ?? "")
     }
 
+    func testASettledJobReportsItsIdleBaselineAndNetEnergyNextToTheGross() throws {
+        try startAgent()
+        var job = Job(id: "settled-1", scenario: "720p30-h264", durationSeconds: 2)
+        job.settleSeconds = 1
+        try submit(job)
+        let result = try XCTUnwrap(waitForResults(1).first)
+        XCTAssertEqual(result.status, .succeeded, result.error ?? "")
+        let energy = try XCTUnwrap(result.energy)
+        XCTAssertEqual(energy.source, .estimated, "the baseline comes from the same, estimated, source")
+        let baseline = try XCTUnwrap(energy.idleBaselineWatts)
+        let net = try XCTUnwrap(energy.netJoules)
+        XCTAssertLessThanOrEqual(net, energy.totalJoules)
+        if baseline > 0 { XCTAssertLessThan(net, energy.totalJoules) }
+        XCTAssertNil(result.implausibleField)
+    }
+
     func testAnNVENCJobStaysQueuedWhenNoAgentProvedNVENC() throws {
         try startAgent()
         try submit(Job(id: "gpu-1", scenario: "1080p30-h264-nvenc"))
