@@ -9,11 +9,17 @@ extension MasterStore {
         public var encoder: String?
         public var node: String?
         public var run: String?
-        public init(scenario: String? = nil, encoder: String? = nil, node: String? = nil, run: String? = nil) {
+        /// Which energy the energy figures (J, J/frame, W) are: gross, or net of the idle baseline.
+        public var energy: EnergyBasis
+        public init(
+            scenario: String? = nil, encoder: String? = nil, node: String? = nil, run: String? = nil,
+            energy: EnergyBasis = .gross
+        ) {
             self.scenario = scenario
             self.encoder = encoder
             self.node = node
             self.run = run
+            self.energy = energy
         }
     }
 
@@ -22,9 +28,10 @@ extension MasterStore {
     /// SQLite aggregates (count, sum and sum of squares per figure), so the cost does not grow with
     /// the results read into memory.
     public func summary(_ filter: SummaryFilter = SummaryFilter()) throws(SQLiteError) -> CampaignSummary {
+        let joules = filter.energy == .net ? "e_net_j" : "energy_j"
+        let perFrame = filter.energy == .net ? "CASE WHEN frames > 0 THEN e_net_j / frames END" : "j_per_frame"
         let figures = [
-            "fps", "j_per_frame", "CASE WHEN wall_s > 0 THEN energy_j / wall_s END", "psnr", "ssim", "energy_j",
-            "wall_s",
+            "fps", perFrame, "CASE WHEN wall_s > 0 THEN \(joules) / wall_s END", "psnr", "ssim", joules, "wall_s",
         ]
         let moments = figures.map { "count(\($0)), total(\($0)), total((\($0)) * (\($0)))" }.joined(separator: ", ")
         let rows = try database.query(
@@ -71,6 +78,7 @@ extension MasterStore {
                 summary.ssim = statistics(4)
                 summary.energyJoules = statistics(5)
                 summary.wallSeconds = statistics(6)
+                summary.energyBasis = filter.energy
                 return summary
             })
     }

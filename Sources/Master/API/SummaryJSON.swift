@@ -23,6 +23,7 @@ enum SummaryJSON {
         object.add("usd", row.usd, digits: 12)
         object.add("co2_g", row.co2Grams, digits: 9)
         object.add("energy_sources", row.energySources)
+        object.add("energy_basis", row.energyBasis.rawValue)
         object.add("configuration_key", row.configurationKey)
         object.add("configuration", raw: row.configuration)
         object.add("hardware_key", row.hardware.key)
