@@ -1,12 +1,17 @@
 import Support
 
 /// The GPUs' active clock-throttle reasons: `nvidia-smi --query-gpu=index,clocks_throttle_reasons.active`
-/// prints one bitmask per GPU (NVML's `nvmlClocksThrottleReason*` bits), named here.
+/// prints one bitmask per GPU (NVML's `nvmlClocksThrottleReason*` bits), named here. Newer drivers
+/// call the field `clocks_event_reasons.active`; it is asked for when the old name is refused.
 public enum NVIDIAThrottleReasons {
-    /// The arguments after `nvidia-smi`.
-    public static let arguments = [
-        "--query-gpu=index,clocks_throttle_reasons.active", "--format=csv,noheader,nounits",
-    ]
+    /// The arguments after `nvidia-smi`, under the field's old name.
+    public static let arguments = arguments(field: "clocks_throttle_reasons.active")
+    /// The same under the field's newer name.
+    public static let newerArguments = arguments(field: "clocks_event_reasons.active")
+
+    static func arguments(field: String) -> [String] {
+        ["--query-gpu=index," + field, "--format=csv,noheader,nounits"]
+    }
 
     /// NVML's bits, by name (`gpu_idle` is the one reason that is not a slowdown under load).
     public static let names: [(bit: UInt64, name: String)] = [
@@ -45,9 +50,12 @@ public enum NVIDIAThrottleReasons {
 
     /// Runs nvidia-smi; nil when it fails or is missing.
     public static func query(nvidiaSMIPath: String, timeoutSeconds: Double = 5) -> [Int: [String]]? {
-        guard let outcome = try? CommandRunner.run(nvidiaSMIPath, arguments, timeoutSeconds: timeoutSeconds),
-            outcome.succeeded
-        else { return nil }
-        return parse(outcome.standardOutput)
+        for fieldArguments in [arguments, newerArguments] {
+            guard let outcome = try? CommandRunner.run(nvidiaSMIPath, fieldArguments, timeoutSeconds: timeoutSeconds)
+            else { return nil }
+            if outcome.succeeded { return parse(outcome.standardOutput) }
+            if outcome.timedOut { return nil }
+        }
+        return nil
     }
 }

@@ -57,6 +57,13 @@ final class ThrottleTests: XCTestCase {
         XCTAssertEqual(
             LiveSystemFiles().read(directory.path + "/args").text,
             "--query-gpu=index,clocks_throttle_reasons.active --format=csv,noheader,nounits\n")
+        directory.write(
+            "newer",
+            "#!/bin/sh\ncase \"$1\" in\n  *clocks_throttle_reasons*) echo 'not a valid field' >&2; exit 2;;\nesac\n"
+                + "echo '0, 0x0000000000000040'\n", mode: 0o755)
+        XCTAssertEqual(
+            NVIDIAThrottleReasons.query(nvidiaSMIPath: directory.path + "/newer"), [0: ["hw_thermal_slowdown"]],
+            "a driver that knows only clocks_event_reasons is asked for that")
         directory.write("failing", "#!/bin/sh\nexit 9\n", mode: 0o755)
         XCTAssertNil(NVIDIAThrottleReasons.query(nvidiaSMIPath: directory.path + "/failing"))
         XCTAssertNil(NVIDIAThrottleReasons.query(nvidiaSMIPath: directory.path + "/missing"))
