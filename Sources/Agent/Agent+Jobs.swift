@@ -26,6 +26,10 @@ extension Agent {
             reject(message, rejection, attempt: attempt, queuedAt: queuedAt)
             return
         }
+        if let rejection = nodeLimits.refusal(of: spec) {
+            reject(message, rejection, attempt: attempt, queuedAt: queuedAt)
+            return
+        }
         if attempt > 1, let earlier = earlierSuccess(of: spec.id, queuedAt: queuedAt) {
             // An earlier delivery succeeded but its ack was lost: settle it, run nothing again.
             logger.warning(
@@ -40,7 +44,7 @@ extension Agent {
                 outcome: ExecutionOutcome(status: .cancelled), energy: nil)
             return
         }
-        execute(spec, message: message, attempt: attempt, queuedAt: queuedAt)
+        execute(nodeLimits.applyingDefaults(to: spec), message: message, attempt: attempt, queuedAt: queuedAt)
     }
 
     private func execute(_ spec: JobSpec, message: JetStreamMessage, attempt: Int, queuedAt: Int64?) {
@@ -60,10 +64,21 @@ extension Agent {
         let job = RunningJob(
             spec: spec, message: message, control: control, attempt: attempt, startedAt: Timestamp.nowNanoseconds())
         lock.withLock { running[jobID] = job }
+        let throttleWatch = JobThrottleWatch(
+            sysRoot: config.sysRoot, nvidiaSMIPath: config.nvidiaSMIPath, gpus: gpus(for: spec))
         publishEvent(
             JobEvent(jobID: jobID, nodeID: config.nodeID, state: .started, at: job.startedAt, attempt: attempt))
         logger.info("job started", ["job": jobID, "attempt": attempt, "encoder": spec.encoder.rawValue])
+        let baseline = spec.settleSeconds.flatMap { seconds in
+            IdleBaseline.measure(
+                meter: meter, seconds: seconds, keepAlive: { try? message.inProgress() },
+                stop: { control.isCancelled })
+        }
+        if spec.settleSeconds != nil && baseline == nil {
+            logger.info("no idle baseline: another job ran while settling, or nothing was measured", ["job": jobID])
+        }
         let outcome = executor.execute(spec, control: control)
+        let throttling = throttleWatch.finish()
         // An executor that never reported the encode's end: close the energy window now.
         let closed = meter.end(jobID: jobID, at: Clock.monotonicNanoseconds(), cpuSeconds: outcome.cpuSeconds)
         let (recorded, byRequest, forShutdown) = lock.withLock { () -> (EnergyReport?, Bool, Bool) in
@@ -72,6 +87,10 @@ extension Agent {
         }
         var energy = recorded ?? closed
         if let frames = outcome.statistics?.frames { energy?.fillFrameFigures(frames: frames) }
+        if let baseline, let report = energy {
+            let wall = outcome.startedAt > 0 ? Double(outcome.finishedAt - outcome.startedAt) / 1e9 : 0
+            energy = baseline.applied(to: report, wallSeconds: max(0, wall))
+        }
         if forShutdown {
             settle(message, .nak(delay: nil), jobID: jobID, within: 5)
             logger.info("job handed back for another agent", ["job": jobID])
@@ -79,7 +98,9 @@ extension Agent {
         }
         var final = outcome
         if outcome.status == .cancelled && !byRequest { (final.status, final.error) = (.failed, "stopped") }
-        finish(spec: spec, message: message, attempt: attempt, queuedAt: queuedAt, outcome: final, energy: energy)
+        finish(
+            spec: spec, message: message, attempt: attempt, queuedAt: queuedAt, outcome: final, energy: energy,
+            throttling: throttling)
     }
 
     /// Records a progress snapshot; every `progressInterval` also publishes a progress event and
@@ -105,7 +126,7 @@ extension Agent {
     /// Builds and publishes the result (when there is one) and settles the message.
     func finish(
         spec: JobSpec, message: JetStreamMessage, attempt: Int, queuedAt: Int64?, outcome: ExecutionOutcome,
-        energy: EnergyReport?
+        energy: EnergyReport?, throttling: Throttling? = nil
     ) {
         let jobID = spec.id
         switch outcome.status {
@@ -128,8 +149,10 @@ extension Agent {
         // The result and the confirmed settlement may take a while through a leader election:
         // restart the ack wait first.
         try? message.inProgress()
-        let result = ResultBuilder(config: config, spec: spec, attempt: attempt, queuedAt: queuedAt)
+        var result = ResultBuilder(config: config, spec: spec, attempt: attempt, queuedAt: queuedAt)
             .result(for: outcome, energy: energy)
+        result.provenance = currentProvenance()
+        result.throttling = throttling
         deliver(result)
         let confirmed = settle(message, result.status == .succeeded ? .ack : .term, jobID: jobID)
         publishEvent(
@@ -148,9 +171,10 @@ extension Agent {
     /// A job validation refused: a `rejected` result, never retried.
     private func reject(_ message: JetStreamMessage, _ rejection: JobRejection, attempt: Int, queuedAt: Int64?) {
         let jobID = rejection.jobID ?? "unknown-\(message.metadata.streamSequence)"
-        let result = JobResult.rejected(
+        var result = JobResult.rejected(
             rejection, jobID: jobID, nodeID: config.nodeID, attempt: attempt, queuedAt: queuedAt,
             finishedAt: Timestamp.nowNanoseconds())
+        result.provenance = currentProvenance()
         deliver(result)
         let confirmed = settle(message, .term, jobID: jobID)
         if Identifier.isValid(jobID) {

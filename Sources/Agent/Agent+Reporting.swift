@@ -75,11 +75,12 @@ extension Agent {
             }
             return (state, running.keys.sorted())
         }
-        let heartbeat = Heartbeat(
+        var heartbeat = Heartbeat(
             nodeID: config.nodeID, name: config.displayName, softwareVersion: Version.current, hardware: hardware,
             capabilities: capabilities, slotsTotal: config.maxConcurrentJobs, slotsBusy: jobs.count, runningJobs: jobs,
             state: state, powerSources: meter.availableSources.compactMap(PowerSource.init(rawValue:)),
             sentAt: Timestamp.nowNanoseconds())
+        heartbeat.provenance = currentProvenance()
         guard let payload = try? MessageCoding.encode(heartbeat) else { return }
         // Safe to lose: core NATS by design; the next heartbeat (every few seconds) replaces it, and
         // the master marks a node offline only after three missed.

@@ -40,6 +40,8 @@ public final class Agent: @unchecked Sendable {
     var reservedSlots = 0
     var hardware = Hardware(cpuModel: "", cores: 0, threads: 0, ramMegabytes: 0, gpus: [])
     var capabilities: [CapabilityStatus] = []
+    /// ffmpeg's version and build flags, probed once at start for provenance.
+    var ffmpegBuild: (version: String?, configuration: String?) = (nil, nil)
     var connection: NATSConnection!
     var jetStream: JetStreamContext!
     private var threads: [pthread_t] = []
@@ -80,6 +82,8 @@ public final class Agent: @unchecked Sendable {
                 ])
         }
         (hardware, capabilities) = nodeProbe.probe()
+        ffmpegBuild = nodeProbe.ffmpegBuild()
+        if let problem = nodeLimits.defaultsProblem { throw AgentConfigError(problem) }
         let proven = capabilities.filter(\.proven).map(\.name)
         logger.info(
             "agent starting",

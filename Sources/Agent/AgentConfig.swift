@@ -27,6 +27,8 @@ public struct AgentConfig: Sendable {
     public var inputRoots: [String] = []
     public var powercapRoot = "/sys/class/powercap"
     public var procRoot = "/proc"
+    /// sysfs: cpufreq governor, turbo and thermal-throttle counters for provenance; tests point it at a fake.
+    public var sysRoot = "/sys"
     public var cgroupRoot = "/sys/fs/cgroup"
     /// The delegated cgroup (under the root) where job cgroups are made; "" for the root.
     public var cgroupParent = ""
@@ -52,6 +54,10 @@ public struct AgentConfig: Sendable {
     public var settleWindow = 25.0
     /// How long a lifecycle event is tried until EVENTS stores it, in seconds.
     public var eventWindow = 10.0
+    /// Limits given to a job that asks for none (`--default-cpu-percent`, `--default-memory`);
+    /// nil: none. Checked against the node's threads and RAM at start.
+    public var defaultCPUPercent: Int?
+    public var defaultMemoryMegabytes: Int?
     /// Free space the work folder must keep.
     public var minimumFreeBytes: Int64 = 512 << 20
 
@@ -69,6 +75,15 @@ public struct AgentConfig: Sendable {
         }
         guard heartbeatInterval >= 0.05, telemetryBusyInterval >= 0.05, telemetryIdleInterval >= 0.05 else {
             throw AgentConfigError("heartbeat and telemetry intervals must be at least 50 ms")
+        }
+        if let cpu = defaultCPUPercent, !(1...ValidationPolicy().maximumCPUPercent).contains(cpu) {
+            throw AgentConfigError(
+                "default-cpu-percent must be 1 to \(ValidationPolicy().maximumCPUPercent), got \(cpu)")
+        }
+        let memory = ValidationPolicy().memoryMegabytes
+        if let megabytes = defaultMemoryMegabytes, !memory.contains(megabytes) {
+            throw AgentConfigError(
+                "default-memory must be \(memory.lowerBound) to \(memory.upperBound) MB, got \(megabytes)")
         }
         guard maxAttempts >= 1 else { throw AgentConfigError("max-attempts must be at least 1") }
         guard !servers.isEmpty else { throw AgentConfigError("server: at least one URL is needed") }

@@ -9,4 +9,6 @@ struct FFmpegNodeProbe: NodeProbe {
         let report = HardwareProbe.probe(configuration)
         return (report.hardware, report.capabilities)
     }
+
+    func ffmpegBuild() -> (version: String?, configuration: String?) { HardwareProbe.ffmpegBuild(configuration) }
 }

@@ -3,7 +3,8 @@ import Model
 import Support
 
 /// Builds telemetry samples from /proc: host CPU % and memory, each running job's CPU % and
-/// resident memory (its ffmpeg process tree), its latest progress, and the meter's power readings.
+/// resident memory (its ffmpeg process tree), its latest progress, the meter's power readings and
+/// the GPUs' latest state.
 /// Used by the reporter thread only.
 final class TelemetryCollector {
     private let reader: ProcessCPUReader
@@ -53,9 +54,20 @@ final class TelemetryCollector {
         let power = meter.lastReadings.sorted { $0.domain < $1.domain }.map {
             TelemetrySample.PowerReading(domain: $0.domain, watts: $0.watts, source: $0.source)
         }
-        return TelemetrySample(
+        var sample = TelemetrySample(
             nodeID: "", monotonicNanoseconds: Int64(now), sentAt: Timestamp.nowNanoseconds(), cpuPercent: cpuPercent,
             memoryUsedMegabytes: used, memoryTotalMegabytes: total, power: power, jobs: progress)
+        if meter.hasGPUs { sample.gpus = Self.gpuStates(meter.latestGPUReadings) }
+        return sample
+    }
+
+    /// Telemetry's view of the GPUs' latest readings.
+    static func gpuStates(_ readings: [GPUReading]) -> [TelemetrySample.GPUState] {
+        readings.map {
+            TelemetrySample.GPUState(
+                index: $0.index, temperatureCelsius: $0.temperatureCelsius, memoryUsedMegabytes: $0.memoryUsedMegabytes,
+                encoderPercent: $0.encoderUtilizationPercent, decoderPercent: $0.decoderUtilizationPercent)
+        }
     }
 
     /// /proc/meminfo and /proc/<pid>/status are a few KB; 1 MiB is far more than either holds.

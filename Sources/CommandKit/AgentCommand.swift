@@ -39,6 +39,11 @@ public enum AgentCommand: CLICommand {
             OptionSpec(
                 ["--limits"], value: "MODE",
                 help: "Job limits: auto (cgroup v2, else nice+rlimits), rlimits, or none", default: "auto"),
+            OptionSpec(
+                ["--default-cpu-percent"], value: "N",
+                help: "CPU limit (100 = one core) for jobs that set none; at most 100 × the node's threads"),
+            OptionSpec(
+                ["--default-memory"], value: "SIZE", help: "Memory limit for jobs that set none (e.g. 2GB)"),
             OptionSpec(["--cgroup-parent"], value: "PATH", help: "Delegated cgroup where job cgroups are made"),
             OptionSpec(["--sysfs-powercap"], value: "DIR", help: "RAPL powercap root", default: "/sys/class/powercap"),
             OptionSpec(["--proc"], value: "DIR", help: "procfs root", default: "/proc"),
@@ -122,6 +127,8 @@ public enum AgentCommand: CLICommand {
         config.inputRoots = arguments.strings("--input-root")
         config.minimumFreeBytes = Int64(try arguments.byteSize("--min-free") ?? 0)
         config.limits = try limitsMode(arguments.string("--limits")!)
+        config.defaultCPUPercent = try arguments.int("--default-cpu-percent")
+        config.defaultMemoryMegabytes = try arguments.byteSize("--default-memory").map { $0 >> 20 }
         config.cgroupParent = arguments.string("--cgroup-parent") ?? ""
         config.powercapRoot = arguments.string("--sysfs-powercap")!
         config.procRoot = arguments.string("--proc")!

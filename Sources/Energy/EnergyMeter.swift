@@ -19,6 +19,8 @@ public final class EnergyMeter: Sendable {
     private let gpuSampler: Mutex<NVIDIASampler>?
     /// What the GPU thread read since the last sample.
     private let gpuFeed = Mutex(GPUFeed())
+    /// The newest GPU readings, for telemetry.
+    private let latestGPUs = Mutex<[GPUReading]>([])
     /// `rapl`, `nvml`, `nvidia-smi`, `estimated`: for heartbeats.
     public let availableSources: [String]
     /// The RAPL counters' state (`permission-denied` carries the fix).
@@ -67,6 +69,7 @@ public final class EnergyMeter: Sendable {
         let read = gpuSampler?.withLock { sampler in (sampler.read(), sampler.readProcessUtilization()) }
         guard let (readings, processUse) = read else { return }
         let time = Clock.monotonicNanoseconds()
+        latestGPUs.withLock { $0 = readings }
         gpuFeed.withLock { $0.add(readings, processUse: processUse, at: time) }
     }
 
@@ -75,9 +78,11 @@ public final class EnergyMeter: Sendable {
     private func gpuBatch(at time: UInt64) -> GPUBatch? {
         guard hasGPUs else { return nil }
         if let polled = gpuFeed.withLock({ feed in feed.isPolled ? feed.take() : nil }) { return polled }
-        return gpuSampler?.withLock { sampler in
+        let batch = gpuSampler?.withLock { sampler in
             GPUBatch(readings: [(time, sampler.read())], processUse: sampler.readProcessUtilization())
         }
+        if let readings = batch?.readings.last?.gpus { latestGPUs.withLock { $0 = readings } }
+        return batch
     }
 
     /// Reads the RAPL counters now (the counter thread's work; cheap, never blocked by a sample).
@@ -145,6 +150,10 @@ public final class EnergyMeter: Sendable {
             }
         }
     }
+
+    /// The GPUs as last read (temperature, memory, encoder and decoder use…); empty before the
+    /// first read or without GPUs.
+    public var latestGPUReadings: [GPUReading] { latestGPUs.withLock { $0 } }
 
     /// Jobs being followed.
     public var runningJobs: [String] { core.withLock { $0.jobs.keys.sorted() } }

@@ -16,6 +16,8 @@ public struct GPUReading: Sendable, Equatable {
     public var decoderUtilizationPercent: Double?
     public var encoderSessions: Int?
     public var temperatureCelsius: Double?
+    /// `memory.used` (MiB).
+    public var memoryUsedMegabytes: Double?
     /// `nvmlDeviceGetTotalEnergyConsumption`: mJ since the driver loaded (Volta and newer).
     public var energyMillijoules: UInt64?
 

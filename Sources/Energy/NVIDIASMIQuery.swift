@@ -16,6 +16,7 @@ public struct NVIDIASMIQuery: Sendable, Equatable {
         case utilizationDecoder = "utilization.decoder"
         case encoderSessions = "encoder.stats.sessionCount"
         case temperature = "temperature.gpu"
+        case memoryUsed = "memory.used"
     }
 
     /// The fields asked for, in column order.
@@ -68,6 +69,7 @@ public struct NVIDIASMIQuery: Sendable, Equatable {
         case .utilizationDecoder: reading.decoderUtilizationPercent = Double(value)
         case .encoderSessions: reading.encoderSessions = Int(value)
         case .temperature: reading.temperatureCelsius = Double(value)
+        case .memoryUsed: reading.memoryUsedMegabytes = Double(value)
         }
     }
 }

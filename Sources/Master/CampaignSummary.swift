@@ -1,5 +1,12 @@
 import Model
 
+/// Which energy a summary compares: everything the job's domains used (gross, `e_total_j`), or that
+/// less the idle baseline measured before it (net, `e_net_j`; only results of jobs submitted with
+/// `--settle` have one, and the others count as missing figures).
+public enum EnergyBasis: String, Sendable, CaseIterable {
+    case gross, net
+}
+
 /// Succeeded results grouped by configuration × hardware, with the statistics of each figure.
 /// Results with different configuration keys or on different nodes (whose `HardwareKey` differ)
 /// are never averaged together.
@@ -27,6 +34,8 @@ public struct CampaignSummary: Sendable {
         public var co2Grams: Double?
         /// Comma-separated, sorted.
         public var energySources: String?
+        /// Whether `joulesPerFrame`, `watts` and `energyJoules` are gross or net figures.
+        public var energyBasis = EnergyBasis.gross
 
         public init(configurationKey: String, configuration: String = "{}", hardware: HardwareKey, count: Int) {
             self.configurationKey = configurationKey

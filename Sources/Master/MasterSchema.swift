@@ -3,7 +3,7 @@ import SQLite
 /// The master's SQLite schema. Times are Unix nanoseconds; full messages are kept as JSON next
 /// to the columns the API filters and groups by.
 enum MasterSchema {
-    static let version = 2
+    static let version = 3
 
     static let statements = """
         CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

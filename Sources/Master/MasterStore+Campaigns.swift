@@ -9,31 +9,39 @@ extension MasterStore {
         public var encoder: String?
         public var node: String?
         public var run: String?
-        public init(scenario: String? = nil, encoder: String? = nil, node: String? = nil, run: String? = nil) {
+        /// Which energy the energy figures (J, J/frame, W) are: gross, or net of the idle baseline.
+        public var energy: EnergyBasis
+        public init(
+            scenario: String? = nil, encoder: String? = nil, node: String? = nil, run: String? = nil,
+            energy: EnergyBasis = .gross
+        ) {
             self.scenario = scenario
             self.encoder = encoder
             self.node = node
             self.run = run
+            self.energy = energy
         }
     }
 
-    /// Succeeded results grouped by configuration × hardware: the one query behind every summary.
+    /// Succeeded results grouped by configuration × hardware (node and `hardware_id`): the one query
+    /// behind every summary.
     /// SQLite aggregates (count, sum and sum of squares per figure), so the cost does not grow with
     /// the results read into memory.
     public func summary(_ filter: SummaryFilter = SummaryFilter()) throws(SQLiteError) -> CampaignSummary {
+        let joules = filter.energy == .net ? "e_net_j" : "energy_j"
+        let perFrame = filter.energy == .net ? "CASE WHEN frames > 0 THEN e_net_j / frames END" : "j_per_frame"
         let figures = [
-            "fps", "j_per_frame", "CASE WHEN wall_s > 0 THEN energy_j / wall_s END", "psnr", "ssim", "energy_j",
-            "wall_s",
+            "fps", perFrame, "CASE WHEN wall_s > 0 THEN \(joules) / wall_s END", "psnr", "ssim", joules, "wall_s",
         ]
         let moments = figures.map { "count(\($0)), total(\($0)), total((\($0)) * (\($0)))" }.joined(separator: ", ")
         let rows = try database.query(
             """
             SELECT coalesce(config_key, ''), coalesce(min(config), '{}'), node_id, count(*), min(scenario),
-                min(encoder), sum(usd), sum(co2_g), group_concat(DISTINCT energy_source), \(moments)
+                min(encoder), sum(usd), sum(co2_g), group_concat(DISTINCT energy_source), hardware_id, \(moments)
             FROM results WHERE status = 'succeeded'
                 AND (?1 IS NULL OR scenario = ?1) AND (?2 IS NULL OR encoder = ?2) AND (?3 IS NULL OR node_id = ?3)
                 AND (?4 IS NULL OR job_id IN (SELECT job_id FROM jobs WHERE run_id = ?4))
-            GROUP BY config_key, node_id
+            GROUP BY config_key, node_id, hardware_id
             """, filter.scenario, filter.encoder, filter.node, filter.run)
         var hardware: [String: Hardware] = [:]
         for node in Set(rows.compactMap { $0[2].string }) {
@@ -48,7 +56,8 @@ extension MasterStore {
                 let node = row[2].string ?? ""
                 var summary = CampaignSummary.Row(
                     configurationKey: row[0].string ?? "", configuration: row[1].string ?? "{}",
-                    hardware: HardwareKey(nodeID: node, hardware: hardware[node]), count: row[3].int ?? 0)
+                    hardware: HardwareKey(nodeID: node, hardware: hardware[node], hardwareID: row[9].string),
+                    count: row[3].int ?? 0)
                 summary.scenario = row[4].string
                 summary.encoder = row[5].string
                 summary.usd = row[6].double
@@ -57,7 +66,7 @@ extension MasterStore {
                     Set($0.split(separator: ",").map(String.init)).sorted().joined(separator: ",")
                 }
                 func statistics(_ index: Int) -> SampleStatistics? {
-                    let column = 9 + 3 * index
+                    let column = 10 + 3 * index
                     return SampleStatistics(
                         count: row[column].int ?? 0, sum: row[column + 1].double ?? 0,
                         sumOfSquares: row[column + 2].double ?? 0)
@@ -69,6 +78,7 @@ extension MasterStore {
                 summary.ssim = statistics(4)
                 summary.energyJoules = statistics(5)
                 summary.wallSeconds = statistics(6)
+                summary.energyBasis = filter.energy
                 return summary
             })
     }

@@ -14,6 +14,7 @@ public final class MasterStore: @unchecked Sendable {
         try database.execute(MasterSchema.statements)
         try MasterSchema.keepOneSuccessPerJob(database)
         try MasterSchema.addCampaignColumns(database)
+        try MasterSchema.addProvenanceColumns(database)
         try database.query(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", String(MasterSchema.version))
     }

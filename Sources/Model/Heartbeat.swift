@@ -20,6 +20,8 @@ public struct Heartbeat: Codable, Sendable, Equatable {
     public var powerSources: [PowerSource]
     /// Unix nanoseconds.
     public var sentAt: Int64
+    /// What this node is and runs (hardware id, ffmpeg build, kernel, clocks); nil from older agents.
+    public var provenance: Provenance?
 
     public init(
         nodeID: String, name: String, softwareVersion: String, hardware: Hardware, capabilities: [CapabilityStatus],
@@ -43,7 +45,7 @@ public struct Heartbeat: Codable, Sendable, Equatable {
     public var subject: String { Subjects.heartbeat(nodeID: nodeID) }
 
     enum CodingKeys: String, CodingKey {
-        case name, hardware, capabilities, state
+        case name, hardware, capabilities, state, provenance
         case messageVersion = "v"
         case nodeID = "node_id"
         case softwareVersion = "version"

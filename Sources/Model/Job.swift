@@ -42,6 +42,9 @@ public struct Job: Codable, Sendable, Equatable {
     /// The benchmark run (campaign) this job belongs to, `ffrtmp submit --name`: an id the master
     /// groups jobs and results by. The agent runs the job the same with or without it.
     public var runID: String?
+    // Net energy (issue 12 item 3).
+    /// Seconds the agent measures idle power before the job (`settle_s`), for `e_net_j`.
+    public var settleSeconds: Double?
 
     public init(
         id: String, scenario: String? = nil, input: JobInput? = nil, output: JobOutput? = nil,
@@ -83,6 +86,7 @@ public struct Job: Codable, Sendable, Equatable {
         case durationSeconds = "duration_s"
         case submittedAt = "submitted_at"
         case runID = "run_id"
+        case settleSeconds = "settle_s"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -107,5 +111,6 @@ public struct Job: Codable, Sendable, Equatable {
         labels = try container.field([String: String].self, .labels)
         submittedAt = try container.field(Int64.self, .submittedAt)
         runID = try container.field(String.self, .runID)
+        settleSeconds = try container.field(Double.self, .settleSeconds)
     }
 }

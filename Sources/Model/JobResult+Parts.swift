@@ -43,6 +43,10 @@ extension JobResult {
         public var argv: [String]
         /// The last lines of ffmpeg's log.
         public var logTail: [String]
+        /// Frames ffmpeg dropped and duplicated to hold the output frame rate (`drop_frames=`,
+        /// `dup_frames=` of its last `-progress` block); nil when ffmpeg never reported progress.
+        public var droppedFrames: Int?
+        public var duplicatedFrames: Int?
 
         public init(
             frames: Int, averageFPS: Double, speed: Double? = nil, outputBytes: Int64, bitrateKilobits: Double? = nil,
@@ -63,6 +67,8 @@ extension JobResult {
             case outputBytes = "output_bytes"
             case bitrateKilobits = "bitrate_kbps"
             case logTail = "log_tail"
+            case droppedFrames = "drop_frames"
+            case duplicatedFrames = "dup_frames"
         }
     }
 

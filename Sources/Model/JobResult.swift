@@ -29,6 +29,10 @@ public struct JobResult: Codable, Sendable, Equatable {
     public var resolution: Resolution?
     public var fps: Double?
     public var labels: [String: String]
+    /// What produced this result (hardware, ffmpeg build, kernel, clocks, ffrtmp); nil from older agents.
+    public var provenance: Provenance?
+    /// Thermal throttling seen while the job ran; nil when nothing ran.
+    public var throttling: Throttling?
 
     public init(
         jobID: String, nodeID: String, attempt: Int, status: Status, error: String? = nil,
@@ -81,7 +85,7 @@ public struct JobResult: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case attempt, status, error, timings, ffmpeg, energy, quality, efficiency, cost, scenario, encoder
-        case resolution, fps, labels
+        case resolution, fps, labels, provenance, throttling
         case messageVersion = "v"
         case jobID = "job_id"
         case nodeID = "node_id"

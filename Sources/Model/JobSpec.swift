@@ -46,6 +46,9 @@ public struct JobSpec: Sendable, Equatable {
     public var submittedAt: Int64?
     /// The benchmark run this job belongs to (`Job.runID`), already checked as an `Identifier`.
     public var runID: String? = nil
+    // Net energy (issue 12 item 3).
+    /// Seconds of idle power to measure before the job (`Job.settleSeconds`); nil: none.
+    public var settleSeconds: Double? = nil
 
     /// The queue this job runs from.
     public var capability: Capability { encoder.capability }
@@ -63,12 +66,14 @@ public struct JobSpec: Sendable, Equatable {
         case .constantQuality(let value): crf = value
         case .encoderDefault: break
         }
-        return Job(
+        var job = Job(
             id: id, scenario: scenario, input: jobInput, output: output, encoder: encoder, preset: preset,
             bitrate: bitrate, crf: crf, resolution: resolution, fps: fps, gop: gop, durationSeconds: durationSeconds,
             quality: quality.sorted(),
             limits: JobLimits(cpuPercent: cpuPercent, memoryMegabytes: memoryMegabytes, timeoutSeconds: timeoutSeconds),
             priority: priority, labels: labels, submittedAt: submittedAt, runID: runID)
+        job.settleSeconds = settleSeconds
+        return job
     }
 
     private var jobInput: JobInput {

@@ -74,7 +74,7 @@ public struct JobValidator: Sendable {
             sourceDuration = generatedDuration
         }
         let limits = job.limits ?? JobLimits()
-        return JobSpec(
+        var spec = JobSpec(
             id: job.id, scenario: job.scenario, input: input, output: try output(job.output ?? .null),
             encoder: encoder, preset: try preset(job.preset, encoder: encoder, base: base),
             rateControl: try rateControl(job, encoder: encoder, base: base), resolution: resolution, fps: fps,
@@ -88,6 +88,8 @@ public struct JobValidator: Sendable {
             labels: try labels(job.labels ?? [:]),
             submittedAt: try checkedIfPresent(job.submittedAt, 0...Int64.max, "submitted_at"),
             runID: try runID(job.runID))
+        spec.settleSeconds = try checkedIfPresent(job.settleSeconds, policy.settleSeconds, "settle_s")
+        return spec
     }
 
     /// A run id follows the job id's rules: it names the run in URLs and file names.

@@ -41,7 +41,9 @@ extension JobResult {
         else { return "time" }
         guard Bounds.within(fps, Bounds.fps) else { return "fps" }
         if let ffmpeg {
-            guard ffmpeg.frames >= 0 else { return "frames" }
+            guard ffmpeg.frames >= 0, (ffmpeg.droppedFrames ?? 0) >= 0, (ffmpeg.duplicatedFrames ?? 0) >= 0 else {
+                return "frames"
+            }
             guard Bounds.within(ffmpeg.averageFPS, Bounds.fps) else { return "fps" }
             guard ffmpeg.outputBytes >= 0, Bounds.within(ffmpeg.speed, Bounds.nonNegative),
                 Bounds.within(ffmpeg.bitrateKilobits, Bounds.nonNegative)
@@ -58,6 +60,7 @@ extension JobResult {
                 Bounds.within(cost.co2Grams, Bounds.nonNegative)
             else { return "cost" }
         }
+        if let field = provenance?.implausibleField ?? throttling?.implausibleField { return field }
         return nil
     }
 }
@@ -92,6 +95,17 @@ extension TelemetrySample {
             Bounds.within(watts.reduce(0, +), Bounds.watts)
         else { return "power" }
         guard jobs.count <= Bounds.maximumSlots else { return "jobs" }
+        if let gpus {
+            // Hotter than any GPU survives, colder than any runs; more memory than any card holds.
+            guard gpus.count <= Provenance.maximumGPUs,
+                gpus.allSatisfy({
+                    (0...Provenance.maximumGPUs * 64).contains($0.index)
+                        && Bounds.within($0.temperatureCelsius, -60...200)
+                        && Bounds.within($0.memoryUsedMegabytes, 0...16_777_216)
+                        && Bounds.within($0.encoderPercent, 0...100) && Bounds.within($0.decoderPercent, 0...100)
+                })
+            else { return "gpus" }
+        }
         for job in jobs {
             guard job.frame >= 0 else { return "frames" }
             guard Bounds.within(job.fps, Bounds.fps) else { return "fps" }
@@ -112,7 +126,7 @@ extension Heartbeat {
         guard slots.contains(slotsTotal), slots.contains(slotsBusy), slots.contains(runningJobs.count) else {
             return "slots"
         }
-        return nil
+        return provenance?.implausibleField
     }
 }
 

@@ -14,6 +14,8 @@ public struct TelemetrySample: Codable, Sendable, Equatable {
     public var power: [PowerReading]
     /// One entry per running job.
     public var jobs: [JobProgress]
+    /// Each NVIDIA GPU's state at its latest reading; nil on a node without one (or an older agent).
+    public var gpus: [GPUState]?
 
     public init(
         nodeID: String, monotonicNanoseconds: Int64, sentAt: Int64, cpuPercent: Double, memoryUsedMegabytes: Int,
@@ -33,7 +35,7 @@ public struct TelemetrySample: Codable, Sendable, Equatable {
     public var subject: String { Subjects.metrics(nodeID: nodeID) }
 
     enum CodingKeys: String, CodingKey {
-        case power, jobs
+        case power, jobs, gpus
         case messageVersion = "v"
         case nodeID = "node_id"
         case monotonicNanoseconds = "monotonic_ns"
@@ -53,6 +55,35 @@ public struct TelemetrySample: Codable, Sendable, Equatable {
             self.domain = domain
             self.watts = watts
             self.source = source
+        }
+    }
+
+    /// One GPU as nvidia-smi last read it; a value it does not report is nil, never 0.
+    public struct GPUState: Codable, Sendable, Equatable {
+        public var index: Int
+        public var temperatureCelsius: Double?
+        public var memoryUsedMegabytes: Double?
+        /// Percent busy of the NVENC and NVDEC units.
+        public var encoderPercent: Double?
+        public var decoderPercent: Double?
+
+        public init(
+            index: Int, temperatureCelsius: Double? = nil, memoryUsedMegabytes: Double? = nil,
+            encoderPercent: Double? = nil, decoderPercent: Double? = nil
+        ) {
+            self.index = index
+            self.temperatureCelsius = temperatureCelsius
+            self.memoryUsedMegabytes = memoryUsedMegabytes
+            self.encoderPercent = encoderPercent
+            self.decoderPercent = decoderPercent
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case index
+            case temperatureCelsius = "temperature_c"
+            case memoryUsedMegabytes = "memory_used_mb"
+            case encoderPercent = "encoder_percent"
+            case decoderPercent = "decoder_percent"
         }
     }
 

@@ -24,6 +24,9 @@ public struct ValidationPolicy: Sendable, Equatable {
     /// `limits.memory_mb`.
     public var memoryMegabytes: ClosedRange<Int> = 64...65_536
     public var priorities: ClosedRange<Int> = 0...9
+    /// `settle_s`: seconds of idle power an agent measures before the job (it tells JetStream it
+    /// is still working meanwhile, so the ack wait does not bound it).
+    public var settleSeconds: ClosedRange<Double> = 1...120
     public var defaultPriority = 5
     /// At most this many labels; keys are `[a-z0-9_.-]{1,maximumLabelKeyLength}`, values at
     /// most `maximumLabelValueLength` Unicode scalars with no control characters.

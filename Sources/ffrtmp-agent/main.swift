@@ -8,7 +8,7 @@ import Support
 // user commands: what a transcoding node installs.
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "--version" {
-    print("ffrtmp-agent \(Version.current)")
+    print("ffrtmp-agent \(Version.described)")
     exit(0)
 }
 exit(CommandRunner.run(AgentCommand.self, arguments: arguments))

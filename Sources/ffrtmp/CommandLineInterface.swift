@@ -64,7 +64,7 @@ enum CommandLineInterface {
             return 0
         }
         if first == "--version" || first == "version" {
-            print("ffrtmp \(Version.current)")
+            print("ffrtmp \(Version.described)")
             return 0
         }
         guard let command = find(first) else {

@@ -19,6 +19,9 @@ enum ResultsCommand: CLICommand {
                 ["--since"], value: "DURATION", help: "Only results finished in the last DURATION: 30m, 24h"),
             OptionSpec(
                 ["--summary"], help: "Mean ± 95% interval per configuration × node over succeeded results"),
+            OptionSpec(
+                ["--energy"], value: "BASIS",
+                help: "With --summary: gross (default) or net energy (less the idle baseline of --settle jobs)"),
             OptionSpec(["--csv"], help: "Write CSV (a header row, raw numbers) instead of a table"),
         ],
         discussion: """
@@ -50,6 +53,9 @@ enum ResultsCommand: CLICommand {
         if let status = arguments.string("--status"), JobResult.Status(rawValue: status) == nil {
             throw UsageError(
                 "--status: unknown status \"\(status)\"; one of " + JobResult.Status.allNames.joined(separator: ", "))
+        }
+        if arguments.isGiven("--energy") && !arguments.flag("--summary") {
+            throw UsageError("--energy chooses the summary's energy: it needs --summary")
         }
         let master = try MasterOptions.client(arguments)
         if arguments.flag("--summary") { return try summary(arguments, master) }
@@ -93,7 +99,10 @@ enum ResultsCommand: CLICommand {
         if arguments.isGiven("--status") || arguments.isGiven("--since") || arguments.isGiven("--offset") {
             throw UsageError("--summary covers every succeeded result: --status, --since and --offset do not apply")
         }
-        let query = ["--scenario", "--encoder", "--node", "--run"].map { flag in
+        if let basis = arguments.string("--energy"), basis != "gross" && basis != "net" {
+            throw UsageError("--energy takes gross or net, not \"\(basis)\"")
+        }
+        let query = ["--scenario", "--encoder", "--node", "--run", "--energy"].map { flag in
             (name: String(flag.dropFirst(2)), value: arguments.string(flag))
         }
         let body = try master.fetch("/api/summary", query: query)

@@ -25,6 +25,9 @@ enum SubmitOptions {
         OptionSpec(["--cpu-percent"], value: "N", help: "CPU limit, percent of one core (200 = two cores)"),
         OptionSpec(["--memory-mb"], value: "N", help: "Memory limit in MB"),
         OptionSpec(["--priority"], value: "N", help: "0 (lowest) to 9; default 5"),
+        OptionSpec(
+            ["--settle"], value: "DURATION",
+            help: "Measure idle power this long (1s to 2m) before each job, for net energy (e_net_j)"),
         OptionSpec(["--label"], value: "KEY=VALUE", help: "A tag copied into the result (repeatable)"),
     ]
 
@@ -71,7 +74,7 @@ enum SubmitOptions {
         var matrix = JobMatrix(base: draft)
         var generator = SystemRandomNumberGenerator()
         let id = arguments.string("--id") ?? ULID.make(unixMilliseconds: UInt64(now / 1_000_000), using: &generator)
-        let jobs: [Job]
+        var jobs: [Job]
         do {
             for axis in JobMatrix.Axis.allCases {
                 if let list = arguments.string(axis.flag) { try matrix.set(axis, list: list) }
@@ -79,6 +82,13 @@ enum SubmitOptions {
             jobs = try matrix.jobs(id: id, submittedAt: now, validator: JobValidator(policy: .submitter))
         } catch {
             throw UsageError(error.description)
+        }
+        if let settle = try arguments.durationNanoseconds("--settle").map({ Double($0) / 1e9 }) {
+            let range = ValidationPolicy.submitter.settleSeconds
+            guard range.contains(settle) else {
+                throw UsageError("--settle must be \(Int(range.lowerBound)) s to \(Int(range.upperBound)) s")
+            }
+            for index in jobs.indices { jobs[index].settleSeconds = settle }
         }
         return try repeated(jobs, arguments)
     }

@@ -51,6 +51,8 @@ struct FixedProbe: NodeProbe {
             ]
         )
     }
+
+    func ffmpegBuild() -> (version: String?, configuration: String?) { ("7.1-test", "--enable-libx264") }
 }
 
 final class AgentOrchestrationTests: XCTestCase {
@@ -131,6 +133,13 @@ final class AgentOrchestrationTests: XCTestCase {
         XCTAssertEqual(result.energy?.source, .estimated, "no sensor here: honestly labelled")
         XCTAssertNotNil(result.efficiency.joulesPerFrame)
         XCTAssertNotNil(result.cost)
+        let provenance = try XCTUnwrap(result.provenance)
+        XCTAssertEqual(provenance.hardwareID, Provenance.hardwareID(of: FixedProbe().probe().hardware))
+        XCTAssertEqual(provenance.cpuModel, "test CPU")
+        XCTAssertEqual(provenance.ffmpegVersion, "7.1-test")
+        XCTAssertEqual(provenance.ffmpegConfiguration, "--enable-libx264")
+        XCTAssertEqual(provenance.softwareVersion, Version.current)
+        XCTAssertNil(result.throttling?.gpuReasons, "a CPU job asks no GPU")
         // The result is published before the job is acked (a confirmed ack, maybe retried): wait for it.
         let context = JetStreamContext(connection: observer)
         var messages = try context.streamInfo("JOBS").state.messages
@@ -149,8 +158,36 @@ final class AgentOrchestrationTests: XCTestCase {
         let result = try XCTUnwrap(waitForResults(1).first)
         XCTAssertEqual(result.status, .rejected)
         XCTAssertEqual(result.rejectField, "resolution")
+        XCTAssertEqual(result.provenance?.cpuModel, "test CPU", "a rejected result says where, too")
         usleep(300_000)
         XCTAssertEqual(results.items.count, 1, "a rejected job is not redelivered")
+    }
+
+    func testAJobAskingForMoreCoresThanTheNodeHasIsRejectedWithTheReason() throws {
+        try startAgent()
+        var job = Job(id: "big-1", scenario: "720p30-h264", durationSeconds: 2)
+        job.limits = JobLimits(cpuPercent: 800)
+        try submit(job)
+        let result = try XCTUnwrap(waitForResults(1).first)
+        XCTAssertEqual(result.status, .rejected)
+        XCTAssertEqual(result.rejectField, "limits.cpu_percent")
+        XCTAssertTrue(result.error?.contains("2 hardware threads") ?? false, result.error ?? "")
+    }
+
+    func testASettledJobReportsItsIdleBaselineAndNetEnergyNextToTheGross() throws {
+        try startAgent()
+        var job = Job(id: "settled-1", scenario: "720p30-h264", durationSeconds: 2)
+        job.settleSeconds = 1
+        try submit(job)
+        let result = try XCTUnwrap(waitForResults(1).first)
+        XCTAssertEqual(result.status, .succeeded, result.error ?? "")
+        let energy = try XCTUnwrap(result.energy)
+        XCTAssertEqual(energy.source, .estimated, "the baseline comes from the same, estimated, source")
+        let baseline = try XCTUnwrap(energy.idleBaselineWatts)
+        let net = try XCTUnwrap(energy.netJoules)
+        XCTAssertLessThanOrEqual(net, energy.totalJoules)
+        if baseline > 0 { XCTAssertLessThan(net, energy.totalJoules) }
+        XCTAssertNil(result.implausibleField)
     }
 
     func testAnNVENCJobStaysQueuedWhenNoAgentProvedNVENC() throws {
@@ -248,6 +285,7 @@ final class AgentOrchestrationTests: XCTestCase {
         XCTAssertEqual(beat.capabilities.first { $0.name == .cpu }?.proven, true)
         XCTAssertEqual(beat.capabilities.first { $0.name == .nvenc }?.proven, false)
         XCTAssertEqual(beat.state, .available)
+        XCTAssertEqual(beat.provenance?.ffmpegVersion, "7.1-test")
         XCTAssertGreaterThan(samples.load(ordering: .relaxed), 0)
     }
 }

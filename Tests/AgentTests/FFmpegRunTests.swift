@@ -43,6 +43,8 @@ final class FFmpegRunTests: XCTestCase {
         XCTAssertGreaterThan(statistics?.outputBytes ?? 0, 20_000, "the elementary stream's size")
         XCTAssertEqual(statistics?.bitrateKilobits ?? 0, 400, accuracy: 200)
         XCTAssertEqual(statistics?.argv.first, "ffmpeg")
+        XCTAssertEqual(statistics?.droppedFrames, 0)
+        XCTAssertEqual(statistics?.duplicatedFrames, 0)
         XCTAssertEqual(Array(statistics?.argv.suffix(5) ?? []), ["-threads", "1", "-f", "h264", "/dev/null"])
         XCTAssertGreaterThan(report.cpuSeconds, 0.02)
         XCTAssertGreaterThan(report.wallSeconds, 0)
@@ -53,6 +55,21 @@ final class FFmpegRunTests: XCTestCase {
         XCTAssertTrue(ended)
         XCTAssertEqual(progress.last?.isEnd, true)
         XCTAssertEqual(ScratchDirectory.list(work.path), [], "the job's folder is gone")
+    }
+
+    func testDroppedAndDuplicatedFramesOfTheLastProgressBlockAreReported() {
+        let spec = FFmpegFixtures.spec(FFmpegFixtures.generatedJob())
+        let invocation = FFmpegInvocation(argv: ["ffmpeg"], workDirectory: work.path)
+        let outcome = ProcessOutcome(
+            termination: .exited(0), userCPUSeconds: 1, systemCPUSeconds: 0, maximumResidentBytes: 0, wallSeconds: 2,
+            logTail: [])
+        let progress = FFmpegProgress(frame: 60, duplicatedFrames: 4, droppedFrames: 9, isEnd: true)
+        let statistics = FFmpegRun.statistics(spec, invocation, outcome: outcome, progress: progress)
+        XCTAssertEqual(statistics.droppedFrames, 9)
+        XCTAssertEqual(statistics.duplicatedFrames, 4)
+        let silent = FFmpegRun.statistics(spec, invocation, outcome: outcome, progress: nil)
+        XCTAssertNil(silent.droppedFrames, "no progress block: not known, not 0")
+        XCTAssertNil(silent.duplicatedFrames)
     }
 
     func testAFileOutputIsAnMP4WhoseBytesAreCountedAndThenRemoved() {

@@ -98,9 +98,10 @@ final class ProbeHardwareTests: XCTestCase {
 
     func testGPUsComeFromNvidiaSMIWithTheirMemory() {
         // A test-only shell script answering with what a real H200's nvidia-smi printed for both
-        // queries (driver 580.159.04, captured on the lent device machine).
+        // queries (driver 580.159.04, captured on the lent device machine), plus the memory.used
+        // column the sampler has asked for since.
         let fake = ScratchDirectory()
-        let row = "0, NVIDIA H200, 580.159.04, 118.55, 78.61, 700.00, 0, 0, 0, 0, 36"
+        let row = "0, NVIDIA H200, 580.159.04, 118.55, 78.61, 700.00, 0, 0, 0, 0, 36, 0"
         fake.write(
             "nvidia-smi",
             "#!/bin/sh\ncase \"$1\" in\n  --query-gpu=index,memory.total) echo '0, 143771';;\n"

@@ -79,6 +79,20 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(refused.error, "ffrtmp submit: crf: must be between 0 and 51 (got 99) (see --crf)\n")
     }
 
+    func testSettleGivesEveryJobItsIdlePeriodAndIsBounded() throws {
+        let dry = try ffrtmp(
+            "submit", "--id", "s", "--encoders", "libx264,libx265", "--resolution", "160x90", "--fps", "30",
+            "--duration", "1", "--settle", "5s", "--dry-run")
+        XCTAssertEqual(dry.status, 0, dry.error)
+        let jobs = try dry.output.split(separator: "\n").map { line in
+            try MessageCoding.decode(Job.self, from: Array(line.utf8))
+        }
+        XCTAssertEqual(jobs.map(\.settleSeconds), [5, 5])
+        let long = try ffrtmp("submit", "--scenario", "720p30-h264", "--settle", "10m", "--dry-run")
+        XCTAssertEqual(long.status, 2)
+        XCTAssertEqual(long.error, "ffrtmp submit: --settle must be 1 s to 120 s\n")
+    }
+
     func testNameGivesEveryJobTheRunAndRepeatSendsRoundsOfDistinctJobs() throws {
         let dry = try ffrtmp(
             "submit", "--id", "c", "--name", "camp", "--encoders", "libx264,libx265", "--resolution", "160x90",

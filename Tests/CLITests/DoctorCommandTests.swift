@@ -17,7 +17,7 @@ final class DoctorCommandTests: XCTestCase {
         try DurableFiles.makeDirectories(folder + "/powercap")
         try DurableFiles.replace(
             folder + "/nvidia-smi",
-            with: Array("#!/bin/sh\necho '0, NVIDIA L4, 550.54.15, 17.5, 18.0, 72.00, 3, 0, 0, 0, 41'\n".utf8))
+            with: Array("#!/bin/sh\necho '0, NVIDIA L4, 550.54.15, 17.5, 18.0, 72.00, 3, 0, 0, 0, 41, 1024'\n".utf8))
         chmod(folder + "/nvidia-smi", 0o755)
     }
 

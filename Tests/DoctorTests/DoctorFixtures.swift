@@ -40,7 +40,7 @@ final class FakeTree {
     func nvidiaSMI() throws -> String {
         try write(
             "bin/nvidia-smi",
-            "#!/bin/sh\necho '0, NVIDIA L4, 550.54.15, 17.5, 18.0, 72.00, 3, 0, 0, 0, 41'\n", mode: 0o755)
+            "#!/bin/sh\necho '0, NVIDIA L4, 550.54.15, 17.5, 18.0, 72.00, 3, 0, 0, 0, 41, 1024'\n", mode: 0o755)
         return path + "/bin/nvidia-smi"
     }
 }

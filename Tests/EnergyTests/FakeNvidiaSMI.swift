@@ -38,6 +38,7 @@ final class FakeNvidiaSMI {
         var decoder: Double? = 0
         var sessions: Int? = 0
         var temperature: Double? = 40
+        var memoryUsed: Double? = 1024
     }
 
     /// Writes the rows for the next run (both field lists).
@@ -49,7 +50,7 @@ final class FakeNvidiaSMI {
             let head = ["\(row.index)", row.name, row.driver, text(row.power)]
             let tail = [
                 text(row.limit), text(row.utilization), text(row.encoder), text(row.decoder),
-                row.sessions.map(String.init) ?? "[Not Supported]", text(row.temperature),
+                row.sessions.map(String.init) ?? "[Not Supported]", text(row.temperature), text(row.memoryUsed),
             ]
             full += (head + [text(row.instant)] + tail).joined(separator: ", ") + "\n"
             compatible += (head + tail).joined(separator: ", ") + "\n"

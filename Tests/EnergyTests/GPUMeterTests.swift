@@ -20,6 +20,28 @@ final class GPUMeterTests: XCTestCase {
         FakeNvidiaSMI.Row(index: 0, power: watts, instant: watts + 3, sessions: sessions)
     }
 
+    func testTheLatestGPUReadingsCarryTemperatureMemoryAndCodecUseForTelemetry() throws {
+        let fake = FakeNvidiaSMI()
+        let proc = FakeProc()
+        proc.advanceHost(busy: 0, idle: 0)
+        var row = FakeNvidiaSMI.Row(index: 0, power: 30, encoder: 55, decoder: 7, temperature: 66, memoryUsed: 3210)
+        fake.setRows([row])
+        let meter = try meter(fake, proc)
+        XCTAssertEqual(meter.latestGPUReadings, [], "nothing read yet")
+        meter.sample(now: MeterFixture.start)
+        var reading = try XCTUnwrap(meter.latestGPUReadings.first)
+        XCTAssertEqual(reading.temperatureCelsius, 66)
+        XCTAssertEqual(reading.memoryUsedMegabytes, 3210)
+        XCTAssertEqual(reading.encoderUtilizationPercent, 55)
+        XCTAssertEqual(reading.decoderUtilizationPercent, 7)
+        (row.temperature, row.memoryUsed) = (70, nil)
+        fake.setRows([row])
+        meter.readGPUs()
+        reading = try XCTUnwrap(meter.latestGPUReadings.first)
+        XCTAssertEqual(reading.temperatureCelsius, 70, "the GPU thread's reading is the latest")
+        XCTAssertNil(reading.memoryUsedMegabytes, "[N/A] is missing, not 0")
+    }
+
     func testGPUEnergyIsTheTrapezoidOfScriptedPowerSplitAboveTheLearnedIdle() throws {
         let fake = FakeNvidiaSMI()
         let proc = FakeProc()

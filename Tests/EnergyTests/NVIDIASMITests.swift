@@ -12,8 +12,8 @@ final class NVIDIASMITests: XCTestCase {
 
     func testRowsParseByFieldAndUnsupportedValuesAreMissingNotZero() {
         let output = """
-            0, NVIDIA L4, 550.54.15, 27.45, 26.10, 72.00, 3, 45, 12, 2, 41
-            1, Tesla T4, 550.54.15, [N/A], [Not Supported], [N/A], 0, [N/A], [N/A], [Not Supported], 35
+            0, NVIDIA L4, 550.54.15, 27.45, 26.10, 72.00, 3, 45, 12, 2, 41, 2048
+            1, Tesla T4, 550.54.15, [N/A], [Not Supported], [N/A], 0, [N/A], [N/A], [Not Supported], 35, [N/A]
 
             """
         let readings = NVIDIASMIQuery.full.parse(output)
@@ -26,6 +26,8 @@ final class NVIDIASMITests: XCTestCase {
         XCTAssertEqual(readings[0].decoderUtilizationPercent, 12)
         XCTAssertEqual(readings[0].encoderSessions, 2)
         XCTAssertEqual(readings[0].temperatureCelsius, 41)
+        XCTAssertEqual(readings[0].memoryUsedMegabytes, 2048)
+        XCTAssertNil(readings[1].memoryUsedMegabytes)
         XCTAssertEqual(readings[1].index, 1)
         XCTAssertNil(readings[1].powerWatts)
         XCTAssertNil(readings[1].instantPowerWatts)
@@ -43,7 +45,7 @@ final class NVIDIASMITests: XCTestCase {
             NVIDIASMIQuery.full.arguments,
             [
                 "--query-gpu=index,name,driver_version,power.draw,power.draw.instant,power.limit,utilization.gpu,"
-                    + "utilization.encoder,utilization.decoder,encoder.stats.sessionCount,temperature.gpu",
+                    + "utilization.encoder,utilization.decoder,encoder.stats.sessionCount,temperature.gpu,memory.used",
                 "--format=csv,noheader,nounits",
             ])
     }

@@ -25,7 +25,8 @@ extension FFmpegRun {
 
     /// Frames and speed from the last `-progress` block, average fps over the wall time, output
     /// bytes (the file's size, else what the muxer wrote), and the achieved bitrate: bytes × 8
-    /// over the media duration (frames ÷ fps, else ffmpeg's out_time).
+    /// over the media duration (frames ÷ fps, else ffmpeg's out_time); dropped and duplicated
+    /// frames from the same block.
     static func statistics(
         _ job: JobSpec, _ invocation: FFmpegInvocation, outcome: ProcessOutcome, progress: FFmpegProgress?
     ) -> JobResult.FFmpegStatistics {
@@ -34,10 +35,13 @@ extension FFmpegRun {
         let mediaSeconds = job.fps.map { Double(frames) / $0 } ?? progress?.outTimeSeconds ?? 0
         let bitrate =
             bytes > 0 && mediaSeconds > 0 ? Double(bytes) * 8 / mediaSeconds / 1000 : progress?.bitrateKilobits
-        return JobResult.FFmpegStatistics(
+        var statistics = JobResult.FFmpegStatistics(
             frames: frames, averageFPS: outcome.wallSeconds > 0 ? Double(frames) / outcome.wallSeconds : 0,
             speed: progress?.speed, outputBytes: bytes, bitrateKilobits: bitrate, argv: invocation.argv,
             logTail: outcome.logTail)
+        statistics.droppedFrames = progress.map { max(0, $0.droppedFrames) }
+        statistics.duplicatedFrames = progress.map { max(0, $0.duplicatedFrames) }
+        return statistics
     }
 
     private static func fileSize(_ path: String) -> Int64? {

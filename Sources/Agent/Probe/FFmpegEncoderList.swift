@@ -1,3 +1,5 @@
+import Model
+
 /// What `ffmpeg -hide_banner -version` and `-encoders` say.
 public enum FFmpegEncoderList {
     /// `5.1.9-0+deb12u1` from `ffmpeg version 5.1.9-0+deb12u1 Copyright (c) …`.
@@ -5,6 +7,16 @@ public enum FFmpegEncoderList {
         let words = output.split(separator: "\n").first?.split(separator: " ") ?? []
         guard words.count >= 3, words[0] == "ffmpeg", words[1] == "version" else { return nil }
         return String(words[2])
+    }
+
+    /// The flags ffmpeg was built with, from the `configuration: --prefix=/usr …` line; nil when
+    /// absent. Cut to `Provenance.maximumConfigurationLength` bytes.
+    public static func configuration(_ output: String) -> String? {
+        for line in output.split(separator: "\n") where line.hasPrefix("configuration:") {
+            let flags = line.dropFirst("configuration:".count).withoutSurroundingSpaces()
+            return Provenance.clipped(flags, toBytes: Provenance.maximumConfigurationLength)
+        }
+        return nil
     }
 
     /// Video encoder names from the table after the ` ------` line (` V....D libx264  …`).

@@ -76,6 +76,14 @@ public enum HardwareProbe {
             ffmpegVersion: version, encoders: encoders ?? [], capabilities: capabilities)
     }
 
+    /// ffmpeg's version and `configuration:` line (`ffmpeg -version`), for provenance.
+    public static func ffmpegBuild(_ configuration: HardwareProbeConfiguration) -> (
+        version: String?, configuration: String?
+    ) {
+        let output = ffmpegOutput(["-hide_banner", "-version"], configuration)
+        return (output.flatMap(FFmpegEncoderList.version), output.flatMap(FFmpegEncoderList.configuration))
+    }
+
     /// ffmpeg's stdout for `arguments`, nil when it failed or is missing.
     private static func ffmpegOutput(_ arguments: [String], _ configuration: HardwareProbeConfiguration) -> String? {
         let launch = ProcessLaunch(executable: configuration.ffmpegPath, arguments: arguments)

@@ -4,10 +4,17 @@ import Model
 /// campaigns. Every summary comes from `MasterStore.summary(_:)`, so the API, the CLI, the
 /// dashboard and the report compare the same groups.
 extension MasterAPI {
-    /// `{"summary": […]}` for `scenario`, `encoder`, `node` and `run`.
+    /// `{"summary": […]}` for `scenario`, `encoder`, `node`, `run` and `energy` (`gross`, the
+    /// default, or `net`).
     func summary(_ query: [String: String]) throws -> String {
-        let filter = MasterStore.SummaryFilter(
+        var filter = MasterStore.SummaryFilter(
             scenario: query["scenario"], encoder: query["encoder"], node: query["node"], run: query["run"])
+        if let basis = query["energy"] {
+            guard let energy = EnergyBasis(rawValue: basis) else {
+                throw QueryError(message: "energy must be gross or net")
+            }
+            filter.energy = energy
+        }
         return "{\"summary\":" + SummaryJSON.array(try store.summary(filter)) + "}"
     }
 
