@@ -2,14 +2,27 @@ import Client
 import Model
 import Support
 
-/// Taking in what the fleet publishes: heartbeats and telemetry (core subscriptions: live view
-/// at once, store in batches through `StoreWriter`), lifecycle events and results (durable
+/// Taking in what the fleet publishes: heartbeats and telemetry (core subscriptions, filed in the
+/// `FleetInbox`, decoded by the decoder threads: live view at once, store in batches through
+/// `StoreWriter`), lifecycle events and results (durable
 /// feeds, store then acknowledge).
 ///
 /// The sender is trusted, not the payload: a heartbeat, sample or result whose `node_id` is not
 /// its subject's node token is refused, and so is one with a figure outside physical sense
 /// (`ReportedValueBounds`). Each refusal is counted by kind and reason (`MessageRefusal`).
 extension Master {
+    /// A decoder thread: takes its inbox shard's messages as they come and handles each as
+    /// `take(heartbeat:)` and `take(telemetry:)` do, until the inbox is closed and empty.
+    func decode(_ shard: FleetInboxShard) {
+        while true {
+            let batch = shard.take(waitingUpTo: 0.1)
+            if batch.tally != FleetInbox.Tally() { fleet.count { $0.add(batch.tally) } }
+            for message in batch.heartbeats { take(heartbeat: message) }
+            for message in batch.telemetry { take(telemetry: message) }
+            if batch.closed { return }
+        }
+    }
+
     func take(heartbeat message: Message) {
         guard let heartbeat = decode(Heartbeat.self, message.payload) else { return }
         guard admit(heartbeat.nodeID, heartbeat.implausibleField, kind: "heartbeat", subject: message.subject) else {
