@@ -186,6 +186,37 @@ public final class FleetView: Sendable {
         }
     }
 
+    /// A page of the listing: its nodes, where it starts, how many are listed in all, and the id
+    /// to ask `after` for the next page (nil on the last page).
+    public struct Page: Sendable {
+        public var nodes: [Listed]
+        public var offset: Int
+        public var total: Int
+        public var next: String?
+    }
+
+    /// Up to `limit` listed nodes in id order: those whose id sorts after `after` when given,
+    /// else from `offset`.
+    public func page(after: String? = nil, offset: Int = 0, limit: Int) -> Page {
+        state.withLock { state in
+            var start = min(max(0, offset), state.order.count)
+            if let after {
+                var (low, high) = (0, state.order.count)
+                while low < high {
+                    let middle = (low + high) / 2
+                    if state.order[middle] <= after { low = middle + 1 } else { high = middle }
+                }
+                start = low
+            }
+            let end = start + min(max(0, limit), state.order.count - start)
+            let nodes = state.order[start..<end].compactMap { id in
+                state.nodes[id].map(Listed.live) ?? state.remembered[id].map(Listed.remembered)
+            }
+            let next = end < state.order.count && end > start ? state.order[end - 1] : nil
+            return Page(nodes: nodes, offset: start, total: state.order.count, next: next)
+        }
+    }
+
     /// Nodes listed, live or remembered.
     public var count: Int { state.withLock { $0.order.count } }
     public var queues: [QueueDepth] { state.withLock { $0.queues } }

@@ -1,0 +1,67 @@
+import Support
+
+/// `/api/fleet`: the whole fleet in one small answer, whatever its size: nodes by status and by
+/// proven capability, job slots, busy and idle nodes, total power from the latest telemetry, the
+/// queues, and the master's ingest counters (received, decoded, coalesced). Read from memory only.
+extension MasterAPI {
+    func fleetSummary() -> String {
+        let now = Clock.monotonicNanoseconds()
+        let nodes = fleet.nodes
+        var byStatus = ["available": 0, "busy": 0, "draining": 0, "offline": 0]
+        var byCapability: [String: Int] = [:]
+        var (slotsTotal, slotsBusy, busyNodes, idleNodes, runningJobs) = (0, 0, 0, 0, 0)
+        var (watts, nodesWithPower) = (0.0, 0)
+        for node in nodes {
+            let status = fleet.status(of: node, now: now)
+            byStatus[status, default: 0] += 1
+            guard status != "offline" else { continue }
+            let heartbeat = node.heartbeat
+            for capability in heartbeat.capabilities where capability.proven {
+                byCapability[capability.name.rawValue, default: 0] += 1
+            }
+            slotsTotal += max(0, heartbeat.slotsTotal)
+            slotsBusy += max(0, heartbeat.slotsBusy)
+            runningJobs += heartbeat.runningJobs.count
+            if heartbeat.slotsBusy > 0 { busyNodes += 1 } else { idleNodes += 1 }
+            if let power = node.telemetry?.power, !power.isEmpty {
+                watts += power.reduce(0) { $0 + ($1.watts.isFinite ? $1.watts : 0) }
+                nodesWithPower += 1
+            }
+        }
+        // Remembered nodes (not heard since start) are offline.
+        byStatus["offline", default: 0] += fleet.count - nodes.count
+        let counters = fleet.counters
+        var object = JSONWriter()
+        object.add("nodes", fleet.count)
+        object.add("by_status", raw: Self.counts(byStatus))
+        object.add("by_capability", raw: Self.counts(byCapability))
+        object.add("slots_total", slotsTotal)
+        object.add("slots_busy", slotsBusy)
+        object.add("busy_nodes", busyNodes)
+        object.add("idle_nodes", idleNodes)
+        object.add("running_jobs", runningJobs)
+        object.add("power_watts", watts, digits: 1)
+        object.add("nodes_with_power", nodesWithPower)
+        object.add("queues", raw: queueArray())
+        var ingest = JSONWriter()
+        ingest.add("heartbeats_received", counters.heartbeatsReceived)
+        ingest.add("telemetry_received", counters.telemetryReceived)
+        ingest.add("heartbeats_decoded", counters.heartbeats)
+        ingest.add("telemetry_decoded", counters.telemetry)
+        ingest.add("heartbeats_coalesced", counters.heartbeatsCoalesced)
+        ingest.add("telemetry_coalesced", counters.telemetryCoalesced)
+        ingest.add("inbox_overflowed", counters.inboxOverflowed)
+        ingest.add("store_dropped", counters.storeDropped)
+        ingest.add("store_queue", storeQueue())
+        ingest.add("invalid", counters.invalid)
+        object.add("ingest", raw: ingest.text)
+        return object.text
+    }
+
+    /// `{"name":count,…}` in name order.
+    private static func counts(_ counts: [String: Int]) -> String {
+        var object = JSONWriter()
+        for (name, count) in counts.sorted(by: { $0.key < $1.key }) { object.add(name, count) }
+        return object.text
+    }
+}
