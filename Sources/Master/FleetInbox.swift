@@ -13,20 +13,27 @@ final class FleetInbox: Sendable {
         case heartbeat, telemetry
     }
 
-    /// What a shard received, coalesced and dropped since it was last taken from.
+    /// What the inbox received, coalesced and dropped since start, counted as the reader files.
     struct Tally: Sendable, Equatable {
         var heartbeats = 0
         var telemetry = 0
         var coalescedHeartbeats = 0
         var coalescedTelemetry = 0
         var overflowed = 0
+
+        static func + (left: Tally, right: Tally) -> Tally {
+            Tally(
+                heartbeats: left.heartbeats + right.heartbeats, telemetry: left.telemetry + right.telemetry,
+                coalescedHeartbeats: left.coalescedHeartbeats + right.coalescedHeartbeats,
+                coalescedTelemetry: left.coalescedTelemetry + right.coalescedTelemetry,
+                overflowed: left.overflowed + right.overflowed)
+        }
     }
 
     /// What a decoder takes at once: heartbeats first (a new node is listed before its telemetry).
     struct Batch: Sendable {
         var heartbeats: [Message] = []
         var telemetry: [Message] = []
-        var tally = Tally()
         /// True once `close` was called and this batch holds the last of the shard.
         var closed = false
         var isEmpty: Bool { heartbeats.isEmpty && telemetry.isEmpty }
@@ -51,6 +58,9 @@ final class FleetInbox: Sendable {
 
     /// Messages waiting in all shards.
     var waiting: Int { shards.reduce(0) { $0 + $1.waiting } }
+
+    /// Counts since start, all shards.
+    var tally: Tally { shards.reduce(Tally()) { $0 + $1.tally } }
 }
 
 /// One decoder's part of a `FleetInbox`. `@unchecked Sendable`: `lock` guards every field.
@@ -60,7 +70,7 @@ final class FleetInboxShard: @unchecked Sendable {
     private let wake: Condition
     private var heartbeats: [String: Message] = [:]
     private var telemetry: [String: Message] = [:]
-    private var tally = FleetInbox.Tally()
+    private var counted = FleetInbox.Tally()
     private var closed = false
 
     init(capacity: Int) {
@@ -74,20 +84,20 @@ final class FleetInboxShard: @unchecked Sendable {
         let wasEmpty = heartbeats.isEmpty && telemetry.isEmpty
         switch kind {
         case .heartbeat:
-            tally.heartbeats += 1
+            counted.heartbeats += 1
             if heartbeats.updateValue(message, forKey: message.subject) != nil {
-                tally.coalescedHeartbeats += 1
+                counted.coalescedHeartbeats += 1
             } else if heartbeats.count + telemetry.count > capacity {
                 heartbeats[message.subject] = nil
-                tally.overflowed += 1
+                counted.overflowed += 1
             }
         case .telemetry:
-            tally.telemetry += 1
+            counted.telemetry += 1
             if telemetry.updateValue(message, forKey: message.subject) != nil {
-                tally.coalescedTelemetry += 1
+                counted.coalescedTelemetry += 1
             } else if heartbeats.count + telemetry.count > capacity {
                 telemetry[message.subject] = nil
-                tally.overflowed += 1
+                counted.overflowed += 1
             }
         }
         if wasEmpty { wake.signal() }
@@ -102,7 +112,10 @@ final class FleetInboxShard: @unchecked Sendable {
 
     var waiting: Int { lock.withLock { heartbeats.count + telemetry.count } }
 
-    /// Everything waiting and the tally since the last take; waits up to `seconds` for a message
+    /// Counts since start.
+    var tally: FleetInbox.Tally { lock.withLock { counted } }
+
+    /// Everything waiting; waits up to `seconds` for a message
     /// when none waits (and the shard is open).
     func take(waitingUpTo seconds: Double) -> FleetInbox.Batch {
         lock.lock()
@@ -110,14 +123,12 @@ final class FleetInboxShard: @unchecked Sendable {
         while !closed && heartbeats.isEmpty && telemetry.isEmpty && Clock.monotonicNanoseconds() < deadline {
             _ = wake.wait(untilMonotonicNanoseconds: deadline)
         }
-        let (takenHeartbeats, takenTelemetry, takenTally, wasClosed) = (heartbeats, telemetry, tally, closed)
+        let (takenHeartbeats, takenTelemetry, wasClosed) = (heartbeats, telemetry, closed)
         heartbeats = [:]
         telemetry = [:]
-        tally = FleetInbox.Tally()
         lock.unlock()
         // Copied out of the dictionaries after unlocking: the reader never waits for this.
         return FleetInbox.Batch(
-            heartbeats: Array(takenHeartbeats.values), telemetry: Array(takenTelemetry.values), tally: takenTally,
-            closed: wasClosed)
+            heartbeats: Array(takenHeartbeats.values), telemetry: Array(takenTelemetry.values), closed: wasClosed)
     }
 }

@@ -77,23 +77,6 @@ public final class FleetView: Sendable {
         public var deadLetters = 0
         /// Results accepted with no `started` event from their node seen (see `ResultAdmission`).
         public var unverifiedResults = 0
-        /// Heartbeats and telemetry received from the broker (`FleetInbox`), before decoding.
-        public var heartbeatsReceived = 0
-        public var telemetryReceived = 0
-        /// Received, but replaced by a newer message of the same node before they were decoded.
-        public var heartbeatsCoalesced = 0
-        public var telemetryCoalesced = 0
-        /// Received and dropped undecoded: the inbox held as many subjects as it may.
-        public var inboxOverflowed = 0
-
-        /// Adds what a decoder took from its inbox shard.
-        mutating func add(_ tally: FleetInbox.Tally) {
-            heartbeatsReceived += tally.heartbeats
-            telemetryReceived += tally.telemetry
-            heartbeatsCoalesced += tally.coalescedHeartbeats
-            telemetryCoalesced += tally.coalescedTelemetry
-            inboxOverflowed += tally.overflowed
-        }
     }
 
     private struct State {

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Client
 import Foundation
 import Model
 import Support
@@ -134,7 +135,12 @@ final class MasterAPITests: XCTestCase {
         busy.slotsBusy = 1
         busy.runningJobs = ["job-1"]
         fleet.heard(busy, at: Clock.monotonicNanoseconds(), unix: 7)
-        fleet.count { $0.add(FleetInbox.Tally(heartbeats: 4, telemetry: 9, coalescedTelemetry: 3)) }
+        let inbox = FleetInbox(shards: 1, capacity: 10)
+        for text in ["1", "2", "3"] {
+            inbox.put(Message(subject: "metrics.a", payload: Array(text.utf8)), kind: .telemetry)
+        }
+        inbox.put(Message(subject: "hb.a"), kind: .heartbeat)
+        api = MasterAPI(store: store, fleet: fleet, storeQueue: { 0 }, inbox: inbox, extraMetrics: { [] })
         let summary = try object("/api/fleet")
         XCTAssertEqual(summary["nodes"] as? Int, 2)
         XCTAssertEqual(
@@ -147,19 +153,25 @@ final class MasterAPITests: XCTestCase {
         XCTAssertEqual(summary["power_watts"] as? Double, 9.5)
         XCTAssertEqual(summary["nodes_with_power"] as? Int, 1)
         let ingest = try XCTUnwrap(summary["ingest"] as? [String: Int])
-        XCTAssertEqual(ingest["telemetry_received"], 9)
-        XCTAssertEqual(ingest["telemetry_coalesced"], 3)
-        XCTAssertEqual(ingest["heartbeats_received"], 4)
+        XCTAssertEqual(ingest["telemetry_received"], 3)
+        XCTAssertEqual(ingest["telemetry_coalesced"], 2)
+        XCTAssertEqual(ingest["heartbeats_received"], 1)
+        XCTAssertEqual(ingest["inbox_waiting"], 2)
         XCTAssertEqual(ingest["telemetry_decoded"], 1)
     }
 
     func testTheMetricsSayHowManyMessagesWereReceivedAndCoalesced() throws {
-        fleet.count { $0.add(FleetInbox.Tally(heartbeats: 4, telemetry: 9, coalescedTelemetry: 3, overflowed: 2)) }
+        let inbox = FleetInbox(shards: 1, capacity: 1)
+        for subject in ["metrics.a", "metrics.a", "metrics.b", "metrics.c"] {
+            inbox.put(Message(subject: subject), kind: .telemetry)
+        }
+        api = MasterAPI(store: store, fleet: fleet, storeQueue: { 0 }, inbox: inbox, extraMetrics: { [] })
         let response = try XCTUnwrap(api.respond(path: "/metrics", query: [:]))
         let text = String(decoding: response.body, as: UTF8.self)
-        XCTAssertTrue(text.contains("\nffrtmp_master_received_total{kind=\"telemetry\"} 9\n"), text)
-        XCTAssertTrue(text.contains("\nffrtmp_master_coalesced_total{kind=\"telemetry\"} 3\n"))
+        XCTAssertTrue(text.contains("\nffrtmp_master_received_total{kind=\"telemetry\"} 4\n"), text)
+        XCTAssertTrue(text.contains("\nffrtmp_master_coalesced_total{kind=\"telemetry\"} 1\n"))
         XCTAssertTrue(text.contains("\nffrtmp_master_inbox_overflowed_total 2\n"))
+        XCTAssertTrue(text.contains("\nffrtmp_master_inbox_waiting 1\n"))
     }
 
     func testASummaryGivesFiguresInsteadOfTheMessages() throws {

@@ -43,9 +43,10 @@ extension MasterAPI {
                     name: "ffrtmp_master_messages_total", help: "Messages the master took in since it started.",
                     type: "counter", labels: [("kind", kind)], value: Double(count)))
         }
+        let inboxTally = inbox?.tally ?? FleetInbox.Tally()
         for (kind, received, coalesced) in [
-            ("heartbeat", counters.heartbeatsReceived, counters.heartbeatsCoalesced),
-            ("telemetry", counters.telemetryReceived, counters.telemetryCoalesced),
+            ("heartbeat", inboxTally.heartbeats, inboxTally.coalescedHeartbeats),
+            ("telemetry", inboxTally.telemetry, inboxTally.coalescedTelemetry),
         ] {
             samples.append(
                 Sample(
@@ -62,7 +63,12 @@ extension MasterAPI {
             Sample(
                 name: "ffrtmp_master_inbox_overflowed_total",
                 help: "Heartbeats and telemetry dropped undecoded: the inbox held as many subjects as it may.",
-                type: "counter", value: Double(counters.inboxOverflowed)))
+                type: "counter", value: Double(inboxTally.overflowed)))
+        samples.append(
+            Sample(
+                name: "ffrtmp_master_inbox_waiting",
+                help: "Heartbeats and telemetry received and waiting for a decoder (at most one per node).",
+                value: Double(inbox?.waiting ?? 0)))
         for (refusal, count) in counters.refused.sorted(by: {
             ($0.key.kind, $0.key.reason) < ($1.key.kind, $1.key.reason)
         }) {

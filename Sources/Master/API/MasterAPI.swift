@@ -15,6 +15,8 @@ public struct MasterAPI: Sendable {
     let extraMetrics: @Sendable () -> [PrometheusText.Sample]
     /// Records waiting for the store writer.
     let storeQueue: @Sendable () -> Int
+    /// Heartbeats and telemetry received and waiting for a decoder (nil: no master, counts are 0).
+    let inbox: FleetInbox?
 
     public init(
         store: MasterStore, fleet: FleetView, extraMetrics: @escaping @Sendable () -> [PrometheusText.Sample] = { [] }
@@ -25,16 +27,17 @@ public struct MasterAPI: Sendable {
     public init(master: Master, extraMetrics: @escaping @Sendable () -> [PrometheusText.Sample] = { [] }) {
         self.init(
             store: master.store, fleet: master.fleet, storeQueue: { [writer = master.writer] in writer.queued },
-            extraMetrics: extraMetrics)
+            inbox: master.inbox, extraMetrics: extraMetrics)
     }
 
     init(
-        store: MasterStore, fleet: FleetView, storeQueue: @escaping @Sendable () -> Int,
+        store: MasterStore, fleet: FleetView, storeQueue: @escaping @Sendable () -> Int, inbox: FleetInbox? = nil,
         extraMetrics: @escaping @Sendable () -> [PrometheusText.Sample]
     ) {
         self.store = store
         self.fleet = fleet
         self.storeQueue = storeQueue
+        self.inbox = inbox
         self.extraMetrics = extraMetrics
     }
 
