@@ -20,8 +20,9 @@ extension BenchFleetReport {
                 + "\(fixed(window.ingestedPerSecond, 0))/s, backlog \(fixed(window.meanBacklog, 0))\n"
         }
         text +=
-            "  master: largest backlog \(fixed(maxBacklog, 0)) samples; telemetry coalesced "
-            + "\(fixed(coalescedTelemetry, 0)); store writes dropped \(fixed(dropped, 0)); "
+            "  master: largest backlog \(fixed(maxBacklog, 0)) samples; of the telemetry taken in, decoded "
+            + "\(fixed(decodedTelemetry, 0)), coalesced \(fixed(coalescedTelemetry, 0)); store writes dropped "
+            + "\(fixed(dropped, 0)); "
         text +=
             drainSeconds.map { "caught up \(fixed($0, 1)) s after the last publish\n" } ?? "NOT caught up 10 s after\n"
         text +=
@@ -81,6 +82,7 @@ extension BenchFleetReport {
         object.add("nodes_failed", failedNodeRequests)
         object.add("nodes_seen", nodesSeen)
         object.add("nodes_offline", offlineAtEnd)
+        object.add("telemetry_decoded", decodedTelemetry, digits: 0)
         object.add("telemetry_coalesced", coalescedTelemetry, digits: 0)
         object.add("fleet_p50_ms", fleetLatency(50), digits: 2)
         object.add("fleet_p99_ms", fleetLatency(99), digits: 2)

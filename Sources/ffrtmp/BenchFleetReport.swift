@@ -62,6 +62,7 @@ struct BenchFleetReport {
     var offlineAtEnd: Int { ingest.last?.offline ?? 0 }
     /// Telemetry the master coalesced (a newer sample of the node came before it was decoded).
     var coalescedTelemetry: Double { ingest.last?.coalescedTelemetry ?? 0 }
+    var decodedTelemetry: Double { ingest.last?.decodedTelemetry ?? 0 }
     var failedNodeRequests: Int { nodes.filter { $0.status != 200 }.count + probeErrors.count }
 
     static func percentile(_ values: [Double], _ percent: Double) -> Double {

@@ -29,14 +29,15 @@ final class BenchMasterProbe: Sendable {
     struct IngestSample: Sendable {
         var at: Double
         var milliseconds: Double
-        /// Telemetry and heartbeats the master took in since the bench began: decoded, or
-        /// coalesced (replaced by a newer message of the same node before decoding).
+        /// Telemetry and heartbeats the master took in (received off its socket) since the bench
+        /// began: decoded since, coalesced (replaced by a newer message of the same node before
+        /// decoding) or still waiting for a decoder (at most one per node).
         var telemetry: Double
         var heartbeats: Double
         /// Of `telemetry`, those coalesced.
         var coalescedTelemetry: Double
-        /// Telemetry received off the socket (decoded, coalesced or still waiting to be decoded).
-        var receivedTelemetry: Double
+        /// Of `telemetry`, those decoded.
+        var decodedTelemetry: Double
         /// Nodes the master shows offline.
         var offline: Int
         /// Store writes the master dropped (its queue was full), when it reports them.
@@ -123,7 +124,7 @@ final class BenchMasterProbe: Sendable {
                 telemetry: counters.telemetry - baseline.telemetry,
                 heartbeats: counters.heartbeats - baseline.heartbeats,
                 coalescedTelemetry: counters.coalescedTelemetry - baseline.coalescedTelemetry,
-                receivedTelemetry: counters.receivedTelemetry - baseline.receivedTelemetry,
+                decodedTelemetry: counters.decodedTelemetry - baseline.decodedTelemetry,
                 offline: Int(BenchBytes.number(after: #""offline":"#, in: body) ?? 0),
                 dropped: counters.dropped - baseline.dropped, publishedTelemetry: published.0,
                 publishedHeartbeats: published.1)
@@ -138,16 +139,15 @@ final class BenchMasterProbe: Sendable {
         var telemetry: Double
         var heartbeats: Double
         var coalescedTelemetry: Double
-        var receivedTelemetry: Double
+        var decodedTelemetry: Double
         var dropped: Double
     }
 
     private static func counters(_ body: [UInt8]) -> Counters {
         let figure = { (name: String) in BenchBytes.number(after: "\"" + name + "\":", in: body) ?? 0 }
         return Counters(
-            telemetry: figure("telemetry_decoded") + figure("telemetry_coalesced"),
-            heartbeats: figure("heartbeats_decoded") + figure("heartbeats_coalesced"),
-            coalescedTelemetry: figure("telemetry_coalesced"), receivedTelemetry: figure("telemetry_received"),
+            telemetry: figure("telemetry_received"), heartbeats: figure("heartbeats_received"),
+            coalescedTelemetry: figure("telemetry_coalesced"), decodedTelemetry: figure("telemetry_decoded"),
             dropped: figure("store_dropped"))
     }
 }
