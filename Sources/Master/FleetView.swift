@@ -101,6 +101,8 @@ public final class FleetView: Sendable {
     }
 
     private let state = Mutex(State())
+    /// `/api/fleet`'s node counts (`MasterAPI.census(of:now:)`) as last made, and when (monotonic ns).
+    private let latestCensus = Mutex<(text: String, at: UInt64)?>(nil)
     let offlineAfterNanoseconds: UInt64
 
     init(offlineAfterSeconds: Double) {
@@ -149,6 +151,17 @@ public final class FleetView: Sendable {
     }
 
     func count(_ update: (inout Counters) -> Void) { state.withLock { update(&$0.counters) } }
+
+    /// Keeps node counts made at `at` for `/api/fleet`.
+    func keep(census text: String, at: UInt64) { latestCensus.withLock { $0 = (text, at) } }
+
+    /// The node counts kept, unless older than `maximumAge` ns at `now` (or none kept).
+    func census(notOlderThan maximumAge: UInt64, now: UInt64) -> String? {
+        latestCensus.withLock { kept in
+            guard let kept, now < kept.at || now - kept.at <= maximumAge else { return nil }
+            return kept.text
+        }
+    }
 
     func setQueues(_ queues: [QueueDepth]) { state.withLock { $0.queues = queues } }
 

@@ -178,7 +178,7 @@ public final class Master: Sendable {
     }
 
     /// The dashboard's live fleet (`FleetFeed`): changes every second, snapshot pages to new
-    /// viewers every 100 ms as fast as each reads.
+    /// viewers every 100 ms as fast as each reads; and `/api/fleet`'s node counts every second.
     private func publishFleetSnapshots() {
         let feed = FleetFeed(fleet: fleet, live: live)
         var nextDelta: UInt64 = 0
@@ -186,6 +186,7 @@ public final class Master: Sendable {
             let now = Clock.monotonicNanoseconds()
             if now >= nextDelta {
                 feed.publishChanges(now: now)
+                fleet.keep(census: MasterAPI.census(of: fleet, now: now), at: now)
                 nextDelta = now + 1_000_000_000
             }
             feed.continueSnapshots(now: now)

@@ -160,6 +160,17 @@ final class MasterAPITests: XCTestCase {
         XCTAssertEqual(ingest["telemetry_decoded"], 1)
     }
 
+    func testTheFleetSummaryServesTheKeptNodeCountsWhileFreshAndCountsItselfOtherwise() throws {
+        let now = Clock.monotonicNanoseconds()
+        fleet.keep(census: #"{"nodes":77}"#, at: now)
+        let kept = try object("/api/fleet")
+        XCTAssertEqual(kept["nodes"] as? Int, 77)
+        XCTAssertNotNil(kept["ingest"] as? [String: Int])
+        XCTAssertNotNil(kept["queues"] as? [Any])
+        fleet.keep(census: #"{"nodes":77}"#, at: now - 3_000_000_000)
+        XCTAssertEqual(try object("/api/fleet")["nodes"] as? Int, 1)
+    }
+
     func testTheMetricsSayHowManyMessagesWereReceivedAndCoalesced() throws {
         let inbox = FleetInbox(shards: 1, capacity: 1)
         for subject in ["metrics.a", "metrics.a", "metrics.b", "metrics.c"] {

@@ -3,9 +3,34 @@ import Support
 /// `/api/fleet`: the whole fleet in one small answer, whatever its size: nodes by status and by
 /// proven capability, job slots, busy and idle nodes, total power from the latest telemetry, the
 /// queues, and the master's ingest counters (received, decoded, coalesced). Read from memory only.
+///
+/// The node counts walk every node: the master's live thread makes them once a second
+/// (`FleetView.keep(census:)`) and a request takes that copy while it is under 2 s old; only
+/// without one (no live thread: tests, a master just started) does the request count itself.
 extension MasterAPI {
     func fleetSummary() -> String {
         let now = Clock.monotonicNanoseconds()
+        let census = fleet.census(notOlderThan: 2_000_000_000, now: now) ?? Self.census(of: fleet, now: now)
+        let counters = fleet.counters
+        let tally = inbox?.tally ?? FleetInbox.Tally()
+        var ingest = JSONWriter()
+        ingest.add("heartbeats_received", tally.heartbeats)
+        ingest.add("telemetry_received", tally.telemetry)
+        ingest.add("heartbeats_decoded", counters.heartbeats)
+        ingest.add("telemetry_decoded", counters.telemetry)
+        ingest.add("heartbeats_coalesced", tally.coalescedHeartbeats)
+        ingest.add("telemetry_coalesced", tally.coalescedTelemetry)
+        ingest.add("inbox_overflowed", tally.overflowed)
+        ingest.add("inbox_waiting", inbox?.waiting ?? 0)
+        ingest.add("store_dropped", counters.storeDropped)
+        ingest.add("store_queue", storeQueue())
+        ingest.add("invalid", counters.invalid)
+        // The census is a JSON object: the queues and the ingest counters join it before its brace.
+        return String(census.dropLast()) + ",\"queues\":" + queueArray() + ",\"ingest\":" + ingest.text + "}"
+    }
+
+    /// The node counts of `/api/fleet` as one JSON object.
+    static func census(of fleet: FleetView, now: UInt64) -> String {
         let nodes = fleet.nodes
         var byStatus = ["available": 0, "busy": 0, "draining": 0, "offline": 0]
         var byCapability: [String: Int] = [:]
@@ -30,7 +55,6 @@ extension MasterAPI {
         }
         // Remembered nodes (not heard since start) are offline.
         byStatus["offline", default: 0] += fleet.count - nodes.count
-        let counters = fleet.counters
         var object = JSONWriter()
         object.add("nodes", fleet.count)
         object.add("by_status", raw: Self.counts(byStatus))
@@ -42,21 +66,6 @@ extension MasterAPI {
         object.add("running_jobs", runningJobs)
         object.add("power_watts", watts, digits: 1)
         object.add("nodes_with_power", nodesWithPower)
-        object.add("queues", raw: queueArray())
-        let tally = inbox?.tally ?? FleetInbox.Tally()
-        var ingest = JSONWriter()
-        ingest.add("heartbeats_received", tally.heartbeats)
-        ingest.add("telemetry_received", tally.telemetry)
-        ingest.add("heartbeats_decoded", counters.heartbeats)
-        ingest.add("telemetry_decoded", counters.telemetry)
-        ingest.add("heartbeats_coalesced", tally.coalescedHeartbeats)
-        ingest.add("telemetry_coalesced", tally.coalescedTelemetry)
-        ingest.add("inbox_overflowed", tally.overflowed)
-        ingest.add("inbox_waiting", inbox?.waiting ?? 0)
-        ingest.add("store_dropped", counters.storeDropped)
-        ingest.add("store_queue", storeQueue())
-        ingest.add("invalid", counters.invalid)
-        object.add("ingest", raw: ingest.text)
         return object.text
     }
 
