@@ -168,7 +168,11 @@ public enum MasterRows {
 
     /// The envelopes the list endpoints answer with.
     public struct JobList: Decodable, Sendable { public var jobs: [Job] }
-    public struct NodeList: Decodable, Sendable { public var nodes: [Node] }
+    /// `/api/nodes` is paged: `next` is the `after` for the following page (nil on the last).
+    public struct NodeList: Decodable, Sendable {
+        public var nodes: [Node]
+        public var next: String?
+    }
     public struct SummaryList: Decodable, Sendable { public var summary: [Summary] }
     public struct QueueList: Decodable, Sendable { public var queues: [Queue] }
     public struct RunList: Decodable, Sendable { public var runs: [Run] }

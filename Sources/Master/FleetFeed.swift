@@ -33,16 +33,17 @@ final class FleetFeed {
 
     /// Once a second: finds the nodes that changed and sends them to every viewer. Runs with no
     /// viewers too, so the first viewer's deltas are changes, not the whole fleet.
+    /// With no viewers it only notes the fingerprints (no JSON is made for nobody).
     func publishChanges(now: UInt64 = Clock.monotonicNanoseconds()) {
+        let viewers = live.viewers()
         var changed: [String] = []
         for node in fleet.nodes {
             let fingerprint = (node.lastHeard, fleet.status(of: node, now: now))
             let id = node.heartbeat.nodeID
             if let previous = fingerprints[id], previous == fingerprint { continue }
             fingerprints[id] = fingerprint
-            changed.append(LiveNodeJSON.text(node, status: fingerprint.1))
+            if !viewers.isEmpty { changed.append(LiveNodeJSON.text(node, status: fingerprint.1)) }
         }
-        let viewers = live.viewers()
         guard !viewers.isEmpty else { return }
         let pages = Self.pages(of: changed, kind: "delta", header: header())
         let bytes = pages.reduce(0) { $0 + $1.utf8.count }

@@ -101,6 +101,8 @@ public final class FleetView: Sendable {
     }
 
     private let state = Mutex(State())
+    /// `/api/fleet`'s node counts (`MasterAPI.census(of:now:)`) as last made, and when (monotonic ns).
+    private let latestCensus = Mutex<(text: String, at: UInt64)?>(nil)
     let offlineAfterNanoseconds: UInt64
 
     init(offlineAfterSeconds: Double) {
@@ -150,6 +152,17 @@ public final class FleetView: Sendable {
 
     func count(_ update: (inout Counters) -> Void) { state.withLock { update(&$0.counters) } }
 
+    /// Keeps node counts made at `at` for `/api/fleet`.
+    func keep(census text: String, at: UInt64) { latestCensus.withLock { $0 = (text, at) } }
+
+    /// The node counts kept, unless older than `maximumAge` ns at `now` (or none kept).
+    func census(notOlderThan maximumAge: UInt64, now: UInt64) -> String? {
+        latestCensus.withLock { kept in
+            guard let kept, now < kept.at || now - kept.at <= maximumAge else { return nil }
+            return kept.text
+        }
+    }
+
     func setQueues(_ queues: [QueueDepth]) { state.withLock { $0.queues = queues } }
 
     /// Nodes heard since start, by id.
@@ -166,6 +179,37 @@ public final class FleetView: Sendable {
                 state.nodes[id].map(Listed.live) ?? state.remembered[id].map(Listed.remembered)
             }
             return (page, state.order.count)
+        }
+    }
+
+    /// A page of the listing: its nodes, where it starts, how many are listed in all, and the id
+    /// to ask `after` for the next page (nil on the last page).
+    public struct Page: Sendable {
+        public var nodes: [Listed]
+        public var offset: Int
+        public var total: Int
+        public var next: String?
+    }
+
+    /// Up to `limit` listed nodes in id order: those whose id sorts after `after` when given,
+    /// else from `offset`.
+    public func page(after: String? = nil, offset: Int = 0, limit: Int) -> Page {
+        state.withLock { state in
+            var start = min(max(0, offset), state.order.count)
+            if let after {
+                var (low, high) = (0, state.order.count)
+                while low < high {
+                    let middle = (low + high) / 2
+                    if state.order[middle] <= after { low = middle + 1 } else { high = middle }
+                }
+                start = low
+            }
+            let end = start + min(max(0, limit), state.order.count - start)
+            let nodes = state.order[start..<end].compactMap { id in
+                state.nodes[id].map(Listed.live) ?? state.remembered[id].map(Listed.remembered)
+            }
+            let next = end < state.order.count && end > start ? state.order[end - 1] : nil
+            return Page(nodes: nodes, offset: start, total: state.order.count, next: next)
         }
     }
 

@@ -2,14 +2,35 @@ import Client
 import Model
 import Support
 
-/// Taking in what the fleet publishes: heartbeats and telemetry (core subscriptions: live view
-/// at once, store in batches through `StoreWriter`), lifecycle events and results (durable
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Taking in what the fleet publishes: heartbeats and telemetry (core subscriptions, filed in the
+/// `FleetInbox`, decoded by the decoder threads: live view at once, store in batches through
+/// `StoreWriter`), lifecycle events and results (durable
 /// feeds, store then acknowledge).
 ///
 /// The sender is trusted, not the payload: a heartbeat, sample or result whose `node_id` is not
 /// its subject's node token is refused, and so is one with a figure outside physical sense
 /// (`ReportedValueBounds`). Each refusal is counted by kind and reason (`MessageRefusal`).
 extension Master {
+    /// A decoder thread: takes its inbox shard's messages as they come and handles each as
+    /// `take(heartbeat:)` and `take(telemetry:)` do, until the inbox is closed and empty.
+    ///
+    /// The thread runs at nice 10 (Linux: nice is per thread): when the CPU is short the NATS
+    /// reader, which only files messages, goes first, so the broker never sees the master as a
+    /// slow consumer; the decoders get less done and more samples are coalesced instead.
+    func decode(_ shard: FleetInboxShard) {
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+        while true {
+            let batch = shard.take(waitingUpTo: 0.1)
+            for message in batch.heartbeats { take(heartbeat: message) }
+            for message in batch.telemetry { take(telemetry: message) }
+            if batch.closed { return }
+        }
+    }
+
     func take(heartbeat message: Message) {
         guard let heartbeat = decode(Heartbeat.self, message.payload) else { return }
         guard admit(heartbeat.nodeID, heartbeat.implausibleField, kind: "heartbeat", subject: message.subject) else {

@@ -14,8 +14,9 @@ import Synchronization
 /// keeps all of it in SQLite and in a live in-memory view, and prunes by retention.
 ///
 /// Threads: one per durable feed, one for queue polling and pruning, the store writer (heartbeats
-/// and telemetry, batched), and the client's own (heartbeat and telemetry handlers run there:
-/// they decode, update the live view and queue the record for the writer, nothing slower).
+/// and telemetry, batched), `decoderCount` decoders and the client's own (heartbeat and telemetry
+/// handlers run there: they only file the message in the `FleetInbox`; the decoders decode it,
+/// update the live view and queue the record for the writer).
 public final class Master: Sendable {
     public let config: MasterConfig
     public let store: MasterStore
@@ -26,6 +27,11 @@ public final class Master: Sendable {
     private let running = Atomic<Bool>(false)
     private let resources = Mutex<(connection: NATSConnection?, threads: [pthread_t])>((nil, []))
     let writer: StoreWriter
+    /// Heartbeats and telemetry received, waiting for a decoder (at most one per subject).
+    let inbox: FleetInbox
+    /// Threads decoding heartbeats and telemetry, one per inbox shard.
+    static let decoderCount = 2
+    private let decoders = Mutex<[pthread_t]>([])
     /// Advisories of jobs JetStream gave up on, waiting for the `dead-letters` thread.
     let deadLetters = Mutex<[DeadLetter]>([])
 
@@ -49,6 +55,7 @@ public final class Master: Sendable {
                 jobSampleInterval: config.jobSampleInterval),
             capacity: config.storeQueueLimit, interval: config.storeInterval, logger: logger,
             onFailure: { [fleet] lost in fleet.count { $0.storeFailures += lost } })
+        inbox = FleetInbox(shards: Self.decoderCount, capacity: max(200_000, config.storeQueueLimit))
     }
 
     /// Connects and starts following the fleet; returns once running.
@@ -68,8 +75,13 @@ public final class Master: Sendable {
         let connection = try NATSConnection.connect(urls: config.servers, options: options)
         running.store(true, ordering: .releasing)
         writer.start()
-        _ = try connection.subscribe(Subjects.allHeartbeats) { [self] message in take(heartbeat: message) }
-        _ = try connection.subscribe(Subjects.allMetrics) { [self] message in take(telemetry: message) }
+        decoders.withLock { threads in
+            for shard in inbox.shards {
+                threads.append(SystemThread.start(name: "fleet-decoder") { [self] in decode(shard) })
+            }
+        }
+        _ = try connection.subscribe(Subjects.allHeartbeats) { [inbox] message in inbox.put(message, kind: .heartbeat) }
+        _ = try connection.subscribe(Subjects.allMetrics) { [inbox] message in inbox.put(message, kind: .telemetry) }
         let jetStream = JetStreamContext(connection: connection, timeout: .seconds(5))
         // The advisory stream captures every advisory the core subscription would see, and keeps
         // them while no master runs: follow one or the other, so each is settled and counted once.
@@ -109,12 +121,15 @@ public final class Master: Sendable {
             "master running", ["server": connection.connectedServer?.description ?? "", "db": config.databasePath])
     }
 
-    /// Stops following and closes the connection, then writes what waits for the store.
+    /// Stops following and closes the connection, decodes what the inbox holds, then writes what
+    /// waits for the store.
     public func stop() {
         guard running.exchange(false, ordering: .acquiringAndReleasing) else { return }
         let (connection, threads) = resources.withLock { $0 }
         for thread in threads { SystemThread.join(thread) }
         connection?.close()
+        inbox.close()
+        for thread in decoders.withLock({ $0 }) { SystemThread.join(thread) }
         writer.stop()
         logger.info("master stopped")
     }
@@ -163,7 +178,7 @@ public final class Master: Sendable {
     }
 
     /// The dashboard's live fleet (`FleetFeed`): changes every second, snapshot pages to new
-    /// viewers every 100 ms as fast as each reads.
+    /// viewers every 100 ms as fast as each reads; and `/api/fleet`'s node counts every second.
     private func publishFleetSnapshots() {
         let feed = FleetFeed(fleet: fleet, live: live)
         var nextDelta: UInt64 = 0
@@ -171,6 +186,7 @@ public final class Master: Sendable {
             let now = Clock.monotonicNanoseconds()
             if now >= nextDelta {
                 feed.publishChanges(now: now)
+                fleet.keep(census: MasterAPI.census(of: fleet, now: now), at: now)
                 nextDelta = now + 1_000_000_000
             }
             feed.continueSnapshots(now: now)

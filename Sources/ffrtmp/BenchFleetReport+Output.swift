@@ -19,14 +19,19 @@ extension BenchFleetReport {
                 "  master, \(name): published \(fixed(window.publishedPerSecond, 0)) telemetry/s, taken in "
                 + "\(fixed(window.ingestedPerSecond, 0))/s, backlog \(fixed(window.meanBacklog, 0))\n"
         }
-        text += "  master: largest backlog \(fixed(maxBacklog, 0)) samples; store writes dropped \(fixed(dropped, 0)); "
+        text +=
+            "  master: largest backlog \(fixed(maxBacklog, 0)) samples; of the telemetry taken in, decoded "
+            + "\(fixed(decodedTelemetry, 0)), coalesced \(fixed(coalescedTelemetry, 0)); store writes dropped "
+            + "\(fixed(dropped, 0)); "
         text +=
             drainSeconds.map { "caught up \(fixed($0, 1)) s after the last publish\n" } ?? "NOT caught up 10 s after\n"
         text +=
-            "  /api/nodes: p50 \(fixed(nodesLatency(50), 1)) ms  p99 \(fixed(nodesLatency(99), 1)) ms  max "
+            "  /api/nodes page: p50 \(fixed(nodesLatency(50), 1)) ms  p99 \(fixed(nodesLatency(99), 1)) ms  max "
             + "\(fixed(nodesLatency(100), 1)) ms over \(nodes.count) requests; \(nodesSeen) nodes listed, "
             + "\(offlineAtEnd) offline, \(failedNodeRequests) failed, \(nodes.last?.bytes ?? 0) bytes\n"
-        text += "  /metrics: p50 \(fixed(metricsLatency(50), 1)) ms  max \(fixed(metricsLatency(100), 1)) ms\n"
+        text +=
+            "  /api/fleet: p50 \(fixed(fleetLatency(50), 1)) ms  p99 \(fixed(fleetLatency(99), 1)) ms  max "
+            + "\(fixed(fleetLatency(100), 1)) ms\n"
         text += "  t(s)  published/s  taken in/s  backlog  nodes  /api/nodes ms   (rates over the rows' spans)\n"
         var previous = ingest.first
         for reading in ingest.dropFirst() {
@@ -77,8 +82,11 @@ extension BenchFleetReport {
         object.add("nodes_failed", failedNodeRequests)
         object.add("nodes_seen", nodesSeen)
         object.add("nodes_offline", offlineAtEnd)
-        object.add("metrics_p50_ms", metricsLatency(50), digits: 2)
-        object.add("metrics_max_ms", metricsLatency(100), digits: 2)
+        object.add("telemetry_decoded", decodedTelemetry, digits: 0)
+        object.add("telemetry_coalesced", coalescedTelemetry, digits: 0)
+        object.add("fleet_p50_ms", fleetLatency(50), digits: 2)
+        object.add("fleet_p99_ms", fleetLatency(99), digits: 2)
+        object.add("fleet_max_ms", fleetLatency(100), digits: 2)
         let timeline = ingest.map { reading in
             "[\(Self.fixed(reading.at, 2)),\(reading.publishedTelemetry),"
                 + "\(Self.fixed(reading.telemetry, 0))]"

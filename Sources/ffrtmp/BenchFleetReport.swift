@@ -2,7 +2,7 @@ import Client
 
 /// What `ffrtmp bench fleet` measured: offered and achieved publish rates and, with a master,
 /// its ingest rate and backlog over time (the first and last 10 s show whether lag grows),
-/// `/api/nodes` latency and the nodes it listed.
+/// `/api/nodes` page and `/api/fleet` latency and the nodes listed.
 struct BenchFleetReport {
     let options: BenchFleetOptions
     let server: String
@@ -55,10 +55,14 @@ struct BenchFleetReport {
 
     /// `/api/nodes` latency at `percent` (0–100), milliseconds.
     func nodesLatency(_ percent: Double) -> Double { Self.percentile(nodes.map(\.milliseconds), percent) }
-    func metricsLatency(_ percent: Double) -> Double { Self.percentile(ingest.map(\.milliseconds), percent) }
+    /// `/api/fleet` latency at `percent` (0–100), milliseconds.
+    func fleetLatency(_ percent: Double) -> Double { Self.percentile(ingest.map(\.milliseconds), percent) }
 
     var nodesSeen: Int { nodes.last?.nodes ?? 0 }
-    var offlineAtEnd: Int { nodes.last?.offline ?? 0 }
+    var offlineAtEnd: Int { ingest.last?.offline ?? 0 }
+    /// Telemetry the master coalesced (a newer sample of the node came before it was decoded).
+    var coalescedTelemetry: Double { ingest.last?.coalescedTelemetry ?? 0 }
+    var decodedTelemetry: Double { ingest.last?.decodedTelemetry ?? 0 }
     var failedNodeRequests: Int { nodes.filter { $0.status != 200 }.count + probeErrors.count }
 
     static func percentile(_ values: [Double], _ percent: Double) -> Double {

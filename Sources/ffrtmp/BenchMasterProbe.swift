@@ -7,28 +7,39 @@ import Synchronization
     import Glibc
 #endif
 
-/// Watches a master while `ffrtmp bench fleet` runs: once a second it GETs `/api/nodes` (latency,
-/// nodes listed, nodes shown offline) and `/metrics` (the master's ingest counters), next to what
-/// the bench had published by then.
+/// Watches a master while `ffrtmp bench fleet` runs: once a second it GETs a page of `/api/nodes`
+/// (latency, nodes listed in all) and `/api/fleet` (latency, nodes offline, the master's ingest
+/// counters), next to what the bench had published by then.
 final class BenchMasterProbe: Sendable {
-    /// One `/api/nodes` answer.
+    /// `/api/nodes` as the probe asks for it: the first page, the size a dashboard or console asks.
+    static let nodesPath = "/api/nodes?limit=500"
+
+    /// One `/api/nodes` page answer.
     struct NodesSample: Sendable {
         /// Seconds since the bench started publishing.
         var at: Double
         var milliseconds: Double
         var status: Int
         var bytes: Int
+        /// Nodes listed in all (`total`).
         var nodes: Int
-        var offline: Int
     }
 
-    /// One `/metrics` reading, with the bench's own count at the moment it was asked.
+    /// One `/api/fleet` reading, with the bench's own count at the moment it was asked.
     struct IngestSample: Sendable {
         var at: Double
         var milliseconds: Double
-        /// The master's `ffrtmp_master_messages_total` for telemetry and heartbeats, since the bench began.
+        /// Telemetry and heartbeats the master took in (received off its socket) since the bench
+        /// began: decoded since, coalesced (replaced by a newer message of the same node before
+        /// decoding) or still waiting for a decoder (at most one per node).
         var telemetry: Double
         var heartbeats: Double
+        /// Of `telemetry`, those coalesced.
+        var coalescedTelemetry: Double
+        /// Of `telemetry`, those decoded.
+        var decodedTelemetry: Double
+        /// Nodes the master shows offline.
+        var offline: Int
         /// Store writes the master dropped (its queue was full), when it reports them.
         var dropped: Double
         var publishedTelemetry: Int
@@ -45,11 +56,11 @@ final class BenchMasterProbe: Sendable {
     private let state = Mutex(State())
     private let running = Atomic<Bool>(true)
     /// The master's counters before the bench started (it may have run before).
-    private let baseline: (telemetry: Double, heartbeats: Double, dropped: Double)
+    private let baseline: Counters
 
     init(address: HTTPAddress) throws {
         self.address = address
-        let body = try BenchHTTP.get(address, "/metrics").body
+        let body = try BenchHTTP.get(address, "/api/fleet").body
         baseline = Self.counters(body)
     }
 
@@ -80,7 +91,7 @@ final class BenchMasterProbe: Sendable {
 
     /// The master's ingest counters since the bench began, asked now.
     func currentIngest() -> (telemetry: Double, heartbeats: Double)? {
-        guard let body = try? BenchHTTP.get(address, "/metrics").body else { return nil }
+        guard let body = try? BenchHTTP.get(address, "/api/fleet").body else { return nil }
         let counters = Self.counters(body)
         return (counters.telemetry - baseline.telemetry, counters.heartbeats - baseline.heartbeats)
     }
@@ -89,12 +100,11 @@ final class BenchMasterProbe: Sendable {
         let seconds = { (since: UInt64) in Double(since - start) / 1e9 }
         do {
             let sent = Clock.monotonicNanoseconds()
-            let response = try BenchHTTP.get(address, "/api/nodes")
+            let response = try BenchHTTP.get(address, Self.nodesPath)
             let done = Clock.monotonicNanoseconds()
             let sample = NodesSample(
                 at: seconds(sent), milliseconds: Double(done - sent) / 1e6, status: response.status,
-                bytes: response.body.count, nodes: BenchBytes.count(of: Self.nodeMark, in: response.body),
-                offline: BenchBytes.count(of: Self.offlineMark, in: response.body))
+                bytes: response.body.count, nodes: Int(BenchBytes.number(after: #""total":"#, in: response.body) ?? 0))
             state.withLock { $0.nodes.append(sample) }
         } catch {
             state.withLock { $0.errors.append("/api/nodes: \(error)") }
@@ -104,7 +114,7 @@ final class BenchMasterProbe: Sendable {
             // bench's counts midway.
             let before = published()
             let sent = Clock.monotonicNanoseconds()
-            let body = try BenchHTTP.get(address, "/metrics").body
+            let body = try BenchHTTP.get(address, "/api/fleet").body
             let done = Clock.monotonicNanoseconds()
             let after = published()
             let published = ((before.telemetry + after.telemetry) / 2, (before.heartbeats + after.heartbeats) / 2)
@@ -112,24 +122,32 @@ final class BenchMasterProbe: Sendable {
             let sample = IngestSample(
                 at: seconds(sent), milliseconds: Double(done - sent) / 1e6,
                 telemetry: counters.telemetry - baseline.telemetry,
-                heartbeats: counters.heartbeats - baseline.heartbeats, dropped: counters.dropped - baseline.dropped,
-                publishedTelemetry: published.0, publishedHeartbeats: published.1)
+                heartbeats: counters.heartbeats - baseline.heartbeats,
+                coalescedTelemetry: counters.coalescedTelemetry - baseline.coalescedTelemetry,
+                decodedTelemetry: counters.decodedTelemetry - baseline.decodedTelemetry,
+                offline: Int(BenchBytes.number(after: #""offline":"#, in: body) ?? 0),
+                dropped: counters.dropped - baseline.dropped, publishedTelemetry: published.0,
+                publishedHeartbeats: published.1)
             state.withLock { $0.ingest.append(sample) }
         } catch {
-            state.withLock { $0.errors.append("/metrics: \(error)") }
+            state.withLock { $0.errors.append("/api/fleet: \(error)") }
         }
     }
 
-    /// Each node of `/api/nodes` starts with its id; the heartbeat and telemetry inside do not.
-    private static let nodeMark = Array(#"{"node_id":"#.utf8)
-    private static let offlineMark = Array(#""status":"offline""#.utf8)
+    /// The master's ingest counters in an `/api/fleet` answer.
+    private struct Counters {
+        var telemetry: Double
+        var heartbeats: Double
+        var coalescedTelemetry: Double
+        var decodedTelemetry: Double
+        var dropped: Double
+    }
 
-    /// Sample lines, found from their line start (a `# HELP` line names the metric too).
-    private static func counters(_ body: [UInt8]) -> (telemetry: Double, heartbeats: Double, dropped: Double) {
-        (
-            BenchBytes.number(after: "\n" + #"ffrtmp_master_messages_total{kind="telemetry"} "#, in: body) ?? 0,
-            BenchBytes.number(after: "\n" + #"ffrtmp_master_messages_total{kind="heartbeat"} "#, in: body) ?? 0,
-            BenchBytes.number(after: "\n" + #"ffrtmp_master_store_dropped_total "#, in: body) ?? 0
-        )
+    private static func counters(_ body: [UInt8]) -> Counters {
+        let figure = { (name: String) in BenchBytes.number(after: "\"" + name + "\":", in: body) ?? 0 }
+        return Counters(
+            telemetry: figure("telemetry_received"), heartbeats: figure("heartbeats_received"),
+            coalescedTelemetry: figure("telemetry_coalesced"), decodedTelemetry: figure("telemetry_decoded"),
+            dropped: figure("store_dropped"))
     }
 }

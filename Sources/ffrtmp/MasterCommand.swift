@@ -32,11 +32,12 @@ enum MasterCommand: CLICommand {
             The master follows the EVENTS and RESULTS streams through durable consumers (a restarted master
             catches up and misses nothing), listens to heartbeats (hb.>) and telemetry (metrics.>), and reads
             queue depths. Everything is kept in SQLite (WAL). The web view is read-only: / (dashboard),
-            /api/nodes, /api/queues, /api/jobs, /api/jobs/{id}, /api/results, /api/summary, /metrics
-            (Prometheus), /events (Server-Sent Events), /health. Run `ffrtmp setup` once so the streams exist.
-            It listens on 127.0.0.1 unless --http names another address; --http-token-file makes every path
-            but /health require `Authorization: Bearer <token>` (or ?token=, which sets a cookie for browsers);
-            --http-tls-cert/--http-tls-key serve HTTPS, and --http-client-ca then requires client certificates.
+            /api/nodes (paged: limit, after, next), /api/fleet, /api/queues, /api/jobs, /api/jobs/{id},
+            /api/results, /api/summary, /metrics (Prometheus), /events (Server-Sent Events), /health. Run
+            `ffrtmp setup` once so the streams exist. It listens on 127.0.0.1 unless --http names another
+            address; --http-token-file makes every path but /health require `Authorization: Bearer <token>`
+            (or ?token=, which sets a cookie for browsers); --http-tls-cert/--http-tls-key serve HTTPS, and
+            --http-client-ca then requires client certificates.
 
             Example: ffrtmp master -s tls://broker:4222 --tlscert master.pem --tlskey master.key --tlsca ca.pem
             """)

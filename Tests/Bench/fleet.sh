@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # The fleet benchmark (ARCHITECTURE §10): `ffrtmp bench fleet` runs simulated agents (heartbeat every
 # 5 s, telemetry every 1 s) against one `ffrtmp broker` and one `ffrtmp master` on this machine, probing
-# the master's /api/nodes and /metrics each second. Meanwhile the CPU% and RSS of broker, master and
-# bench are read from /proc every 5 s. Prints the bench's report, then a table of the samples.
+# a page of the master's /api/nodes and /api/fleet each second. One dashboard viewer follows /events
+# for the whole run (curl): its bytes give the live feed per viewer. Meanwhile the CPU% and RSS of
+# broker, master and bench are read from /proc every 5 s. Prints the bench's report, the viewer's
+# rate, then a table of the samples.
+#
+# Open files: the bench multiplexes its agents over CONNECTIONS sockets, so the broker holds about
+# CONNECTIONS + 3 client sockets here, not one per agent; the soft limit is still raised to the hard
+# one (a real fleet of N agents needs N descriptors in the broker, which warns at start when short).
 #
 # Usage: Tests/Bench/fleet.sh
 # Environment (all optional):
@@ -19,6 +25,8 @@ HEARTBEAT=${HEARTBEAT:-5s}
 TELEMETRY=${TELEMETRY:-1s}
 SAMPLE_EVERY=${SAMPLE_EVERY:-5}
 BENCH=${BENCH:-.build/release/ffrtmp}
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+echo "open files: soft limit $(ulimit -n), hard $(ulimit -Hn)" >&2
 
 if [[ ! -x $BENCH ]]; then
     echo "building $BENCH" >&2
@@ -100,6 +108,15 @@ wait_for_port "$HTTP_PORT"
     >"$WORK/bench.txt" &
 BENCH_PID=$!
 PIDS+=("$BENCH_PID")
+# One live viewer while the bench publishes (DURATION in whole seconds, e.g. 40s; none otherwise).
+VIEWER_PID=
+if [[ $DURATION =~ ^([0-9]+)s$ ]]; then
+    VIEWER_SECONDS=${BASH_REMATCH[1]}
+    curl -s -N --max-time "$VIEWER_SECONDS" -o /dev/null -w '%{size_download}' \
+        "http://127.0.0.1:$HTTP_PORT/events" >"$WORK/viewer.bytes" 2>/dev/null &
+    VIEWER_PID=$!
+    PIDS+=("$VIEWER_PID")
+fi
 sample_loop "broker=$BROKER_PID" "master=$MASTER_PID" "bench=$BENCH_PID" >"$WORK/samples.txt" &
 SAMPLER_PID=$!
 PIDS+=("$SAMPLER_PID")
@@ -107,6 +124,12 @@ wait "$BENCH_PID"
 kill "$SAMPLER_PID" 2>/dev/null || true
 
 cat "$WORK/bench.txt"
+if [[ -n $VIEWER_PID ]]; then
+    wait "$VIEWER_PID" 2>/dev/null || true
+    awk -v bytes="$(cat "$WORK/viewer.bytes" 2>/dev/null || echo 0)" -v seconds="$VIEWER_SECONDS" \
+        'BEGIN { printf "  /events, one viewer: %.0f KB in %d s, %.0f KB/s\n", bytes / 1024, seconds, \
+            bytes / 1024 / seconds }'
+fi
 echo
 echo "CPU (% of one core) and RSS, sampled every ${SAMPLE_EVERY}s:"
 awk '

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Client
 import Foundation
 import Model
 import Support
@@ -98,6 +99,90 @@ final class MasterAPITests: XCTestCase {
             let response = try XCTUnwrap(api.respond(path: "/api/nodes", query: [name: value]))
             XCTAssertEqual(response.status, 400, "\(name)=\(value)")
         }
+    }
+
+    func testNodesArePagedByACursorWithADefaultPageAndALargestOne() throws {
+        for index in 0..<(MasterAPI.largestNodePage + 10) {
+            fleet.heard(MasterFixtures.heartbeat("n-\(index)"), at: Clock.monotonicNanoseconds(), unix: 7)
+        }
+        let first = try object("/api/nodes")
+        XCTAssertEqual((first["nodes"] as? [[String: Any]])?.count, MasterAPI.defaultNodePage)
+        XCTAssertEqual(first["limit"] as? Int, MasterAPI.defaultNodePage)
+        let clamped = try object("/api/nodes", ["limit": "1000000", "fields": "summary"])
+        XCTAssertEqual((clamped["nodes"] as? [[String: Any]])?.count, MasterAPI.largestNodePage)
+        var seen: [String] = []
+        var after: String?
+        repeat {
+            var query = ["limit": "2000", "fields": "summary"]
+            query["after"] = after
+            let page = try object("/api/nodes", query)
+            let ids = try XCTUnwrap(page["nodes"] as? [[String: Any]]).compactMap { $0["node_id"] as? String }
+            XCTAssertEqual(page["offset"] as? Int, seen.count)
+            seen += ids
+            after = page["next"] as? String
+            if after != nil { XCTAssertEqual(after, ids.last) }
+        } while after != nil && seen.count < 100_000
+        XCTAssertEqual(seen.count, fleet.count)
+        XCTAssertEqual(seen, seen.sorted())
+        XCTAssertEqual((try object("/api/nodes", ["after": "zzz"])["nodes"] as? [Any])?.count, 0)
+        let both = try XCTUnwrap(api.respond(path: "/api/nodes", query: ["after": "n-1", "offset": "1"]))
+        XCTAssertEqual(both.status, 400)
+    }
+
+    func testTheFleetSummaryCountsNodesSlotsPowerAndIngest() throws {
+        var busy = MasterFixtures.heartbeat("node-busy")
+        busy.state = .busy
+        busy.slotsBusy = 1
+        busy.runningJobs = ["job-1"]
+        fleet.heard(busy, at: Clock.monotonicNanoseconds(), unix: 7)
+        let inbox = FleetInbox(shards: 1, capacity: 10)
+        for text in ["1", "2", "3"] {
+            inbox.put(Message(subject: "metrics.a", payload: Array(text.utf8)), kind: .telemetry)
+        }
+        inbox.put(Message(subject: "hb.a"), kind: .heartbeat)
+        api = MasterAPI(store: store, fleet: fleet, storeQueue: { 0 }, inbox: inbox, extraMetrics: { [] })
+        let summary = try object("/api/fleet")
+        XCTAssertEqual(summary["nodes"] as? Int, 2)
+        XCTAssertEqual(
+            summary["by_status"] as? [String: Int], ["available": 1, "busy": 1, "draining": 0, "offline": 0])
+        XCTAssertEqual(summary["slots_total"] as? Int, 2)
+        XCTAssertEqual(summary["slots_busy"] as? Int, 1)
+        XCTAssertEqual(summary["busy_nodes"] as? Int, 1)
+        XCTAssertEqual(summary["idle_nodes"] as? Int, 1)
+        XCTAssertEqual(summary["running_jobs"] as? Int, 1)
+        XCTAssertEqual(summary["power_watts"] as? Double, 9.5)
+        XCTAssertEqual(summary["nodes_with_power"] as? Int, 1)
+        let ingest = try XCTUnwrap(summary["ingest"] as? [String: Int])
+        XCTAssertEqual(ingest["telemetry_received"], 3)
+        XCTAssertEqual(ingest["telemetry_coalesced"], 2)
+        XCTAssertEqual(ingest["heartbeats_received"], 1)
+        XCTAssertEqual(ingest["inbox_waiting"], 2)
+        XCTAssertEqual(ingest["telemetry_decoded"], 1)
+    }
+
+    func testTheFleetSummaryServesTheKeptNodeCountsWhileFreshAndCountsItselfOtherwise() throws {
+        let now = Clock.monotonicNanoseconds()
+        fleet.keep(census: #"{"nodes":77}"#, at: now)
+        let kept = try object("/api/fleet")
+        XCTAssertEqual(kept["nodes"] as? Int, 77)
+        XCTAssertNotNil(kept["ingest"] as? [String: Int])
+        XCTAssertNotNil(kept["queues"] as? [Any])
+        fleet.keep(census: #"{"nodes":77}"#, at: now - 3_000_000_000)
+        XCTAssertEqual(try object("/api/fleet")["nodes"] as? Int, 1)
+    }
+
+    func testTheMetricsSayHowManyMessagesWereReceivedAndCoalesced() throws {
+        let inbox = FleetInbox(shards: 1, capacity: 1)
+        for subject in ["metrics.a", "metrics.a", "metrics.b", "metrics.c"] {
+            inbox.put(Message(subject: subject), kind: .telemetry)
+        }
+        api = MasterAPI(store: store, fleet: fleet, storeQueue: { 0 }, inbox: inbox, extraMetrics: { [] })
+        let response = try XCTUnwrap(api.respond(path: "/metrics", query: [:]))
+        let text = String(decoding: response.body, as: UTF8.self)
+        XCTAssertTrue(text.contains("\nffrtmp_master_received_total{kind=\"telemetry\"} 4\n"), text)
+        XCTAssertTrue(text.contains("\nffrtmp_master_coalesced_total{kind=\"telemetry\"} 1\n"))
+        XCTAssertTrue(text.contains("\nffrtmp_master_inbox_overflowed_total 2\n"))
+        XCTAssertTrue(text.contains("\nffrtmp_master_inbox_waiting 1\n"))
     }
 
     func testASummaryGivesFiguresInsteadOfTheMessages() throws {

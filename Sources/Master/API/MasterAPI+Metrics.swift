@@ -43,6 +43,32 @@ extension MasterAPI {
                     name: "ffrtmp_master_messages_total", help: "Messages the master took in since it started.",
                     type: "counter", labels: [("kind", kind)], value: Double(count)))
         }
+        let inboxTally = inbox?.tally ?? FleetInbox.Tally()
+        for (kind, received, coalesced) in [
+            ("heartbeat", inboxTally.heartbeats, inboxTally.coalescedHeartbeats),
+            ("telemetry", inboxTally.telemetry, inboxTally.coalescedTelemetry),
+        ] {
+            samples.append(
+                Sample(
+                    name: "ffrtmp_master_received_total",
+                    help: "Heartbeats and telemetry received from the broker, before decoding.", type: "counter",
+                    labels: [("kind", kind)], value: Double(received)))
+            samples.append(
+                Sample(
+                    name: "ffrtmp_master_coalesced_total",
+                    help: "Received, but replaced by a newer message of the same node before being decoded.",
+                    type: "counter", labels: [("kind", kind)], value: Double(coalesced)))
+        }
+        samples.append(
+            Sample(
+                name: "ffrtmp_master_inbox_overflowed_total",
+                help: "Heartbeats and telemetry dropped undecoded: the inbox held as many subjects as it may.",
+                type: "counter", value: Double(inboxTally.overflowed)))
+        samples.append(
+            Sample(
+                name: "ffrtmp_master_inbox_waiting",
+                help: "Heartbeats and telemetry received and waiting for a decoder (at most one per node).",
+                value: Double(inbox?.waiting ?? 0)))
         for (refusal, count) in counters.refused.sorted(by: {
             ($0.key.kind, $0.key.reason) < ($1.key.kind, $1.key.reason)
         }) {

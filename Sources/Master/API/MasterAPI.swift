@@ -3,10 +3,10 @@ import Model
 import Support
 
 /// The master's read-only JSON API and Prometheus exposition, as plain functions of a path and
-/// its query: `/health`, `/api/nodes`, `/api/queues`, `/api/jobs`, `/api/jobs/{id}`,
+/// its query: `/health`, `/api/nodes` (paged), `/api/fleet`, `/api/queues`, `/api/jobs`, `/api/jobs/{id}`,
 /// `/api/results`, `/api/summary`, `/api/runs`, `/api/runs/{id}`,
-/// `/api/runs/{id}/report` (HTML), `/metrics`. Nothing here changes state. `/api/nodes` and
-/// `/metrics` read only memory (`FleetView`), so a busy store never slows them. Paths are matched
+/// `/api/runs/{id}/report` (HTML), `/metrics`. Nothing here changes state. `/api/nodes`, `/api/fleet`
+/// and `/metrics` read only memory (`FleetView`), so a busy store never slows them. Paths are matched
 /// by HTTP's `PathRoutes`, the table behind `HTTPRouter`.
 public struct MasterAPI: Sendable {
     let store: MasterStore
@@ -15,6 +15,8 @@ public struct MasterAPI: Sendable {
     let extraMetrics: @Sendable () -> [PrometheusText.Sample]
     /// Records waiting for the store writer.
     let storeQueue: @Sendable () -> Int
+    /// Heartbeats and telemetry received and waiting for a decoder (nil: no master, counts are 0).
+    let inbox: FleetInbox?
 
     public init(
         store: MasterStore, fleet: FleetView, extraMetrics: @escaping @Sendable () -> [PrometheusText.Sample] = { [] }
@@ -25,16 +27,17 @@ public struct MasterAPI: Sendable {
     public init(master: Master, extraMetrics: @escaping @Sendable () -> [PrometheusText.Sample] = { [] }) {
         self.init(
             store: master.store, fleet: master.fleet, storeQueue: { [writer = master.writer] in writer.queued },
-            extraMetrics: extraMetrics)
+            inbox: master.inbox, extraMetrics: extraMetrics)
     }
 
     init(
-        store: MasterStore, fleet: FleetView, storeQueue: @escaping @Sendable () -> Int,
+        store: MasterStore, fleet: FleetView, storeQueue: @escaping @Sendable () -> Int, inbox: FleetInbox? = nil,
         extraMetrics: @escaping @Sendable () -> [PrometheusText.Sample]
     ) {
         self.store = store
         self.fleet = fleet
         self.storeQueue = storeQueue
+        self.inbox = inbox
         self.extraMetrics = extraMetrics
     }
 
@@ -48,6 +51,7 @@ public struct MasterAPI: Sendable {
         var routes = PathRoutes<Route>()
         routes.add("/health") { api, _, _ in api.health() }
         routes.add("/api/nodes") { api, _, query in APIResponse(body: try api.nodes(query)) }
+        routes.add("/api/fleet") { api, _, _ in .json(api.fleetSummary()) }
         routes.add("/api/queues") { api, _, _ in .json(api.queues()) }
         routes.add("/api/jobs") { api, _, query in .json(try api.jobs(query)) }
         routes.add("/api/results") { api, _, query in .json(try api.results(query)) }
@@ -86,35 +90,44 @@ public struct MasterAPI: Sendable {
         return .json(object.text, status: storeReadable ? 200 : 503)
     }
 
-    /// `{"nodes": […], "total": N, "offset": N}`: every node unless `limit` is given (`offset`
-    /// skips), in node id order; `fields=summary` gives a few figures instead of the messages.
+    /// `/api/nodes` pages: `limit` nodes unless asked (at most this many).
+    static let defaultNodePage = 500
+    static let largestNodePage = 5000
+
+    /// `{"nodes": […], "total": N, "offset": N, "limit": N, "next": "id"|null}`: a page of nodes in
+    /// node id order, `limit` of them (default `defaultNodePage`, more clamped to
+    /// `largestNodePage`), from `offset` or after the node id `after` (the previous page's
+    /// `next`); `fields=summary` gives a few figures instead of the messages.
     func nodes(_ query: [String: String] = [:]) throws -> [UInt8] {
-        let offset = try QueryParameters.integer(query, "offset") ?? 0
-        let limit = try QueryParameters.integer(query, "limit")
-        guard limit.map({ $0 >= 1 }) ?? true else { throw QueryError(message: "limit must be 1 or more") }
-        guard offset <= 10_000_000 else { throw QueryError(message: "offset is too large") }
+        let offset = try QueryParameters.integer(query, "offset")
+        let limit = try QueryParameters.integer(query, "limit") ?? Int64(Self.defaultNodePage)
+        guard limit >= 1 else { throw QueryError(message: "limit must be 1 or more") }
+        guard (offset ?? 0) <= 10_000_000 else { throw QueryError(message: "offset is too large") }
+        let after = query["after"]
+        guard after == nil || offset == nil else { throw QueryError(message: "give offset or after, not both") }
         guard let fields = NodeJSON.Fields(rawValue: query["fields"] ?? "full") else {
             throw QueryError(message: "fields must be full or summary")
         }
+        let now = Clock.monotonicNanoseconds()
+        let pageLimit = Int(min(limit, Int64(Self.largestNodePage)))
+        let page = fleet.page(after: after, offset: Int(offset ?? 0), limit: pageLimit)
         var body = Array("{\"nodes\":".utf8)
-        let total = appendNodes(to: &body, offset: Int(offset), limit: limit.map { Int($0) }, fields: fields)
-        body += ",\"total\":\(total),\"offset\":\(offset)}".utf8
+        appendNodes(page.nodes, to: &body, now: now, fields: fields)
+        body += ",\"total\":\(page.total),\"offset\":\(page.offset),\"limit\":\(pageLimit),\"next\":".utf8
+        body += (page.next.map(JSONStringLiteral.quoted) ?? "null").utf8
+        body.append(UInt8(ascii: "}"))
         return body
     }
 
     func queues() -> String { "{\"queues\":" + queueArray() + "}" }
 
-    /// Appends the nodes' JSON array and returns how many nodes are listed in all. Built as
-    /// bytes in place, sized first: for 10 000 nodes it is about 13 MB, and every extra copy
-    /// of that costs page faults.
-    @discardableResult
+    /// Appends the nodes' JSON array. Built as bytes in place, sized first: a page of 5000 nodes
+    /// is about 6 MB, and every extra copy of that costs page faults.
     private func appendNodes(
-        to bytes: inout [UInt8], offset: Int = 0, limit: Int? = nil, fields: NodeJSON.Fields = .full
-    ) -> Int {
-        let now = Clock.monotonicNanoseconds()
-        let listing = fleet.listing(offset: offset, limit: limit ?? .max)
+        _ nodes: [FleetView.Listed], to bytes: inout [UInt8], now: UInt64, fields: NodeJSON.Fields
+    ) {
         bytes.reserveCapacity(
-            listing.nodes.reduce(bytes.count + 64) { size, entry in
+            nodes.reduce(bytes.count + 128) { size, entry in
                 switch (entry, fields) {
                 case (.live(let node), .full):
                     size + 160 + node.heartbeatJSON.utf8.count + (node.telemetryJSON?.utf8.count ?? 4)
@@ -123,7 +136,7 @@ public struct MasterAPI: Sendable {
                 }
             })
         bytes.append(UInt8(ascii: "["))
-        for (index, entry) in listing.nodes.enumerated() {
+        for (index, entry) in nodes.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             switch entry {
             case .live(let node):
@@ -133,10 +146,9 @@ public struct MasterAPI: Sendable {
             }
         }
         bytes.append(UInt8(ascii: "]"))
-        return listing.total
     }
 
-    private func queueArray() -> String {
+    func queueArray() -> String {
         let elements = fleet.queues.map { queue in
             var object = JSONWriter()
             object.add("capability", queue.capability)

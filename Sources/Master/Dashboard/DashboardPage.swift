@@ -1,5 +1,6 @@
 /// The dashboard at `/`: one self-contained page (inline CSS, JavaScript and SVG; no external
-/// assets). It reads `/api/jobs`, `/api/summary` and `/api/jobs/{id}`, and follows `/events`
+/// assets). It reads `/api/jobs`, `/api/summary`, `/api/fleet` (the counts over every node, every
+/// 5 s) and `/api/jobs/{id}`, and follows `/events`
 /// (Server-Sent Events: `fleet` events, a snapshot in pages then each second the nodes that changed,
 /// see `FleetFeed`; `job` on each stored lifecycle event).
 enum DashboardPage {
@@ -50,7 +51,7 @@ enum DashboardPage {
         <body>
         <header><h1>ffrtmp fleet</h1><span id="conn">connecting…</span><span id="clock" class="legend"></span></header>
         <main>
-          <section class="wide"><h2>Nodes</h2><div id="nodes"></div></section>
+          <section class="wide"><h2>Nodes</h2><div id="fleetSummary" class="legend"></div><div id="nodes"></div></section>
           <section><h2>Queues</h2><div id="queues" class="bars"></div></section>
           <section><h2>Running jobs</h2><div id="running"></div></section>
           <section><h2>Live fps</h2><svg id="fpsChart" viewBox="0 0 600 160" preserveAspectRatio="none"></svg><div id="fpsLegend" class="legend"></div></section>
@@ -160,7 +161,7 @@ enum DashboardPage {
             fmt(node.cpu_percent, 0) + "%", el("span", {}, fmt(node.watts, 1), node.estimated ? el("span", { class: "estimated" }, " est.") : ""),
             ago(node.last_seen)] }));
           const nodeTable = table([["node"], ["status"], ["cpu model"], ["gpus", true], ["proven"], ["slots", true], ["cpu", true], ["watts", true], ["seen"]], nodeRows);
-          const more = nodes.length > maxNodeRows ? el("div", { class: "empty" }, `and ${nodes.length - maxNodeRows} more of ${fleet.total} (ffrtmp nodes, /api/nodes)`) : "";
+          const more = nodes.length > maxNodeRows ? el("div", { class: "empty" }, `and ${nodes.length - maxNodeRows} more of ${fleet.total} (ffrtmp nodes, /api/nodes?after=)`) : "";
           document.getElementById("nodes").replaceChildren(nodeTable, more);
           const queues = fleet.queues.map(q => el("div", { class: "bar" }, el("div", { class: "label" }, "job." + q.capability),
             el("div", { class: "value" }, `${q.pending} waiting`), el("div", { class: "label" }, `${q.running} running`)));
@@ -179,7 +180,9 @@ enum DashboardPage {
         }
 
         async function refreshTables() {
-          const [jobs, summary] = await Promise.all([getJSON("/api/jobs?limit=25"), getJSON("/api/summary")]);
+          const [jobs, summary, whole] = await Promise.all([getJSON("/api/jobs?limit=25"), getJSON("/api/summary"), getJSON("/api/fleet")]);
+          const states = ["available", "busy", "draining", "offline"].map(s => `${whole.by_status[s] || 0} ${s}`).join(", ");
+          document.getElementById("fleetSummary").textContent = `${whole.nodes} nodes: ${states}; slots ${whole.slots_busy}/${whole.slots_total} busy; ${fmt(whole.power_watts, 0)} W (/api/fleet)`;
           replace("jobs", table([["job"], ["state"], ["node"], ["scenario"], ["encoder"], ["attempt", true], ["updated"]],
             jobs.jobs.map(j => ({ id: j.job_id, cells: [j.job_id, badge(j.state), j.node_id || "–", j.scenario || "–", j.encoder || "–", String(j.attempt), ago(j.updated_at)] })),
             row => showJob(row.id)));
