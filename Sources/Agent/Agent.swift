@@ -11,8 +11,9 @@ import Support
 /// capabilities while it has free slots, runs them, measures them, and reports results, lifecycle
 /// events, heartbeats and telemetry.
 ///
-/// Threads: one pull thread per proven capability, one thread per running job, one reporter
-/// (heartbeats, telemetry, spooled results), the energy sampler and the client's own. Shared state
+/// Threads: one pull thread per proven capability (which also polls the node's own queue), one per
+/// running job, one reporter (heartbeats, telemetry, spooled results), the energy sampler and the
+/// client's own. Shared state
 /// (`phase`, `running`, `reservedSlots`) is guarded by `lock`; `slotsChanged` signals changes.
 public final class Agent: @unchecked Sendable {
     public enum Phase: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Client
+import Fleet
 import Model
 
 /// Every setting of an agent (flags > environment > config file > defaults), validated at start
@@ -63,6 +64,11 @@ public struct AgentConfig: Sendable {
     public func validate() throws(AgentConfigError) {
         guard Identifier.isValid(nodeID) else {
             throw AgentConfigError("name must be letters, digits, - and _ (it is used in subjects), got \"\(nodeID)\"")
+        }
+        guard !FleetTopology.isReservedNodeID(nodeID) else {
+            throw AgentConfigError(
+                "name \"\(nodeID)\" is a capability's queue name; give the node another name (its queue is named for it)"
+            )
         }
         guard (1...64).contains(maxConcurrentJobs) else {
             throw AgentConfigError("max-concurrent-jobs must be 1 to 64, got \(maxConcurrentJobs)")

@@ -46,12 +46,14 @@ public struct JobSpec: Sendable, Equatable {
     public var submittedAt: Int64?
     /// The benchmark run this job belongs to (`Job.runID`), already checked as an `Identifier`.
     public var runID: String? = nil
+    /// The node this job was sent to (`Job.node`), already checked as an `Identifier`; nil: any node.
+    public var node: String? = nil
 
     /// The queue this job runs from.
     public var capability: Capability { encoder.capability }
 
-    /// `job.<capability>`.
-    public var subject: String { Subjects.job(capability) }
+    /// `job.<capability>`, or `job.node.<node>.<capability>` for a job sent to one node.
+    public var subject: String { Subjects.job(capability, node: node) }
 
     /// The same job with every field explicit and no scenario lookup needed; validating it
     /// gives this spec back.
@@ -68,7 +70,7 @@ public struct JobSpec: Sendable, Equatable {
             bitrate: bitrate, crf: crf, resolution: resolution, fps: fps, gop: gop, durationSeconds: durationSeconds,
             quality: quality.sorted(),
             limits: JobLimits(cpuPercent: cpuPercent, memoryMegabytes: memoryMegabytes, timeoutSeconds: timeoutSeconds),
-            priority: priority, labels: labels, submittedAt: submittedAt, runID: runID)
+            priority: priority, labels: labels, submittedAt: submittedAt, runID: runID, node: node)
     }
 
     private var jobInput: JobInput {

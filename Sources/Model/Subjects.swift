@@ -4,6 +4,13 @@ public enum Subjects {
     /// `job.<capability>`: the work queue a job goes to.
     public static func job(_ capability: Capability) -> String { "job.\(capability.rawValue)" }
 
+    /// `job.node.<node id>.<capability>`: the queue of jobs sent to one node (`ffrtmp submit --node`);
+    /// `job.<capability>` when `node` is nil.
+    public static func job(_ capability: Capability, node: String?) -> String {
+        guard let node else { return job(capability) }
+        return "\(nodeJobPrefix)\(node).\(capability.rawValue)"
+    }
+
     /// `evt.job.<job id>.<state>`: a lifecycle event.
     public static func event(jobID: String, state: JobState) -> String { "\(eventPrefix)\(jobID).\(state.rawValue)" }
 
@@ -33,6 +40,9 @@ extension Subjects {
 
     /// `metrics.`: a telemetry sample; the node id follows.
     public static let metricsPrefix = "metrics."
+
+    /// `job.node.`: a job sent to one node; the node id and the capability follow.
+    public static let nodeJobPrefix = "job.node."
 }
 
 /// Wildcard subjects, for subscriptions and stream filters.
@@ -45,6 +55,9 @@ extension Subjects {
 
     /// `job.>`: every work queue (the JOBS stream's subjects).
     public static let allJobs = "job.>"
+
+    /// `job.node.<node id>.>`: every job sent to one node, whatever its capability.
+    public static func nodeJobs(nodeID: String) -> String { nodeJobPrefix + nodeID + ".>" }
 
     /// `evt.>`: the EVENTS stream's subjects, wider than `allEvents` so other kinds of event fit.
     public static let eventsStreamFilter = "evt.>"
