@@ -44,7 +44,7 @@ extension Agent {
     private func misrouting(of spec: JobSpec, pulledFrom queue: JobQueue) -> JobRejection? {
         let needed = spec.capability.rawValue
         switch queue {
-        case .capability(let capability) where spec.capability != capability:
+        case .capability(let capability, _) where spec.capability != capability:
             return JobRejection(
                 field: "encoder",
                 reason: "encoder \(spec.encoder.rawValue) needs capability \(needed) "

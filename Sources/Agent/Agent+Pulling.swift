@@ -3,14 +3,18 @@ import Fleet
 import Model
 import Support
 
-/// Pulling jobs: one thread per proven capability takes a free slot, asks the node's own queue
-/// (`JOBS/<node id>`, jobs sent to this node alone) without waiting, then waits on the
-/// capability's queue (`JOBS/<capability>`), and hands the job it got to a job thread.
+/// Pulling jobs: one thread per proven capability takes a free slot, asks without waiting the
+/// node's own queue (`JOBS/<node id>`, jobs sent to this node alone) and the capability's priority
+/// queues in `PriorityOrder` (`JOBS/<capability>-high`, `JOBS/<capability>`,
+/// `JOBS/<capability>-batch`), then waits on the normal queue, and hands the job it got to a job
+/// thread.
 extension Agent {
     func pullJobs(for capability: Capability) {
-        let shared = JobQueue.capability(capability)
+        let shared = JobQueue.capability(capability, .normal)
         var subscription: PullSubscription?
-        var own = OwnQueuePuller(queue: .node(config.nodeID))
+        var polled = [PolledQueue(.node(config.nodeID))]
+        polled += [PriorityClass.high, .batch].map { PolledQueue(.capability(capability, $0)) }
+        var order = PriorityOrder()
         var warned: Bool?
         while reserveSlot() {
             if subscription == nil {
@@ -26,17 +30,25 @@ extension Agent {
                     continue
                 }
             }
-            var pulled = own.poll(self).map { ($0, own.queue) }
-            if pulled == nil {
-                do {
-                    pulled = try subscription!.fetch(batch: 1, expires: .seconds(2)).first.map { ($0, shared) }
-                } catch {
-                    releaseSlot()
-                    logger.debug("fetch failed", ["queue": shared.consumer, "error": "\(error)"])
-                    if case .timeout = error { continue }
-                    pause(seconds: 1)
-                    continue
+            var pulled: (JetStreamMessage, JobQueue)?
+            do {
+                let asked = [JobQueue.node(config.nodeID)] + order.classes.map { JobQueue.capability(capability, $0) }
+                for queue in asked where pulled == nil {
+                    if queue == shared {
+                        pulled = try subscription!.fetch(batch: 1, noWait: true).first.map { ($0, queue) }
+                    } else if let index = polled.firstIndex(where: { $0.queue == queue }) {
+                        pulled = polled[index].poll(self).map { ($0, queue) }
+                    }
                 }
+                if pulled == nil {
+                    pulled = try subscription!.fetch(batch: 1, expires: .seconds(2)).first.map { ($0, shared) }
+                }
+            } catch {
+                releaseSlot()
+                logger.debug("fetch failed", ["queue": shared.consumer, "error": "\(error)"])
+                if case .timeout = error { continue }
+                pause(seconds: 1)
+                continue
             }
             guard let (message, queue) = pulled else {
                 releaseSlot()
@@ -52,6 +64,7 @@ extension Agent {
                 releaseSlot()
                 continue
             }
+            if case .capability(_, let priority) = queue { order.took(priority) }
             startThread("job") { [self] in
                 runJob(message, pulledFrom: queue)
                 releaseSlot()

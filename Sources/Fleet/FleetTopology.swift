@@ -41,8 +41,14 @@ public enum FleetTopology {
     /// and consumer.
     public static let capabilities = Capability.allCases.map(\.rawValue)
 
-    /// The durable consumer on JOBS that agents with `capability` pull from.
+    /// The durable consumer on JOBS that agents with `capability` pull normal-priority jobs from.
     public static func jobConsumer(_ capability: String) -> String { capability }
+
+    /// The durable consumer on JOBS for `capability`'s jobs of one priority class: `cpu`,
+    /// `cpu-high`, `cpu-batch`.
+    public static func jobConsumer(_ capability: Capability, _ priority: PriorityClass) -> String {
+        priority == .normal ? jobConsumer(capability.rawValue) : "\(capability.rawValue)-\(priority.rawValue)"
+    }
 
     /// The durable consumer on JOBS that only agent `nodeID` pulls: jobs sent to that node
     /// (`job.node.<node id>.>`, `ffrtmp submit --node`). Named for the node, so the broker's roles can
@@ -50,7 +56,9 @@ public enum FleetTopology {
     public static func nodeJobConsumer(_ nodeID: String) -> String { nodeID }
 
     /// Node ids that cannot have a node consumer: the capability consumers' names.
-    public static func isReservedNodeID(_ nodeID: String) -> Bool { capabilities.contains(nodeID) }
+    public static func isReservedNodeID(_ nodeID: String) -> Bool {
+        jobConsumers.contains { $0.durableName == nodeID }
+    }
 
     /// A job not acknowledged (nor kept alive with +WPI) for this long goes to another agent.
     public static let jobAckWait: Duration = .seconds(30)
@@ -85,10 +93,14 @@ public enum FleetTopology {
         ]
     }
 
-    /// One durable pull consumer per capability on JOBS.
+    /// One durable pull consumer per capability and priority class on JOBS, normal first.
     public static var jobConsumers: [ConsumerConfig] {
-        Capability.allCases.map { capability in
-            jobConsumerConfig(name: jobConsumer(capability.rawValue), filter: Subjects.job(capability))
+        Capability.allCases.flatMap { capability in
+            PriorityClass.allCases.map { priority in
+                jobConsumerConfig(
+                    name: jobConsumer(capability, priority),
+                    filter: Subjects.job(capability, node: nil, priority: priority))
+            }
         }
     }
 

@@ -82,9 +82,11 @@ public struct Job: Codable, Sendable, Equatable {
         (encoder ?? scenario.flatMap(ScenarioCatalog.named)?.encoder)?.capability
     }
 
-    /// The subject this job is queued on: `job.<capability>`, or `job.node.<node>.<capability>` when it
-    /// names a node; nil without a capability.
-    public var subject: String? { capability.map { Subjects.job($0, node: node) } }
+    /// The subject this job is queued on: its capability's queue for its priority class, or
+    /// `job.node.<node>.<capability>` when it names a node; nil without a capability.
+    public var subject: String? {
+        capability.map { Subjects.job($0, node: node, priority: PriorityClass(priority: priority)) }
+    }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, scenario, input, output, encoder, preset, bitrate, crf, resolution, fps, gop, quality, limits

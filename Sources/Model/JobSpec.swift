@@ -52,8 +52,9 @@ public struct JobSpec: Sendable, Equatable {
     /// The queue this job runs from.
     public var capability: Capability { encoder.capability }
 
-    /// `job.<capability>`, or `job.node.<node>.<capability>` for a job sent to one node.
-    public var subject: String { Subjects.job(capability, node: node) }
+    /// Its capability's queue for its priority class, or `job.node.<node>.<capability>` for a job
+    /// sent to one node.
+    public var subject: String { Subjects.job(capability, node: node, priority: PriorityClass(priority: priority)) }
 
     /// The same job with every field explicit and no scenario lookup needed; validating it
     /// gives this spec back.

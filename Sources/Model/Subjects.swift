@@ -4,11 +4,12 @@ public enum Subjects {
     /// `job.<capability>`: the work queue a job goes to.
     public static func job(_ capability: Capability) -> String { "job.\(capability.rawValue)" }
 
-    /// `job.node.<node id>.<capability>`: the queue of jobs sent to one node (`ffrtmp submit --node`);
-    /// `job.<capability>` when `node` is nil.
-    public static func job(_ capability: Capability, node: String?) -> String {
-        guard let node else { return job(capability) }
-        return "\(nodeJobPrefix)\(node).\(capability.rawValue)"
+    /// `job.node.<node id>.<capability>`: the queue of jobs sent to one node (`ffrtmp submit --node`),
+    /// whatever their priority. Without a node, the capability's queue for the priority class:
+    /// `job.<capability>` (normal), `job.<capability>.high` or `job.<capability>.batch`.
+    public static func job(_ capability: Capability, node: String?, priority: PriorityClass = .normal) -> String {
+        if let node { return "\(nodeJobPrefix)\(node).\(capability.rawValue)" }
+        return priority == .normal ? job(capability) : "\(job(capability)).\(priority.rawValue)"
     }
 
     /// `evt.job.<job id>.<state>`: a lifecycle event.

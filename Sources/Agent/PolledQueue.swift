@@ -3,28 +3,30 @@ import Fleet
 import Model
 import Support
 
-/// A pull thread's view of the node's own queue (jobs sent to this node alone): the consumer is
-/// created on first use, then asked without waiting before each wait on the shared queue. When it
-/// cannot be made or read (a broker whose roles predate node queues, a leader election) the thread
-/// goes on with its shared queue and tries again every `retryInterval`.
-struct OwnQueuePuller {
+/// A queue a pull thread asks without waiting before it waits on its capability's normal queue:
+/// the node's own queue (jobs sent to this node alone; its consumer is created on first use) or a
+/// high or batch priority queue. When it cannot be read (a broker set up or given roles before
+/// such queues existed, a leader election) the thread goes on with its other queues and tries
+/// again every `retryInterval`, saying so once.
+struct PolledQueue {
     let queue: JobQueue
     var subscription: PullSubscription?
     var retryAt: UInt64 = 0
     var warned = false
     static let retryInterval: UInt64 = 30_000_000_000
 
-    init(queue: JobQueue) { self.queue = queue }
+    init(_ queue: JobQueue) { self.queue = queue }
 
-    /// A job waiting on the node's queue, or nil at once when there is none.
+    /// A job waiting on the queue, or nil at once when there is none (or the queue cannot be read).
     mutating func poll(_ agent: Agent) -> JetStreamMessage? {
-        guard case .node(let nodeID) = queue else { return nil }
         let now = Clock.monotonicNanoseconds()
         if subscription == nil {
             guard now >= retryAt else { return nil }
             do {
-                try agent.jetStream.addOrUpdateConsumer(
-                    stream: FleetTopology.jobsStream, FleetTopology.nodeJobConsumerConfig(nodeID))
+                if case .node(let nodeID) = queue {
+                    try agent.jetStream.addOrUpdateConsumer(
+                        stream: FleetTopology.jobsStream, FleetTopology.nodeJobConsumerConfig(nodeID))
+                }
                 subscription = try agent.jetStream.pullSubscribe(
                     stream: FleetTopology.jobsStream, consumer: queue.consumer)
                 warned = false
@@ -47,7 +49,7 @@ struct OwnQueuePuller {
         guard !warned else { return }
         warned = true
         agent.logger.warning(
-            "cannot pull this node's own job queue; pulling the shared queues only, retrying in 30 s",
+            "cannot pull this job queue (run `ffrtmp setup` against the broker?); pulling the others, retrying in 30 s",
             ["queue": "\(FleetTopology.jobsStream)/\(queue.consumer)", "error": "\(error)"])
     }
 }
