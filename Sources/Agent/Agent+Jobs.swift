@@ -124,6 +124,7 @@ extension Agent {
         energy: EnergyReport?
     ) {
         let jobID = spec.id
+        noteHardwareHealth(spec.capability, outcome)
         switch outcome.status {
         case .failed where attempt < config.maxAttempts, .notStarted where attempt < config.maxAttempts:
             // Transient: another agent (or this one, later) tries again.

@@ -17,6 +17,11 @@ extension Agent {
         var order = PriorityOrder()
         var warned: Bool?
         while reserveSlot() {
+            if isWithdrawnAfterProbing(capability) {
+                releaseSlot()
+                pause(seconds: 0.5)
+                continue
+            }
             if subscription == nil {
                 do {
                     subscription = try jetStream.pullSubscribe(

@@ -41,6 +41,8 @@ public final class Agent: @unchecked Sendable {
     var reservedSlots = 0
     var hardware = Hardware(cpuModel: "", cores: 0, threads: 0, ramMegabytes: 0, gpus: [])
     var capabilities: [CapabilityStatus] = []
+    /// Capabilities withdrawn after hardware failures; guarded by `lock`.
+    var health: CapabilityHealth
     var connection: NATSConnection!
     var jetStream: JetStreamContext!
     private var threads: [pthread_t] = []
@@ -67,6 +69,9 @@ public final class Agent: @unchecked Sendable {
         policy.allowedRoots = config.inputRoots
         validator = JobValidator(policy: policy)
         slotsChanged = Condition(lock: lock)
+        health = CapabilityHealth(
+            threshold: config.withdrawAfterHardwareFailures, baseDelaySeconds: config.reprobeDelay,
+            maximumDelaySeconds: config.maximumReprobeDelay)
     }
 
     /// Proves capabilities, connects, and runs until drained or aborted. Blocks.

@@ -56,6 +56,14 @@ public struct AgentConfig: Sendable {
     /// Free space the work folder must keep.
     public var minimumFreeBytes: Int64 = 512 << 20
 
+    // Withdrawing broken hardware (issue 12 item 10).
+    /// Hardware failures in a row on a capability before the agent stops pulling it.
+    public var withdrawAfterHardwareFailures = 3
+    /// Seconds before a withdrawn capability is first re-probed; doubled after each failed probe.
+    public var reprobeDelay = 30.0
+    /// The longest wait between re-probes, in seconds.
+    public var maximumReprobeDelay = 900.0
+
     public init(nodeID: String) { self.nodeID = nodeID }
 
     public var displayName: String { name ?? nodeID }

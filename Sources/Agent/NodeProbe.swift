@@ -4,4 +4,15 @@ import Model
 /// production, fixed answers in tests).
 protocol NodeProbe: Sendable {
     func probe() -> (hardware: Hardware, capabilities: [CapabilityStatus])
+
+    /// Proves `capability` again (a withdrawn one, after hardware failures).
+    func reprobe(_ capability: Capability) -> CapabilityStatus
+}
+
+extension NodeProbe {
+    /// By default the whole probe runs again and `capability`'s answer is kept.
+    func reprobe(_ capability: Capability) -> CapabilityStatus {
+        probe().capabilities.first { $0.name == capability }
+            ?? CapabilityStatus(name: capability, proven: false, probe: "", error: "not probed")
+    }
 }
