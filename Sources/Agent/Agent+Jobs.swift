@@ -7,7 +7,7 @@ import Support
 /// One job's life on this agent: validate, check for a cancellation, run, measure, report, and
 /// settle the JetStream message (+ACK, -NAK with back-off, or +TERM), each confirmed by the server.
 extension Agent {
-    func runJob(_ message: JetStreamMessage, pulledFrom capability: Capability) {
+    func runJob(_ message: JetStreamMessage, pulledFrom queue: JobQueue) {
         let attempt = max(1, message.metadata.deliveryCount)
         let queuedAt = message.metadata.timestamp
         let spec: JobSpec
@@ -18,11 +18,7 @@ extension Agent {
         case .success(let valid):
             spec = valid
         }
-        guard spec.capability == capability else {
-            let rejection = JobRejection(
-                field: "encoder",
-                reason: "encoder \(spec.encoder.rawValue) needs capability \(spec.capability.rawValue) "
-                    + "but the job was queued on \(Subjects.job(capability))", jobID: spec.id)
+        if let rejection = misrouting(of: spec, pulledFrom: queue) {
             reject(message, rejection, attempt: attempt, queuedAt: queuedAt)
             return
         }
@@ -45,6 +41,26 @@ extension Agent {
             return
         }
         execute(nodeLimits.applyingDefaults(to: spec), message: message, attempt: attempt, queuedAt: queuedAt)
+    }
+
+    /// Why a job on `queue` is not this agent's to run: on a capability queue, an encoder of another
+    /// capability; on the node's queue, a capability this node did not prove.
+    private func misrouting(of spec: JobSpec, pulledFrom queue: JobQueue) -> JobRejection? {
+        let needed = spec.capability.rawValue
+        switch queue {
+        case .capability(let capability, _) where spec.capability != capability:
+            return JobRejection(
+                field: "encoder",
+                reason: "encoder \(spec.encoder.rawValue) needs capability \(needed) "
+                    + "but the job was queued on \(Subjects.job(capability))", jobID: spec.id)
+        case .node(let nodeID) where !capabilities.contains(where: { $0.name == spec.capability && $0.proven }):
+            return JobRejection(
+                field: "encoder",
+                reason: "encoder \(spec.encoder.rawValue) needs capability \(needed), "
+                    + "which node \(nodeID) has not proven", jobID: spec.id)
+        default:
+            return nil
+        }
     }
 
     private func execute(_ spec: JobSpec, message: JetStreamMessage, attempt: Int, queuedAt: Int64?) {
@@ -129,6 +145,7 @@ extension Agent {
         energy: EnergyReport?, throttling: Throttling? = nil
     ) {
         let jobID = spec.id
+        noteHardwareHealth(spec.capability, outcome)
         switch outcome.status {
         case .failed where attempt < config.maxAttempts, .notStarted where attempt < config.maxAttempts:
             // Transient: another agent (or this one, later) tries again.

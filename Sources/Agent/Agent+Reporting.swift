@@ -77,7 +77,8 @@ extension Agent {
         }
         var heartbeat = Heartbeat(
             nodeID: config.nodeID, name: config.displayName, softwareVersion: Version.current, hardware: hardware,
-            capabilities: capabilities, slotsTotal: config.maxConcurrentJobs, slotsBusy: jobs.count, runningJobs: jobs,
+            capabilities: lock.withLock { health.reported(capabilities) }, slotsTotal: config.maxConcurrentJobs,
+            slotsBusy: jobs.count, runningJobs: jobs,
             state: state, powerSources: meter.availableSources.compactMap(PowerSource.init(rawValue:)),
             sentAt: Timestamp.nowNanoseconds())
         heartbeat.provenance = currentProvenance()

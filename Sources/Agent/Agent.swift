@@ -11,8 +11,9 @@ import Support
 /// capabilities while it has free slots, runs them, measures them, and reports results, lifecycle
 /// events, heartbeats and telemetry.
 ///
-/// Threads: one pull thread per proven capability, one thread per running job, one reporter
-/// (heartbeats, telemetry, spooled results), the energy sampler and the client's own. Shared state
+/// Threads: one pull thread per proven capability (which also polls the node's own queue), one per
+/// running job, one reporter (heartbeats, telemetry, spooled results), the energy sampler and the
+/// client's own. Shared state
 /// (`phase`, `running`, `reservedSlots`) is guarded by `lock`; `slotsChanged` signals changes.
 public final class Agent: @unchecked Sendable {
     public enum Phase: Sendable, Equatable {
@@ -42,6 +43,8 @@ public final class Agent: @unchecked Sendable {
     var capabilities: [CapabilityStatus] = []
     /// ffmpeg's version and build flags, probed once at start for provenance.
     var ffmpegBuild: (version: String?, configuration: String?) = (nil, nil)
+    /// Capabilities withdrawn after hardware failures; guarded by `lock`.
+    var health: CapabilityHealth
     var connection: NATSConnection!
     var jetStream: JetStreamContext!
     private var threads: [pthread_t] = []
@@ -68,6 +71,9 @@ public final class Agent: @unchecked Sendable {
         policy.allowedRoots = config.inputRoots
         validator = JobValidator(policy: policy)
         slotsChanged = Condition(lock: lock)
+        health = CapabilityHealth(
+            threshold: config.withdrawAfterHardwareFailures, baseDelaySeconds: config.reprobeDelay,
+            maximumDelaySeconds: config.maximumReprobeDelay)
     }
 
     /// Proves capabilities, connects, and runs until drained or aborted. Blocks.

@@ -1,4 +1,5 @@
 import Client
+import Fleet
 import Model
 
 /// Every setting of an agent (flags > environment > config file > defaults), validated at start
@@ -61,6 +62,14 @@ public struct AgentConfig: Sendable {
     /// Free space the work folder must keep.
     public var minimumFreeBytes: Int64 = 512 << 20
 
+    // Withdrawing broken hardware (issue 12 item 10).
+    /// Hardware failures in a row on a capability before the agent stops pulling it.
+    public var withdrawAfterHardwareFailures = 3
+    /// Seconds before a withdrawn capability is first re-probed; doubled after each failed probe.
+    public var reprobeDelay = 30.0
+    /// The longest wait between re-probes, in seconds.
+    public var maximumReprobeDelay = 900.0
+
     public init(nodeID: String) { self.nodeID = nodeID }
 
     public var displayName: String { name ?? nodeID }
@@ -69,6 +78,11 @@ public struct AgentConfig: Sendable {
     public func validate() throws(AgentConfigError) {
         guard Identifier.isValid(nodeID) else {
             throw AgentConfigError("name must be letters, digits, - and _ (it is used in subjects), got \"\(nodeID)\"")
+        }
+        guard !FleetTopology.isReservedNodeID(nodeID) else {
+            throw AgentConfigError(
+                "name \"\(nodeID)\" is a capability's queue name; give the node another name (its queue is named for it)"
+            )
         }
         guard (1...64).contains(maxConcurrentJobs) else {
             throw AgentConfigError("max-concurrent-jobs must be 1 to 64, got \(maxConcurrentJobs)")

@@ -6,8 +6,17 @@ protocol NodeProbe: Sendable {
     func probe() -> (hardware: Hardware, capabilities: [CapabilityStatus])
     /// ffmpeg's version and build flags, for provenance; nil each when unknown.
     func ffmpegBuild() -> (version: String?, configuration: String?)
+
+    /// Proves `capability` again (a withdrawn one, after hardware failures).
+    func reprobe(_ capability: Capability) -> CapabilityStatus
 }
 
 extension NodeProbe {
     func ffmpegBuild() -> (version: String?, configuration: String?) { (nil, nil) }
+
+    /// By default the whole probe runs again and `capability`'s answer is kept.
+    func reprobe(_ capability: Capability) -> CapabilityStatus {
+        probe().capabilities.first { $0.name == capability }
+            ?? CapabilityStatus(name: capability, proven: false, probe: "", error: "not probed")
+    }
 }

@@ -1,7 +1,8 @@
 import Client
 import Model
 
-/// Sends jobs the way ARCHITECTURE §2 says: each on `job.<capability>` through JetStream with its id
+/// Sends jobs the way ARCHITECTURE §2 says: each on its capability's queue for its priority class
+/// (`job.<capability>`, `.high`, `.batch`; `job.node.<node>.<capability>` for a job sent to one node) through JetStream with its id
 /// as `Nats-Msg-Id` (a re-submit within the duplicate window is stored once and reported as a
 /// duplicate), then a `queued` event on `evt.job.<id>.queued` for each job actually stored (carrying the job
 /// and its run, so the master knows its configuration). All
@@ -27,7 +28,7 @@ public struct JobSubmitter: Sendable {
 
     /// Publishes `jobs` and their `queued` events (stamped `at`, Unix ns); one outcome per job, in order.
     public func submit(_ jobs: [Job], at: Int64) -> [Outcome] {
-        let subjects = jobs.map { Subjects.job($0.capability ?? .cpu) }
+        let subjects = jobs.map { $0.subject ?? Subjects.job(.cpu) }
         let acks = publishAll(
             jobs.enumerated().map { index, job in
                 (subjects[index], (try? MessageCoding.encode(job)) ?? [], job.id)

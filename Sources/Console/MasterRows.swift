@@ -20,9 +20,12 @@ public enum MasterRows {
         public var startedAt: Int64?
         public var finishedAt: Int64?
         public var updatedAt: Int64?
+        /// The node the job was sent to (`ffrtmp submit --node`); nil: any node.
+        public var targetNode: String?
 
         enum CodingKeys: String, CodingKey {
             case state, attempt, scenario, encoder, capability, progress, message
+            case targetNode = "target_node"
             case jobID = "job_id"
             case nodeID = "node_id"
             case queuedAt = "queued_at"
@@ -42,11 +45,28 @@ public enum MasterRows {
         public var lastSeen: Int64?
         public var heartbeat: Heartbeat?
         public var telemetry: TelemetrySample?
+        /// The heartbeat's `hardware_id` (top level or under `provenance`), read on its own so a
+        /// heartbeat this build cannot decode still has one; nil from agents that send none.
+        public var hardwareID: String?
 
         enum CodingKeys: String, CodingKey {
             case name, status, heartbeat, telemetry
             case nodeID = "node_id"
             case lastSeen = "last_seen"
+        }
+
+        /// Just the hardware id of a heartbeat, wherever an agent puts it.
+        struct HardwareIDProbe: Decodable {
+            struct Provenance: Decodable {
+                var hardwareID: String?
+                enum CodingKeys: String, CodingKey { case hardwareID = "hardware_id" }
+            }
+            var hardwareID: String?
+            var provenance: Provenance?
+            enum CodingKeys: String, CodingKey {
+                case provenance
+                case hardwareID = "hardware_id"
+            }
         }
 
         public init(from decoder: any Decoder) throws {
@@ -57,6 +77,16 @@ public enum MasterRows {
             lastSeen = try? container.decodeIfPresent(Int64.self, forKey: .lastSeen)
             heartbeat = try? container.decodeIfPresent(Heartbeat.self, forKey: .heartbeat)
             telemetry = try? container.decodeIfPresent(TelemetrySample.self, forKey: .telemetry)
+            let probe = try? container.decodeIfPresent(HardwareIDProbe.self, forKey: .heartbeat)
+            hardwareID = probe?.hardwareID ?? probe?.provenance?.hardwareID
+        }
+
+        /// Heard from lately and not draining: `available` or `busy`.
+        public var isLive: Bool { status == "available" || status == "busy" }
+
+        /// Whether its latest heartbeat says it proved `capability`.
+        public func hasProven(_ capability: Capability) -> Bool {
+            heartbeat?.capabilities.contains { $0.name == capability && $0.proven } ?? false
         }
     }
 

@@ -11,7 +11,8 @@ public enum MasterTables {
         ])
         for row in rows {
             table.add([
-                row.jobID, row.state, row.nodeID ?? "", row.scenario ?? "", row.encoder ?? "",
+                row.jobID, row.state, row.nodeID ?? row.targetNode.map { "for " + $0 } ?? "", row.scenario ?? "",
+                row.encoder ?? "",
                 row.progress.map(HumanUnits.percent) ?? "", row.attempt.map { $0 > 0 ? String($0) : "" } ?? "",
                 row.updatedAt.map { HumanUnits.age(unixNanoseconds: $0, now: now) } ?? "", row.message ?? "",
             ])

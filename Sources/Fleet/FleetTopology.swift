@@ -4,7 +4,7 @@ import Model
 /// ffrtmp's streams and consumers, in one place: `ffrtmp setup` declares them, agents pull from the
 /// job consumers, the master reads EVENTS, RESULTS and JOB_ADVISORIES. See docs/architecture.md for the subject map.
 public enum FleetTopology {
-    /// Job specs on `job.<capability>`: a work queue, each job removed once an agent acks it.
+    /// Job specs on `job.<capability>` and `job.node.<node id>.<capability>`: a work queue, each job removed once an agent acks it.
     public static let jobsStream = "JOBS"
     /// Lifecycle events on `evt.job.<job id>.<state>`, kept 7 days, at most `eventsMaxBytes`.
     public static let eventsStream = "EVENTS"
@@ -41,8 +41,24 @@ public enum FleetTopology {
     /// and consumer.
     public static let capabilities = Capability.allCases.map(\.rawValue)
 
-    /// The durable consumer on JOBS that agents with `capability` pull from.
+    /// The durable consumer on JOBS that agents with `capability` pull normal-priority jobs from.
     public static func jobConsumer(_ capability: String) -> String { capability }
+
+    /// The durable consumer on JOBS for `capability`'s jobs of one priority class: `cpu`,
+    /// `cpu-high`, `cpu-batch`.
+    public static func jobConsumer(_ capability: Capability, _ priority: PriorityClass) -> String {
+        priority == .normal ? jobConsumer(capability.rawValue) : "\(capability.rawValue)-\(priority.rawValue)"
+    }
+
+    /// The durable consumer on JOBS that only agent `nodeID` pulls: jobs sent to that node
+    /// (`job.node.<node id>.>`, `ffrtmp submit --node`). Named for the node, so the broker's roles can
+    /// let each agent create and pull its own and no other; the agent creates it when it starts.
+    public static func nodeJobConsumer(_ nodeID: String) -> String { nodeID }
+
+    /// Node ids that cannot have a node consumer: the capability consumers' names.
+    public static func isReservedNodeID(_ nodeID: String) -> Bool {
+        jobConsumers.contains { $0.durableName == nodeID }
+    }
 
     /// A job not acknowledged (nor kept alive with +WPI) for this long goes to another agent.
     public static let jobAckWait: Duration = .seconds(30)
@@ -77,13 +93,26 @@ public enum FleetTopology {
         ]
     }
 
-    /// One durable pull consumer per capability on JOBS.
+    /// One durable pull consumer per capability and priority class on JOBS, normal first.
     public static var jobConsumers: [ConsumerConfig] {
-        Capability.allCases.map { capability in
-            ConsumerConfig(
-                durableName: jobConsumer(capability.rawValue), ackPolicy: .explicit, ackWait: jobAckWait,
-                maxDeliver: jobMaxDeliver, filterSubject: Subjects.job(capability),
-                maxAckPending: jobMaxAckPending)
+        Capability.allCases.flatMap { capability in
+            PriorityClass.allCases.map { priority in
+                jobConsumerConfig(
+                    name: jobConsumer(capability, priority),
+                    filter: Subjects.job(capability, node: nil, priority: priority))
+            }
         }
+    }
+
+    /// Agent `nodeID`'s own durable pull consumer on JOBS (`nodeJobConsumer`), same settings as the
+    /// capability consumers.
+    public static func nodeJobConsumerConfig(_ nodeID: String) -> ConsumerConfig {
+        jobConsumerConfig(name: nodeJobConsumer(nodeID), filter: Subjects.nodeJobs(nodeID: nodeID))
+    }
+
+    static func jobConsumerConfig(name: String, filter: String) -> ConsumerConfig {
+        ConsumerConfig(
+            durableName: name, ackPolicy: .explicit, ackWait: jobAckWait, maxDeliver: jobMaxDeliver,
+            filterSubject: filter, maxAckPending: jobMaxAckPending)
     }
 }

@@ -141,14 +141,17 @@ public final class Master: Sendable {
         var lastPrune: UInt64 = 0
         while running.load(ordering: .acquiring) {
             var depths: [FleetView.QueueDepth] = []
-            for capability in FleetTopology.capabilities {
-                guard
-                    let info = try? jetStream.consumerInfo(
-                        stream: FleetTopology.jobsStream, consumer: FleetTopology.jobConsumer(capability))
-                else { continue }
+            for capability in Capability.allCases {
+                // A capability's depth is the sum over its priority classes' queues.
+                let infos = PriorityClass.allCases.compactMap { priority in
+                    try? jetStream.consumerInfo(
+                        stream: FleetTopology.jobsStream, consumer: FleetTopology.jobConsumer(capability, priority))
+                }
+                guard !infos.isEmpty else { continue }
                 depths.append(
                     FleetView.QueueDepth(
-                        capability: capability, pending: Int(info.pending), running: Int(info.ackPending)))
+                        capability: capability.rawValue, pending: infos.reduce(0) { $0 + Int($1.pending) },
+                        running: infos.reduce(0) { $0 + Int($1.ackPending) }))
             }
             fleet.setQueues(depths)
             let now = Clock.monotonicNanoseconds()

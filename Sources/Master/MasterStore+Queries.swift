@@ -30,7 +30,7 @@ extension MasterStore {
         try database.query(
             """
             SELECT job_id, state, attempt, node_id, scenario, encoder, capability, progress, message, queued_at,
-                started_at, finished_at, updated_at
+                started_at, finished_at, updated_at, json_extract(job, '$.node') AS target_node
             FROM jobs WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR node_id = ?2)
             ORDER BY updated_at DESC, job_id LIMIT ?3 OFFSET ?4
             """, filter.state, filter.node, filter.limit, filter.offset)
@@ -40,7 +40,7 @@ extension MasterStore {
         try database.query(
             """
             SELECT job_id, state, attempt, node_id, scenario, encoder, capability, progress, message, queued_at,
-                started_at, finished_at, updated_at
+                started_at, finished_at, updated_at, json_extract(job, '$.node') AS target_node
             FROM jobs WHERE job_id = ?
             """, id
         ).first

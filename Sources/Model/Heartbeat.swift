@@ -89,10 +89,16 @@ public struct CapabilityStatus: Codable, Sendable, Equatable {
     /// Why the probe failed, when it did.
     public var error: String?
 
-    public init(name: Capability, proven: Bool, probe: String, error: String? = nil) {
+    // Withdrawal (issue 12 item 10).
+    /// True while the agent has stopped pulling this capability after repeated hardware failures;
+    /// `proven` is then false and `error` holds ffmpeg's last error. nil: not withdrawn.
+    public var withdrawn: Bool?
+
+    public init(name: Capability, proven: Bool, probe: String, error: String? = nil, withdrawn: Bool? = nil) {
         self.name = name
         self.proven = proven
         self.probe = probe
         self.error = error
+        self.withdrawn = withdrawn
     }
 }

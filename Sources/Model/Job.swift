@@ -46,12 +46,17 @@ public struct Job: Codable, Sendable, Equatable {
     /// Seconds the agent measures idle power before the job (`settle_s`), for `e_net_j`.
     public var settleSeconds: Double?
 
+    // Routing (issue 12 item 5).
+    /// The node that must run this job, `ffrtmp submit --node`: the job goes to
+    /// `job.node.<node>.<capability>`, which only that agent pulls. nil: any agent with the capability.
+    public var node: String?
+
     public init(
         id: String, scenario: String? = nil, input: JobInput? = nil, output: JobOutput? = nil,
         encoder: VideoEncoder? = nil, preset: String? = nil, bitrate: Int? = nil, crf: Int? = nil,
         resolution: Resolution? = nil, fps: Double? = nil, gop: Int? = nil, durationSeconds: Double? = nil,
         quality: [QualityMetric]? = nil, limits: JobLimits? = nil, priority: Int? = nil,
-        labels: [String: String]? = nil, submittedAt: Int64? = nil, runID: String? = nil
+        labels: [String: String]? = nil, submittedAt: Int64? = nil, runID: String? = nil, node: String? = nil
     ) {
         self.id = id
         self.scenario = scenario
@@ -71,6 +76,7 @@ public struct Job: Codable, Sendable, Equatable {
         self.labels = labels
         self.submittedAt = submittedAt
         self.runID = runID
+        self.node = node
     }
 
     /// The capability queue this job belongs on, from its encoder or its scenario's; nil when
@@ -79,9 +85,15 @@ public struct Job: Codable, Sendable, Equatable {
         (encoder ?? scenario.flatMap(ScenarioCatalog.named)?.encoder)?.capability
     }
 
+    /// The subject this job is queued on: its capability's queue for its priority class, or
+    /// `job.node.<node>.<capability>` when it names a node; nil without a capability.
+    public var subject: String? {
+        capability.map { Subjects.job($0, node: node, priority: PriorityClass(priority: priority)) }
+    }
+
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, scenario, input, output, encoder, preset, bitrate, crf, resolution, fps, gop, quality, limits
-        case priority, labels
+        case priority, labels, node
         case messageVersion = "v"
         case durationSeconds = "duration_s"
         case submittedAt = "submitted_at"
@@ -112,5 +124,6 @@ public struct Job: Codable, Sendable, Equatable {
         submittedAt = try container.field(Int64.self, .submittedAt)
         runID = try container.field(String.self, .runID)
         settleSeconds = try container.field(Double.self, .settleSeconds)
+        node = try container.field(String.self, .node)
     }
 }

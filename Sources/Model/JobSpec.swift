@@ -50,11 +50,15 @@ public struct JobSpec: Sendable, Equatable {
     /// Seconds of idle power to measure before the job (`Job.settleSeconds`); nil: none.
     public var settleSeconds: Double? = nil
 
+    /// The node this job was sent to (`Job.node`), already checked as an `Identifier`; nil: any node.
+    public var node: String? = nil
+
     /// The queue this job runs from.
     public var capability: Capability { encoder.capability }
 
-    /// `job.<capability>`.
-    public var subject: String { Subjects.job(capability) }
+    /// Its capability's queue for its priority class, or `job.node.<node>.<capability>` for a job
+    /// sent to one node.
+    public var subject: String { Subjects.job(capability, node: node, priority: PriorityClass(priority: priority)) }
 
     /// The same job with every field explicit and no scenario lookup needed; validating it
     /// gives this spec back.
@@ -71,7 +75,7 @@ public struct JobSpec: Sendable, Equatable {
             bitrate: bitrate, crf: crf, resolution: resolution, fps: fps, gop: gop, durationSeconds: durationSeconds,
             quality: quality.sorted(),
             limits: JobLimits(cpuPercent: cpuPercent, memoryMegabytes: memoryMegabytes, timeoutSeconds: timeoutSeconds),
-            priority: priority, labels: labels, submittedAt: submittedAt, runID: runID)
+            priority: priority, labels: labels, submittedAt: submittedAt, runID: runID, node: node)
         job.settleSeconds = settleSeconds
         return job
     }

@@ -87,15 +87,16 @@ public struct JobValidator: Sendable {
             priority: try checked(job.priority ?? policy.defaultPriority, policy.priorities, "priority"),
             labels: try labels(job.labels ?? [:]),
             submittedAt: try checkedIfPresent(job.submittedAt, 0...Int64.max, "submitted_at"),
-            runID: try runID(job.runID))
+            runID: try identifier(job.runID, "run_id"), node: try identifier(job.node, "node"))
         spec.settleSeconds = try checkedIfPresent(job.settleSeconds, policy.settleSeconds, "settle_s")
         return spec
     }
 
-    /// A run id follows the job id's rules: it names the run in URLs and file names.
-    private func runID(_ text: String?) throws(JobRejection) -> String? {
+    /// A run id or a node follows the job id's rules: it names the run in URLs and file names, the
+    /// node in subjects.
+    private func identifier(_ text: String?, _ field: String) throws(JobRejection) -> String? {
         guard let text else { return nil }
-        try require(Identifier.violation(text), "run_id")
+        try require(Identifier.violation(text), field)
         return text
     }
 

@@ -4,6 +4,14 @@ public enum Subjects {
     /// `job.<capability>`: the work queue a job goes to.
     public static func job(_ capability: Capability) -> String { "job.\(capability.rawValue)" }
 
+    /// `job.node.<node id>.<capability>`: the queue of jobs sent to one node (`ffrtmp submit --node`),
+    /// whatever their priority. Without a node, the capability's queue for the priority class:
+    /// `job.<capability>` (normal), `job.<capability>.high` or `job.<capability>.batch`.
+    public static func job(_ capability: Capability, node: String?, priority: PriorityClass = .normal) -> String {
+        if let node { return "\(nodeJobPrefix)\(node).\(capability.rawValue)" }
+        return priority == .normal ? job(capability) : "\(job(capability)).\(priority.rawValue)"
+    }
+
     /// `evt.job.<job id>.<state>`: a lifecycle event.
     public static func event(jobID: String, state: JobState) -> String { "\(eventPrefix)\(jobID).\(state.rawValue)" }
 
@@ -33,6 +41,9 @@ extension Subjects {
 
     /// `metrics.`: a telemetry sample; the node id follows.
     public static let metricsPrefix = "metrics."
+
+    /// `job.node.`: a job sent to one node; the node id and the capability follow.
+    public static let nodeJobPrefix = "job.node."
 }
 
 /// Wildcard subjects, for subscriptions and stream filters.
@@ -45,6 +56,9 @@ extension Subjects {
 
     /// `job.>`: every work queue (the JOBS stream's subjects).
     public static let allJobs = "job.>"
+
+    /// `job.node.<node id>.>`: every job sent to one node, whatever its capability.
+    public static func nodeJobs(nodeID: String) -> String { nodeJobPrefix + nodeID + ".>" }
 
     /// `evt.>`: the EVENTS stream's subjects, wider than `allEvents` so other kinds of event fit.
     public static let eventsStreamFilter = "evt.>"

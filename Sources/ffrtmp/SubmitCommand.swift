@@ -19,7 +19,7 @@ enum SubmitCommand: CLICommand {
             OptionSpec(["--dry-run"], help: "Print the job JSON that would be sent; send nothing"),
             OptionSpec(["--json"], help: "Machine output: one JSON object per line"),
             OptionSpec(["--list-scenarios"], help: "List the scenario presets and exit"),
-        ],
+        ] + SubmitOptions.targets,
         discussion: """
             A job is a scenario preset (--scenario 1080p60-h265: size, rate, encoder, preset, bitrate and a
             10 s testsrc2 source) with any field overridden by its flag, or flags alone (then --encoder,
@@ -37,6 +37,12 @@ enum SubmitCommand: CLICommand {
             Each job is checked locally with the agents' validator before anything is sent; a bad value
             is refused naming its flag and nothing is sent. File paths and extra URL schemes are checked
             again by the agent against its own settings.
+            Choosing machines: --node NAME sends every job to that node alone, on job.node.NAME.<capability>,
+            where it waits for that node even when it is offline. --each-node sends one copy of each job to
+            every live node (available or busy, from the master's GET /api/nodes) whose probe proved the job's
+            capability, ids suffixed -<node>, as one run (--name, else the id). --hardware ID keeps the nodes
+            whose heartbeat carries that hardware_id: with --each-node one copy per such node, alone one copy
+            to the least busy of them. A job no live node can take is refused and nothing is sent.
             Jobs go to job.<capability> (job.cpu, job.nvenc…) with the job id as Nats-Msg-Id: re-submitting
             an id within 2 minutes is reported as a duplicate and queued once. A `queued` event follows
             on evt.job.<id>.queued.
@@ -56,6 +62,8 @@ enum SubmitCommand: CLICommand {
               ffrtmp submit --id ladder1 --encoders libx264,libx265 --resolutions 720p,1080p --bitrates 2M,5M --wait
               ffrtmp submit --scenario 720p30-h264 --dry-run
               ffrtmp submit --id ab --name ab --encoders libx264,libx265 --resolutions 160x90,320x180 --repeat 3
+              ffrtmp submit --scenario 720p30-h264 --node gpu-box-2
+              ffrtmp submit --id cmp --scenario 1080p30-h264 --each-node --hardware 3f9c2a61d0b4e857
             """)
 
     static func run(_ arguments: ParsedArguments) throws -> Int32 {
@@ -67,7 +75,7 @@ enum SubmitCommand: CLICommand {
             return 0
         }
         let now = Timestamp.nowNanoseconds()
-        let jobs = try SubmitOptions.jobs(arguments, now: now)
+        let jobs = try routed(SubmitOptions.jobs(arguments, now: now), arguments)
         let json = arguments.flag("--json")
         if arguments.flag("--dry-run") {
             for job in jobs { print(String(decoding: try MessageCoding.encode(job), as: UTF8.self)) }
@@ -117,6 +125,23 @@ enum SubmitCommand: CLICommand {
             if let event = JobHistory.finalEvent(of: outcome.jobID, in: context) { tracker.noteEnded(event) }
         }
         return SubmitWait.follow(&tracker, inbox: inbox, limit: waitLimit, json: json, results: readsResults)
+    }
+
+    /// The jobs sent to the nodes `--node`, `--each-node` and `--hardware` choose (the latter two read
+    /// the master's node list).
+    static func routed(_ jobs: [Job], _ arguments: ParsedArguments) throws -> [Job] {
+        let selection = try SubmitOptions.selection(arguments)
+        guard selection.node != nil || selection.needsNodeList else { return jobs }
+        var nodes: [MasterRows.Node] = []
+        if selection.needsNodeList {
+            let master = MasterClient(baseURL: arguments.string("--master") ?? "http://127.0.0.1:8080")
+            nodes = try master.decode(MasterRows.NodeList.self, master.fetch("/api/nodes"), path: "/api/nodes").nodes
+        }
+        do {
+            return try selection.route(jobs, nodes: nodes)
+        } catch {
+            throw UsageError(error.description)
+        }
     }
 
     /// Prints what happened to each job; false when any job was not stored.

@@ -44,6 +44,27 @@ enum SubmitOptions {
         MasterClient.keyOption,
     ]
 
+    /// Where the jobs go: `--node`, `--each-node`, `--hardware` (which read the master's node list).
+    static let targets = [
+        OptionSpec(["--node"], value: "NAME", help: "Send the jobs to this node only (its own queue keeps them)"),
+        OptionSpec(
+            ["--each-node"], help: "One copy of each job per live node proven for it (ids …-<node>), as one run"),
+        OptionSpec(["--hardware"], value: "ID", help: "Only nodes with this hardware_id (ffrtmp nodes --json)"),
+    ]
+
+    /// The node selection the target flags give.
+    static func selection(_ arguments: ParsedArguments) throws -> NodeSelection {
+        let selection = NodeSelection(
+            node: arguments.string("--node"), eachNode: arguments.flag("--each-node"),
+            hardwareID: arguments.string("--hardware"))
+        do {
+            try selection.validate()
+        } catch {
+            throw UsageError(error.description)
+        }
+        return selection
+    }
+
     /// One list option per matrix axis: `--encoders`, `--resolutions`…
     static let matrix = JobMatrix.Axis.allCases.map { axis in
         OptionSpec([axis.flag], value: "LIST", help: "Matrix: comma-separated \(axis.field)s, one job per combination")
@@ -70,10 +91,11 @@ enum SubmitOptions {
         draft.memoryMegabytes = arguments.string("--memory-mb")
         draft.priority = arguments.string("--priority")
         draft.labels = arguments.strings("--label")
-        draft.runID = arguments.string("--name")
-        var matrix = JobMatrix(base: draft)
         var generator = SystemRandomNumberGenerator()
         let id = arguments.string("--id") ?? ULID.make(unixMilliseconds: UInt64(now / 1_000_000), using: &generator)
+        // --each-node's copies are one run: named by --name, else by the id.
+        draft.runID = arguments.string("--name") ?? (arguments.flag("--each-node") ? id : nil)
+        var matrix = JobMatrix(base: draft)
         var jobs: [Job]
         do {
             for axis in JobMatrix.Axis.allCases {

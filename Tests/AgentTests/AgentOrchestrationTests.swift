@@ -88,7 +88,10 @@ final class AgentOrchestrationTests: XCTestCase {
 
     var url: String { "nats://127.0.0.1:\(broker.port)" }
 
-    func startAgent(slots: Int = 2, executor: JobExecutor = ScriptedExecutor()) throws {
+    func startAgent(
+        slots: Int = 2, executor: JobExecutor = ScriptedExecutor(), probe: NodeProbe = FixedProbe(),
+        configure: (inout AgentConfig) -> Void = { _ in }
+    ) throws {
         var config = AgentConfig(nodeID: "node-1")
         config.servers = [url]
         config.maxConcurrentJobs = slots
@@ -99,13 +102,14 @@ final class AgentOrchestrationTests: XCTestCase {
         config.progressInterval = 0.1
         config.retryDelay = 0.1
         config.maxAttempts = 2
+        configure(&config)
         var energy = EnergyMeterConfiguration()
         energy.nvidia = nil
         energy.tdpWatts = 10
         energy.logger = Logger(component: "energy", sink: LogSink(minimumLevel: .error))
         agent = try Agent(
             config: config, logger: Logger(component: "agent", sink: LogSink(minimumLevel: .error)),
-            executor: executor, nodeProbe: FixedProbe(), meter: EnergyMeter(configuration: energy))
+            executor: executor, nodeProbe: probe, meter: EnergyMeter(configuration: energy))
         let agent = agent!
         agentThread = SystemThread.start(name: "agent") { try? agent.run() }
     }

@@ -56,6 +56,27 @@ final class BrokerSecurityTests: BrokerTestCase {
         XCTAssertFalse(seen.contains("hb.node-2"), seen)
     }
 
+    func testAnAgentMayCreateAndPullOnlyItsOwnNodeQueue() throws {
+        let agent = try connected("node-1", role: "agent")
+        let allowed = [
+            "$JS.API.CONSUMER.CREATE.JOBS.node-1.job.node.node-1.>", "$JS.API.CONSUMER.MSG.NEXT.JOBS.node-1",
+            "$JS.API.CONSUMER.MSG.NEXT.JOBS.cpu",
+        ]
+        let refused = [
+            "$JS.API.CONSUMER.CREATE.JOBS.node-2.job.node.node-2.>",
+            "$JS.API.CONSUMER.CREATE.JOBS.node-1.job.node.node-2.>", "$JS.API.CONSUMER.CREATE.JOBS.cpu.job.cpu",
+            "$JS.API.CONSUMER.MSG.NEXT.JOBS.node-2",
+        ]
+        try agent.send((allowed + refused).map { "PUB \($0) 0\r\n\r\n" }.joined() + "PING\r\n")
+        let replies = try agent.read(until: "PONG\r\n")
+        for subject in allowed {
+            XCTAssertFalse(replies.contains("Publish to \"\(subject)\""), replies)
+        }
+        for subject in refused {
+            XCTAssertTrue(replies.contains("-ERR 'Permissions Violation for Publish to \"\(subject)\"'"), replies)
+        }
+    }
+
     func testAReplySubjectTheClientMayNotPublishToRefusesTheWholeMessage() throws {
         let watcher = try connected("ops", role: "admin")
         try watcher.send("SUB > 1\r\nPING\r\n")

@@ -15,8 +15,11 @@ final class JetStreamSetupTests: JetStreamTestCase {
         XCTAssertEqual(
             actions(outcomes),
             [
-                "JOBS created", "JOBS/cpu created", "JOBS/nvenc created", "JOBS/qsv created", "JOBS/vaapi created",
-                "EVENTS created", "RESULTS created", "CONTROL created", "JOB_ADVISORIES created",
+                "JOBS created", "JOBS/cpu created", "JOBS/cpu-high created", "JOBS/cpu-batch created",
+                "JOBS/nvenc created", "JOBS/nvenc-high created", "JOBS/nvenc-batch created", "JOBS/qsv created",
+                "JOBS/qsv-high created", "JOBS/qsv-batch created", "JOBS/vaapi created", "JOBS/vaapi-high created",
+                "JOBS/vaapi-batch created", "EVENTS created", "RESULTS created", "CONTROL created",
+                "JOB_ADVISORIES created",
             ])
         let jobs = try context.streamInfo("JOBS").config
         XCTAssertEqual(jobs.retention, .workqueue)
@@ -72,7 +75,7 @@ final class JetStreamSetupTests: JetStreamTestCase {
         _ = try setup.applyFleet()
         let before = try FleetTopology.streams.map { try context.streamInfo($0.name).config }
         let second = try setup.applyFleet()
-        XCTAssertEqual(second.map(\.action), Array(repeating: .unchanged, count: 9))
+        XCTAssertEqual(second.map(\.action), Array(repeating: .unchanged, count: 17))
         XCTAssertEqual(try FleetTopology.streams.map { try context.streamInfo($0.name).config }, before)
     }
 
@@ -123,7 +126,7 @@ final class JetStreamSetupTests: JetStreamTestCase {
                 "stream JOBS exists with different settings (retention limits → workqueue) "
                     + "and the server refused to change them: stream configuration update can not "
                     + "change retention policy"), error)
-        XCTAssertEqual(outcomes.filter { $0.action == .skipped }.count, 4)
+        XCTAssertEqual(outcomes.filter { $0.action == .skipped }.count, 12)
         XCTAssertEqual(outcomes.last?.action, .created)
     }
 

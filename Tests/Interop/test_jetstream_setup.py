@@ -1,6 +1,6 @@
 """`ffrtmp setup -s URL` against the broker (-js) and against nats-server (-js): it declares
 ffrtmp's streams (JOBS on job.> as a work queue, EVENTS, RESULTS) and the durable pull consumers
-cpu/nvenc/qsv/vaapi on JOBS; running it twice changes nothing; a job published on job.cpu goes
+cpu/nvenc/qsv/vaapi on JOBS (each also -high and -batch); running it twice changes nothing; a job published on job.cpu goes
 to consumer cpu and leaves the work queue once acked, while a job on job.nvenc waits for nvenc.
 
 The binary that runs `setup` is FFRTMP_SETUP_BIN (default: the broker binary, FFRTMP_BIN). When
@@ -21,6 +21,8 @@ import interop_servers as servers
 from interop_aio import connect, run_async
 
 CAPABILITIES = ("cpu", "nvenc", "qsv", "vaapi")
+# Priority classes: consumer name suffix and subject suffix (normal is the plain job.<capability>).
+CLASSES = (("", ""), ("-high", ".high"), ("-batch", ".batch"))
 
 
 def setup_binary() -> Path:
@@ -72,9 +74,10 @@ async def topology(nc) -> dict:
         out[name] = (info.config.subjects, enum_value(info.config.retention), enum_value(info.config.storage),
                      info.created)
     for cap in CAPABILITIES:
-        info = await js.consumer_info("JOBS", cap)
-        out[f"JOBS.{cap}"] = (info.config.durable_name, info.config.filter_subject,
-                              enum_value(info.config.ack_policy), info.created)
+        for name_suffix, _ in CLASSES:
+            info = await js.consumer_info("JOBS", cap + name_suffix)
+            out[f"JOBS.{cap}{name_suffix}"] = (info.config.durable_name, info.config.filter_subject,
+                                               enum_value(info.config.ack_policy), info.created)
     return out
 
 
@@ -89,8 +92,9 @@ async def test_setup_declares_fleet_and_is_idempotent(js_target):
         assert before["EVENTS"][0] == ["evt.>"] and before["EVENTS"][1] == "limits"
         assert before["RESULTS"][0] == ["result.>"] and before["RESULTS"][1] == "limits"
         for cap in CAPABILITIES:
-            durable, filt, ack, _ = before[f"JOBS.{cap}"]
-            assert (durable, filt, ack) == (cap, f"job.{cap}", "explicit")
+            for name_suffix, subject_suffix in CLASSES:
+                durable, filt, ack, _ = before[f"JOBS.{cap}{name_suffix}"]
+                assert (durable, filt, ack) == (cap + name_suffix, f"job.{cap}{subject_suffix}", "explicit")
         second = run_setup(js_target)
         assert second.returncode == 0, (f"second setup exited {second.returncode}\nstdout:\n{second.stdout}\n"
                                         f"stderr:\n{second.stderr}")

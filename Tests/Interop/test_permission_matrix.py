@@ -56,6 +56,7 @@ class SubjectClass:
 
 CLASSES = [
     SubjectClass("job", "job.cpu"),
+    SubjectClass("job.node", "job.node.node-2.cpu"),
     SubjectClass("hb.self", "hb.{self}"),
     SubjectClass("hb.other", "hb.node-2"),
     SubjectClass("metrics.self", "metrics.{self}"),
@@ -80,6 +81,12 @@ CLASSES = [
     SubjectClass("js.consumer.create.jobs", "$JS.API.CONSUMER.CREATE.JOBS.nope"),
     SubjectClass("js.consumer.delete", "$JS.API.CONSUMER.DELETE.JOBS.nope"),
     SubjectClass("js.pull.jobs", "$JS.API.CONSUMER.MSG.NEXT.JOBS.nope"),
+    SubjectClass("js.pull.jobs.cpu", "$JS.API.CONSUMER.MSG.NEXT.JOBS.cpu"),
+    SubjectClass("js.pull.node.self", "$JS.API.CONSUMER.MSG.NEXT.JOBS.{self}"),
+    SubjectClass("js.pull.node.other", "$JS.API.CONSUMER.MSG.NEXT.JOBS.node-2"),
+    SubjectClass("js.consumer.create.node.self", "$JS.API.CONSUMER.CREATE.JOBS.{self}.job.node.{self}.cpu"),
+    SubjectClass("js.consumer.create.node.other", "$JS.API.CONSUMER.CREATE.JOBS.node-2.job.node.node-2.cpu"),
+    SubjectClass("js.consumer.create.node.stolen", "$JS.API.CONSUMER.CREATE.JOBS.{self}.job.node.node-2.cpu"),
     SubjectClass("js.pull.events", "$JS.API.CONSUMER.MSG.NEXT.EVENTS.nope"),
     SubjectClass("ack9.jobs", "$JS.ACK.JOBS.nope.1.999.999.0.0"),
     SubjectClass("ack9.events", "$JS.ACK.EVENTS.nope.1.999.999.0.0"),
@@ -97,9 +104,9 @@ JOB_QUERIES = {"js.info", "js.stream.names", "js.stream.info", "js.consumer.info
 # What each role may publish (and so also name as a reply subject).
 PUBLISH = {
     "agent": {"hb.self", "metrics.self", "result.self", "evt.started", "evt.queued", "js.msg.get.control",
-              "js.pull.jobs", "ack9.jobs", "ack11.jobs-then-events", "ack12.jobs-then-events",
+              "js.pull.jobs.cpu", "js.pull.node.self", "js.consumer.create.node.self", "ack9.jobs", "ack11.jobs-then-events", "ack12.jobs-then-events",
               "inbox.self"} | JOB_QUERIES,
-    "submitter": {"job", "ctl", "evt.queued", "js.msg.get.events", "inbox.self"} | JOB_QUERIES,
+    "submitter": {"job", "job.node", "ctl", "evt.queued", "js.msg.get.events", "inbox.self"} | JOB_QUERIES,
     "master": {"master.query", "inbox.self", "js.consumer.create.events", "js.pull.events", "ack9.events",
                "ack11.events-then-jobs"} | JOB_QUERIES,
     "admin": EVERYTHING,

@@ -184,7 +184,7 @@ enum DashboardPage {
           const states = ["available", "busy", "draining", "offline"].map(s => `${whole.by_status[s] || 0} ${s}`).join(", ");
           document.getElementById("fleetSummary").textContent = `${whole.nodes} nodes: ${states}; slots ${whole.slots_busy}/${whole.slots_total} busy; ${fmt(whole.power_watts, 0)} W (/api/fleet)`;
           replace("jobs", table([["job"], ["state"], ["node"], ["scenario"], ["encoder"], ["attempt", true], ["updated"]],
-            jobs.jobs.map(j => ({ id: j.job_id, cells: [j.job_id, badge(j.state), j.node_id || "–", j.scenario || "–", j.encoder || "–", String(j.attempt), ago(j.updated_at)] })),
+            jobs.jobs.map(j => ({ id: j.job_id, cells: [j.job_id, badge(j.state), j.node_id || (j.target_node ? "for " + j.target_node : "–"), j.scenario || "–", j.encoder || "–", String(j.attempt), ago(j.updated_at)] })),
             row => showJob(row.id)));
           const rows = summary.summary;
           const pm = (f, d) => f ? fmt(f.mean, d) + (f.ci95 != null ? " ± " + fmt(f.ci95, d) : "") : "–";
@@ -228,7 +228,7 @@ enum DashboardPage {
           document.getElementById("detailId").textContent = id;
           const result = job.results.length ? job.results[job.results.length - 1] : null;
           const facts = el("div", { class: "bars" },
-            ...[["state", job.state], ["node", job.node_id || "–"], ["attempt", String(job.attempt)],
+            ...[["state", job.state], ["node", job.node_id || "–"], ["sent to", job.target_node || "any node"], ["attempt", String(job.attempt)],
               ["frames", result && result.ffmpeg ? String(result.ffmpeg.frames) : "–"],
               ["fps", result && result.ffmpeg ? fmt(result.ffmpeg.fps_avg, 1) : "–"],
               ["energy", result && result.energy ? energy(result.energy.e_total_j) + " (" + result.energy.source + ")" : "–"]]
