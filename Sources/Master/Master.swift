@@ -131,9 +131,7 @@ public final class Master: Sendable {
                     let info = try? jetStream.consumerInfo(
                         stream: FleetTopology.jobsStream, consumer: FleetTopology.jobConsumer(capability))
                 else { continue }
-                depths.append(
-                    FleetView.QueueDepth(
-                        capability: capability, pending: Int(info.pending), running: Int(info.ackPending)))
+                depths.append(FleetView.QueueDepth(capability: capability, consumer: info))
             }
             fleet.setQueues(depths)
             let now = Clock.monotonicNanoseconds()
