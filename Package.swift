@@ -31,7 +31,7 @@ let package = Package(
         // Small shared utilities: logging, command-line flags, config files, JSON reading and writing.
         .target(name: "Support"),
         // NATS wire format: parsers and encoders, pure (no I/O).
-        .target(name: "Wire", swiftSettings: fastSettings),
+        .target(name: "Wire", dependencies: ["Net"], swiftSettings: fastSettings),
         // Event loop, sockets, syscalls.
         .target(name: "Net", dependencies: ["CSystem", "Support"], swiftSettings: fastSettings),
         // Durable storage for streams: append-only segment files, checksums, recovery, consumer state.
@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "Fleet", dependencies: ["Client", "Model"]),
         // Read-only HTTP/1.1 server on Net's event loops: keep-alive, Server-Sent Events, a small router;
         // and a small blocking GET client on the NATS client's socket, for the CLI.
-        .target(name: "HTTP", dependencies: ["Net", "Support", "CSystem", "Wire", "Client"]),
+        .target(name: "HTTP", dependencies: ["Net", "Support", "CSystem", "Client"]),
         // The agent: hardware probing, ffmpeg execution, telemetry, results.
         .target(name: "Agent", dependencies: ["Model", "Energy", "Client", "Fleet", "Net", "Support"]),
         // The master: follows the fleet's streams into SQLite and a live view.
@@ -73,31 +73,44 @@ let package = Package(
             ]),
         .executableTarget(name: "ffrtmp-agent", dependencies: ["CommandKit", "Support"]),
 
-        .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        // What the test targets share: a broker fixture, a seeded generator, `eventually`, temporary directories.
+        .target(name: "TestSupport", dependencies: ["Broker", "Support"], path: "Tests/TestSupport"),
+        .testTarget(name: "SupportTests", dependencies: ["Support", "TestSupport"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(
             name: "MasterTests",
-            dependencies: ["Master", "Model", "Client", "Fleet", "Broker", "SQLite", "HTTP", "Net", "Support"]),
-        .testTarget(name: "WireTests", dependencies: ["Wire"]),
-        .testTarget(name: "BrokerTests", dependencies: ["Broker", "Client", "Wire", "Net", "TLS", "Support"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL", "Support"]),
+            dependencies: [
+                "Master", "Model", "Client", "Fleet", "Broker", "SQLite", "HTTP", "Net", "Support", "TestSupport",
+            ]),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "Net"]),
+        .testTarget(name: "NetTests", dependencies: ["Net", "Support"]),
+        .testTarget(
+            name: "BrokerTests", dependencies: ["Broker", "Client", "Wire", "Net", "TLS", "Support", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL", "Support", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "EnergyTests", dependencies: ["Energy", "Model", "Support"]),
         .testTarget(
             name: "AgentTests",
-            dependencies: ["Agent", "Model", "Energy", "Client", "Fleet", "Broker", "Net", "Support"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Net", "Support"]),
+            dependencies: ["Agent", "Model", "Energy", "Client", "Fleet", "Broker", "Net", "Support", "TestSupport"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Net", "Support", "TestSupport"]),
         .testTarget(
             name: "ClientTests",
-            dependencies: ["Client", "Wire", "Broker", "Net", "Support", "TLS", "Fleet", "CommandKit", "Model"]),
+            dependencies: [
+                "Client", "Wire", "Broker", "Net", "Support", "TLS", "Fleet", "CommandKit", "Model", "TestSupport",
+            ]),
         // The built `ffrtmp` binary, run as a user would, against a broker in the test.
-        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Energy", "Broker", "Client", "TLS", "Support"]),
         .testTarget(
-            name: "CLITests", dependencies: ["Broker", "Client", "Fleet", "Model", "Net", "Support", "SQLite"]),
+            name: "DoctorTests",
+            dependencies: ["Doctor", "Energy", "Broker", "Client", "TLS", "Support", "TestSupport"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["Broker", "Client", "Fleet", "Model", "Net", "Support", "SQLite", "TestSupport"]),
         .testTarget(
             name: "ConsoleTests",
-            dependencies: ["Console", "Model", "Client", "Fleet", "HTTP", "Broker", "Master", "Net", "Support"]),
+            dependencies: [
+                "Console", "Model", "Client", "Fleet", "HTTP", "Broker", "Master", "Net", "Support", "TestSupport",
+            ]),
     ]
 )
 
@@ -108,6 +121,6 @@ if ProcessInfo.processInfo.environment["FFRTMP_FUZZ"] == "1" {
     package.targets.append(
         .executableTarget(
             name: "FuzzTargets",
-            dependencies: ["Wire", "Broker", "HTTP", "Model", "Agent", "Store", "Support"],
+            dependencies: ["Wire", "Net", "Broker", "HTTP", "Model", "Agent", "Store", "Support"],
             path: "Tests/Fuzz/Targets"))
 }

@@ -3,9 +3,6 @@ import Support
 import TLS
 import Synchronization
 import Wire
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// The NATS-compatible broker: listens for clients, spreads their connections over one event
 /// loop per core, and routes messages between them through one shared subject index.
@@ -31,7 +28,9 @@ public final class Broker: @unchecked Sendable {
     let connectionCount = Atomic<Int>(0)
     let slowConsumerCount = Atomic<Int>(0)
     private let lifecycle = Mutex<LifecycleState>(.created)
-    private let stoppedSignal = Mutex<Bool>(false)
+    /// Signalled once `shutdown` has finished; `isStopped` is read and written under its lock.
+    private let stoppedCondition = Condition(lock: Lock())
+    private var isStopped = false
     private(set) var boundPort = 0
     private(set) var info: ServerInfo
 
@@ -82,7 +81,7 @@ public final class Broker: @unchecked Sendable {
         let (fd, port) = try Socket.listen(host: config.host, port: config.port)
         boundPort = port
         info.port = port
-        let listener = Listener(fd: fd, broker: self, context: contexts[0])
+        let listener = Listener(fd: fd, loop: contexts[0].loop, logger: logger) { [unowned self] in adopt(fd: $0) }
         self.listener = listener
         for context in clientContexts {
             context.loop.onTick = { [unowned self, context] in self.tick(context) }
@@ -91,16 +90,13 @@ public final class Broker: @unchecked Sendable {
         if let jetStream {
             try startJetStream(jetStream)
         }
-        let started = Mutex<Bool>(false)
-        contexts[0].loop.execute {
+        contexts[0].loop.runAndWait { [logger] in
             do {
                 try listener.register()
             } catch {
-                self.logger.error("cannot watch the listening socket", ["error": error])
+                logger.error("cannot watch the listening socket", ["error": error])
             }
-            started.withLock { $0 = true }
         }
-        while !started.withLock({ $0 }) { usleep(1000) }
         lifecycle.withLock { $0 = .running }
         logger.info(
             "broker listening",
@@ -129,7 +125,7 @@ public final class Broker: @unchecked Sendable {
 
     /// nats-server sends INFO then `-ERR 'maximum connections exceeded'` and closes.
     private func refuseConnection(fd: Int32, clientID: UInt64) {
-        let buffer = WireBuffer(capacity: 1024)
+        let buffer = ByteBuffer(capacity: 1024)
         ServerOpEncoder.appendInfo(
             to: buffer, json: info.json(clientID: clientID, clientIP: Socket.peer(fd)?.host ?? ""))
         ServerOpEncoder.appendError(to: buffer, .maximumConnectionsExceeded)
@@ -141,21 +137,12 @@ public final class Broker: @unchecked Sendable {
     /// Starts the JetStream loop and waits until its streams are loaded.
     private func startJetStream(_ jetStream: JetStream) throws {
         jetStream.loop.start(name: "jetstream")
-        let outcome = Mutex<Result<Void, SupportError>?>(nil)
-        jetStream.loop.execute {
+        try jetStream.loop.runAndWait { () throws(SupportError) in
             do {
                 try jetStream.start()
-                outcome.withLock { $0 = .success(()) }
             } catch {
-                outcome.withLock { $0 = .failure(SupportError("JetStream failed to start: \(error)")) }
+                throw SupportError("JetStream failed to start: \(error)")
             }
-        }
-        while true {
-            if let result = outcome.withLock({ $0 }) {
-                try result.get()
-                break
-            }
-            usleep(1000)
         }
         logger.info("JetStream enabled", ["store_dir": config.resolvedStoreDirectory])
     }
@@ -164,6 +151,7 @@ public final class Broker: @unchecked Sendable {
         let now = Clock.monotonicNanoseconds()
         for client in Array(context.connections.values) { client.checkTimers(now: now) }
         context.flushMarked()
+        if context.index == 0 { listener?.resume() }
     }
 
     /// Lame-duck shutdown: stop accepting, flush what each client has pending, close, stop loops.
@@ -192,13 +180,18 @@ public final class Broker: @unchecked Sendable {
             jetStream.loop.join()
         }
         lifecycle.withLock { $0 = .stopped }
-        stoppedSignal.withLock { $0 = true }
+        stoppedCondition.lock.withLock {
+            isStopped = true
+            stoppedCondition.broadcast()
+        }
         logger.info("broker stopped")
     }
 
     /// Blocks until `shutdown` has finished.
     public func waitUntilStopped() {
-        while !stoppedSignal.withLock({ $0 }) { usleep(20_000) }
+        stoppedCondition.lock.withLock {
+            while !isStopped { stoppedCondition.wait(untilMonotonicNanoseconds: .max) }
+        }
     }
 
     /// Totals over every loop.

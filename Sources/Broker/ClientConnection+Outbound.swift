@@ -53,7 +53,7 @@ extension ClientConnection {
     /// Queues a line the broker itself answers with (PONG, +OK, -ERR) and marks the client for
     /// flushing. It counts against `max_pending` like messages do: a client that sends PINGs and never
     /// reads would otherwise grow the broker without bound. Loop thread.
-    func appendOutbound(_ append: (WireBuffer) -> Void) {
+    func appendOutbound(_ append: (ByteBuffer) -> Void) {
         outboundLock.lock()
         if outboundClosed {
             outboundLock.unlock()
@@ -84,27 +84,19 @@ extension ClientConnection {
             return
         }
         var failure: String?
-        while !outbound.isEmpty {
-            switch Socket.write(fd, outbound.readableBytes) {
-            case .transferred(let count):
-                outbound.consume(count)
-            case .wouldBlock:
-                if !writableInterest {
-                    context.loop.setWritableInterest(fd, true)
-                    writableInterest = true
-                }
-                if stalledSince == 0 { stalledSince = Clock.monotonicNanoseconds() }
-                outboundLock.unlock()
-                return
-            case .endOfStream:
-                failure = "write: connection closed"
-            case .failed(let error):
-                failure = "write error: \(error)"
+        switch outbound.write(to: fd, idleCapacity: 64 * 1024) {
+        case .blocked:
+            if !writableInterest {
+                context.loop.setWritableInterest(fd, true)
+                writableInterest = true
             }
-            if failure != nil { break }
+            if stalledSince == 0 { stalledSince = Clock.monotonicNanoseconds() }
+            outboundLock.unlock()
+            return
+        case .drained: break
+        case .failed(let reason): failure = reason
         }
         stalledSince = 0
-        if failure == nil && outbound.capacity > 1 << 20 { outbound.shrink(to: 64 * 1024) }
         outboundLock.unlock()
         if let failure { closeFromAnyThread(reason: failure) }
     }

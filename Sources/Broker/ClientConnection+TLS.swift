@@ -8,34 +8,22 @@ import Wire
 extension ClientConnection {
     /// Reads ciphertext (owner loop), handshakes, then parses the plaintext like any connection.
     func handleReadableTLS(_ tls: ClientTLS) {
-        var reads = 0
-        while !isTornDown {
-            let cipher = context.cipherBuffer
-            cipher.clear()
-            let space = cipher.writableBytes
-            switch Socket.read(fd, into: space) {
-            case .transferred(let count):
-                cipher.commitWritten(count)
+        let end = context.loop.readFairly(
+            fd, for: self, budget: 8, peerHasClosed: peerHasClosed,
+            into: {
+                guard !isTornDown else { return nil }
+                let cipher = context.cipherBuffer
+                cipher.clear()
+                return cipher
+            },
+            received: { cipher, count in
                 lastActivity = Clock.monotonicNanoseconds()
                 context.counters.bump(context.counters.bytesIn, by: count)
-                guard acceptCiphertext(cipher.readableBytes, tls) else { return }
+                guard acceptCiphertext(cipher.readableBytes, tls) else { return false }
                 context.flushMarked()
-                if count < space.count && !peerHasClosed { return }
-                reads += 1
-                if reads >= 8 {
-                    context.loop.scheduleRead(self)
-                    return
-                }
-            case .wouldBlock:
-                return
-            case .endOfStream:
-                tearDown(reason: "client closed connection")
-                return
-            case .failed(let error):
-                tearDown(reason: "read error: \(error)")
-                return
-            }
-        }
+                return true
+            })
+        readEnded(end)
     }
 
     /// Feeds one read's ciphertext; false when the connection was closed.

@@ -43,7 +43,7 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
 
     // MARK: outbound lock
     let outboundLock = Lock()
-    let outbound: WireBuffer
+    let outbound: ByteBuffer
     /// No more output is accepted; the socket is closing or closed.
     var outboundClosed = false
     /// Whether deliveries keep header blocks (CONNECT `headers`); copied here for other loops.
@@ -61,7 +61,7 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
         self.context = context
         remoteAddress = Socket.peer(fd)?.description ?? "unknown"
         parser = ClientOpParser(maxControlLine: broker.config.maxControlLine, maxPayload: broker.config.maxPayload)
-        outbound = WireBuffer(capacity: 512)
+        outbound = ByteBuffer(capacity: 512)
         let now = Clock.monotonicNanoseconds()
         lastPingSent = now
         lastActivity = now
@@ -119,35 +119,26 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
             handleReadableTLS(tls)
             return
         }
-        var reads = 0
-        while !isTornDown {
-            let buffer = input.bufferForReading(shared: context.readBuffer)
-            let space = buffer.writableBytes
-            switch Socket.read(fd, into: space) {
-            case .transferred(let count):
-                buffer.commitWritten(count)
+        let end = context.loop.readFairly(
+            fd, for: self, budget: 8, peerHasClosed: peerHasClosed,
+            into: { isTornDown ? nil : input.bufferForReading(shared: context.readBuffer) },
+            received: { buffer, count in
                 input.readSucceeded(into: buffer)
                 lastActivity = Clock.monotonicNanoseconds()
                 context.counters.bump(context.counters.bytesIn, by: count)
                 process(buffer)
                 context.flushMarked()
-                // A short read drained the socket, unless a hang-up came with this event: then read
-                // on to the end of stream, which edge triggering will not report again.
-                if count < space.count && !peerHasClosed { return }
-                reads += 1
-                if reads >= 8 {
-                    context.loop.scheduleRead(self)
-                    return
-                }
-            case .wouldBlock:
-                return
-            case .endOfStream:
-                tearDown(reason: "client closed connection")
-                return
-            case .failed(let error):
-                tearDown(reason: "read error: \(error)")
-                return
-            }
+                return true
+            })
+        readEnded(end)
+    }
+
+    /// Closes the connection when a read turn ended with the peer gone or the socket failed.
+    func readEnded(_ end: FairReadEnd) {
+        switch end {
+        case .drained, .stopped, .yielded: return
+        case .endOfStream: tearDown(reason: "client closed connection")
+        case .failed(let error): tearDown(reason: "read error: \(error)")
         }
     }
 
@@ -156,7 +147,7 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
     }
 
     /// Parses and handles whole operations from the front of `buffer`; keeps a split frame.
-    func process(_ buffer: WireBuffer) {
+    func process(_ buffer: ByteBuffer) {
         guard input.isWorthParsing(buffer) else { return }
         while !isTornDown && !buffer.isEmpty {
             switch parser.parse(buffer.readableBytes) {

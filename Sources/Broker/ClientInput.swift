@@ -1,3 +1,4 @@
+import Net
 import Wire
 
 /// Where one connection's input is assembled between reads.
@@ -11,13 +12,13 @@ import Wire
 /// Loop-confined, like the connection that owns it.
 struct ClientInput {
     /// A frame split across reads (nil when none).
-    private(set) var pending: WireBuffer?
+    private(set) var pending: ByteBuffer?
     /// Bytes `pending` must hold before parsing can finish (0: unknown).
     private(set) var needed = 0
 
     /// The buffer the next read should fill: the shared buffer (with the split frame copied to its
     /// front), or `pending` for a large frame.
-    mutating func bufferForReading(shared: WireBuffer) -> WireBuffer {
+    mutating func bufferForReading(shared: ByteBuffer) -> ByteBuffer {
         guard let pending else {
             shared.clear()
             return shared
@@ -33,30 +34,30 @@ struct ClientInput {
 
     /// A read into `buffer` succeeded: the split frame's own copy is no longer needed when the
     /// shared buffer now holds it.
-    mutating func readSucceeded(into buffer: WireBuffer) {
+    mutating func readSucceeded(into buffer: ByteBuffer) {
         if buffer !== pending { release() }
     }
 
     /// Whether parsing `buffer` can make progress (a large frame still short of its size cannot).
-    func isWorthParsing(_ buffer: WireBuffer) -> Bool {
+    func isWorthParsing(_ buffer: ByteBuffer) -> Bool {
         !(buffer === pending && buffer.readableCount < needed)
     }
 
     /// Parsing stopped at an incomplete frame: keep the rest of `buffer` until more arrives.
-    mutating func keepRest(of buffer: WireBuffer, needed total: Int) {
+    mutating func keepRest(of buffer: ByteBuffer, needed total: Int) {
         needed = total
         if buffer === pending {
             buffer.compact()
             return
         }
-        let partial = WireBuffer(capacity: max(4096, total, buffer.readableCount * 2))
+        let partial = ByteBuffer(capacity: max(4096, total, buffer.readableCount * 2))
         partial.append(buffer.readableBytes)
         buffer.clear()
         pending = partial
     }
 
     /// Parsing used up `buffer` completely.
-    mutating func parsedAll(of buffer: WireBuffer) {
+    mutating func parsedAll(of buffer: ByteBuffer) {
         if buffer === pending { release() }
         needed = 0
     }

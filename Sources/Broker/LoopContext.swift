@@ -9,9 +9,9 @@ final class LoopContext: @unchecked Sendable {
     let loop: EventLoop
     let matchCache: MatchCache
     /// Input is read here first; only a frame split across reads is copied to the connection.
-    let readBuffer: WireBuffer
+    let readBuffer: ByteBuffer
     /// TLS connections read ciphertext here before decrypting into `readBuffer`.
-    let cipherBuffer: WireBuffer
+    let cipherBuffer: ByteBuffer
     var connections: [UInt64: ClientConnection] = [:]
     private var connectionsToFlush: [ClientConnection] = []
     /// Increments each time `flushMarked` runs, so a connection is marked at most once per batch.
@@ -21,8 +21,8 @@ final class LoopContext: @unchecked Sendable {
     init(loop: EventLoop, index: SubjectIndex, readBufferSize: Int) {
         self.loop = loop
         matchCache = MatchCache(index: index)
-        readBuffer = WireBuffer(capacity: readBufferSize)
-        cipherBuffer = WireBuffer(capacity: min(readBufferSize, 64 * 1024))
+        readBuffer = ByteBuffer(capacity: readBufferSize)
+        cipherBuffer = ByteBuffer(capacity: min(readBufferSize, 64 * 1024))
     }
 
     var index: Int { loop.index }

@@ -1,3 +1,4 @@
+import Net
 import Support
 import Wire
 
@@ -57,7 +58,7 @@ extension NATSConnection {
                 case .ok:
                     break
                 case .ping:
-                    let pong = WireBuffer(capacity: 16)
+                    let pong = ByteBuffer(capacity: 16)
                     ClientOpEncoder.appendPong(to: pong)
                     try send(pong, over: transport, server: server)
                 case .pong:
@@ -76,7 +77,7 @@ extension NATSConnection {
 
     /// Sends CONNECT and PING.
     private func greet(over transport: ClientTransport, server: ServerAddress) throws(ClientError) {
-        let greeting = WireBuffer(capacity: 512)
+        let greeting = ByteBuffer(capacity: 512)
         ClientOpEncoder.appendConnect(json: connectJSON(server: server, secure: transport.isSecure), to: greeting)
         ClientOpEncoder.appendPing(to: greeting)
         try send(greeting, over: transport, server: server)
@@ -86,7 +87,7 @@ extension NATSConnection {
     /// server that refuses our certificate sends its alert after our handshake finished and hangs up,
     /// so our next write meets a reset while the alert waits unread. Then the alert is reported.
     private func send(
-        _ frames: WireBuffer, over transport: ClientTransport, server: ServerAddress
+        _ frames: ByteBuffer, over transport: ClientTransport, server: ServerAddress
     ) throws(ClientError) {
         let explanation = tlsFailureExplanation(server)
         do {
@@ -169,7 +170,7 @@ extension NATSConnection {
         self.currentServer = server
         self.info = info
         status = .connected
-        let restore = WireBuffer(capacity: 4096)
+        let restore = ByteBuffer(capacity: 4096)
         for (sid, subscription) in subscriptions.sorted(by: { $0.key < $1.key }) {
             ClientOpEncoder.appendSubscribe(
                 subject: subscription.subject, queue: subscription.queueGroup, sid: sid,

@@ -1,3 +1,4 @@
+import Net
 import Wire
 
 /// The reader thread: reads and dispatches server operations, and reconnects when the socket breaks.

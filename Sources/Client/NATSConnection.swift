@@ -1,3 +1,4 @@
+import Net
 import Support
 import Synchronization
 import TLS
@@ -55,7 +56,7 @@ public final class NATSConnection: @unchecked Sendable {
     var currentServer: ServerAddress?
     var info = NATSServerInfo()
     /// Frames not yet handed to the socket.
-    var outbound = WireBuffer(capacity: 64 * 1024)
+    var outbound = ByteBuffer(capacity: 64 * 1024)
     var flushRequested = false
     var subscriptions: [Int: ClientSubscription] = [:] {
         didSet { subscriptionsVersion.add(1, ordering: .releasing) }
@@ -76,10 +77,10 @@ public final class NATSConnection: @unchecked Sendable {
     // MARK: Write state (guarded by `writeLock`)
     let writeLock = Lock()
     /// The frames being written; swapped with `outbound` so publishers never wait for the socket.
-    var writing = WireBuffer(capacity: 64 * 1024)
+    var writing = ByteBuffer(capacity: 64 * 1024)
 
     // MARK: Reader state (reader thread only)
-    var inbound = WireBuffer(capacity: 256 * 1024)
+    var inbound = ByteBuffer(capacity: 256 * 1024)
     let parser = ServerOpParser()
     /// Total bytes the op at the front of `inbound` needs before parsing it again is useful.
     var pendingMinimum = 0

@@ -8,7 +8,7 @@ extension HTTPConnection {
     /// socket is full. Once everything is out and the connection is done, starts the close.
     func flush() {
         guard !isTornDown else { return }
-        var outcome = output.write(to: fd)
+        var outcome = output.write(to: fd, idleCapacity: 16 * 1024)
         if case .drained(let wrote) = outcome, case .streaming(let stream) = phase {
             let streamOutcome = stream.writePending(to: fd)
             switch streamOutcome {

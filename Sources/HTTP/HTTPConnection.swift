@@ -1,6 +1,5 @@
 import Net
 import Support
-import Wire
 
 /// One client connection: reads request heads, answers each in order (keep-alive and pipelining),
 /// and may turn into an event stream. Belongs to one loop; every method runs on its thread, and the
@@ -24,9 +23,9 @@ final class HTTPConnection: EventHandler, @unchecked Sendable {
     unowned let server: HTTPServer
     let context: HTTPLoopContext
     let remoteAddress: String
-    let input = WireBuffer(capacity: 2048)
+    let input = ByteBuffer(capacity: 2048)
     var parser: HTTPRequestParser
-    let output = WireBuffer(capacity: 2048)
+    let output = ByteBuffer(capacity: 2048)
     var phase = Phase.reading
     /// The answer that ends the connection is queued: parse nothing more, close once it is written.
     var closeAfterFlush = false
@@ -91,47 +90,41 @@ final class HTTPConnection: EventHandler, @unchecked Sendable {
         if peerClosed { peerHasClosed = true }
         // Requests left unparsed while output was paused come first.
         if isParsing && !input.isEmpty { processInput() }
-        var reads = 0
-        reading: while !isTornDown {
-            let parsing = isParsing
-            if parsing && output.readableCount >= configuration.maxPendingOutputBytes {
-                readingPaused = true
-                break
-            }
-            let buffer = parsing ? input : context.discardBuffer
-            if !parsing { buffer.clear() }
-            buffer.reserveWritable(4096)
-            let space = buffer.writableBytes
-            switch Socket.read(fd, into: space) {
-            case .transferred(let count):
+        // Whether the current read feeds the parser; otherwise it is discarded.
+        var parsing = false
+        let end = context.loop.readFairly(
+            fd, for: self, budget: 16, peerHasClosed: peerHasClosed,
+            into: {
+                guard !isTornDown else { return nil }
+                parsing = isParsing
+                if parsing && output.readableCount >= configuration.maxPendingOutputBytes {
+                    readingPaused = true
+                    return nil
+                }
+                let buffer = parsing ? input : context.discardBuffer
+                if !parsing { buffer.clear() }
+                buffer.reserveWritable(4096)
+                return buffer
+            },
+            received: { _, count in
                 lastActivity = Clock.monotonicNanoseconds()
                 if parsing {
-                    buffer.commitWritten(count)
                     processInput()
-                } else {
-                    discardedBytes += count
-                    if discardedBytes > 1 << 20 {
-                        tearDown(reason: "peer kept sending input the server does not read")
-                        return
-                    }
+                    return true
                 }
-                // A short read drained the socket, unless a hang-up came with this event: then read
-                // on to end of stream, which edge triggering will not report again.
-                if count < space.count && !peerHasClosed { break reading }
-                reads += 1
-                if reads >= 16 {
-                    context.loop.scheduleRead(self)
-                    break reading
+                discardedBytes += count
+                guard discardedBytes <= 1 << 20 else {
+                    tearDown(reason: "peer kept sending input the server does not read")
+                    return false
                 }
-            case .wouldBlock:
-                break reading
-            case .endOfStream:
-                inputEnded()
-                break reading
-            case .failed(let error):
-                tearDown(reason: "read: \(error)")
-                return
-            }
+                return true
+            })
+        switch end {
+        case .drained, .stopped, .yielded: break
+        case .endOfStream: inputEnded()
+        case .failed(let error):
+            tearDown(reason: "read: \(error)")
+            return
         }
         flush()
     }

@@ -1,6 +1,5 @@
 import Net
 import Support
-import Wire
 
 /// One client's Server-Sent Events stream: events are pushed from any thread and written by the
 /// connection's loop.
@@ -31,7 +30,7 @@ public final class HTTPEventStream: @unchecked Sendable {
     private let maxBufferedBytes: Int
     private let notify: @Sendable (Request) -> Void
     // Guarded by `lock`:
-    private let output = WireBuffer(capacity: 1024)
+    private let output = ByteBuffer(capacity: 1024)
     private var isOpen = true
     /// A flush was requested and has not yet drained the buffer; no need to ask again.
     private var flushRequested = false
@@ -109,9 +108,9 @@ public final class HTTPEventStream: @unchecked Sendable {
 
     /// Writes buffered events to `fd`. Until it drains, later sends need not ask for a flush:
     /// the loop will call again when the socket is writable.
-    func writePending(to fd: Int32) -> HTTPWriteOutcome {
+    func writePending(to fd: Int32) -> SocketWriteOutcome {
         lock.withLock {
-            let outcome = output.write(to: fd)
+            let outcome = output.write(to: fd, idleCapacity: 16 * 1024)
             if case .drained = outcome { flushRequested = false }
             return outcome
         }

@@ -1,6 +1,5 @@
 import Net
 import Support
-import Wire
 
 /// What one event loop owns in the server: its connections, the `Date` header cache and a buffer
 /// for input that is read only to be dropped. Touched only on that loop's thread.
@@ -8,7 +7,7 @@ final class HTTPLoopContext: @unchecked Sendable {
     let loop: EventLoop
     var connections: [UInt64: HTTPConnection] = [:]
     /// Input of connections that no longer parse requests (event streams, lingering closes).
-    let discardBuffer = WireBuffer(capacity: 16 * 1024)
+    let discardBuffer = ByteBuffer(capacity: 16 * 1024)
     private var dateCache = HTTPDate()
 
     init(loop: EventLoop) {

@@ -1,4 +1,4 @@
-import Wire
+import Net
 
 /// Writes response heads and bodies into an output buffer (pure: no sockets, no clocks).
 enum HTTPResponseEncoder {
@@ -19,7 +19,7 @@ enum HTTPResponseEncoder {
     /// delimited by closing, or a status without a body).
     static func appendHead(
         status: HTTPStatus, headers: HTTPHeaders, contentLength: Int?, persistence: Persistence, date: String,
-        serverName: String, to buffer: WireBuffer
+        serverName: String, to buffer: ByteBuffer
     ) {
         buffer.append("HTTP/1.1 ")
         buffer.appendDecimal(status.code)
@@ -54,7 +54,7 @@ enum HTTPResponseEncoder {
     /// `omitBody` (HEAD) or the status never has one.
     static func appendResponse(
         status: HTTPStatus, headers: HTTPHeaders, body: [UInt8], omitBody: Bool, persistence: Persistence,
-        date: String, serverName: String, to buffer: WireBuffer
+        date: String, serverName: String, to buffer: ByteBuffer
     ) {
         let length = status.allowsBody ? body.count : nil
         appendHead(
@@ -64,7 +64,7 @@ enum HTTPResponseEncoder {
     }
 
     /// Copies text, turning CR, LF and other controls (which would split the head) into spaces.
-    private static func appendSanitized(_ text: String, to buffer: WireBuffer) {
+    private static func appendSanitized(_ text: String, to buffer: ByteBuffer) {
         if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x7F || $0 == 0x09 }) {
             buffer.append(string: text)
             return

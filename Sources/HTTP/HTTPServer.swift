@@ -1,7 +1,6 @@
 import Net
 import Support
 import Synchronization
-import Wire
 
 /// Answers one request. Runs on the connection's event loop thread, so it must be quick: read
 /// in-memory state or a local database, never wait on the network. A slow handler delays every
@@ -19,7 +18,7 @@ public final class HTTPServer: @unchecked Sendable {
     let handler: HTTPHandler
     let logger: Logger
     private var contexts: [HTTPLoopContext] = []
-    private var listener: HTTPListener?
+    private var listener: Listener?
     let connectionCount = Atomic<Int>(0)
     private let nextConnectionID = Atomic<UInt64>(1)
     private let nextLoop = Atomic<Int>(0)
@@ -80,7 +79,7 @@ public final class HTTPServer: @unchecked Sendable {
         let (fd, port) = try Socket.listen(host: configuration.host, port: configuration.port)
         boundPort = port
         let first = contexts[0]
-        let listener = HTTPListener(fd: fd, loop: first.loop, logger: logger) { [unowned self] in adopt(fd: $0) }
+        let listener = Listener(fd: fd, loop: first.loop, logger: logger) { [unowned self] in adopt(fd: $0) }
         self.listener = listener
         for context in contexts {
             context.loop.onTick = { [unowned self, context] in tick(context) }
@@ -112,12 +111,12 @@ public final class HTTPServer: @unchecked Sendable {
     /// Over `maxConnections`: a best-effort 503 and close, without taking a slot. Input the client
     /// already sent may turn the close into a reset that hides the 503; the socket closes either way.
     private func refuse(fd: Int32) {
-        let buffer = WireBuffer(capacity: 512)
+        let buffer = ByteBuffer(capacity: 512)
         HTTPResponseEncoder.appendResponse(
             status: .serviceUnavailable, headers: ["Content-Type": "application/json"],
             body: Array("{\"error\":\"too many connections\"}".utf8), omitBody: false, persistence: .close,
             date: contexts[0].date(), serverName: configuration.serverName, to: buffer)
-        _ = buffer.write(to: fd)
+        _ = buffer.write(to: fd, idleCapacity: 16 * 1024)
         Socket.close(fd)
         logger.warning("connection refused: too many connections", ["max_connections": configuration.maxConnections])
     }
@@ -151,25 +150,5 @@ public final class HTTPServer: @unchecked Sendable {
         }
         for context in contexts { context.loop.join() }
         logger.info("http stopped")
-    }
-}
-
-extension EventLoop {
-    /// Runs `body` on the loop's thread and waits for it: setup steps that must happen there.
-    fileprivate func runAndWait(_ body: @escaping @Sendable () throws(SystemError) -> Void) throws(SystemError) {
-        let condition = Condition(lock: Lock())
-        // Written on the loop and read here, both under `condition.lock`.
-        nonisolated(unsafe) var outcome: Result<Void, SystemError>?
-        execute {
-            let result = Result { () throws(SystemError) in try body() }
-            condition.lock.withLock {
-                outcome = result
-                condition.signal()
-            }
-        }
-        try condition.lock.withLock { () throws(SystemError) in
-            while outcome == nil { condition.wait(untilMonotonicNanoseconds: .max) }
-            try outcome!.get()
-        }
     }
 }

@@ -1,3 +1,5 @@
+import Net
+
 /// Appends client→server operations (CONNECT, PUB, HPUB, SUB, UNSUB, PING, PONG) to a buffer.
 ///
 /// Pure and allocation-free: each frame is written straight into the buffer's free space. Callers
@@ -7,21 +9,21 @@ public enum ClientOpEncoder {
     public static let pong: StaticString = "PONG\r\n"
 
     /// `CONNECT {json}`.
-    public static func appendConnect(json: String, to buffer: WireBuffer) {
+    public static func appendConnect(json: String, to buffer: ByteBuffer) {
         buffer.append("CONNECT ")
         buffer.append(string: json)
         buffer.append("\r\n")
     }
 
-    public static func appendPing(to buffer: WireBuffer) { buffer.append(ping) }
+    public static func appendPing(to buffer: ByteBuffer) { buffer.append(ping) }
 
-    public static func appendPong(to buffer: WireBuffer) { buffer.append(pong) }
+    public static func appendPong(to buffer: ByteBuffer) { buffer.append(pong) }
 
     /// `PUB <subject> [reply] <size>` CRLF payload CRLF; `reply` empty for none.
     @inline(__always)
     public static func appendPublish(
         subject: UnsafeRawBufferPointer, reply: UnsafeRawBufferPointer,
-        payload: UnsafeRawBufferPointer, to buffer: WireBuffer
+        payload: UnsafeRawBufferPointer, to buffer: ByteBuffer
     ) {
         // PUB + spaces + size (at most 20 digits) + two CRLFs.
         buffer.reserveWritable(subject.count + reply.count + payload.count + 32)
@@ -44,7 +46,7 @@ public enum ClientOpEncoder {
     public static func appendHeaderPublish(
         subject: UnsafeRawBufferPointer, reply: UnsafeRawBufferPointer,
         headers: HeaderBlock, payload: UnsafeRawBufferPointer,
-        to buffer: WireBuffer
+        to buffer: ByteBuffer
     ) {
         let headerCount = headers.encodedCount
         appendHeaderPublishLine(
@@ -59,7 +61,7 @@ public enum ClientOpEncoder {
     public static func appendHeaderPublish(
         subject: UnsafeRawBufferPointer, reply: UnsafeRawBufferPointer,
         headerBytes: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer,
-        to buffer: WireBuffer
+        to buffer: ByteBuffer
     ) {
         appendHeaderPublishLine(
             subject: subject, reply: reply, headerCount: headerBytes.count,
@@ -71,7 +73,7 @@ public enum ClientOpEncoder {
 
     private static func appendHeaderPublishLine(
         subject: UnsafeRawBufferPointer, reply: UnsafeRawBufferPointer,
-        headerCount: Int, totalCount: Int, to buffer: WireBuffer
+        headerCount: Int, totalCount: Int, to buffer: ByteBuffer
     ) {
         buffer.reserveWritable(subject.count + reply.count + totalCount + 64)
         var writer = FrameWriter(buffer)
@@ -90,7 +92,7 @@ public enum ClientOpEncoder {
     }
 
     /// `SUB <subject> [queue] <sid>`.
-    public static func appendSubscribe(subject: String, queue: String?, sid: Int, to buffer: WireBuffer) {
+    public static func appendSubscribe(subject: String, queue: String?, sid: Int, to buffer: ByteBuffer) {
         buffer.append("SUB ")
         buffer.append(string: subject)
         if let queue, !queue.isEmpty {
@@ -103,7 +105,7 @@ public enum ClientOpEncoder {
     }
 
     /// `UNSUB <sid> [max]`: remove now, or once `max` messages in total were delivered.
-    public static func appendUnsubscribe(sid: Int, max: Int?, to buffer: WireBuffer) {
+    public static func appendUnsubscribe(sid: Int, max: Int?, to buffer: ByteBuffer) {
         buffer.append("UNSUB ")
         buffer.appendDecimal(sid)
         if let max {
@@ -117,11 +119,11 @@ public enum ClientOpEncoder {
 /// Writes into a buffer's reserved free space without a capacity check per piece; `commit` publishes
 /// what was written. The caller reserves enough space first.
 private struct FrameWriter {
-    let buffer: WireBuffer
+    let buffer: ByteBuffer
     let start: UnsafeMutableRawPointer
     var position: UnsafeMutableRawPointer
 
-    @inline(__always) init(_ buffer: WireBuffer) {
+    @inline(__always) init(_ buffer: ByteBuffer) {
         self.buffer = buffer
         start = buffer.writableBytes.baseAddress!
         position = start

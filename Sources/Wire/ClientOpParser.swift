@@ -1,3 +1,4 @@
+import Net
 #if canImport(Glibc)
     import Glibc
 #endif

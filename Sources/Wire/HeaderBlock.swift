@@ -1,3 +1,5 @@
+import Net
+
 /// A NATS message header block: `NATS/1.0[ status[ description]]\r\n`, then `Name: value\r\n`
 /// lines, then an empty line.
 ///
@@ -167,7 +169,7 @@ extension HeaderBlock {
     }
 
     /// Appends the encoded block to `buffer`.
-    public func encode(to buffer: WireBuffer) {
+    public func encode(to buffer: ByteBuffer) {
         buffer.append(Self.versionLine)
         if let status {
             buffer.append(byte: UInt8(ascii: " "))
@@ -192,7 +194,7 @@ extension HeaderBlock {
 
     /// The encoded block as bytes.
     public func encoded() -> [UInt8] {
-        let buffer = WireBuffer(capacity: encodedCount)
+        let buffer = ByteBuffer(capacity: encodedCount)
         encode(to: buffer)
         return buffer.readableArray()
     }

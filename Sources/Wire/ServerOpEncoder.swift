@@ -1,3 +1,5 @@
+import Net
+
 /// Writes server→client operations into an output buffer: MSG/HMSG on the hot path (one size
 /// computation, one reservation, straight copies), and the rare INFO, PING, PONG, +OK, -ERR.
 public enum ServerOpEncoder {
@@ -9,7 +11,7 @@ public enum ServerOpEncoder {
     /// `headerLength > 0` (the message then starts with its header block).
     @inline(__always)
     public static func appendMessage(
-        to buffer: WireBuffer, subject: UnsafeRawBufferPointer, sid: UnsafeRawBufferPointer,
+        to buffer: ByteBuffer, subject: UnsafeRawBufferPointer, sid: UnsafeRawBufferPointer,
         reply: UnsafeRawBufferPointer, message: UnsafeRawBufferPointer, headerLength: Int
     ) {
         let total = message.count
@@ -45,14 +47,14 @@ public enum ServerOpEncoder {
     }
 
     /// Appends `INFO <json> \r\n` (nats-server puts a space before CRLF; clients accept both).
-    public static func appendInfo(to buffer: WireBuffer, json: String) {
+    public static func appendInfo(to buffer: ByteBuffer, json: String) {
         buffer.append("INFO ")
         buffer.append(string: json)
         buffer.append(" \r\n")
     }
 
     /// Appends `-ERR '<text>'\r\n`.
-    public static func appendError(to buffer: WireBuffer, _ error: WireError) {
+    public static func appendError(to buffer: ByteBuffer, _ error: WireError) {
         buffer.append(string: error.line)
     }
 

@@ -1,3 +1,4 @@
+import Net
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -6,7 +7,7 @@
 /// contiguous buffer, without allocating.
 ///
 /// Like `ClientOpParser`, it holds no state between calls: the caller keeps an unfinished op at the
-/// front of its buffer (a `WireBuffer`'s readable bytes) until more arrives, so input split at any
+/// front of its buffer (a `ByteBuffer`'s readable bytes) until more arrives, so input split at any
 /// byte gives `.needMore`, and the same op once whole. `minimumTotal` lets a reader wait for a large
 /// payload without parsing its control line again on every read. Op names are case-insensitive,
 /// arguments are separated by runs of spaces or tabs, a lone LF ends a line as well as CRLF.

@@ -2,6 +2,7 @@
 import Client
 import Model
 import Support
+import TestSupport
 import XCTest
 
 /// A job runs once and is succeeded once, even when a settlement was lost and the job came back.
@@ -18,10 +19,7 @@ extension AgentOrchestrationTests {
         try context.publish(success.subject, payload: MessageCoding.encode(success))
         let executor = ScriptedExecutor()
         try startAgent(executor: executor)
-        let deadline = Clock.monotonicNanoseconds() + 5_000_000_000
-        while try context.streamInfo("JOBS").state.messages > 0 && Clock.monotonicNanoseconds() < deadline {
-            usleep(20_000)
-        }
+        _ = try eventually(timeout: .seconds(5)) { try context.streamInfo("JOBS").state.messages == 0 }
         XCTAssertEqual(try context.streamInfo("JOBS").state.messages, 0, "acknowledged")
         usleep(300_000)
         XCTAssertEqual(executor.runs.load(ordering: .relaxed), 0, "not run a second time")
@@ -30,8 +28,7 @@ extension AgentOrchestrationTests {
 
     func testAJobRunTwiceStoresOneResult() throws {
         try startAgent()
-        let deadline = Clock.monotonicNanoseconds() + 5_000_000_000
-        while agent.currentPhase != .running && Clock.monotonicNanoseconds() < deadline { usleep(10_000) }
+        _ = eventually(timeout: .seconds(5)) { agent.currentPhase == .running }
         let rejection = JobRejection(field: "input", reason: "scripted", jobID: "twice-1")
         for attempt in [1, 2] {
             agent.deliver(

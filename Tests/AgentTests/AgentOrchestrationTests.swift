@@ -7,6 +7,7 @@ import Model
 import Net
 import Support
 import Synchronization
+import TestSupport
 import XCTest
 
 /// A fake ffmpeg: outcomes chosen by the job's labels; "slow" runs until cancelled or 3 s pass.
@@ -53,7 +54,7 @@ struct FixedProbe: NodeProbe {
 }
 
 final class AgentOrchestrationTests: XCTestCase {
-    var broker: Broker!
+    var broker: TestBroker!
     var folder: String!
     var agent: Agent!
     var agentThread: pthread_t?
@@ -62,13 +63,7 @@ final class AgentOrchestrationTests: XCTestCase {
 
     override func setUpWithError() throws {
         folder = "/tmp/ffrtmp-agent-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        var config = BrokerConfig()
-        config.host = "127.0.0.1"
-        config.port = 0
-        config.jetStream = true
-        config.storeDirectory = folder + "/store"
-        broker = Broker(config: config, logger: Logger(component: "broker", sink: LogSink(minimumLevel: .error)))
-        try broker.start()
+        broker = try TestBroker(storeDirectory: folder + "/store")
         observer = try NATSConnection.connect(url: url)
         _ = try JetStreamSetup(context: JetStreamContext(connection: observer)).applyFleet()
         let collected = results
@@ -85,6 +80,7 @@ final class AgentOrchestrationTests: XCTestCase {
         if let agentThread { SystemThread.join(agentThread) }
         observer?.close()
         broker?.shutdown()
+        broker = nil
         try? DurableFiles.removeTree(folder)
     }
 
@@ -120,12 +116,7 @@ final class AgentOrchestrationTests: XCTestCase {
     }
 
     func waitForResults(_ count: Int, seconds: Double = 10) -> [JobResult] {
-        let deadline = Clock.monotonicNanoseconds() + UInt64(seconds * 1e9)
-        while Clock.monotonicNanoseconds() < deadline {
-            let current = results.items
-            if current.count >= count { return current }
-            usleep(20_000)
-        }
+        _ = eventually(timeout: .seconds(seconds)) { results.items.count >= count }
         return results.items
     }
 
@@ -184,8 +175,7 @@ final class AgentOrchestrationTests: XCTestCase {
     func testACancelRequestStopsARunningJob() throws {
         try startAgent()
         try submit(Job(id: "long-1", scenario: "720p30-h264", durationSeconds: 3, labels: ["mode": "slow"]))
-        let deadline = Clock.monotonicNanoseconds() + 5_000_000_000
-        while agent.runningCount == 0 && Clock.monotonicNanoseconds() < deadline { usleep(10_000) }
+        _ = eventually(timeout: .seconds(5)) { agent.runningCount > 0 }
         _ = try JetStreamContext(connection: observer).publish(Subjects.cancel(jobID: "long-1"), payload: [])
         let result = try XCTUnwrap(waitForResults(1).first)
         XCTAssertEqual(result.status, .cancelled)
@@ -214,8 +204,7 @@ final class AgentOrchestrationTests: XCTestCase {
     func testDrainingFinishesTheRunningJobThenStops() throws {
         try startAgent(slots: 1)
         try submit(Job(id: "long-2", scenario: "720p30-h264", durationSeconds: 3, labels: ["mode": "slow"]))
-        let deadline = Clock.monotonicNanoseconds() + 5_000_000_000
-        while agent.runningCount == 0 && Clock.monotonicNanoseconds() < deadline { usleep(10_000) }
+        _ = eventually(timeout: .seconds(5)) { agent.runningCount > 0 }
         agent.drain()
         XCTAssertEqual(agent.currentPhase, .draining)
         let result = try XCTUnwrap(waitForResults(1).first)
@@ -229,8 +218,7 @@ final class AgentOrchestrationTests: XCTestCase {
         let executor = ScriptedExecutor()
         try startAgent(slots: 2, executor: executor)
         try submit(Job(id: "long-3", scenario: "720p30-h264", durationSeconds: 3, labels: ["mode": "slow"]))
-        let deadline = Clock.monotonicNanoseconds() + 5_000_000_000
-        while agent.runningCount == 0 && Clock.monotonicNanoseconds() < deadline { usleep(10_000) }
+        _ = eventually(timeout: .seconds(5)) { agent.runningCount > 0 }
         agent.drain()
         // The second slot's pull (2 s expiry) is still waiting at the broker: it gets this job.
         try submit(Job(id: "late-1", scenario: "720p30-h264", durationSeconds: 2))

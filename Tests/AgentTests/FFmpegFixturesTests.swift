@@ -1,4 +1,6 @@
 import Model
+import Support
+import TestSupport
 import XCTest
 
 @testable import Agent
@@ -35,23 +37,16 @@ enum FFmpegFixtures {
 
 /// A scratch folder removed with its contents when the test ends.
 final class ScratchDirectory {
-    let path: String
-
-    init() {
-        var template = Array("/tmp/ffrtmp-agent-test-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!).map { String(cString: $0) } }
-        path = made!
-    }
-
-    deinit { Self.removeTree(path) }
+    // A test cannot go on without its folder: failing to make one stops the run.
+    private let directory = try! TemporaryDirectory(prefix: "ffrtmp-agent-test")
+    var path: String { directory.path }
 
     func write(_ name: String, _ text: String, mode: mode_t = 0o644) {
-        let file = path + "/" + name
-        let descriptor = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
-        precondition(descriptor >= 0, "cannot write \(file)")
-        _ = Array(text.utf8).withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-        close(descriptor)
-        chmod(file, mode)
+        do {
+            try directory.write(name, text, mode: mode)
+        } catch {
+            preconditionFailure("cannot write \(path)/\(name): \(error)")
+        }
     }
 
     func read(_ name: String) -> String? {
@@ -76,16 +71,8 @@ final class ScratchDirectory {
         try? LiveControlGroupFiles().read(path)
     }
 
-    static func removeTree(_ path: String) {
-        var info = stat()
-        guard lstat(path, &info) == 0 else { return }
-        if (info.st_mode & S_IFMT) == S_IFDIR {
-            for name in list(path) ?? [] { removeTree(path + "/" + name) }
-            rmdir(path)
-        } else {
-            unlink(path)
-        }
-    }
+    /// Removes `path` and everything under it; nothing when it is not there.
+    static func removeTree(_ path: String) { try? DurableFiles.removeTree(path) }
 }
 
 /// Processes from /proc: which are alive in a process group, and this process's descriptors.

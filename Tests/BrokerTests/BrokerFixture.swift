@@ -1,46 +1,33 @@
 import Broker
-import Support
+import TestSupport
 import XCTest
 
 /// Starts an in-process broker on a free loopback port for one test and stops it afterwards.
 class BrokerTestCase: XCTestCase {
     var broker: Broker!
     var port: Int { broker.port }
+    private var fixture: TestBroker?
+
+    /// Override to run the broker with JetStream, its store in a fresh temporary directory.
+    var runsJetStream: Bool { false }
+
+    /// Where the broker's JetStream store is; nil with JetStream off.
+    var storeDirectory: String? { fixture?.storeDirectory }
 
     /// Override to change settings before the broker starts.
     func configure(_ config: inout BrokerConfig) {}
 
     override func setUpWithError() throws {
-        var config = BrokerConfig()
-        config.host = "127.0.0.1"
-        config.port = 0
-        configure(&config)
-        broker = Broker(config: config, logger: Logger(component: "test-broker", sink: LogSink(minimumLevel: .error)))
-        try broker.start()
+        let fixture = try TestBroker(jetStream: runsJetStream) { configure(&$0) }
+        self.fixture = fixture
+        broker = fixture.broker
     }
 
     override func tearDown() {
         broker?.shutdown()
         broker = nil
+        fixture = nil
     }
 
     func client() throws -> RawClient { try RawClient(port: port) }
-
-    /// Waits up to `seconds` for `condition`.
-    func eventually(_ seconds: Double = 3, _ condition: () -> Bool) -> Bool {
-        let deadline = Clock.now + seconds
-        while Clock.now < deadline {
-            if condition() { return true }
-            usleep(10_000)
-        }
-        return condition()
-    }
-}
-
-private enum Clock {
-    static var now: Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-    }
 }

@@ -2,6 +2,7 @@
     import Glibc
 #endif
 @testable import Broker
+import TestSupport
 import XCTest
 
 /// What a client may make the broker hold before it is cut off: an unfinished control line (spaces
@@ -39,7 +40,8 @@ final class BrokerInputBoundsTests: BrokerTestCase {
         bystander.handshake()
         let before = residentBytes()
         let accepted = sendUntilRefused(flooder.fd, first: [], pattern: Array("PING\r\n".utf8))
-        XCTAssertTrue(eventually(3) { self.broker.statistics.slowConsumers == 1 }, "cut off by max_pending")
+        XCTAssertTrue(
+            eventually(timeout: .seconds(3)) { self.broker.statistics.slowConsumers == 1 }, "cut off by max_pending")
         XCTAssertLessThan(accepted, 48 << 20, "the broker closed the connection before 64 MiB of PINGs")
         XCTAssertLessThan(residentBytes() - before, 32 << 20, "resident memory grew too much")
         XCTAssertTrue(flooder.isClosedByServer())

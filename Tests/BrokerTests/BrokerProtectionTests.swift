@@ -1,6 +1,7 @@
 @testable import Broker
 import Net
 import Synchronization
+import TestSupport
 import XCTest
 
 /// Limits that keep one bad client from hurting the broker or other clients.

@@ -1,4 +1,5 @@
 @testable import Broker
+import TestSupport
 import XCTest
 
 final class BrokerRoutingTests: BrokerTestCase {

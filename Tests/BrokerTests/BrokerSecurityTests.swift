@@ -1,6 +1,7 @@
 @testable import Broker
 import Support
 import TLS
+import TestSupport
 import XCTest
 
 /// mTLS, identities from certificates and role permissions, on a real broker.

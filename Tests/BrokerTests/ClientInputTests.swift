@@ -1,4 +1,6 @@
 @testable import Broker
+import Net
+import TestSupport
 import Wire
 import XCTest
 
@@ -9,7 +11,7 @@ final class ClientInputTests: XCTestCase {
     private func replay(_ stream: [UInt8], sharedCapacity: Int, seed: UInt64) -> (subjects: [String], error: WireError?)
     {
         var generator = SeededGenerator(seed: seed)
-        let shared = WireBuffer(capacity: sharedCapacity)
+        let shared = ByteBuffer(capacity: sharedCapacity)
         let parser = ClientOpParser()
         var input = ClientInput()
         var subjects: [String] = []

@@ -4,18 +4,7 @@ import XCTest
 /// A broker with JetStream on, its store in a fresh temporary directory, and helpers that speak raw
 /// protocol to it: JetStream API requests, publishes and pulls, and what comes back on an inbox.
 class JetStreamBrokerTestCase: BrokerTestCase {
-    private(set) var storeDirectory = ""
-
-    override func configure(_ config: inout BrokerConfig) {
-        storeDirectory = NSTemporaryDirectory() + "jetstream-broker-test-\(UUID().uuidString)"
-        config.jetStream = true
-        config.storeDirectory = storeDirectory
-    }
-
-    override func tearDown() {
-        super.tearDown()
-        try? FileManager.default.removeItem(atPath: storeDirectory)
-    }
+    override var runsJetStream: Bool { true }
 
     /// The broker's JetStream engine.
     var engine: JetStream { broker.jetStream! }

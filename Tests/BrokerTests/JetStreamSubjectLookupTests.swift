@@ -1,20 +1,24 @@
 @testable import Broker
 import Store
 import Support
+import TestSupport
 import XCTest
 
 /// `Nats-Expected-Last-Subject-Sequence` and `last_by_subj` look up one subject's newest message
 /// instead of scanning the stream on every publish.
 final class JetStreamSubjectLookupTests: XCTestCase {
-    private var directory = ""
+    private var temporary: TemporaryDirectory?
     private let logger = Logger(component: "test-store", sink: LogSink(minimumLevel: .error))
 
-    override func setUp() {
-        directory = NSTemporaryDirectory() + "subject-lookup-\(UUID().uuidString)"
+    /// The stream's folder, not made yet: the store makes it.
+    private var directory: String { (temporary?.path ?? "") + "/stream" }
+
+    override func setUpWithError() throws {
+        temporary = try TemporaryDirectory(prefix: "ffrtmp-subject-lookup")
     }
 
     override func tearDown() {
-        try? FileManager.default.removeItem(atPath: directory)
+        temporary = nil
     }
 
     /// Appends, removals and purges, checked the same way for both storages.

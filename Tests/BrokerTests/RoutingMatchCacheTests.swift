@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 import Wire
 @testable import Broker
@@ -149,8 +150,8 @@ final class RoutingMatchCacheTests: XCTestCase {
         }
         let cache = MatchCache(index: index)
         for subject in subjects {
-            let cached = subject.withUnsafeBytes { cache.match($0).deliveryCount }
-            let direct = subject.withUnsafeBytes { index.match($0).deliveryCount }
+            let cached = subject.withUnsafeBytes { Shape(cache.match($0)) }
+            let direct = subject.withUnsafeBytes { Shape(index.match($0)) }
             XCTAssertEqual(cached, direct, String(decoding: subject, as: UTF8.self))
         }
         let deliveries = subjects.map { subject in subject.withUnsafeBytes { index.match($0).deliveryCount } }

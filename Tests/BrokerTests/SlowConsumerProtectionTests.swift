@@ -1,6 +1,7 @@
 @testable import Broker
 import Net
 import Synchronization
+import TestSupport
 import XCTest
 
 /// A subscriber that never reads is cut off as a slow consumer while one that reads gets everything.
@@ -40,13 +41,15 @@ final class SlowConsumerProtectionTests: BrokerTestCase {
         // only the stuck reader falls behind, however loaded the machine is.
         let batchBytes = 100 * frameSize
         for sent in 0..<batches {
-            let caughtUp = eventually(20) { healthyBytes.load(ordering: .relaxed) >= (sent - 1) * batchBytes }
+            let caughtUp = eventually(timeout: .seconds(20)) {
+                healthyBytes.load(ordering: .relaxed) >= (sent - 1) * batchBytes
+            }
             XCTAssertTrue(caughtUp, "healthy reader stalled at batch \(sent)")
             publisher.send(batch)
         }
         publisher.send("PING\r\n")
         XCTAssertTrue(publisher.read(until: "PONG\r\n").hasSuffix("PONG\r\n"), "publisher unaffected")
-        XCTAssertTrue(eventually(20) { readerDone.load(ordering: .acquiring) })
+        XCTAssertTrue(eventually(timeout: .seconds(20)) { readerDone.load(ordering: .acquiring) })
         SystemThread.join(reader)
         XCTAssertEqual(healthyBytes.load(ordering: .relaxed), expected, "healthy subscriber got every byte")
         XCTAssertTrue(stuck.isClosedByServer(), "stuck subscriber disconnected")

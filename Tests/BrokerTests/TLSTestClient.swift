@@ -4,15 +4,17 @@
 import Net
 import Support
 import TLS
+import TestSupport
 import XCTest
 
 /// Certificates for one test: a CA, the broker's certificate, and client certificates by name.
 struct TestCertificates {
-    let folder: String
+    private let directory: TemporaryDirectory
+    var folder: String { directory.path }
     let authority: CertificateAuthority
 
     init() throws {
-        folder = NSTemporaryFolder.make()
+        directory = try TemporaryDirectory(prefix: "ffrtmp-test")
         authority = try CertificateIssuer.createAuthority(commonName: "test CA")
         try CertificateFiles.writeCertificate(authority.certificatePEM, to: folder + "/ca.pem")
         let broker = try CertificateIssuer.issue(
@@ -115,14 +117,5 @@ extension Array where Element == UInt8 {
             if Array(self[start..<(start + needle.count)]) == needle { return true }
         }
         return false
-    }
-}
-
-/// A fresh temporary folder per call.
-enum NSTemporaryFolder {
-    static func make() -> String {
-        var template = Array("/tmp/ffrtmp-test-XXXXXX".utf8CString)
-        let path = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        return String(cString: path!)
     }
 }

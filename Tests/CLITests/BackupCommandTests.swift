@@ -5,6 +5,7 @@ import Foundation
 import SQLite
 import Support
 import Synchronization
+import TestSupport
 import XCTest
 
 /// `ffrtmp backup` and `ffrtmp restore` round trips, each taken while the part keeps writing.
@@ -75,7 +76,7 @@ final class BackupCommandTests: XCTestCase {
 
     func testABrokerStoreBackedUpWhilePublishingOpensWithEveryAcknowledgedMessageAndItsConsumer() throws {
         let storeDirectory = folder + "/store"
-        let broker = try startBroker(storeDirectory: storeDirectory)
+        let broker = try TestBroker(storeDirectory: storeDirectory)
         let connection = try NATSConnection.connect(url: "nats://127.0.0.1:\(broker.port)")
         let context = JetStreamContext(connection: connection)
         _ = try context.addStream(StreamConfig(name: "EVENTS", subjects: ["events.>"]))
@@ -109,7 +110,7 @@ final class BackupCommandTests: XCTestCase {
             "restore", "--from", folder + "/backup", "--store-dir", folder + "/restored",
         ])
         XCTAssertEqual(restore.status, 0, restore.error)
-        let restoredBroker = try startBroker(storeDirectory: folder + "/restored")
+        let restoredBroker = try TestBroker(storeDirectory: folder + "/restored")
         defer { restoredBroker.shutdown() }
         let check = try NATSConnection.connect(url: "nats://127.0.0.1:\(restoredBroker.port)")
         defer { check.close() }
@@ -129,16 +130,5 @@ final class BackupCommandTests: XCTestCase {
         let busy = try FFrtmpBinary.run(["backup", "--master-db", folder + "/b/x", "--to", folder + "/b"])
         XCTAssertEqual(busy.status, 2)
         XCTAssertTrue(busy.error.contains("not empty"), busy.error)
-    }
-
-    private func startBroker(storeDirectory: String) throws -> Broker {
-        var config = BrokerConfig()
-        config.host = "127.0.0.1"
-        config.port = 0
-        config.jetStream = true
-        config.storeDirectory = storeDirectory
-        let broker = Broker(config: config, logger: Logger(component: "broker", sink: LogSink(minimumLevel: .error)))
-        try broker.start()
-        return broker
     }
 }

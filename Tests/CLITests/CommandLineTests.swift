@@ -5,34 +5,27 @@ import Foundation
 import Model
 import Net
 import Support
+import TestSupport
 import XCTest
 
 /// The built `ffrtmp` binary end to end against a broker in this process and a stand-in agent:
 /// exit statuses 0/1/2, what `submit`, `cancel` and the master commands print.
 final class CommandLineTests: XCTestCase {
-    private var broker: Broker!
-    private var folder = ""
+    private var broker: TestBroker!
     private var connection: NATSConnection!
 
     override func setUpWithError() throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
             throw XCTSkip("no ffrtmp binary beside the tests at \(Self.binary) (swift build first)")
         }
-        folder = "/tmp/ffrtmp-cli-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        var config = BrokerConfig()
-        config.host = "127.0.0.1"
-        config.port = 0
-        config.jetStream = true
-        config.storeDirectory = folder
-        broker = Broker(config: config, logger: Logger(component: "broker", sink: LogSink(minimumLevel: .error)))
-        try broker.start()
+        broker = try TestBroker()
         connection = try NATSConnection.connect(url: url)
     }
 
     override func tearDown() {
         connection?.close()
         broker?.shutdown()
-        try? DurableFiles.removeTree(folder)
+        broker = nil
     }
 
     private var url: String { "nats://127.0.0.1:\(broker.port)" }

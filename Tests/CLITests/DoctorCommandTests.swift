@@ -1,6 +1,7 @@
 import Broker
 import Foundation
 import Support
+import TestSupport
 import XCTest
 
 /// `ffrtmp doctor` as a user runs it: fake sensor trees and nvidia-smi, a broker that is and one
@@ -48,13 +49,7 @@ final class DoctorCommandTests: XCTestCase {
     }
 
     func testAReachableBrokerAndFakeSensorsPassWithMissingOnesNotPresent() throws {
-        var config = BrokerConfig()
-        config.host = "127.0.0.1"
-        config.port = 0
-        config.jetStream = true
-        config.storeDirectory = folder + "/store"
-        let broker = Broker(config: config, logger: Logger(component: "broker", sink: LogSink(minimumLevel: .error)))
-        try broker.start()
+        let broker = try TestBroker(storeDirectory: folder + "/store")
         defer { broker.shutdown() }
         let result = try doctor(["-s", "nats://127.0.0.1:\(broker.port)", "--json"])
         let found = try checks(result.output)

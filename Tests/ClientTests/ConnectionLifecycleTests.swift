@@ -1,5 +1,6 @@
 @testable import Client
 import Synchronization
+import TestSupport
 import XCTest
 #if canImport(Glibc)
     import Glibc
@@ -106,13 +107,13 @@ final class ConnectionLifecycleTests: XCTestCase {
         XCTAssertTrue(received.wait(forCount: 1))
 
         server.stop()
-        XCTAssertTrue(waitUntil { connection.currentStatus == .reconnecting })
+        XCTAssertTrue(eventually { connection.currentStatus == .reconnecting })
         try connection.publish("survives", payload: "while down")
         XCTAssertThrowsError(try connection.flush(timeout: .milliseconds(50))) {
             XCTAssertEqual($0 as? ClientError, .timeout)
         }
         try server.start()
-        XCTAssertTrue(waitUntil { connection.currentStatus == .connected })
+        XCTAssertTrue(eventually { connection.currentStatus == .connected })
         try connection.flush()
         XCTAssertTrue(received.wait(forCount: 2), "the publish buffered while down arrives")
 
@@ -138,9 +139,9 @@ final class ConnectionLifecycleTests: XCTestCase {
         let connection = try connect([server.url], options)
         server.pause(true)
         defer { server.pause(false) }
-        XCTAssertTrue(waitUntil(timeout: .seconds(3)) { connection.currentStatus == .reconnecting })
+        XCTAssertTrue(eventually(timeout: .seconds(3)) { connection.currentStatus == .reconnecting })
         server.pause(false)
-        XCTAssertTrue(waitUntil(timeout: .seconds(5)) { connection.currentStatus == .connected })
+        XCTAssertTrue(eventually(timeout: .seconds(5)) { connection.currentStatus == .connected })
         try connection.flush()
         XCTAssertEqual(connection.statistics.reconnects, 1)
     }
@@ -168,7 +169,7 @@ final class ConnectionLifecycleTests: XCTestCase {
         options.maxReconnectAttempts = -1
         let connection = try connect([server.url], options)
         server.stop()
-        XCTAssertTrue(waitUntil { connection.currentStatus == .reconnecting })
+        XCTAssertTrue(eventually { connection.currentStatus == .reconnecting })
         let clock = ContinuousClock()
         let start = clock.now
         connection.close()

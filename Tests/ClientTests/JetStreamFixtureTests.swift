@@ -1,4 +1,5 @@
 @testable import Client
+import TestSupport
 import XCTest
 #if canImport(Glibc)
     import Glibc
@@ -13,6 +14,7 @@ final class JetStreamTestServer {
     /// True when the server under test is ffrtmp's broker.
     let isBroker: Bool
     private var processID: pid_t = 0
+    private var store: TemporaryDirectory?
 
     var url: String { "nats://127.0.0.1:\(port)" }
 
@@ -24,16 +26,16 @@ final class JetStreamTestServer {
 
     init() throws {
         port = NATSServerProcess.freePort()
-        var template = Array("/tmp/ffrtmp-js-test-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw XCTSkip("cannot make a temporary directory") }
-        storeDirectory = String(cString: made)
+        let store = try TemporaryDirectory(prefix: "ffrtmp-js-test")
+        self.store = store
+        storeDirectory = store.path
         let common = ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDirectory]
         if let broker = Self.brokerBinary {
             isBroker = true
-            processID = try Self.spawn([broker, "broker"] + common, log: storeDirectory + "/server.log")
+            processID = try NATSServerProcess.spawn([broker, "broker"] + common, log: storeDirectory + "/server.log")
         } else {
             isBroker = false
-            processID = try Self.spawn(
+            processID = try NATSServerProcess.spawn(
                 [try NATSServerProcess.executable()] + common,
                 log: storeDirectory + "/server.log")
         }
@@ -45,45 +47,24 @@ final class JetStreamTestServer {
     /// Kills the process (SIGKILL), reaps it and removes the store directory.
     func stop() {
         guard processID != 0 else { return }
-        kill(processID, SIGKILL)
-        var status: Int32 = 0
-        waitpid(processID, &status, 0)
+        NATSServerProcess.terminate(processID)
         processID = 0
-        if let remover = try? Self.spawn(["/bin/rm", "-rf", storeDirectory], log: "/dev/null") {
-            waitpid(remover, &status, 0)
-        }
+        store = nil
     }
 
     /// nats-server accepts connections a moment before its JetStream API subscribes: poll `$JS.API.INFO`.
     private func waitUntilJetStreamAnswers() throws {
-        let deadline = Deadline.after(.seconds(5))
-        while !deadline.hasPassed {
-            if let connection = try? NATSConnection.connect(url: url, options: testOptions(name: "probe")) {
-                defer { connection.close() }
-                if (try? JetStreamContext(connection: connection, timeout: .milliseconds(500)).accountInfo()) != nil {
-                    return
-                }
+        let answered = eventually(timeout: .seconds(5)) {
+            guard let connection = try? NATSConnection.connect(url: url, options: testOptions(name: "probe")) else {
+                return false
             }
-            usleep(20_000)
+            defer { connection.close() }
+            return (try? JetStreamContext(connection: connection, timeout: .milliseconds(500)).accountInfo()) != nil
         }
+        if answered { return }
         stop()
         XCTFail("no JetStream answered on port \(port)")
         throw XCTSkip("server did not start")
-    }
-
-    /// Starts `argv` with standard output and error going to `log`.
-    private static func spawn(_ argv: [String], log: String) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var cArguments = argv.map { strdup($0) } + [nil]
-        defer { for pointer in cArguments { free(pointer) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ)
-        guard result == 0 else { throw ClientError.socket(operation: "posix_spawn \(argv[0])", code: result) }
-        return pid
     }
 }
 

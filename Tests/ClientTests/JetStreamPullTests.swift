@@ -1,4 +1,5 @@
 @testable import Client
+import TestSupport
 import Wire
 import XCTest
 #if canImport(Glibc)
@@ -79,7 +80,7 @@ final class JetStreamPullTests: JetStreamTestCase {
         try messages[0].ackSync()
         try messages[1].ack()
         try context.connection.flush()
-        XCTAssertTrue(waitUntil { (try? self.context.streamInfo("JOBS").state.messages) == 0 })
+        XCTAssertTrue(eventually { (try? self.context.streamInfo("JOBS").state.messages) == 0 })
         XCTAssertEqual(try context.consumerInfo(stream: "JOBS", consumer: "cpu").ackFloor.streamSequence, 2)
     }
 

@@ -1,5 +1,6 @@
 @testable import Client
 @testable import Fleet
+import TestSupport
 import XCTest
 
 /// The JOB_ADVISORIES stream `ffrtmp setup` declares: it must capture the advisories the server
@@ -38,7 +39,7 @@ final class JetStreamSetupAdvisoryTests: JetStreamTestCase {
         // nats-server gives up on a message when a waiting pull request would get it again.
         XCTAssertEqual(try pull.fetch(batch: 1, expires: .seconds(2)).count, 0)
         XCTAssertTrue(
-            waitUntil { (try? self.context.streamInfo(FleetTopology.advisoriesStream).state.messages) == 2 })
+            eventually { (try? self.context.streamInfo(FleetTopology.advisoriesStream).state.messages) == 2 })
         for (kind, sequence) in [("MAX_DELIVERIES", UInt64(1)), ("MSG_TERMINATED", 2)] {
             let subject = "$JS.EVENT.ADVISORY.CONSUMER.\(kind).JOBS.cpu"
             let stored = try XCTUnwrap(

@@ -1,4 +1,5 @@
 @testable import Client
+import TestSupport
 import XCTest
 #if canImport(Glibc)
     import Glibc
@@ -36,29 +37,17 @@ final class NATSServerProcess {
     func start() throws {
         precondition(processID == 0, "already running")
         let path = try Self.executable()
-        let argv = [path, "-a", "127.0.0.1", "-p", String(port)] + arguments
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        var cArguments = argv.map { strdup($0) } + [nil]
-        defer { for pointer in cArguments { free(pointer) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, path, &actions, nil, &cArguments, environ)
-        guard result == 0 else { throw ClientError.socket(operation: "posix_spawn nats-server", code: result) }
-        processID = pid
-        let deadline = Deadline.after(.seconds(5))
-        while !deadline.hasPassed {
-            if let socket = try? ClientSocket.connect(
-                host: "127.0.0.1", port: port, timeout: .milliseconds(200),
-                writeTimeout: .seconds(1))
-            {
-                socket.close()
-                return
-            }
-            usleep(10_000)
+        processID = try Self.spawn([path, "-a", "127.0.0.1", "-p", String(port)] + arguments, log: "/dev/null")
+        let port = port
+        let accepting = eventually(timeout: .seconds(5)) {
+            guard
+                let socket = try? ClientSocket.connect(
+                    host: "127.0.0.1", port: port, timeout: .milliseconds(200), writeTimeout: .seconds(1))
+            else { return false }
+            socket.close()
+            return true
         }
+        if accepting { return }
         stop()
         XCTFail("nats-server did not start on port \(port)")
     }
@@ -72,10 +61,30 @@ final class NATSServerProcess {
     /// Kills the process (SIGKILL) and reaps it.
     func stop() {
         guard processID != 0 else { return }
+        Self.terminate(processID)
+        processID = 0
+    }
+
+    /// Starts `argv` with standard output and error appended to `log`.
+    static func spawn(_ argv: [String], log: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var cArguments = argv.map { strdup($0) } + [nil]
+        defer { for pointer in cArguments { free(pointer) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ)
+        guard result == 0 else { throw ClientError.socket(operation: "posix_spawn \(argv[0])", code: result) }
+        return pid
+    }
+
+    /// Kills `processID` (SIGKILL) and reaps it.
+    static func terminate(_ processID: pid_t) {
         kill(processID, SIGKILL)
         var status: Int32 = 0
         waitpid(processID, &status, 0)
-        processID = 0
     }
 
     /// Writes a nats-server configuration file with `text` and returns its path; `removeConfiguration`

@@ -1,4 +1,5 @@
 @testable import Client
+import TestSupport
 import Wire
 import XCTest
 
@@ -83,7 +84,7 @@ final class PublishSubscribeTests: XCTestCase {
         _ = try publisher.subscribe("jobs") { everyone.append($0.string) }
         try publisher.flush()
         for index in 0..<200 { try publisher.publish("jobs", payload: "\(index)") }
-        XCTAssertTrue(waitUntil { counts[0].count + counts[1].count >= 200 })
+        XCTAssertTrue(eventually { counts[0].count + counts[1].count >= 200 })
         XCTAssertTrue(everyone.wait(forCount: 200))
         let shared = counts[0].all + counts[1].all
         XCTAssertEqual(shared.count, 200)

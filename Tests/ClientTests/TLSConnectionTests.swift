@@ -1,5 +1,6 @@
 @testable import Client
 import TLS
+import TestSupport
 import XCTest
 
 /// Connections that speak TLS to nats-server: the upgrade after INFO, TLS first, reconnects.
@@ -105,10 +106,10 @@ final class TLSConnectionTests: ClientTLSTestCase {
         XCTAssertTrue(received.wait(forCount: 1))
 
         server.stop()
-        XCTAssertTrue(waitUntil { connection.currentStatus == .reconnecting })
+        XCTAssertTrue(eventually { connection.currentStatus == .reconnecting })
         try connection.publish("survives", payload: "while down")
         try server.start()
-        XCTAssertTrue(waitUntil { connection.currentStatus == .connected })
+        XCTAssertTrue(eventually { connection.currentStatus == .connected })
         XCTAssertTrue(connection.isSecure, "the new connection is TLS too")
         try connection.flush()
         try connection.publish("survives", payload: "after")

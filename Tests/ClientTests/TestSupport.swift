@@ -1,5 +1,6 @@
 import Client
 import Synchronization
+import TestSupport
 import XCTest
 #if canImport(Glibc)
     import Glibc
@@ -18,20 +19,8 @@ final class Collector<Value: Sendable>: Sendable {
     /// Polls until at least `count` values arrived or `timeout` passed; true when they did.
     @discardableResult
     func wait(forCount count: Int, timeout: Duration = .seconds(5)) -> Bool {
-        waitUntil(timeout: timeout) { self.count >= count }
+        eventually(timeout: timeout) { self.count >= count }
     }
-}
-
-/// Polls `condition` every millisecond until it holds or `timeout` passes.
-@discardableResult
-func waitUntil(timeout: Duration = .seconds(5), _ condition: () -> Bool) -> Bool {
-    let clock = ContinuousClock()
-    let end = clock.now + timeout
-    while clock.now < end {
-        if condition() { return true }
-        usleep(1000)
-    }
-    return condition()
 }
 
 /// Options for tests: quick reconnects, no log noise.

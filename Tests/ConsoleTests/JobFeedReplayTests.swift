@@ -4,17 +4,18 @@ import Console
 import Fleet
 import Model
 import Support
+import TestSupport
 import XCTest
 
 /// `submit --wait` and `watch` read events through ordered consumers: what EVENTS stored while their
 /// connection was down (a broker restart) is still read once it is back.
 final class JobFeedReplayTests: XCTestCase {
-    private var broker: Broker!
+    private var broker: TestBroker!
     private var folder = ""
 
     override func setUpWithError() throws {
         folder = "/tmp/ffrtmp-feed-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        broker = try startBroker(port: 0)
+        broker = try TestBroker(storeDirectory: folder)
         let setup = try NATSConnection.connect(url: url)
         defer { setup.close() }
         _ = try JetStreamSetup(context: JetStreamContext(connection: setup)).applyFleet()
@@ -22,21 +23,11 @@ final class JobFeedReplayTests: XCTestCase {
 
     override func tearDown() {
         broker?.shutdown()
+        broker = nil
         try? DurableFiles.removeTree(folder)
     }
 
     private var url: String { "nats://127.0.0.1:\(broker.port)" }
-
-    private func startBroker(port: Int) throws -> Broker {
-        var config = BrokerConfig()
-        config.host = "127.0.0.1"
-        config.port = port
-        config.jetStream = true
-        config.storeDirectory = folder
-        let broker = Broker(config: config, logger: Logger(component: "broker", sink: LogSink(minimumLevel: .error)))
-        try broker.start()
-        return broker
-    }
 
     private func publishEvent(_ state: JobState, attempt: Int = 1) throws {
         let connection = try NATSConnection.connect(url: url)
@@ -76,7 +67,7 @@ final class JobFeedReplayTests: XCTestCase {
 
         let port = broker.port
         broker.shutdown()
-        broker = try startBroker(port: port)
+        broker = try TestBroker(storeDirectory: folder, port: port)
         // The watcher waits 2 s before reconnecting: these are stored while it is away.
         try publishEvent(.progress)
         try publishEvent(.succeeded)

@@ -4,26 +4,19 @@ import Console
 import Fleet
 import Model
 import Support
+import TestSupport
 import XCTest
 
 /// Submitting against a real broker: jobs land on their capability's queue de-duplicated by id, a
 /// `queued` event follows each, a waiter hears an agent's events and results, and the history and
 /// cancel requests are where agents and late commands look for them.
 final class SubmitIntegrationTests: XCTestCase {
-    private var broker: Broker!
-    private var folder = ""
+    private var broker: TestBroker!
     private var connection: NATSConnection!
     private var context: JetStreamContext!
 
     override func setUpWithError() throws {
-        folder = "/tmp/ffrtmp-console-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        var config = BrokerConfig()
-        config.host = "127.0.0.1"
-        config.port = 0
-        config.jetStream = true
-        config.storeDirectory = folder
-        broker = Broker(config: config, logger: Logger(component: "broker", sink: LogSink(minimumLevel: .error)))
-        try broker.start()
+        broker = try TestBroker()
         connection = try NATSConnection.connect(url: "nats://127.0.0.1:\(broker.port)")
         context = JetStreamContext(connection: connection)
         _ = try JetStreamSetup(context: context).applyFleet()
@@ -32,7 +25,7 @@ final class SubmitIntegrationTests: XCTestCase {
     override func tearDown() {
         connection?.close()
         broker?.shutdown()
-        try? DurableFiles.removeTree(folder)
+        broker = nil
     }
 
     private func jobs(_ id: String) throws -> [Job] {

@@ -1,5 +1,6 @@
 import Energy
 import Support
+import TestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -19,21 +20,13 @@ struct RefusingFiles: SystemFileReading {
 
 /// A folder under /tmp for fake sysfs, procfs and cgroupfs trees and a fake nvidia-smi.
 final class FakeTree {
-    let path: String
+    private let directory: TemporaryDirectory
+    var path: String { directory.path }
 
-    init() throws {
-        var template = Array("/tmp/ffrtmp-doctor-XXXXXX".utf8CString)
-        guard let created = mkdtemp(&template) else { throw SupportError("mkdtemp failed") }
-        path = String(cString: created)
-    }
-
-    deinit { try? DurableFiles.removeTree(path) }
+    init() throws { directory = try TemporaryDirectory(prefix: "ffrtmp-doctor") }
 
     func write(_ relative: String, _ text: String, mode: mode_t = 0o644) throws {
-        let file = path + "/" + relative
-        try DurableFiles.makeDirectories(DurableFiles.parent(of: file))
-        try DurableFiles.replace(file, with: Array(text.utf8))
-        chmod(file, mode)
+        try directory.write(relative, text, mode: mode)
     }
 
     /// A RAPL zone folder as powercap has it: name, range and counter.

@@ -1,6 +1,7 @@
 import Broker
 import Foundation
 import Support
+import TestSupport
 import XCTest
 
 @testable import Doctor
@@ -56,17 +57,8 @@ final class DoctorSystemTests: XCTestCase {
     }
 
     func testAReachableBrokerWithJetStreamPasses() throws {
-        var config = BrokerConfig()
-        config.host = "127.0.0.1"
-        config.port = 0
-        config.jetStream = true
-        config.storeDirectory = "/tmp/ffrtmp-doctor-broker-\(getpid())"
-        let broker = Broker(config: config, logger: Logger(component: "broker", sink: LogSink(minimumLevel: .error)))
-        try broker.start()
-        defer {
-            broker.shutdown()
-            try? DurableFiles.removeTree(config.storeDirectory!)
-        }
+        let broker = try TestBroker()
+        defer { broker.shutdown() }
         var configuration = DoctorConfiguration()
         configuration.serverURL = "nats://127.0.0.1:\(broker.port)"
         let checks = Doctor.brokerChecks(configuration)

@@ -1,6 +1,7 @@
 import Broker
 import Client
 import Support
+import TestSupport
 import TLS
 import XCTest
 
@@ -10,7 +11,7 @@ import XCTest
 /// verifies against the CA given; the local certificate files' names and validity.
 final class DoctorTLSTests: XCTestCase {
     private var folder = ""
-    private var broker: Broker!
+    private var broker: TestBroker!
     private var certificates: CertificateDirectory { CertificateDirectory(path: folder + "/certs") }
 
     override func setUpWithError() throws {
@@ -20,22 +21,16 @@ final class DoctorTLSTests: XCTestCase {
             name: "broker", role: .broker, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"], days: 30,
             overwrite: false)
         _ = try certificates.issue(name: "agent-1", role: .agent, days: 30, overwrite: false)
-        var config = BrokerConfig()
-        config.host = "127.0.0.1"
-        config.port = 0
-        config.jetStream = true
-        config.storeDirectory = folder + "/store"
         var tls = BrokerTLSConfig(
             certificateFile: certificates.certificatePath("broker"), keyFile: certificates.keyPath("broker"))
         tls.authorityFile = certificates.authorityCertificatePath
         tls.verifyClients = true
-        config.tls = tls
-        broker = Broker(config: config, logger: Logger(component: "broker", sink: LogSink(minimumLevel: .error)))
-        try broker.start()
+        broker = try TestBroker(storeDirectory: folder + "/store") { $0.tls = tls }
     }
 
     override func tearDown() {
         broker?.shutdown()
+        broker = nil
         try? DurableFiles.removeTree(folder)
     }
 

@@ -4,6 +4,7 @@
 import HTTP
 import Net
 import Support
+import TestSupport
 import XCTest
 
 /// Server-Sent Events over real sockets: order, heartbeats, clients that leave, clients that do

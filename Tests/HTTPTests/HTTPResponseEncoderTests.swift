@@ -1,4 +1,4 @@
-import Wire
+import Net
 import XCTest
 
 @testable import HTTP
@@ -8,7 +8,7 @@ final class HTTPResponseEncoderTests: XCTestCase {
         _ response: HTTPResponse, omitBody: Bool = false,
         persistence: HTTPResponseEncoder.Persistence = .keepAlive(announce: false)
     ) -> String {
-        let buffer = WireBuffer()
+        let buffer = ByteBuffer()
         guard case .bytes(let body) = response.body else { return "" }
         HTTPResponseEncoder.appendResponse(
             status: response.status, headers: response.headers, body: body, omitBody: omitBody,

@@ -4,6 +4,7 @@
 import HTTP
 import Net
 import Support
+import TestSupport
 import XCTest
 
 /// Event streams opened by the test server's `/events`, for tests to push to.
@@ -23,16 +24,6 @@ final class StreamRegistry: @unchecked Sendable {
         }
         return found
     }
-}
-
-/// Polls `condition` every 5 ms until it holds or `seconds` pass.
-func eventually(seconds: Double = 3, _ condition: () -> Bool) -> Bool {
-    let deadline = Clock.monotonicNanoseconds() + UInt64(seconds * 1e9)
-    while Clock.monotonicNanoseconds() < deadline {
-        if condition() { return true }
-        usleep(5000)
-    }
-    return condition()
 }
 
 /// Descriptors open in this process, from /proc/self/fd.

@@ -1,5 +1,6 @@
 import HTTP
 import Net
+import TestSupport
 import XCTest
 
 /// What the server refuses, and that refusing never hurts the next client.
@@ -103,7 +104,7 @@ final class HTTPServerLimitsTests: XCTestCase {
     /// served afterwards with every descriptor given back.
     func testFuzzedInputNeverBreaksTheServer() throws {
         let baseline = openDescriptorCount()
-        var random = SplitMix64(seed: 0x4854_5450)
+        var random = SeededGenerator(seed: 0x4854_5450)
         let valid = Array("GET /api/jobs/7?x=1 HTTP/1.1\r\nHost: t\r\nAccept: */*\r\n\r\n".utf8)
         let alphabet =
             Array("GET HEAD POST / ? % & = : HTTP/1.1 HTTP/1.0 \r\n\r\n\t Host: x %zz %00 .. \0 ".utf8) + [
@@ -145,18 +146,5 @@ final class HTTPServerLimitsTests: XCTestCase {
         try assertStillServes()
         XCTAssertTrue(fixture.drained())
         XCTAssertEqual(openDescriptorCount(), baseline)
-    }
-}
-
-/// A small deterministic generator, so a fuzz failure can be replayed.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
     }
 }

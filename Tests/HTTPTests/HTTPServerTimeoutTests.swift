@@ -4,6 +4,7 @@
 import HTTP
 import Net
 import Support
+import TestSupport
 import XCTest
 
 /// Slow and silent clients: header timeout (slowloris), idle keep-alive timeout, clients that do
@@ -79,7 +80,7 @@ final class HTTPServerTimeoutTests: XCTestCase {
         client.send(String(repeating: "GET /big?size=1000000 HTTP/1.1\r\nHost: t\r\n\r\n", count: 10))
         let start = Clock.monotonicNanoseconds()
         XCTAssertTrue(eventually { fixture.server.connections == 1 })
-        XCTAssertTrue(eventually(seconds: 3) { fixture.server.connections == 0 })
+        XCTAssertTrue(eventually(timeout: .seconds(3)) { fixture.server.connections == 0 })
         XCTAssertGreaterThanOrEqual(millisecondsSince(start), 400)
         withExtendedLifetime(client) {}
     }

@@ -3,6 +3,7 @@ import Client
 import Fleet
 import Model
 import Support
+import TestSupport
 import XCTest
 
 @testable import Master
@@ -10,19 +11,13 @@ import XCTest
 /// A live master against a real broker: it follows heartbeats, events and results, and a
 /// restarted master catches up on what it missed without storing anything twice.
 final class MasterFollowTests: XCTestCase {
-    private var broker: Broker!
+    private var broker: TestBroker!
     private var folder = ""
     private var publisher: NATSConnection!
 
     override func setUpWithError() throws {
         folder = "/tmp/ffrtmp-master-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        var config = BrokerConfig()
-        config.host = "127.0.0.1"
-        config.port = 0
-        config.jetStream = true
-        config.storeDirectory = folder + "/store"
-        broker = Broker(config: config, logger: Logger(component: "broker", sink: LogSink(minimumLevel: .error)))
-        try broker.start()
+        broker = try TestBroker(storeDirectory: folder + "/store")
         publisher = try NATSConnection.connect(url: url)
         _ = try JetStreamSetup(context: JetStreamContext(connection: publisher)).applyFleet()
     }
@@ -30,6 +25,7 @@ final class MasterFollowTests: XCTestCase {
     override func tearDown() {
         publisher?.close()
         broker?.shutdown()
+        broker = nil
         try? DurableFiles.removeTree(folder)
     }
 
@@ -55,24 +51,15 @@ final class MasterFollowTests: XCTestCase {
             result.subject, payload: MessageCoding.encode(result), msgID: "result-\(jobID)-1")
     }
 
-    private func waitUntil(_ seconds: Double = 10, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Clock.monotonicNanoseconds() + UInt64(seconds * 1e9)
-        while Clock.monotonicNanoseconds() < deadline {
-            if try condition() { return true }
-            Clock.sleep(seconds: 0.02)
-        }
-        return try condition()
-    }
-
     func testHeartbeatsMakeANodeThatGoesOfflineWhenTheyStop() throws {
         let master = try startMaster()
         defer { master.stop() }
         let heartbeat = MasterFixtures.heartbeat("node-7")
         try publisher.publish(heartbeat.subject, payload: MessageCoding.encode(heartbeat))
-        XCTAssertTrue(waitUntil { master.fleet.nodes.count == 1 })
+        XCTAssertTrue(eventually { master.fleet.nodes.count == 1 })
         let node = try XCTUnwrap(master.fleet.nodes.first)
         XCTAssertEqual(master.fleet.status(of: node), "available")
-        XCTAssertTrue(waitUntil(3) { master.fleet.status(of: master.fleet.nodes[0]) == "offline" })
+        XCTAssertTrue(eventually(timeout: .seconds(3)) { master.fleet.status(of: master.fleet.nodes[0]) == "offline" })
         XCTAssertEqual(try master.store.knownNodes().map { $0["node_id"].string }, ["node-7"])
     }
 
@@ -83,8 +70,8 @@ final class MasterFollowTests: XCTestCase {
         _ = try JetStreamContext(connection: publisher).publish(event.subject, payload: MessageCoding.encode(event))
         try publishResult("job-1")
         _ = try JetStreamContext(connection: publisher).publish("job.cpu", payload: Array("{}".utf8))
-        XCTAssertTrue(try waitUntil { try master.store.job("job-1")?["state"].string == "succeeded" })
-        XCTAssertTrue(waitUntil { master.fleet.queues.first { $0.capability == "cpu" }?.pending == 1 })
+        XCTAssertTrue(try eventually { try master.store.job("job-1")?["state"].string == "succeeded" })
+        XCTAssertTrue(eventually { master.fleet.queues.first { $0.capability == "cpu" }?.pending == 1 })
         XCTAssertEqual(master.fleet.counters.results, 1)
         XCTAssertEqual(master.fleet.counters.events, 1)
     }
@@ -92,12 +79,12 @@ final class MasterFollowTests: XCTestCase {
     func testARestartedMasterCatchesUpAndStoresNothingTwice() throws {
         var master = try startMaster()
         for index in 0..<3 { try publishResult("job-\(index)") }
-        XCTAssertTrue(try waitUntil { try master.store.results(MasterStore.ResultFilter()).count == 3 })
+        XCTAssertTrue(try eventually { try master.store.results(MasterStore.ResultFilter()).count == 3 })
         master.stop()
         for index in 3..<8 { try publishResult("job-\(index)") }  // while no master runs
         master = try startMaster()
         defer { master.stop() }
-        XCTAssertTrue(try waitUntil { try master.store.results(MasterStore.ResultFilter()).count == 8 })
+        XCTAssertTrue(try eventually { try master.store.results(MasterStore.ResultFilter()).count == 8 })
         Clock.sleep(seconds: 0.3)
         XCTAssertEqual(try master.store.results(MasterStore.ResultFilter()).count, 8)
         XCTAssertEqual(master.fleet.counters.results, 5, "only the missed ones came after the restart")
@@ -113,8 +100,8 @@ final class MasterFollowTests: XCTestCase {
         try publisher.publish("metrics.node-1", payload: MessageCoding.encode(absurd))
         let honest = MasterFixtures.heartbeat("node-1")
         try publisher.publish(honest.subject, payload: MessageCoding.encode(honest))
-        XCTAssertTrue(waitUntil { master.fleet.nodes.count == 1 })
-        XCTAssertTrue(waitUntil { master.fleet.counters.refused.values.reduce(0, +) == 2 })
+        XCTAssertTrue(eventually { master.fleet.nodes.count == 1 })
+        XCTAssertTrue(eventually { master.fleet.counters.refused.values.reduce(0, +) == 2 })
         XCTAssertEqual(master.fleet.nodes.map(\.heartbeat.nodeID), ["node-1"])
         XCTAssertNil(master.fleet.nodes.first?.telemetry, "the absurd sample is not shown")
         let metrics = try MasterAPI(master: master).metrics()
@@ -130,7 +117,7 @@ final class MasterFollowTests: XCTestCase {
         let now = Timestamp.nowNanoseconds()
         let started = JobEvent(jobID: "job-1", nodeID: "node-1", state: .started, at: now, attempt: 1)
         _ = try jetStream.publish(started.subject, payload: MessageCoding.encode(started))
-        XCTAssertTrue(try waitUntil { try master.store.job("job-1")?["state"].string == "started" })
+        XCTAssertTrue(try eventually { try master.store.job("job-1")?["state"].string == "started" })
         // First the attacker's own result for the job, then one naming the real node.
         var forged = MasterFixtures.result("job-1", node: "attacker", finishedAt: now)
         forged.energy?.totalJoules = 1
@@ -139,7 +126,7 @@ final class MasterFollowTests: XCTestCase {
         _ = try jetStream.publish("result.attacker", payload: MessageCoding.encode(forged), msgID: "forged-2")
         let real = MasterFixtures.result("job-1", node: "node-1", finishedAt: now)
         _ = try jetStream.publish(real.subject, payload: MessageCoding.encode(real), msgID: "result-job-1-1")
-        XCTAssertTrue(try waitUntil { try master.store.job("job-1")?["state"].string == "succeeded" })
+        XCTAssertTrue(try eventually { try master.store.job("job-1")?["state"].string == "succeeded" })
         let stored = try master.store.results(ofJob: "job-1")
         XCTAssertEqual(stored.count, 1)
         XCTAssertEqual(try MessageCoding.decode(JobResult.self, from: Array(stored[0].utf8)).energy?.totalJoules, 12)
@@ -183,13 +170,13 @@ final class MasterFollowTests: XCTestCase {
             _ = try jetStream.publish(started.subject, payload: MessageCoding.encode(started))
             XCTAssertEqual(try subscription.fetch(batch: 1, expires: .seconds(2)).count, 1)  // never acknowledged
         }
-        XCTAssertTrue(try waitUntil { try master.store.job("job-dead")?["state"].string == "failed" })
+        XCTAssertTrue(try eventually { try master.store.job("job-dead")?["state"].string == "failed" })
         let job = try XCTUnwrap(master.store.job("job-dead"))
         XCTAssertEqual(job["message"].string, "max deliveries reached (2 attempts)")
         XCTAssertEqual(job["attempt"].int, 2)
         XCTAssertEqual(try master.store.events(ofJob: "job-dead").last?["message"].string, job["message"].string)
         // Counted once: the master follows the advisory stream setUp declared, not the subjects too.
-        XCTAssertTrue(waitUntil { master.fleet.counters.deadLetters > 0 })
+        XCTAssertTrue(eventually { master.fleet.counters.deadLetters > 0 })
         XCTAssertEqual(master.fleet.counters.deadLetters, 1)
     }
 
@@ -208,10 +195,10 @@ final class MasterFollowTests: XCTestCase {
         try publisher.publish(
             "$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.JOBS.cpu",
             payload: Array(advisory.replacingOccurrences(of: "\(stored.sequence)", with: "999999").utf8))
-        XCTAssertTrue(try waitUntil { try master.store.job("job-termed")?["state"].string == "failed" })
+        XCTAssertTrue(try eventually { try master.store.job("job-termed")?["state"].string == "failed" })
         XCTAssertEqual(try master.store.job("job-termed")?["message"].string, "terminated: input unreadable")
         XCTAssertTrue(
-            waitUntil { master.fleet.counters.refused[MessageRefusal(kind: "advisory", reason: "unknown_job")] == 1 })
+            eventually { master.fleet.counters.refused[MessageRefusal(kind: "advisory", reason: "unknown_job")] == 1 })
     }
 
     func testWithoutTheAdvisoryStreamTheMasterSubscribesToTheAdvisoriesThemselves() throws {
@@ -223,7 +210,7 @@ final class MasterFollowTests: XCTestCase {
             "job.kept", payload: Array(#"{"id":"job-heard"}"#.utf8), msgID: "job-heard")
         let advisory = #"{"stream":"JOBS","consumer":"cpu","stream_seq":\#(stored.sequence),"deliveries":5}"#
         try publisher.publish("$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.JOBS.cpu", payload: Array(advisory.utf8))
-        XCTAssertTrue(try waitUntil { try master.store.job("job-heard")?["state"].string == "failed" })
+        XCTAssertTrue(try eventually { try master.store.job("job-heard")?["state"].string == "failed" })
     }
 
     func testAnAdvisoryCapturedWhileNoMasterRanIsTakenFromItsStream() throws {
@@ -234,10 +221,10 @@ final class MasterFollowTests: XCTestCase {
             "job.kept", payload: Array(#"{"id":"job-missed"}"#.utf8), msgID: "job-missed")
         let advisory = #"{"stream":"JOBS","consumer":"cpu","stream_seq":\#(stored.sequence),"deliveries":5}"#
         try publisher.publish("$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.JOBS.cpu", payload: Array(advisory.utf8))
-        XCTAssertTrue(try waitUntil { try jetStream.streamInfo(DeadLetter.streamName).state.messages == 1 })
+        XCTAssertTrue(try eventually { try jetStream.streamInfo(DeadLetter.streamName).state.messages == 1 })
         let master = try startMaster()
         defer { master.stop() }
-        XCTAssertTrue(try waitUntil { try master.store.job("job-missed")?["state"].string == "failed" })
+        XCTAssertTrue(try eventually { try master.store.job("job-missed")?["state"].string == "failed" })
         XCTAssertEqual(try master.store.job("job-missed")?["message"].string, "max deliveries reached (5 attempts)")
     }
 }

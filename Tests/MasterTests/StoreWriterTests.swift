@@ -1,6 +1,7 @@
 import Client
 import Model
 import Support
+import TestSupport
 import XCTest
 
 @testable import Master
@@ -50,8 +51,7 @@ final class StoreWriterTests: XCTestCase {
         writer.start()
         defer { writer.stop() }
         XCTAssertTrue(writer.submit(heartbeat("node-1", at: 1)))
-        let deadline = Clock.monotonicNanoseconds() + 5_000_000_000
-        while try count("nodes", store) == 0 && Clock.monotonicNanoseconds() < deadline { Clock.sleep(seconds: 0.01) }
+        _ = try eventually(timeout: .seconds(5)) { try count("nodes", store) > 0 }
         XCTAssertEqual(try count("nodes", store), 1)
         XCTAssertEqual(writer.queued, 0)
     }

@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 
 @testable import Store
@@ -11,7 +12,7 @@ final class RecordFormatTests: XCTestCase {
     }
 
     func testSlicedChecksumAgreesWithTheBitwiseOneAtEveryLengthAndAlignment() {
-        var generator = SplitMix(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         let bytes = (0..<300).map { _ in UInt8.random(in: 0...255, using: &generator) }
         for start in 0..<9 {
             for end in stride(from: start, through: bytes.count, by: 7) {

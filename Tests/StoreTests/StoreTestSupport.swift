@@ -1,5 +1,6 @@
 import Glibc
 import Support
+import TestSupport
 import XCTest
 
 @testable import Store
@@ -8,17 +9,16 @@ import XCTest
 class StoreTestCase: XCTestCase {
     var directory = ""
     let fileSystem = PosixFileSystem()
+    private var temporary: TemporaryDirectory?
 
     override func setUpWithError() throws {
-        var template = Array("/tmp/ffrtmp-store-XXXXXX".utf8CString)
-        directory = template.withUnsafeMutableBufferPointer { buffer in
-            mkdtemp(buffer.baseAddress!).map { String(cString: $0) } ?? ""
-        }
-        XCTAssertFalse(directory.isEmpty)
+        let temporary = try TemporaryDirectory(prefix: "ffrtmp-store")
+        self.temporary = temporary
+        directory = temporary.path
     }
 
     override func tearDownWithError() throws {
-        try fileSystem.removeRecursively(directory)
+        temporary = nil
     }
 
     /// A logger that drops everything below errors.
@@ -64,21 +64,8 @@ class StoreTestCase: XCTestCase {
 
 /// Deterministic payload for sequence `sequence`, so any message can be checked without a copy.
 func payload(for sequence: UInt64, size: Int = 40) -> [UInt8] {
-    var generator = SplitMix(seed: sequence)
+    var generator = SeededGenerator(seed: sequence)
     return (0..<size).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
-}
-
-/// A small deterministic random generator (tests must be repeatable).
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
 }
 
 /// A file system that passes everything to the real one until told to fail: the Nth write from now

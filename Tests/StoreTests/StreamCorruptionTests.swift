@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 
 @testable import Store
@@ -151,7 +152,7 @@ final class StreamCorruptionTests: StoreTestCase {
         let store = try openStream()
         try store.append(subject: "s", payload: [1], timestamp: 1)
         try store.close()
-        var generator = SplitMix(seed: 21)
+        var generator = SeededGenerator(seed: 21)
         let header = FileHeader(kind: .streamSegment, baseSequence: 1, baseTimestamp: 1).encoded()
         let noise = (0..<(8 << 20)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
         try writeFile(streamDirectory + "/" + Segment.fileName(id: 2), header + noise)

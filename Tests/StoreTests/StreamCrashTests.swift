@@ -1,5 +1,6 @@
 import Glibc
 import Support
+import TestSupport
 import XCTest
 
 @testable import Store
@@ -14,7 +15,7 @@ final class StreamCrashTests: StoreTestCase {
     static let removingKind: UInt8 = 3
 
     func testEverySequenceReportedAsSyncedSurvivesSIGKILL() throws {
-        var generator = SplitMix(seed: UInt64(CSystemClock.now()))
+        var generator = SeededGenerator(seed: UInt64(CSystemClock.now()))
         var synced = Set<UInt64>()
         var removed = Set<UInt64>()
         var mayBeRemoved = Set<UInt64>()
@@ -82,7 +83,7 @@ final class StreamCrashTests: StoreTestCase {
 
     /// The child: append batches, remove some old messages, sync, report. Never returns.
     func runChild(reportingTo descriptor: Int32, seed: UInt64) -> Never {
-        var generator = SplitMix(seed: seed)
+        var generator = SeededGenerator(seed: seed)
         var options = StreamStoreOptions()
         options.maximumSegmentBytes = 16 << 10
         guard

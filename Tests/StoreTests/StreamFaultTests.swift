@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 import XCTest
 
 @testable import Store
@@ -142,7 +143,7 @@ final class StreamFaultTests: StoreTestCase {
     func testPreviouslySyncedDataSurvivesRepeatedFailures() throws {
         let store = try openFaultyStream(writeBufferBytes: 300, segmentBytes: 4 << 10)
         var durable: [UInt64] = []
-        var generator = SplitMix(seed: 5)
+        var generator = SeededGenerator(seed: 5)
         for round in 0..<40 {
             var batch: [UInt64] = []
             if round % 3 == 1 {

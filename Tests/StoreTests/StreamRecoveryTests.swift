@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 
 @testable import Store
@@ -92,7 +93,7 @@ final class StreamRecoveryTests: StoreTestCase {
         options.maximumSegmentBytes = 2 << 10
         let (path, records) = try writeStreamWithTail(options: options)
         let original = try readFile(path)
-        var generator = SplitMix(seed: 11)
+        var generator = SeededGenerator(seed: 11)
         for _ in 0..<60 {
             let cut = Int.random(in: records[0].start...original.count, using: &generator)
             try writeFile(path, Array(original[..<cut]))
@@ -156,7 +157,7 @@ final class StreamRecoveryTests: StoreTestCase {
     }
 
     func testGarbageFilesNeverCrashRecovery() throws {
-        var generator = SplitMix(seed: 13)
+        var generator = SeededGenerator(seed: 13)
         let header = FileHeader(kind: .streamSegment, baseSequence: 0, baseTimestamp: 0).encoded()
         for round in 0..<40 {
             try fileSystem.removeRecursively(streamDirectory)

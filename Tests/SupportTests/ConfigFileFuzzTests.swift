@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 
 @testable import Support
@@ -5,18 +6,6 @@ import XCTest
 /// The parser never crashes: random bytes, random token soup and every prefix of a real file
 /// either parse or throw.
 final class ConfigFileFuzzTests: XCTestCase {
-    /// SplitMix64: a seeded generator so a failure can be replayed.
-    private struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var mixed = state
-            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-            return mixed ^ (mixed >> 31)
-        }
-    }
-
     /// Parses with an include loader that serves random text too, so includes are fuzzed as well.
     private func parseOrThrow(_ text: String) -> Bool {
         let loader: ConfigFile.IncludeLoader = { path throws(SupportError) in
@@ -34,7 +23,7 @@ final class ConfigFileFuzzTests: XCTestCase {
     }
 
     func testRandomBytesEitherParseOrThrow() {
-        var generator = SeededGenerator(state: 1)
+        var generator = SeededGenerator(seed: 1)
         for _ in 0..<10_000 {
             let count = Int.random(in: 0..<200, using: &generator)
             let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
@@ -49,7 +38,7 @@ final class ConfigFileFuzzTests: XCTestCase {
             "1MB", "2m", "-", "-1", "1.5", "1e", "1e999", "99999999999999999999", "true", "off", "0.0.0.0:1",
             "é", "\u{FEFF}", "\0", "nats://x", "x.conf",
         ]
-        var generator = SeededGenerator(state: 2)
+        var generator = SeededGenerator(seed: 2)
         var parsed = 0
         for _ in 0..<20_000 {
             let count = Int.random(in: 1..<40, using: &generator)

@@ -1,4 +1,5 @@
 import COpenSSL
+import TestSupport
 import XCTest
 
 @testable import TLS
@@ -147,24 +148,5 @@ final class TLSHandshakeTests: TLSTestCase {
             let message = Array("message \(index)".utf8)
             XCTAssertEqual(try Pump.send(message, from: clientSession, to: serverSession), message)
         }
-    }
-}
-
-/// A small deterministic random generator (SplitMix64) so failures reproduce.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
-
-    mutating func bytes(_ count: Int) -> [UInt8] {
-        (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) }
     }
 }

@@ -1,5 +1,6 @@
 import Glibc
 import Support
+import TestSupport
 import XCTest
 
 @testable import TLS
@@ -8,6 +9,7 @@ import XCTest
 /// helpers that pump bytes between two in-memory sessions.
 class TLSTestCase: XCTestCase {
     var directory = ""
+    private var temporary: TemporaryDirectory?
     /// The CA everything below is signed by.
     var authority: CertificateAuthority!
     /// Files of `authority`'s certificate.
@@ -24,11 +26,9 @@ class TLSTestCase: XCTestCase {
     }
 
     override func setUpWithError() throws {
-        var template = Array("/tmp/ffrtmp-tls-XXXXXX".utf8CString)
-        directory = template.withUnsafeMutableBufferPointer { buffer in
-            mkdtemp(buffer.baseAddress!).map { String(cString: $0) } ?? ""
-        }
-        XCTAssertFalse(directory.isEmpty)
+        let temporary = try TemporaryDirectory(prefix: "ffrtmp-tls")
+        self.temporary = temporary
+        directory = temporary.path
         authority = try CertificateIssuer.createAuthority(commonName: "ffrtmp test CA", validityDays: 30)
         authorityPath = try writeCertificate(authority.certificatePEM, name: "ca")
         server = try issue(
@@ -40,7 +40,7 @@ class TLSTestCase: XCTestCase {
     }
 
     override func tearDownWithError() throws {
-        if !directory.isEmpty { try DurableFiles.removeTree(directory) }
+        temporary = nil
     }
 
     /// Issues `request` with `authority` (or `signer`) and writes it as `<name>.pem` / `<name>-key.pem`.

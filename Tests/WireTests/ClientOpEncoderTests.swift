@@ -1,10 +1,11 @@
+import Net
 import Wire
 import XCTest
 
 /// The exact bytes of every client operation.
 final class ClientOpEncoderTests: XCTestCase {
     func testEveryClientOperationEncodesToTheExactProtocolBytes() throws {
-        let buffer = WireBuffer(capacity: 16)
+        let buffer = ByteBuffer(capacity: 16)
         ClientOpEncoder.appendConnect(json: "{\"verbose\":false}", to: buffer)
         ClientOpEncoder.appendPing(to: buffer)
         ClientOpEncoder.appendPong(to: buffer)
@@ -47,7 +48,7 @@ final class ClientOpEncoderTests: XCTestCase {
     }
 
     func testALargePayloadGrowsTheBufferAndKeepsEarlierFrames() {
-        let buffer = WireBuffer(capacity: 16)
+        let buffer = ByteBuffer(capacity: 16)
         ClientOpEncoder.appendPing(to: buffer)
         let payload = String(repeating: "z", count: 100_000)
         Self.bytes("big", "", payload) {

@@ -1,9 +1,10 @@
+import Net
 import Wire
 import XCTest
 
 final class ServerOpEncoderTests: XCTestCase {
     private func encode(subject: String, sid: String, reply: String, message: String, headerLength: Int) -> String {
-        let buffer = WireBuffer(capacity: 16)
+        let buffer = ByteBuffer(capacity: 16)
         Array(subject.utf8).withUnsafeBytes { subjectBytes in
             Array(sid.utf8).withUnsafeBytes { sidBytes in
                 Array(reply.utf8).withUnsafeBytes { replyBytes in
@@ -37,7 +38,7 @@ final class ServerOpEncoderTests: XCTestCase {
     }
 
     func testErrorLinesUseTheExactNatsTexts() {
-        let buffer = WireBuffer()
+        let buffer = ByteBuffer()
         ServerOpEncoder.appendError(to: buffer, .maximumPayloadViolation)
         ServerOpEncoder.appendError(to: buffer, .permissionsViolationForPublish(subject: "job.cpu"))
         XCTAssertEqual(
@@ -47,14 +48,14 @@ final class ServerOpEncoderTests: XCTestCase {
 
     func testDecimalWritesEveryMagnitude() {
         for value in [0, 9, 10, 99, 100, 12345, 1 << 20, Int.max] {
-            let buffer = WireBuffer(capacity: 16)
+            let buffer = ByteBuffer(capacity: 16)
             buffer.appendDecimal(value)
             XCTAssertEqual(String(decoding: buffer.readableBytes, as: UTF8.self), String(value))
         }
     }
 
-    func testWireBufferGrowsCompactsAndShrinks() {
-        let buffer = WireBuffer(capacity: 16)
+    func testByteBufferGrowsCompactsAndShrinks() {
+        let buffer = ByteBuffer(capacity: 16)
         buffer.append(Array(repeating: 1, count: 100))
         XCTAssertEqual(buffer.readableCount, 100)
         buffer.consume(90)

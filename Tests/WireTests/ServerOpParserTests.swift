@@ -1,3 +1,4 @@
+import Net
 import Wire
 import XCTest
 
@@ -125,10 +126,10 @@ final class ServerOpParserTests: XCTestCase {
 
     // MARK: helpers
 
-    /// Feeds `chunks` through a WireBuffer as a reader would and describes every op parsed.
+    /// Feeds `chunks` through a ByteBuffer as a reader would and describes every op parsed.
     static func parseAll(_ chunks: [[UInt8]]) throws -> [String] {
         let parser = ServerOpParser()
-        let buffer = WireBuffer(capacity: 16)
+        let buffer = ByteBuffer(capacity: 16)
         var descriptions: [String] = []
         for chunk in chunks {
             buffer.append(chunk)

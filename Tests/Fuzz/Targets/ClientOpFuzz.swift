@@ -1,4 +1,5 @@
 @testable import Broker
+import Net
 import Wire
 
 /// `ClientOpParser` fed as the broker feeds it: reads of a few bytes into a small shared buffer,
@@ -52,7 +53,7 @@ enum ClientOpFuzz {
     static func transcriptOfReads(
         _ stream: UnsafeRawBufferPointer, parser: ClientOpParser, readSize: Int, sharedCapacity: Int
     ) -> [String] {
-        let shared = WireBuffer(capacity: sharedCapacity)
+        let shared = ByteBuffer(capacity: sharedCapacity)
         var clientInput = ClientInput()
         var transcript: [String] = []
         var position = 0
@@ -80,7 +81,7 @@ enum ClientOpFuzz {
     /// `ClientConnection.process`: parses and handles whole ops from the front of `buffer`, keeps a
     /// split frame; false when a protocol error ended the connection.
     static func process(
-        _ buffer: WireBuffer, input: inout ClientInput, parser: ClientOpParser, into transcript: inout [String]
+        _ buffer: ByteBuffer, input: inout ClientInput, parser: ClientOpParser, into transcript: inout [String]
     ) -> Bool {
         while !buffer.isEmpty {
             let readable = buffer.readableBytes

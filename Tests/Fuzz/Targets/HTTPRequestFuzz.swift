@@ -1,5 +1,5 @@
 @testable import HTTP
-import Wire
+import Net
 
 /// `HTTPRequestParser` fed as a connection feeds it: input arriving a few bytes at a time, parsed
 /// after each read, each whole head consumed and given meaning (`HTTPRequest(head:)`: method,
@@ -27,7 +27,7 @@ enum HTTPRequestFuzz {
         of stream: UnsafeRawBufferPointer, parser initial: HTTPRequestParser, readSize: Int
     ) -> [String] {
         var parser = initial
-        let buffer = WireBuffer(capacity: 256)
+        let buffer = ByteBuffer(capacity: 256)
         var transcript: [String] = []
         var position = 0
         while position < stream.count {

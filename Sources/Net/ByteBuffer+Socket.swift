@@ -1,19 +1,17 @@
-import Net
-import Wire
-
 /// What writing a buffer to a socket did.
-enum HTTPWriteOutcome: Equatable {
+public enum SocketWriteOutcome: Equatable {
     /// Everything was written; `wrote` bytes this time.
     case drained(wrote: Int)
     /// The socket is full with output left; `wrote` bytes went out first.
     case blocked(wrote: Int)
-    /// The peer is gone or the socket failed.
+    /// The peer is gone or the socket failed; the reason says which.
     case failed(String)
 }
 
-extension WireBuffer {
+extension ByteBuffer {
     /// Writes readable bytes to `fd` until done or the socket is full, consuming what went out.
-    func write(to fd: Int32) -> HTTPWriteOutcome {
+    /// Once drained, a buffer that grew past 1 MiB shrinks back to `idleCapacity`.
+    public func write(to fd: Int32, idleCapacity: Int) -> SocketWriteOutcome {
         var wrote = 0
         while !isEmpty {
             switch Socket.write(fd, readableBytes) {
@@ -25,7 +23,7 @@ extension WireBuffer {
             case .failed(let error): return .failed("write: \(error)")
             }
         }
-        if capacity > 1 << 20 { shrink(to: 16 * 1024) }
+        if capacity > 1 << 20 { shrink(to: idleCapacity) }
         return .drained(wrote: wrote)
     }
 }

@@ -1,10 +1,10 @@
-import Net
 import Support
 
-/// The listening socket on loop 0: accepts every waiting connection when readable and hands each
-/// to `accept`. Out of descriptors (EMFILE), it pauses until the next tick instead of spinning.
+/// A server's listening socket (the broker's, the HTTP server's) on its first loop: accepts every
+/// waiting connection when readable and hands each to `accept`. Out of descriptors (EMFILE), it
+/// pauses until the owner's next tick calls `resume`, instead of spinning or sleeping.
 /// `@unchecked Sendable`: created on one thread, then used only on loop 0.
-final class HTTPListener: EventHandler, @unchecked Sendable {
+public final class Listener: EventHandler, @unchecked Sendable {
     private let fd: Int32
     private let loop: EventLoop
     private let logger: Logger
@@ -12,18 +12,18 @@ final class HTTPListener: EventHandler, @unchecked Sendable {
     private var isOpen = true
     private var isPaused = false
 
-    init(fd: Int32, loop: EventLoop, logger: Logger, accept: @escaping (Int32) -> Void) {
+    public init(fd: Int32, loop: EventLoop, logger: Logger, accept: @escaping (Int32) -> Void) {
         self.fd = fd
         self.loop = loop
         self.logger = logger
         self.accept = accept
     }
 
-    func register() throws(SystemError) {
+    public func register() throws(SystemError) {
         try loop.register(fd, handler: self)
     }
 
-    func handleReadable(peerClosed: Bool) {
+    public func handleReadable(peerClosed: Bool) {
         while isOpen && !isPaused {
             do {
                 guard let client = try Socket.accept(fd) else { return }
@@ -36,17 +36,17 @@ final class HTTPListener: EventHandler, @unchecked Sendable {
         }
     }
 
-    func handleWritable() {}
+    public func handleWritable() {}
 
     /// Accepts again after a pause (called by the loop's tick).
-    func resume() {
+    public func resume() {
         guard isPaused else { return }
         isPaused = false
         handleReadable(peerClosed: false)
     }
 
     /// Stops accepting and closes the socket.
-    func close() {
+    public func close() {
         guard isOpen else { return }
         isOpen = false
         loop.deregister(fd)
