@@ -147,9 +147,9 @@ final class MasterFollowTests: XCTestCase {
         let real = JobEvent(jobID: "job-1", nodeID: "node-1", state: .started, at: now, attempt: 1)
         XCTAssertEqual(real.subject, "evt.job.job-1.started.node-1")
         _ = try jetStream.publish(real.subject, payload: MessageCoding.encode(real))
-        XCTAssertTrue(try waitUntil { try master.store.job("job-1")?["node_id"].string == "node-1" })
+        XCTAssertTrue(try eventually { try master.store.job("job-1")?["node_id"].string == "node-1" })
         XCTAssertTrue(
-            waitUntil { master.fleet.counters.refused[MessageRefusal(kind: "event", reason: "node_mismatch")] == 2 })
+            eventually { master.fleet.counters.refused[MessageRefusal(kind: "event", reason: "node_mismatch")] == 2 })
         XCTAssertEqual(try master.store.startedNode(ofJob: "job-1", attempt: 1), "node-1")
         XCTAssertEqual(master.fleet.counters.events, 1)
     }
