@@ -81,7 +81,7 @@ extension Agent {
             slotsBusy: jobs.count, runningJobs: jobs,
             state: state, powerSources: meter.availableSources.compactMap(PowerSource.init(rawValue:)),
             sentAt: Timestamp.nowNanoseconds())
-        heartbeat.provenance = currentProvenance()
+        heartbeat.provenance = currentProvenance(withBuildFlags: false)
         guard let payload = try? MessageCoding.encode(heartbeat) else { return }
         // Safe to lose: core NATS by design; the next heartbeat (every few seconds) replaces it, and
         // the master marks a node offline only after three missed.

@@ -11,7 +11,7 @@ extension ClientConnection {
         let end = context.loop.readFairly(
             fd, for: self, budget: 8, peerHasClosed: peerHasClosed,
             into: {
-                guard !isTornDown else { return nil }
+                guard !isTornDown && !isPausedForJetStream else { return nil }
                 let cipher = context.cipherBuffer
                 cipher.clear()
                 return cipher
@@ -21,7 +21,7 @@ extension ClientConnection {
                 context.counters.bump(context.counters.bytesIn, by: count)
                 guard acceptCiphertext(cipher.readableBytes, tls) else { return false }
                 context.flushMarked()
-                return true
+                return !isPausedForJetStream
             })
         readEnded(end)
     }
@@ -72,8 +72,8 @@ extension ClientConnection {
     }
 
     /// Decrypts everything available into the input buffers and handles the operations.
-    private func drainPlaintext(_ tls: ClientTLS) -> Bool {
-        while !isTornDown {
+    func drainPlaintext(_ tls: ClientTLS) -> Bool {
+        while !isTornDown && !isPausedForJetStream {
             let buffer = input.bufferForReading(shared: context.readBuffer)
             let count: Int
             do {
@@ -94,7 +94,7 @@ extension ClientConnection {
             input.readSucceeded(into: buffer)
             process(buffer)
         }
-        return false
+        return !isTornDown
     }
 
     /// Encrypts pending plaintext and writes ciphertext. Owner loop only.

@@ -29,6 +29,10 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
     var lastPingSent: UInt64
     var lastActivity: UInt64
     var isTornDown = false
+    /// Reading stopped until the JetStream thread drains this connection's hand-off share.
+    var isPausedForJetStream = false
+    /// What this connection has queued for the JetStream thread and not yet seen handled.
+    let handOff = HandOffShare()
     /// The peer's hang-up was seen: keep reading to end of stream even after short reads.
     var peerHasClosed = false
     var closeReason = ""
@@ -122,20 +126,21 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
     /// Reads what the socket has (up to a fair share), parses and handles each whole operation.
     public func handleReadable(peerClosed: Bool) {
         if peerClosed { peerHasClosed = true }
+        if isPausedForJetStream { return }  // the wake reads on
         if let tls {
             handleReadableTLS(tls)
             return
         }
         let end = context.loop.readFairly(
             fd, for: self, budget: 8, peerHasClosed: peerHasClosed,
-            into: { isTornDown ? nil : input.bufferForReading(shared: context.readBuffer) },
+            into: { isTornDown || isPausedForJetStream ? nil : input.bufferForReading(shared: context.readBuffer) },
             received: { buffer, count in
                 input.readSucceeded(into: buffer)
                 lastActivity = Clock.monotonicNanoseconds()
                 context.counters.bump(context.counters.bytesIn, by: count)
                 process(buffer)
                 context.flushMarked()
-                return true
+                return !isPausedForJetStream
             })
         readEnded(end)
     }
@@ -157,6 +162,10 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
     func process(_ buffer: ByteBuffer) {
         guard input.isWorthParsing(buffer) else { return }
         while !isTornDown && !buffer.isEmpty {
+            if isPausedForJetStream {
+                input.keepRest(of: buffer, needed: 0)
+                return
+            }
             switch parser.parse(buffer.readableBytes) {
             case .operation(let operation, let consumed):
                 handle(operation)

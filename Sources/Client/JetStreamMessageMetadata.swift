@@ -74,7 +74,8 @@ public struct JetStreamMessageMetadata: Sendable, Equatable {
             timestamp: Int64(timestamp), pending: pending)
     }
 
-    /// A decimal number of at most 19 digits (so it fits `Int64` too); nil for anything else.
+    /// A decimal number up to `Int64.max` (so the delivery count and timestamp convert without a
+    /// trap); nil for anything else. At most 19 digits, so the sum below cannot overflow `UInt64`.
     private static func number(_ digits: UnsafeRawBufferPointer) -> UInt64? {
         guard !digits.isEmpty, digits.count <= 19 else { return nil }
         var value: UInt64 = 0
@@ -82,6 +83,6 @@ public struct JetStreamMessageMetadata: Sendable, Equatable {
             guard digit >= UInt8(ascii: "0"), digit <= UInt8(ascii: "9") else { return nil }
             value = value * 10 + UInt64(digit - UInt8(ascii: "0"))
         }
-        return value
+        return value <= UInt64(Int64.max) ? value : nil
     }
 }

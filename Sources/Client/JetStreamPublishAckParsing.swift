@@ -88,7 +88,8 @@ private struct AckScanner {
         return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<(position - 1)]), as: UTF8.self)
     }
 
-    /// A non-negative whole number.
+    /// A non-negative whole number up to `Int64.max` (callers show a sequence as `Int`); nil for a
+    /// larger one, which the JSON reader then refuses.
     mutating func number() -> UInt64? {
         skipBlanks()
         let start = position
@@ -99,7 +100,7 @@ private struct AckScanner {
             value = value * 10 + UInt64(bytes[position] - UInt8(ascii: "0"))
             position += 1
         }
-        return position > start ? value : nil
+        return position > start && value <= UInt64(Int64.max) ? value : nil
     }
 
     mutating func boolean() -> Bool? {

@@ -8,7 +8,8 @@ public struct NATSServerInfo: Sendable, Equatable {
     /// The protocol level: 1 allows headers and no-responders replies.
     public var protocolLevel = 0
     public var headers = false
-    /// The largest payload the server accepts (1 MiB by default).
+    /// The largest payload the server accepts (1 MiB by default, and when the server's figure is not
+    /// a positive number this client can hold: `-1`, `0`, `1e30`).
     public var maxPayload = 1 << 20
     public var clientID = 0
     public var authRequired = false
@@ -32,7 +33,7 @@ public struct NATSServerInfo: Sendable, Equatable {
         version = value["version"]?.string ?? ""
         protocolLevel = value["proto"]?.int ?? 0
         headers = value["headers"]?.bool ?? false
-        maxPayload = value["max_payload"]?.int ?? (1 << 20)
+        maxPayload = value["max_payload"]?.int.flatMap { $0 > 0 ? $0 : nil } ?? (1 << 20)
         clientID = value["client_id"]?.int ?? 0
         authRequired = value["auth_required"]?.bool ?? false
         tlsRequired = value["tls_required"]?.bool ?? false

@@ -62,10 +62,10 @@ public enum AgentCommand: CLICommand {
         discussion: """
             The agent probes the machine (CPU, RAM, GPUs, ffmpeg's encoders), proves each capability with a
             tiny encode, and pulls from the JOBS stream's job.<capability> consumers only for the proven
-            ones. It publishes results on result.<node>, events on evt.job.<id>.<state>, heartbeats on
-            hb.<node> and telemetry on metrics.<node>. Energy comes from RAPL and NVML/nvidia-smi when
-            readable, else an estimate labelled "estimated". Results wait in --spool-dir while the broker
-            is away. Run `ffrtmp setup` once so the streams exist.
+            ones. It publishes results on result.<node>, events on evt.job.<id>.<state> (started:
+            evt.job.<id>.started.<node>), heartbeats on hb.<node> and telemetry on metrics.<node>. Energy
+            comes from RAPL and NVML/nvidia-smi when readable, else an estimate labelled "estimated".
+            Results wait in --spool-dir while the broker is away. Run `ffrtmp setup` once so the streams exist.
 
             The same command is the whole of the smaller `ffrtmp-agent` binary (for nodes that only
             transcode): `ffrtmp-agent [options]` takes these options.

@@ -17,6 +17,10 @@ public final class JobFeed: Sendable {
         jobIDs.count == 1 ? Subjects.events(jobID: jobIDs[0]) : Subjects.allEvents
     }
 
+    /// The sequence after a stream's last, where following starts; a server's `last_seq` is a hostile
+    /// number, so the largest one stays itself instead of overflowing.
+    static func sequence(after last: UInt64) -> UInt64 { last == .max ? last : last + 1 }
+
     /// Starts following `eventFilter` and every result into `inbox`, from what the streams store next.
     /// Without `results` (an identity that may not read them, such as broker/roles.conf's submitter, which
     /// may not make consumers either) only the events are followed, through a core subscription: what is
@@ -38,7 +42,8 @@ public final class JobFeed: Sendable {
                 continue
             }
             let consumer = JetStreamOrderedConsumer(
-                context: context, stream: stream, filter: filter, startSequence: state.lastSequence + 1)
+                context: context, stream: stream, filter: filter,
+                startSequence: Self.sequence(after: state.lastSequence))
             consumer.start(into: inbox)
             consumers.append(consumer)
         }

@@ -12,15 +12,27 @@ public enum JobHistory {
         lastEvents(of: jobID, states: JobState.finalStates, in: context).last { !isRetryAnnouncement($0) }
     }
 
-    /// The last stored event of each of `states` (one lookup each), oldest first.
+    /// The last stored event of each of `states` (one lookup each), oldest first. A `started` event's
+    /// subject names its node (`evt.job.<id>.started.<node>`), so it is found only through the node
+    /// that a later stored event of the job (progress, an end) names.
     public static func lastEvents(of jobID: String, states: [JobState], in context: JetStreamContext) -> [JobEvent] {
-        states.compactMap { state in
-            let subject = Subjects.event(jobID: jobID, state: state)
-            guard let stored = try? context.lastMessage(stream: FleetTopology.eventsStream, subject: subject) else {
-                return nil
-            }
-            return try? MessageCoding.decode(JobEvent.self, from: stored.payload)
-        }.sorted { $0.at < $1.at }
+        var events = states.filter { $0 != .started }.compactMap {
+            lastEvent(on: Subjects.event(jobID: jobID, state: $0), in: context)
+        }
+        if states.contains(.started),
+            let node = events.sorted(by: { $0.at < $1.at }).last(where: { $0.nodeID != nil })?.nodeID,
+            let started = lastEvent(on: Subjects.startedEvent(jobID: jobID, nodeID: node), in: context)
+        {
+            events.append(started)
+        }
+        return events.sorted { $0.at < $1.at }
+    }
+
+    private static func lastEvent(on subject: String, in context: JetStreamContext) -> JobEvent? {
+        guard let stored = try? context.lastMessage(stream: FleetTopology.eventsStream, subject: subject) else {
+            return nil
+        }
+        return try? MessageCoding.decode(JobEvent.self, from: stored.payload)
     }
 
     /// A `failed` event for an attempt that will be retried (`JobEvent.isRetryAnnouncement`).

@@ -11,8 +11,8 @@ import Support
 /// `StoreWriter`), lifecycle events and results (durable
 /// feeds, store then acknowledge).
 ///
-/// The sender is trusted, not the payload: a heartbeat, sample or result whose `node_id` is not
-/// its subject's node token is refused, and so is one with a figure outside physical sense
+/// The sender is trusted, not the payload: a heartbeat, sample, result or `started` event whose
+/// `node_id` is not its subject's node token is refused, and so is one with a figure outside physical sense
 /// (`ReportedValueBounds`). Each refusal is counted by kind and reason (`MessageRefusal`).
 extension Master {
     /// A decoder thread: takes its inbox shard's messages as they come and handles each as
@@ -86,8 +86,9 @@ extension Master {
             fleet.count { $0.invalid += 1 }
             return .invalid("\(error)")
         }
-        if let field = event.implausibleField {
-            let refusal = MessageRefusal.implausible("event", field: field)
+        if let refusal = MessageRefusal.unprovenStart(event, subject: message.subject)
+            ?? event.implausibleField.map({ MessageRefusal.implausible("event", field: $0) })
+        {
             refuse(refusal, subject: message.subject)
             return .refused(refusal.reason)
         }

@@ -143,15 +143,16 @@ public final class Master: Sendable {
             var depths: [FleetView.QueueDepth] = []
             for capability in Capability.allCases {
                 // A capability's depth is the sum over its priority classes' queues.
-                let infos = PriorityClass.allCases.compactMap { priority in
+                let classes = PriorityClass.allCases.compactMap { priority in
                     try? jetStream.consumerInfo(
                         stream: FleetTopology.jobsStream, consumer: FleetTopology.jobConsumer(capability, priority))
-                }
-                guard !infos.isEmpty else { continue }
+                }.map { FleetView.QueueDepth(capability: capability.rawValue, consumer: $0) }
+                guard !classes.isEmpty else { continue }
                 depths.append(
                     FleetView.QueueDepth(
-                        capability: capability.rawValue, pending: infos.reduce(0) { $0 + Int($1.pending) },
-                        running: infos.reduce(0) { $0 + Int($1.ackPending) }))
+                        capability: capability.rawValue,
+                        pending: saturatingSum(classes.map(\.pending)),
+                        running: saturatingSum(classes.map(\.running))))
             }
             fleet.setQueues(depths)
             let now = Clock.monotonicNanoseconds()

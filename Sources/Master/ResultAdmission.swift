@@ -5,7 +5,8 @@ import Model
 /// for the same job and attempt.
 ///
 /// An attempt is one delivery of the job to one agent, and that agent announces it with
-/// `evt.job.<id>.started` naming itself; a result for that attempt from any other node is refused.
+/// `evt.job.<id>.started.<node>` (the node token tied to the sender like `result.<node>`); a result
+/// for that attempt from any other node is refused.
 /// Results from earlier attempts stay welcome from their own nodes (a slow agent finishing after
 /// the job was redelivered): that is why the check is per attempt, not against the job's latest.
 ///

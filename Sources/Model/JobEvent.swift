@@ -1,4 +1,5 @@
-/// One lifecycle event of a job, on `evt.job.<job id>.<state>` (stream EVENTS).
+/// One lifecycle event of a job, on `evt.job.<job id>.<state>` (stream EVENTS); `started` on
+/// `evt.job.<job id>.started.<node id>`.
 /// Like every message an agent writes, decoding ignores fields it does not know (a newer
 /// agent's additions must not break an older master); the schema lists exactly what v1 writes.
 public struct JobEvent: Codable, Sendable, Equatable {
@@ -49,8 +50,12 @@ public struct JobEvent: Codable, Sendable, Equatable {
     /// only this, so readers fall back to it when `will_retry` is absent.
     public static let retryNote = ", retrying"
 
-    /// `evt.job.<job id>.<state>`.
-    public var subject: String { Subjects.event(jobID: jobID, state: state) }
+    /// `evt.job.<job id>.<state>`, or `evt.job.<job id>.started.<node id>` for a `started` event
+    /// that names its node.
+    public var subject: String {
+        if state == .started, let nodeID { return Subjects.startedEvent(jobID: jobID, nodeID: nodeID) }
+        return Subjects.event(jobID: jobID, state: state)
+    }
 
     enum CodingKeys: String, CodingKey {
         case state, at, attempt, message, progress

@@ -12,8 +12,15 @@ public enum Subjects {
         return priority == .normal ? job(capability) : "\(job(capability)).\(priority.rawValue)"
     }
 
-    /// `evt.job.<job id>.<state>`: a lifecycle event.
+    /// `evt.job.<job id>.<state>`: a lifecycle event (but `started`, see `startedEvent`).
     public static func event(jobID: String, state: JobState) -> String { "\(eventPrefix)\(jobID).\(state.rawValue)" }
+
+    /// `evt.job.<job id>.started.<node id>`: the event that assigns an attempt to a node. The node
+    /// token lets the broker's roles bind it to the publisher's certificate (`evt.job.*.started.{name}`),
+    /// so only the node itself can claim an attempt.
+    public static func startedEvent(jobID: String, nodeID: String) -> String {
+        event(jobID: jobID, state: .started) + "." + nodeID
+    }
 
     /// `result.<node id>`: a final result.
     public static func result(nodeID: String) -> String { resultPrefix + nodeID }

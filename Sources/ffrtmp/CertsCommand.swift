@@ -129,7 +129,7 @@ enum CertsCommand: CLICommand {
         print(report.text(now: now), terminator: "")
         if !report.isValid(now: now) { return 1 }
         if let within = try arguments.int("--within") {
-            guard within >= 0 else { throw UsageError("--within must be 0 or more") }
+            guard (0...36_500).contains(within) else { throw UsageError("--within must be 0 to 36500 days") }
             if report.secondsLeft(now: now) < Int64(within) * 86_400 {
                 printError("ffrtmp certs: \(report.path) expires within \(within) days\n")
                 return 1

@@ -54,6 +54,8 @@ extension AgentOrchestrationTests {
             usleep(20_000)
         }
         XCTAssertEqual(final?.ackConfirmed, true)
-        XCTAssertNotNil(try context.lastMessage(stream: "EVENTS", subject: "evt.job.kept-1.started"))
+        let node = try XCTUnwrap(final?.nodeID)
+        XCTAssertNotNil(try context.lastMessage(stream: "EVENTS", subject: "evt.job.kept-1.started.\(node)"))
+        XCTAssertNil(try context.lastMessage(stream: "EVENTS", subject: "evt.job.kept-1.started"), "the older form")
     }
 }

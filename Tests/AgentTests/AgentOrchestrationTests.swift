@@ -290,6 +290,7 @@ final class AgentOrchestrationTests: XCTestCase {
         XCTAssertEqual(beat.capabilities.first { $0.name == .nvenc }?.proven, false)
         XCTAssertEqual(beat.state, .available)
         XCTAssertEqual(beat.provenance?.ffmpegVersion, "7.1-test")
+        XCTAssertNil(beat.provenance?.ffmpegConfiguration, "the 8 KB build flags go with results, not every heartbeat")
         XCTAssertGreaterThan(samples.load(ordering: .relaxed), 0)
     }
 }

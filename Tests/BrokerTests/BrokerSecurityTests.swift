@@ -77,6 +77,24 @@ final class BrokerSecurityTests: BrokerTestCase {
         }
     }
 
+    func testAnAgentMayPublishOnlyItsOwnStartedEvents() throws {
+        let watcher = try connected("ops", role: "admin")
+        try watcher.send("SUB evt.> 1\r\nPING\r\n")
+        _ = try watcher.read(until: "PONG\r\n")
+        let agent = try connected("node-1", role: "agent")
+        try agent.send(
+            "PUB evt.job.J1.started.node-1 2\r\nok\r\nPUB evt.job.J1.started.node-2 6\r\nforged\r\n"
+                + "PUB evt.job.J1.started 6\r\nlegacy\r\nPUB evt.job.J1.progress 4\r\nprog\r\nPING\r\n")
+        let replies = try agent.read(until: "PONG\r\n")
+        for refused in ["evt.job.J1.started.node-2", "evt.job.J1.started"] {
+            XCTAssertTrue(replies.contains("-ERR 'Permissions Violation for Publish to \"\(refused)\"'"), replies)
+        }
+        try watcher.send("PING\r\n")
+        let seen = try watcher.read(until: "PONG\r\n")
+        XCTAssertEqual(
+            seen, "MSG evt.job.J1.started.node-1 1 2\r\nok\r\nMSG evt.job.J1.progress 1 4\r\nprog\r\nPONG\r\n")
+    }
+
     func testAReplySubjectTheClientMayNotPublishToRefusesTheWholeMessage() throws {
         let watcher = try connected("ops", role: "admin")
         try watcher.send("SUB > 1\r\nPING\r\n")

@@ -61,7 +61,10 @@ CLASSES = [
     SubjectClass("hb.other", "hb.node-2"),
     SubjectClass("metrics.self", "metrics.{self}"),
     SubjectClass("metrics.other", "metrics.node-2"),
-    SubjectClass("evt.started", "evt.job.J1.started"),
+    SubjectClass("evt.started", "evt.job.J1.started"),  # the older form, without the node
+    SubjectClass("evt.started.self", "evt.job.J1.started.{self}"),
+    SubjectClass("evt.started.other", "evt.job.J1.started.node-2"),
+    SubjectClass("evt.progress", "evt.job.J1.progress"),
     SubjectClass("evt.queued", "evt.job.J1.queued"),
     SubjectClass("result.self", "result.{self}"),
     SubjectClass("result.other", "result.node-2"),
@@ -103,7 +106,7 @@ JOB_QUERIES = {"js.info", "js.stream.names", "js.stream.info", "js.consumer.info
 
 # What each role may publish (and so also name as a reply subject).
 PUBLISH = {
-    "agent": {"hb.self", "metrics.self", "result.self", "evt.started", "evt.queued", "js.msg.get.control",
+    "agent": {"hb.self", "metrics.self", "result.self", "evt.started.self", "evt.progress", "js.msg.get.control",
               "js.pull.jobs.cpu", "js.pull.node.self", "js.consumer.create.node.self", "ack9.jobs", "ack11.jobs-then-events", "ack12.jobs-then-events",
               "inbox.self"} | JOB_QUERIES,
     "submitter": {"job", "job.node", "ctl", "evt.queued", "js.msg.get.events", "inbox.self"} | JOB_QUERIES,
@@ -115,7 +118,8 @@ PUBLISH = {
 # What each role may subscribe to.
 SUBSCRIBE = {
     "agent": {"inbox.self", "ctl"},
-    "submitter": {"inbox.self", "evt.started", "evt.queued", "metrics.self", "metrics.other"},
+    "submitter": {"inbox.self", "evt.started", "evt.started.self", "evt.started.other", "evt.progress", "evt.queued",
+                  "metrics.self", "metrics.other"},
     "master": EVERYTHING,
     "admin": EVERYTHING,
 }

@@ -134,6 +134,26 @@ final class MasterFollowTests: XCTestCase {
         XCTAssertEqual(master.fleet.counters.refused[MessageRefusal(kind: "result", reason: "node_mismatch")], 1)
     }
 
+    func testAStartedEventNotOnItsNodesSubjectIsIgnoredAndCounted() throws {
+        let master = try startMaster()
+        defer { master.stop() }
+        let jetStream = JetStreamContext(connection: publisher)
+        let now = Timestamp.nowNanoseconds()
+        // Without roles on the broker the attacker may publish anywhere: it claims job-1's attempt for
+        // itself on another node's subject, and in the older form without a node token.
+        let claim = JobEvent(jobID: "job-1", nodeID: "attacker", state: .started, at: now, attempt: 1)
+        _ = try jetStream.publish("evt.job.job-1.started.node-1", payload: MessageCoding.encode(claim))
+        _ = try jetStream.publish("evt.job.job-1.started", payload: MessageCoding.encode(claim))
+        let real = JobEvent(jobID: "job-1", nodeID: "node-1", state: .started, at: now, attempt: 1)
+        XCTAssertEqual(real.subject, "evt.job.job-1.started.node-1")
+        _ = try jetStream.publish(real.subject, payload: MessageCoding.encode(real))
+        XCTAssertTrue(try eventually { try master.store.job("job-1")?["node_id"].string == "node-1" })
+        XCTAssertTrue(
+            eventually { master.fleet.counters.refused[MessageRefusal(kind: "event", reason: "node_mismatch")] == 2 })
+        XCTAssertEqual(try master.store.startedNode(ofJob: "job-1", attempt: 1), "node-1")
+        XCTAssertEqual(master.fleet.counters.events, 1)
+    }
+
     func testAJobOutOfDeliveriesIsMarkedFailedWithTheReason() throws {
         let master = try startMaster()
         defer { master.stop() }

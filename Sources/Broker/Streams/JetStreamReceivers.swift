@@ -28,9 +28,10 @@ struct InboundMessage: Sendable {
 
 /// Hands messages from an internal subscription to the JetStream thread: a stream capturing its
 /// subjects, the `$JS.API.>` requests, or the `$JS.ACK.>` acknowledgements. The hand-off is
-/// bounded (`JetStreamIntake`): beyond it a publish or API request with a reply is answered at once,
-/// from the publisher's own loop, with nats-server's "JetStream system temporarily unavailable"
-/// (503, 10008); everything else is dropped and counted.
+/// bounded (`JetStreamIntake`): a connection whose share is full stops reading until the JetStream
+/// thread catches up (`HandOffShare`); beyond the whole bound, the last resort, a publish or API
+/// request with a reply is answered at once, from the publisher's own loop, with nats-server's
+/// "JetStream system temporarily unavailable" (503, 10008); everything else is dropped and counted.
 final class JetStreamReceiver: InternalSubscriber, @unchecked Sendable {
     enum Role: Sendable {
         /// A stream's subjects; `acknowledges` is false for a `no_ack` stream, whose publishers'
@@ -61,25 +62,29 @@ final class JetStreamReceiver: InternalSubscriber, @unchecked Sendable {
             return
         }
         let intake = engine.intake
+        let work: @Sendable () -> Void
         switch role {
         case .capture(let streamName, _):
             let message = InboundMessage(streamName: streamName, frame: frame, publisher: publisher)
-            engine.loop.execute {
-                engine.storePublished(message)
-                intake.release(bytes: bytes)
-            }
+            work = { engine.storePublished(message) }
         case .apiRequests:
             let request = InboundMessage(streamName: "", frame: frame, publisher: publisher)
-            engine.loop.execute {
-                engine.handleAPIRequest(request)
-                intake.release(bytes: bytes)
-            }
+            work = { engine.handleAPIRequest(request) }
         case .acknowledgements:
             let ack = InboundMessage(streamName: "", frame: frame, publisher: publisher)
-            engine.loop.execute {
-                engine.handleAck(ack)
-                intake.release(bytes: bytes)
+            work = { engine.handleAck(ack) }
+        }
+        publisher?.handOff.take(bytes: bytes)
+        engine.loop.execute {
+            work()
+            intake.release(bytes: bytes)
+            if let publisher, publisher.handOff.releaseWakes(bytes: bytes, within: intake) {
+                publisher.context.loop.execute { publisher.resumeReading() }
             }
+        }
+        if let publisher, publisher.handOff.pausesAfterHandOff(within: intake) {
+            intake.pauses.add(1, ordering: .relaxed)
+            publisher.pauseReading()
         }
     }
 
