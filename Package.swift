@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(
             name: "MasterTests",
             dependencies: [
-                "Master", "Model", "Client", "Fleet", "Broker", "SQLite", "HTTP", "Support", "TestSupport",
+                "Master", "Model", "Client", "Fleet", "Broker", "SQLite", "HTTP", "Net", "Support", "TestSupport",
             ]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "Net"]),
         .testTarget(name: "NetTests", dependencies: ["Net", "Support"]),
