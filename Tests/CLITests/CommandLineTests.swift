@@ -58,6 +58,10 @@ final class CommandLineTests: XCTestCase {
                 components: [], totalJoules: 1500, dynamicJoules: 1000, source: .rapl, joulesPerFrame: 25)
             let done = JobEvent(jobID: job.id, nodeID: "fake", state: .succeeded, at: 3, attempt: 1)
             _ = try? context.publish(started.subject, payload: MessageCoding.encode(started))
+            // Events reach `submit --wait` through a stream consumer, the result straight from its
+            // subject; a real job runs for a while between the two, so the fake waits a little too
+            // (else a loaded machine may deliver the result first and end the wait before `started`).
+            usleep(300_000)
             _ = try? context.publish(result.subject, payload: MessageCoding.encode(result))
             _ = try? context.publish(done.subject, payload: MessageCoding.encode(done))
             try? message.ack()

@@ -5,15 +5,18 @@ import XCTest
 
 /// `ffrtmp submit --node`, `--each-node` and `--hardware`: which nodes a job goes to.
 final class NodeSelectionTests: XCTestCase {
-    /// A node as `/api/nodes` lists it, its heartbeat carrying `hardware` the way provenance does.
+    /// A node as `/api/nodes` lists it, its heartbeat's provenance carrying `hardware` as its id.
     func node(
         _ id: String, status: String = "available", busy: Int = 0, hardware: String? = nil, nvenc: Bool = false
     ) throws -> MasterRows.Node {
         var heartbeat = ConsoleFixtures.heartbeat(id)
         heartbeat.slotsBusy = busy
         if nvenc { heartbeat.capabilities[1] = CapabilityStatus(name: .nvenc, proven: true, probe: "ffmpeg …") }
-        var text = String(decoding: try MessageCoding.encode(heartbeat), as: UTF8.self)
-        if let hardware { text = #"{"provenance":{"hardware_id":"\#(hardware)"},"# + text.dropFirst() }
+        if let hardware {
+            heartbeat.provenance = Provenance(hardware: heartbeat.hardware, softwareVersion: "0.5.0")
+            heartbeat.provenance?.hardwareID = hardware
+        }
+        let text = String(decoding: try MessageCoding.encode(heartbeat), as: UTF8.self)
         let row = #"{"node_id":"\#(id)","status":"\#(status)","heartbeat":\#(text)}"#
         return try JSONDecoder().decode(MasterRows.Node.self, from: Data(row.utf8))
     }
