@@ -1,12 +1,35 @@
 /// `/metrics`: the broker's totals in the Prometheus text format 0.0.4. The names of the shared
 /// figures are those `ffrtmp up` publishes on the master's `/metrics`, so one dashboard reads both.
-enum BrokerPrometheus {
+public enum BrokerPrometheus {
     /// One unlabelled sample with its family's help and type.
-    struct Sample: Equatable {
-        var name: String
-        var help: String
-        var type: String
-        var value: Int
+    public struct Sample: Equatable, Sendable {
+        public var name: String
+        public var help: String
+        public var type: String
+        public var value: Int
+    }
+
+    /// The broker's own families, named as both `/metrics` pages name them: the monitoring port's and,
+    /// in `ffrtmp up`, the master's (so one dashboard and one set of alert rules read either).
+    public static func brokerSamples(_ statistics: BrokerStatistics) -> [Sample] {
+        [
+            ("ffrtmp_broker_connections", "Client connections open.", "gauge", statistics.connections),
+            ("ffrtmp_broker_subscriptions", "Subscriptions registered.", "gauge", statistics.subscriptions),
+            ("ffrtmp_broker_messages_in_total", "Messages received from clients.", "counter", statistics.messagesIn),
+            (
+                "ffrtmp_broker_messages_out_total", "Messages delivered to subscriptions.", "counter",
+                statistics.messagesOut
+            ),
+            (
+                "ffrtmp_broker_bytes_in_total", "Bytes read from client sockets, protocol included.", "counter",
+                statistics.bytesIn
+            ),
+            ("ffrtmp_broker_bytes_out_total", "Payload bytes delivered.", "counter", statistics.bytesOut),
+            (
+                "ffrtmp_broker_slow_consumers_total", "Clients cut off as slow consumers.", "counter",
+                statistics.slowConsumers
+            ),
+        ].map { Sample(name: $0.0, help: $0.1, type: $0.2, value: $0.3) }
     }
 
     /// The samples for `statistics`, plus JetStream's when it runs.
@@ -14,31 +37,11 @@ enum BrokerPrometheus {
         _ statistics: BrokerStatistics, acceptedConnections: Int, started: Int64, residentBytes: Int?,
         jetStream: JetStreamSnapshot?
     ) -> [Sample] {
-        var samples = [
-            Sample(
-                name: "ffrtmp_broker_connections", help: "Client connections open.", type: "gauge",
-                value: statistics.connections),
+        var samples = brokerSamples(statistics)
+        samples += [
             Sample(
                 name: "ffrtmp_broker_connections_accepted_total", help: "Client connections accepted since start.",
                 type: "counter", value: acceptedConnections),
-            Sample(
-                name: "ffrtmp_broker_subscriptions", help: "Subscriptions registered.", type: "gauge",
-                value: statistics.subscriptions),
-            Sample(
-                name: "ffrtmp_broker_messages_in_total", help: "Messages received from clients.", type: "counter",
-                value: statistics.messagesIn),
-            Sample(
-                name: "ffrtmp_broker_messages_out_total", help: "Messages delivered to subscriptions.",
-                type: "counter", value: statistics.messagesOut),
-            Sample(
-                name: "ffrtmp_broker_bytes_in_total", help: "Bytes read from client sockets, protocol included.",
-                type: "counter", value: statistics.bytesIn),
-            Sample(
-                name: "ffrtmp_broker_bytes_out_total", help: "Payload bytes delivered.", type: "counter",
-                value: statistics.bytesOut),
-            Sample(
-                name: "ffrtmp_broker_slow_consumers_total", help: "Clients cut off as slow consumers.",
-                type: "counter", value: statistics.slowConsumers),
             Sample(
                 name: "process_start_time_seconds", help: "Start time of the process since the Unix epoch in seconds.",
                 type: "gauge", value: Int(started / 1_000_000_000)),
