@@ -77,6 +77,7 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
         lastPingSent = now
         lastActivity = now
         openedAt = now
+        // A session that cannot be made leaves `tls` nil with a context set: `start` then closes the connection.
         tls = settings.tlsContext.flatMap { try? $0.makeSession() }.map { ClientTLS(session: $0, startedAt: now) }
         flushMarks = UnsafeMutablePointer<UInt64>.allocate(capacity: broker.contexts.count)
         flushMarks.initialize(repeating: 0, count: broker.contexts.count)
