@@ -182,8 +182,15 @@ async def test_killing_the_jobs_leader_mid_campaign_runs_every_job_exactly_once(
         await asyncio.sleep(max(0.0, 3 - (time.monotonic() - killed_at)))
         await asyncio.to_thread(node.start, node.port)
 
-        await until(lambda: sum(1 for j, s in master_jobs(master).items() if j in ids and s == "succeeded") == 12,
-                    60, "all 12 jobs succeeded in the master")
+        try:
+            await until(lambda: sum(1 for j, s in master_jobs(master).items() if j in ids and s == "succeeded") == 12,
+                        60, "all 12 jobs succeeded in the master")
+        except AssertionError:
+            # What the master holds, and what it refused, for the report (the test still fails).
+            print("master jobs:", {j: s for j, s in master_jobs(master).items() if j in ids})
+            print("master refusals:", [line for line in master.get("/metrics")[2].decode().splitlines()
+                                       if "refused" in line and not line.startswith("#")])
+            raise
         # A lost ack would bring its job back after the ack wait: wait one out, then count.
         await asyncio.sleep(ACK_WAIT_S + 2)
         assert (await js.stream_info("JOBS")).state.messages == 0, "every job acknowledged"
