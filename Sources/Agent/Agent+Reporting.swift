@@ -128,6 +128,8 @@ extension Agent {
         var sample = sample
         sample.nodeID = config.nodeID
         guard let payload = try? MessageCoding.encode(sample) else { return }
+        // Safe to lose: core NATS by design; the next sample (a second later) supersedes it, and the
+        // master keeps only the newest per node anyway.
         try? connection.publish(sample.subject, payload: payload)
     }
 
