@@ -26,7 +26,9 @@ extension Agent {
             reject(message, rejection, attempt: attempt, queuedAt: queuedAt)
             return
         }
-        if attempt > 1, let earlier = earlierSuccess(of: spec.id, queuedAt: queuedAt) {
+        if attempt > 1,
+            case .succeeded(let earlier) = earlierAttempt(of: spec.id, attempt: attempt, queuedAt: queuedAt)
+        {
             // An earlier delivery succeeded but its ack was lost: settle it, run nothing again.
             logger.warning(
                 "job already succeeded; acknowledged without running it again",

@@ -55,6 +55,11 @@ public struct AgentConfig: Sendable {
     public var settleWindow = 25.0
     /// How long a lifecycle event is tried until EVENTS stores it, in seconds.
     public var eventWindow = 10.0
+    /// How long a redelivered job waits for its earlier attempt to report, in seconds, before it runs
+    /// again: that attempt may have succeeded with its ack still being confirmed through a leader
+    /// election (its `succeeded` event follows the confirmed ack). A job whose earlier attempt
+    /// announced a retry runs at once.
+    public var redeliveryGrace = 6.0
     /// Limits given to a job that asks for none (`--default-cpu-percent`, `--default-memory`);
     /// nil: none. Checked against the node's threads and RAM at start.
     public var defaultCPUPercent: Int?
