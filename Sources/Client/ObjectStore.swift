@@ -33,16 +33,10 @@ public final class ObjectStore: Sendable {
             && bucket.utf8.allSatisfy { isAlphanumeric($0) || $0 == 45 || $0 == 95 }
     }
 
-    /// 1 to 255 of letters, digits and `-/_=.` (nats-py's key rule), not starting or ending with `.` or `/`.
+    /// 1 to 255 bytes without control characters: nats.go takes any name (base64 makes it one subject
+    /// token); callers with stricter needs (clip names) check their own rule first.
     public static func isValidName(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
-        guard let first = bytes.first, let last = bytes.last, bytes.count <= maximumNameLength else { return false }
-        let edges: Set<UInt8> = [UInt8(ascii: "."), UInt8(ascii: "/")]
-        guard !edges.contains(first), !edges.contains(last), name != ".." else { return false }
-        let allowed: Set<UInt8> = [
-            UInt8(ascii: "-"), UInt8(ascii: "/"), UInt8(ascii: "_"), UInt8(ascii: "="), UInt8(ascii: "."),
-        ]
-        return bytes.allSatisfy { isAlphanumeric($0) || allowed.contains($0) }
+        !name.isEmpty && name.utf8.count <= maximumNameLength && !name.utf8.contains { $0 < 32 || $0 == 127 }
     }
 
     private static func isAlphanumeric(_ byte: UInt8) -> Bool {

@@ -2,7 +2,7 @@
 public enum ObjectStoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A bucket name other than letters, digits, `-` and `_`.
     case invalidBucket(String)
-    /// An object name other than 1 to 255 of letters, digits and `-/_=.`.
+    /// An empty object name, one over 255 bytes, or one with control characters.
     case invalidName(String)
     /// The bucket's stream `OBJ_<bucket>` does not exist.
     case bucketNotFound(String)
@@ -26,7 +26,7 @@ public enum ObjectStoreError: Error, Equatable, Sendable, CustomStringConvertibl
         case .invalidBucket(let bucket):
             "invalid bucket name \"\(bucket)\" (letters, digits, - and _ only)"
         case .invalidName(let name):
-            "invalid object name \"\(name)\" (1 to \(ObjectStore.maximumNameLength) of letters, digits and -/_=.)"
+            "invalid object name \"\(name)\" (1 to \(ObjectStore.maximumNameLength) bytes, no control characters)"
         case .bucketNotFound(let bucket): "object store bucket \"\(bucket)\" not found (stream OBJ_\(bucket))"
         case .objectNotFound(let bucket, let name): "object \"\(name)\" not found in bucket \"\(bucket)\""
         case .tooLarge(let name, let size, let limit): "object \"\(name)\" is \(size) bytes, over the limit of \(limit)"
