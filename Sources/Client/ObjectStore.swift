@@ -152,7 +152,8 @@ public final class ObjectStore: Sendable {
         guard state.messages > 0 else { return [] }
         var latest: [String: ObjectInfo] = [:]
         let reader = JetStreamOrderedConsumer(context: context, stream: stream, filter: "$O.\(bucket).M.>")
-        try Self.drain(reader, timeout: timeout, what: "bucket \(bucket)'s meta") { message throws(ObjectStoreError) in
+        try Self.drain(reader, timeout: timeout, what: "bucket \(bucket)'s meta", quietEnds: true) {
+            message throws(ObjectStoreError) in
             // A meta that is not object meta is left out of a listing rather than failing it.
             if let info = try? Self.decodeMeta(message.payload) { latest[info.name] = info }
         }
@@ -160,26 +161,31 @@ public final class ObjectStore: Sendable {
     }
 
     /// Feeds `handle` every message `reader` has, until the server says none is pending; `.incomplete`
-    /// when no message arrives for `timeout`.
+    /// when no message arrives for `timeout`. With `quietEnds`, a first wait that brings nothing ends
+    /// the read instead (a bucket whose stream holds chunks but no meta).
     static func drain(
-        _ reader: JetStreamOrderedConsumer, timeout: Duration, what: String,
+        _ reader: JetStreamOrderedConsumer, timeout: Duration, what: String, quietEnds: Bool = false,
         _ handle: (JetStreamMessage) throws(ObjectStoreError) -> Void
     ) throws(ObjectStoreError) {
         var lastProgress = ContinuousClock.now
+        var received = false
         while true {
             let batch: [JetStreamMessage]
             do {
                 batch = try reader.poll(wait: .milliseconds(500))
             } catch {
                 if ContinuousClock.now - lastProgress > timeout { throw .jetStream(error) }
+                JetStreamContext.pause(.milliseconds(100))
                 continue
             }
             if batch.isEmpty {
+                if quietEnds && !received { return }
                 if ContinuousClock.now - lastProgress > timeout {
                     throw .incomplete("no message of \(what) for \(timeout)")
                 }
                 continue
             }
+            received = true
             lastProgress = ContinuousClock.now
             for message in batch {
                 try handle(message)

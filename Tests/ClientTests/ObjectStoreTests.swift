@@ -132,6 +132,16 @@ final class ObjectStoreTests: XCTestCase {
         }
     }
 
+    func testABucketHoldingChunksButNoMetaListsNothingAtOnce() throws {
+        try onEachServer {
+            let store = try bucket()
+            try context.publish("$O.clips.C.orphan", payload: [1, 2, 3])
+            let started = ContinuousClock.now
+            XCTAssertEqual(try store.list(timeout: .seconds(30)), [])
+            XCTAssertLessThan(ContinuousClock.now - started, .seconds(10))
+        }
+    }
+
     func testBytesThatDoNotMatchTheDigestAreRefusedAndNoFileIsLeft() throws {
         try onEachServer {
             let store = try bucket()
