@@ -67,4 +67,26 @@ final class ClipInputTests: XCTestCase {
         broken.inputDigest = "md5=abc"
         XCTAssertNotEqual(try SchemaFiles.validator("result").errors(JSONValue.parse(MessageCoding.encode(broken))), [])
     }
+
+    func testADigestOrKeptOutputNotAsTheObjectStoreWritesItIsImplausible() {
+        var result = Examples.result
+        result.inputDigest = "SHA-256=ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0="
+        result.keptOutput = KeptOutput(
+            bucket: "outputs", name: "job-1", digest: "SHA-256=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU=", size: 9)
+        XCTAssertNil(result.implausibleField)
+        for digest in [
+            "", "SHA-256=", "sha-256=ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0=",
+            "SHA-256=ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=", "SHA-256=<script>",
+        ] {
+            var broken = result
+            broken.inputDigest = digest
+            XCTAssertEqual(broken.implausibleField, "input_digest", digest)
+        }
+        var badName = result
+        badName.keptOutput?.name = "../etc"
+        XCTAssertEqual(badName.implausibleField, "kept_output")
+        var badBucket = result
+        badBucket.keptOutput?.bucket = "a.b"
+        XCTAssertEqual(badBucket.implausibleField, "kept_output")
+    }
 }
