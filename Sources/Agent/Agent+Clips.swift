@@ -7,10 +7,20 @@ import Support
 extension Agent {
     /// `spec` ready to run, with a clip input replaced by its cached, verified file, and that clip's
     /// digest (nil for other inputs). A clip that cannot be had fails the job, which is retried like any other.
-    func fetchingClip(of spec: JobSpec) throws(ObjectStoreError) -> (spec: JobSpec, digest: String?) {
+    /// While it downloads, the job message gets `+WPI` every `progressInterval`, so a large clip does
+    /// not outlast the consumer's ack wait.
+    func fetchingClip(of spec: JobSpec, message: JetStreamMessage) throws(ObjectStoreError) -> (
+        spec: JobSpec, digest: String?
+    ) {
         guard case .clip(let name) = spec.input else { return (spec, nil) }
         let store = try ObjectStore(context: jetStream, bucket: config.clipBucket)
-        let clip = try clipCache.clip(named: name, from: store)
+        var lastSignal = Clock.monotonicNanoseconds()
+        let clip = try clipCache.clip(named: name, from: store) {
+            let now = Clock.monotonicNanoseconds()
+            guard now - lastSignal >= UInt64(config.progressInterval * 1e9) else { return }
+            lastSignal = now
+            try? message.inProgress()
+        }
         logger.info(
             clip.fetched ? "clip fetched" : "clip reused from cache",
             ["job": spec.id, "clip": name, "digest": clip.digest])

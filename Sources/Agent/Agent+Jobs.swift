@@ -87,7 +87,7 @@ extension Agent {
             JobEvent(jobID: jobID, nodeID: config.nodeID, state: .started, at: job.startedAt, attempt: attempt))
         logger.info("job started", ["job": jobID, "attempt": attempt, "encoder": spec.encoder.rawValue])
         // Fetched before the idle baseline, so the download is not measured as idle power.
-        let prepared = Result { () throws(ObjectStoreError) in try fetchingClip(of: spec) }
+        let prepared = Result { () throws(ObjectStoreError) in try fetchingClip(of: spec, message: message) }
         let baseline = spec.settleSeconds.flatMap { seconds in
             IdleBaseline.measure(
                 meter: meter, seconds: seconds, keepAlive: { try? message.inProgress() },

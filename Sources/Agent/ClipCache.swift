@@ -32,8 +32,11 @@ public final class ClipCache: @unchecked Sendable {
         public var fetched: Bool
     }
 
-    /// The cached file of `name`'s current content, fetched from `store` when not cached yet.
-    public func clip(named name: String, from store: ObjectStore) throws(ObjectStoreError) -> Clip {
+    /// The cached file of `name`'s current content, fetched from `store` when not cached yet;
+    /// `progress` runs after each chunk fetched.
+    public func clip(named name: String, from store: ObjectStore, progress: () -> Void = {}) throws(ObjectStoreError)
+        -> Clip
+    {
         try lock.withLock { () throws(ObjectStoreError) -> Clip in
             try DurableFiles.makeDirectoriesForCache(directory)
             let info = try store.info(name)
@@ -48,7 +51,7 @@ public final class ClipCache: @unchecked Sendable {
             }
             evict(toFit: info.size)
             let fetching = directory + "/.fetch-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-            let stored = try store.get(name, toFile: fetching, maxSize: maximumBytes)
+            let stored = try store.get(name, toFile: fetching, maxSize: maximumBytes, progress: progress)
             // The object may have been replaced since `info`: name the file by what was read and verified.
             guard let storedHash = ObjectDigest.hash(of: stored.digest) else {
                 unlink(fetching)

@@ -53,11 +53,13 @@ extension ObjectStore {
     }
 
     /// Writes `name` to `path`: into `path.partial` first, renamed over `path` only once the digest
-    /// matched, so `path` never holds a partial or corrupt object.
+    /// matched, so `path` never holds a partial or corrupt object. `progress` runs after each chunk
+    /// written (a long download can tell someone it is still alive).
     @discardableResult
-    public func get(_ name: String, toFile path: String, maxSize: UInt64, timeout: Duration = .seconds(10))
-        throws(ObjectStoreError) -> ObjectInfo
-    {
+    public func get(
+        _ name: String, toFile path: String, maxSize: UInt64, timeout: Duration = .seconds(10),
+        progress: () -> Void = {}
+    ) throws(ObjectStoreError) -> ObjectInfo {
         let partial = path + ".partial"
         let descriptor = Glibc.open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .io("cannot create \(partial): \(String(cString: strerror(errno)))") }
@@ -72,6 +74,7 @@ extension ObjectStore {
                 } catch {
                     throw .io("cannot write \(partial): \(error)")
                 }
+                progress()
             }
             closed = true
             guard Glibc.close(descriptor) == 0 else {

@@ -47,6 +47,16 @@ final class ClipCacheTests: XCTestCase {
         XCTAssertEqual(cachedFiles().count, 1)
     }
 
+    func testAFetchSaysItIsAliveAfterEachChunkAndAReuseFetchesNothing() throws {
+        try store.put("long.mp4", bytes: bytes(300_000, 5))
+        let cache = ClipCache(directory: folder.path + "/.clips", maximumBytes: 1 << 20)
+        var signals = 0
+        _ = try cache.clip(named: "long.mp4", from: store) { signals += 1 }
+        XCTAssertEqual(signals, 3, "one per 128 KiB chunk")
+        _ = try cache.clip(named: "long.mp4", from: store) { signals += 1 }
+        XCTAssertEqual(signals, 3)
+    }
+
     func testTheLeastRecentlyUsedClipsGoWhenANewOneWouldNotFit() throws {
         for (name, value) in [("a", UInt8(1)), ("b", 2), ("c", 3)] { try store.put(name, bytes: bytes(400, value)) }
         let cache = ClipCache(directory: folder.path + "/.clips", maximumBytes: 1000)
