@@ -43,7 +43,8 @@ let package = Package(
             name: "Broker", dependencies: ["Wire", "Net", "Support", "Store", "TLS", "HTTP"],
             swiftSettings: fastSettings),
         // The NATS and JetStream client (blocking, with a reader thread).
-        .target(name: "Client", dependencies: ["Wire", "Net", "Support", "TLS"], swiftSettings: fastSettings),
+        .target(
+            name: "Client", dependencies: ["COpenSSL", "Wire", "Net", "Support", "TLS"], swiftSettings: fastSettings),
         // Messages between the parts (job, heartbeat, telemetry, result), validation, scenario presets. Pure.
         .target(name: "Model", dependencies: ["Support"]),
         // Power and energy: RAPL, NVIDIA (nvidia-smi/NVML), CPU accounting, per-job attribution, estimates.

@@ -78,7 +78,8 @@ extension Agent {
             encodeEnded: { [self] cpuSeconds in
                 let report = meter.end(jobID: jobID, at: Clock.monotonicNanoseconds(), cpuSeconds: cpuSeconds)
                 lock.withLock { running[jobID]?.energy = report }
-            })
+            },
+            keepOutput: { [self] path in keepOutput(path, of: spec) })
         let job = RunningJob(
             spec: spec, message: message, control: control, attempt: attempt, startedAt: Timestamp.nowNanoseconds())
         lock.withLock { running[jobID] = job }
@@ -87,6 +88,8 @@ extension Agent {
         publishEvent(
             JobEvent(jobID: jobID, nodeID: config.nodeID, state: .started, at: job.startedAt, attempt: attempt))
         logger.info("job started", ["job": jobID, "attempt": attempt, "encoder": spec.encoder.rawValue])
+        // Fetched before the idle baseline, so the download is not measured as idle power.
+        let prepared = Result { () throws(ObjectStoreError) in try fetchingClip(of: spec, message: message) }
         let baseline = spec.settleSeconds.flatMap { seconds in
             IdleBaseline.measure(
                 meter: meter, seconds: seconds, keepAlive: { try? message.inProgress() },
@@ -95,7 +98,15 @@ extension Agent {
         if spec.settleSeconds != nil && baseline == nil {
             logger.info("no idle baseline: another job ran while settling, or nothing was measured", ["job": jobID])
         }
-        let outcome = executor.execute(spec, control: control)
+        var outcome: ExecutionOutcome
+        switch prepared {
+        case .success(let (runnable, digest)):
+            outcome = executor.execute(runnable, control: control)
+            outcome.inputDigest = digest
+        case .failure(let error):
+            outcome = ExecutionOutcome(
+                status: .notStarted, error: error.description, finishedAt: Timestamp.nowNanoseconds())
+        }
         let throttling = throttleWatch.finish()
         // An executor that never reported the encode's end: close the energy window now.
         let closed = meter.end(jobID: jobID, at: Clock.monotonicNanoseconds(), cpuSeconds: outcome.cpuSeconds)

@@ -34,6 +34,8 @@ public final class Agent: @unchecked Sendable {
     /// The work directory, held for this agent's lifetime.
     let workClaim: WorkDirectoryClaim
     let validator: JobValidator
+    /// Clips fetched for `clip` inputs, by content.
+    let clipCache: ClipCache
     let lock = Lock()
     let slotsChanged: Condition
     var phase = Phase.starting
@@ -70,6 +72,7 @@ public final class Agent: @unchecked Sendable {
         var policy = ValidationPolicy()
         policy.allowedRoots = config.inputRoots
         validator = JobValidator(policy: policy)
+        clipCache = ClipCache(directory: config.clipCacheDirectory, maximumBytes: config.clipCacheBytes)
         slotsChanged = Condition(lock: lock)
         health = CapabilityHealth(
             threshold: config.withdrawAfterHardwareFailures, baseDelaySeconds: config.reprobeDelay,

@@ -75,6 +75,19 @@ public struct AgentConfig: Sendable {
     /// The longest wait between re-probes, in seconds.
     public var maximumReprobeDelay = 900.0
 
+    // Clips and kept outputs (issue 12 item 12).
+    /// The object store bucket `clip` inputs are read from.
+    public var clipBucket = "clips"
+    /// Bytes the clip cache (`<work dir>/.clips`) holds at most; also the largest clip accepted.
+    public var clipCacheBytes: UInt64 = 10 << 30
+    /// The object store bucket `keep_output` jobs store their output in, named by job id.
+    public var outputBucket = "outputs"
+    /// Seconds a kept output stays in its bucket (the bucket stream's `max_age`); 0: until deleted.
+    public var outputRetention = 7 * 86400.0
+
+    /// Where fetched clips are kept: a dot folder, which the work directory's leftover sweep spares.
+    public var clipCacheDirectory: String { workDirectory + "/.clips" }
+
     public init(nodeID: String) { self.nodeID = nodeID }
 
     public var displayName: String { name ?? nodeID }

@@ -12,7 +12,8 @@ struct FFmpegJobExecutor: JobExecutor {
         let observer = FFmpegRunObserver(
             started: { processID, controlGroupPath, _ in control.started(processID, controlGroupPath) },
             progress: { progress in control.progressed(ProgressSnapshot(progress)) },
-            encodeEnded: { _, cpuSeconds in control.encodeEnded(cpuSeconds) })
+            encodeEnded: { _, cpuSeconds in control.encodeEnded(cpuSeconds) },
+            keepOutput: { path in control.keepOutput(path) })
         return ExecutionOutcome(run.execute(observer: observer))
     }
 }
@@ -31,6 +32,7 @@ extension ExecutionOutcome {
         self.init(
             status: report.status, error: failed ? report.error ?? "ffmpeg failed" : nil,
             statistics: report.statistics, quality: report.quality, limitsMode: report.resourceLimitsMode,
-            cpuSeconds: report.cpuSeconds, startedAt: report.startedAt ?? 0, finishedAt: report.finishedAt)
+            cpuSeconds: report.cpuSeconds, startedAt: report.startedAt ?? 0, finishedAt: report.finishedAt,
+            keptOutput: report.keptOutput)
     }
 }

@@ -17,16 +17,23 @@ final class ExecutionControl: Sendable {
     /// The encode itself ended (quality measurement may follow): the job's energy window closes
     /// here. Argument: the encode's CPU seconds.
     let encodeEnded: @Sendable (Double) -> Void
+    /// The job succeeded and asked to keep its output (`keep_output`): the output file at this path is
+    /// about to be deleted with the job's folder. Returns the kept object, or why it could not be kept.
+    let keepOutput: @Sendable (String) -> Result<KeptOutput, KeepOutputFailure>
     private let cancelRequested = Atomic<Bool>(false)
 
     init(
         started: @escaping @Sendable (Int32, String?) -> Void,
         progressed: @escaping @Sendable (ProgressSnapshot) -> Void,
-        encodeEnded: @escaping @Sendable (Double) -> Void = { _ in }
+        encodeEnded: @escaping @Sendable (Double) -> Void = { _ in },
+        keepOutput: @escaping @Sendable (String) -> Result<KeptOutput, KeepOutputFailure> = { _ in
+            .failure(KeepOutputFailure(reason: "this executor keeps no outputs"))
+        }
     ) {
         self.started = started
         self.progressed = progressed
         self.encodeEnded = encodeEnded
+        self.keepOutput = keepOutput
     }
 
     /// Asks the executor to stop the job (it kills ffmpeg's process group).
@@ -68,4 +75,15 @@ struct ExecutionOutcome: Sendable {
     /// Wall-clock nanoseconds when the process started and ended (0 when it never started).
     var startedAt: Int64 = 0
     var finishedAt: Int64 = 0
+    /// The verified SHA-256 of a clip input (`input_digest`).
+    var inputDigest: String?
+    /// Where the output was kept (`keep_output`).
+    var keptOutput: KeptOutput?
+}
+
+/// Why a job's output could not be kept in the object store.
+public struct KeepOutputFailure: Error, Sendable, Equatable {
+    public var reason: String
+
+    public init(reason: String) { self.reason = reason }
 }

@@ -29,6 +29,8 @@ struct ResultBuilder {
                 quality: outcome.quality)
         }
         if let energy { result.cost = Cost.compute(joules: energy.totalJoules, price: config.price) }
+        result.inputDigest = outcome.inputDigest
+        result.keptOutput = outcome.keptOutput
         return result
     }
 

@@ -37,6 +37,13 @@ public enum AgentCommand: CLICommand {
                 ["--input-root"], value: "DIR", help: "A folder file inputs may be read from (repeatable)"),
             OptionSpec(["--min-free"], value: "SIZE", help: "Free space the work dir must keep", default: "512MB"),
             OptionSpec(
+                ["--clip-cache"], value: "SIZE", help: "Clips kept in <work dir>/.clips at most (clip inputs)",
+                default: "10GB"),
+            OptionSpec(
+                ["--output-retention"], value: "DURATION",
+                help: "How long the outputs bucket keeps kept outputs (submit --keep-output); 0: until removed",
+                default: "7d"),
+            OptionSpec(
                 ["--limits"], value: "MODE",
                 help: "Job limits: auto (cgroup v2, else nice+rlimits), rlimits, or none", default: "auto"),
             OptionSpec(
@@ -126,6 +133,11 @@ public enum AgentCommand: CLICommand {
         config.ffmpegPath = arguments.string("--ffmpeg")!
         config.inputRoots = arguments.strings("--input-root")
         config.minimumFreeBytes = Int64(try arguments.byteSize("--min-free") ?? 0)
+        config.clipCacheBytes = UInt64(try arguments.byteSize("--clip-cache") ?? 0)
+        if let retention = try arguments.durationNanoseconds("--output-retention") {
+            guard retention >= 0 else { throw UsageError("--output-retention must not be negative") }
+            config.outputRetention = Double(retention) / 1e9
+        }
         config.limits = try limitsMode(arguments.string("--limits")!)
         config.defaultCPUPercent = try arguments.int("--default-cpu-percent")
         config.defaultMemoryMegabytes = try arguments.byteSize("--default-memory").map { $0 >> 20 }

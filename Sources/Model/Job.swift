@@ -51,6 +51,11 @@ public struct Job: Codable, Sendable, Equatable {
     /// `job.node.<node>.<capability>`, which only that agent pulls. nil: any agent with the capability.
     public var node: String?
 
+    // Clips and kept outputs (issue 12 item 12).
+    /// Upload the output file to the `outputs` object store bucket under the job id, `ffrtmp submit
+    /// --keep-output`; needs a file output. nil: false.
+    public var keepOutput: Bool?
+
     public init(
         id: String, scenario: String? = nil, input: JobInput? = nil, output: JobOutput? = nil,
         encoder: VideoEncoder? = nil, preset: String? = nil, bitrate: Int? = nil, crf: Int? = nil,
@@ -99,6 +104,7 @@ public struct Job: Codable, Sendable, Equatable {
         case submittedAt = "submitted_at"
         case runID = "run_id"
         case settleSeconds = "settle_s"
+        case keepOutput = "keep_output"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -125,5 +131,6 @@ public struct Job: Codable, Sendable, Equatable {
         runID = try container.field(String.self, .runID)
         settleSeconds = try container.field(Double.self, .settleSeconds)
         node = try container.field(String.self, .node)
+        keepOutput = try container.field(Bool.self, .keepOutput)
     }
 }

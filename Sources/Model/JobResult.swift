@@ -33,6 +33,10 @@ public struct JobResult: Codable, Sendable, Equatable {
     public var provenance: Provenance?
     /// Thermal throttling seen while the job ran; nil when nothing ran.
     public var throttling: Throttling?
+    /// The SHA-256 (`SHA-256=<base64url>`) of the clip a `clip` input ran on, as the agent verified it.
+    public var inputDigest: String?
+    /// The output file kept in the object store (`keep_output`); nil when it was not kept.
+    public var keptOutput: KeptOutput?
 
     public init(
         jobID: String, nodeID: String, attempt: Int, status: Status, error: String? = nil,
@@ -91,6 +95,8 @@ public struct JobResult: Codable, Sendable, Equatable {
         case nodeID = "node_id"
         case rejectField = "reject_field"
         case resourceLimitsMode = "resource_limits_mode"
+        case inputDigest = "input_digest"
+        case keptOutput = "kept_output"
     }
 }
 

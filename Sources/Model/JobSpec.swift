@@ -9,6 +9,9 @@ public struct JobSpec: Sendable, Equatable {
         /// with `PathRules.isUnder` after resolving it).
         case file(path: String)
         case url(String)
+        /// An object of the `clips` bucket, its name checked by `ClipName`; the agent turns it into a
+        /// file input once it has fetched and verified it.
+        case clip(name: String)
     }
 
     /// How the encoder spends bits.
@@ -53,6 +56,10 @@ public struct JobSpec: Sendable, Equatable {
     /// The node this job was sent to (`Job.node`), already checked as an `Identifier`; nil: any node.
     public var node: String? = nil
 
+    /// Upload the output file to the `outputs` object store bucket, named by the job id (`Job.keepOutput`);
+    /// only with a file output.
+    public var keepOutput = false
+
     /// The queue this job runs from.
     public var capability: Capability { encoder.capability }
 
@@ -77,6 +84,7 @@ public struct JobSpec: Sendable, Equatable {
             limits: JobLimits(cpuPercent: cpuPercent, memoryMegabytes: memoryMegabytes, timeoutSeconds: timeoutSeconds),
             priority: priority, labels: labels, submittedAt: submittedAt, runID: runID, node: node)
         job.settleSeconds = settleSeconds
+        job.keepOutput = keepOutput ? true : nil
         return job
     }
 
@@ -87,6 +95,7 @@ public struct JobSpec: Sendable, Equatable {
                 GeneratedInput(pattern: pattern, resolution: resolution, fps: fps, durationSeconds: durationSeconds))
         case .file(let path): .file(path: path)
         case .url(let url): .url(url)
+        case .clip(let name): .clip(name: name)
         }
     }
 }

@@ -61,6 +61,12 @@ extension JobResult {
             else { return "cost" }
         }
         if let field = provenance?.implausibleField ?? throttling?.implausibleField { return field }
+        if let inputDigest, !ContentDigest.isValid(inputDigest) { return "input_digest" }
+        if let keptOutput {
+            guard ContentDigest.isValid(keptOutput.digest), Identifier.isValid(keptOutput.name),
+                Identifier.isValid(keptOutput.bucket)
+            else { return "kept_output" }
+        }
         return nil
     }
 }

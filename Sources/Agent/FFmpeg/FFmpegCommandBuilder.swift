@@ -45,6 +45,10 @@ public enum FFmpegCommandBuilder {
         if let preset = spec.preset, !spec.encoder.presets.contains(preset) {
             throw JobRejection(field: "preset", reason: "is not one of \(spec.encoder.rawValue)'s presets")
         }
+        if case .clip = spec.input {
+            // The agent replaces a clip with its fetched file before the run; one left means no fetch happened.
+            throw JobRejection(field: "input", reason: "a clip input must be fetched before ffmpeg runs")
+        }
         let output = try outputPlan(spec, workDirectory: workDirectory)
         var argv = [ffmpegPath] + globalArguments
         if spec.encoder.capability == .vaapi { argv += ["-vaapi_device", options.vaapiDevice] }

@@ -78,7 +78,7 @@ public struct QualityMeter: Sendable {
             ]
         case .file(let path):
             return duration + ["-i", path]
-        case .url:
+        case .url, .clip:
             return nil
         }
     }

@@ -1,6 +1,6 @@
 /// The dashboard at `/`: one self-contained page (inline CSS, JavaScript and SVG; no external
 /// assets). It reads `/api/jobs`, `/api/summary`, `/api/fleet` (the counts over every node, every
-/// 5 s) and `/api/jobs/{id}`, and follows `/events`
+/// 5 s) and `/api/jobs/{id}` (with a clip input's digest and a kept output), and follows `/events`
 /// (Server-Sent Events: `fleet` events, a snapshot in pages then each second the nodes that changed,
 /// see `FleetFeed`; `job` on each stored lifecycle event).
 enum DashboardPage {
@@ -231,7 +231,9 @@ enum DashboardPage {
             ...[["state", job.state], ["node", job.node_id || "–"], ["sent to", job.target_node || "any node"], ["attempt", String(job.attempt)],
               ["frames", result && result.ffmpeg ? String(result.ffmpeg.frames) : "–"],
               ["fps", result && result.ffmpeg ? fmt(result.ffmpeg.fps_avg, 1) : "–"],
-              ["energy", result && result.energy ? energy(result.energy.e_total_j) + " (" + result.energy.source + ")" : "–"]]
+              ["energy", result && result.energy ? energy(result.energy.e_total_j) + " (" + result.energy.source + ")" : "–"],
+              ...(result && result.input_digest ? [["input", result.input_digest]] : []),
+              ...(result && result.kept_output ? [["output kept", result.kept_output.bucket + "/" + result.kept_output.name]] : [])]
               .map(([label, value]) => el("div", { class: "bar" }, el("div", { class: "label" }, label), el("div", { class: "value" }, value))));
           const events = table([["event"], ["at"], ["node"], ["attempt", true], ["message"]],
             job.events.map(e => ({ cells: [badge(e.state), new Date(e.at / 1e6).toLocaleTimeString(), e.node_id || "–", String(e.attempt ?? "–"), e.message || ""] })));
