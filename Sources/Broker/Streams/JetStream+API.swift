@@ -39,6 +39,9 @@ extension JetStream {
             return routeStream(Array(tokens.dropFirst()), request, now: now)
         case ("CONSUMER", 2...):
             return routeConsumer(Array(tokens.dropFirst()), request, now: now)
+        case ("DIRECT", 3...) where tokens[1] == "GET":
+            directGet(tokens[2...], request)
+            return nil
         default:
             return nil
         }
