@@ -151,6 +151,22 @@ final class PushConsumerTests: XCTestCase {
         XCTAssertTrue(consumer.waiting.isEmpty)
     }
 
+    func testEachAnswerDoublesTheWindowUpToItsBoundAndANeverAnsweringClientHoldsOneWindow() {
+        var push = PushDelivery(deliverSubject: "d", flowControl: true, idleHeartbeat: second, now: now)
+        push.look(interested: true, now: now)
+        var windows: [Int] = []
+        for round in 0..<6 {
+            while push.canSend {
+                if push.sent(bytes: 64 * 1024, now: now) { push.requested(answerOn: "fc.\(round)", now: now) }
+            }
+            XCTAssertLessThanOrEqual(push.inFlight, push.window + 64 * 1024)
+            windows.append(push.window)
+            XCTAssertFalse(push.answered(on: "fc.wrong"))
+            XCTAssertTrue(push.answered(on: "fc.\(round)"))
+        }
+        XCTAssertEqual(windows.map { $0 / (1024 * 1024) }, [2, 4, 8, 16, 16, 16])
+    }
+
     func testAHostileHeartbeatIntervalIsNeverShorterThanTheMinimum() {
         let push = PushDelivery(deliverSubject: "d", flowControl: true, idleHeartbeat: 1, now: now)
         XCTAssertEqual(push.heartbeat, PushDelivery.minimumHeartbeat)

@@ -4,11 +4,14 @@
 /// Outbound is bounded by a byte window, as nats-server bounds it: past half the window a
 /// `100 FlowControl Request` goes out with a reply subject; at the full window delivery pauses
 /// until the client answers it. The answer gives back what was in flight when the request was
-/// sent. A client that never answers thus holds at most one window of messages in flight, and
-/// each heartbeat names the unanswered request (`Nats-Consumer-Stalled`) so that it can answer late.
+/// sent and doubles the window (a slow start, as nats-server's), up to `maximumWindow`. A client
+/// that never answers thus holds at most one window of messages in flight, and each heartbeat names
+/// the unanswered request (`Nats-Consumer-Stalled`) so that it can answer late.
 struct PushDelivery {
-    /// nats-server's window: 2 MiB of subjects, reply subjects, headers and payloads.
-    static let window = 2 * 1024 * 1024
+    /// nats-server's first window: 2 MiB of subjects, reply subjects, headers and payloads.
+    static let initialWindow = 2 * 1024 * 1024
+    /// The largest window answers grow it to.
+    static let maximumWindow = 16 * 1024 * 1024
     /// The shortest idle heartbeat interval used, whatever the configuration asks (a hostile
     /// nanosecond interval must not turn the JetStream thread into a heartbeat pump).
     static let minimumHeartbeat: Int64 = 100_000_000
@@ -23,6 +26,8 @@ struct PushDelivery {
     let heartbeat: Int64
     /// Bytes delivered and not yet given back by a flow-control answer.
     private(set) var inFlight = 0
+    /// How many bytes may be in flight now.
+    private(set) var window = Self.initialWindow
     /// The reply subject of the flow-control request waiting for its answer, and what it gives back.
     private(set) var awaitedAnswer: (subject: String, bytes: Int)?
     /// Wall-clock nanoseconds of the last message or status sent.
@@ -49,14 +54,14 @@ struct PushDelivery {
     }
 
     /// Whether another message may go out now.
-    var canSend: Bool { hasInterest && (!flowControl || inFlight < Self.window) }
+    var canSend: Bool { hasInterest && (!flowControl || inFlight < window) }
 
     /// Records a message of `bytes` sent; true when a flow-control request should follow it.
     mutating func sent(bytes: Int, now: Int64) -> Bool {
         lastSent = now
         guard flowControl else { return false }
         inFlight += bytes
-        return awaitedAnswer == nil && inFlight > Self.window / 2
+        return awaitedAnswer == nil && inFlight > window / 2
     }
 
     /// Records the flow-control request sent with reply `subject`.
@@ -71,6 +76,7 @@ struct PushDelivery {
         guard let awaited = awaitedAnswer, awaited.subject == subject else { return false }
         inFlight = max(0, inFlight - awaited.bytes)
         awaitedAnswer = nil
+        window = min(window * 2, Self.maximumWindow)
         return true
     }
 
