@@ -141,6 +141,20 @@ final class PushConsumerTests: XCTestCase {
         XCTAssertEqual(output.deliveries.map(\.sequence), [4])
     }
 
+    func testHeadersOnlySendsTheHeaderLinesAndThePayloadSizeWithoutThePayload() {
+        makeStream(messages: 1, size: 6)
+        _ = stream.store(
+            subject: "c.a", headers: Array("NATS/1.0\r\nX-A: b\r\n\r\n".utf8), payload: [1, 2], now: now)
+        let consumer = makeConsumer { $0.headersOnly = true }
+        let plain = consumer.shaped(try! stream.storage.message(at: 1)!)
+        XCTAssertEqual(String(decoding: plain.headers, as: UTF8.self), "NATS/1.0\r\nNats-Msg-Size: 6\r\n\r\n")
+        XCTAssertTrue(plain.payload.isEmpty)
+        let withHeaders = consumer.shaped(try! stream.storage.message(at: 2)!)
+        XCTAssertEqual(
+            String(decoding: withHeaders.headers, as: UTF8.self), "NATS/1.0\r\nX-A: b\r\nNats-Msg-Size: 2\r\n\r\n")
+        XCTAssertEqual(makeConsumer().shaped(try! stream.storage.message(at: 2)!).payload, [1, 2])
+    }
+
     func testAPullRequestToAPushConsumerIsRefusedAsNatsServerDoes() throws {
         makeStream(messages: 1)
         let consumer = makeConsumer()

@@ -140,3 +140,26 @@ async def test_a_rollup_on_a_stream_that_does_not_allow_it_is_refused_as_nats_se
         assert refused.value.description == "rollup not permitted"
     finally:
         await nc.close()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@run_async(timeout=60)
+async def test_a_key_value_bucket_works_on_the_same_server_features(server_factory, kind):
+    """Key-value buckets stand on what the object store needs plus direct gets (`allow_direct`) and
+    `headers_only` ordered consumers (`keys`)."""
+    server = server_factory.start(kind, jetstream=True)
+    nc = await connect(server)
+    try:
+        js = nc.jetstream(timeout=5)
+        kv = await js.create_key_value(bucket="settings", history=3)
+        await kv.put("a", b"1")
+        await kv.put("a", b"2")
+        await kv.put("b", b"x")
+        assert (await kv.get("a")).value == b"2"
+        assert sorted(await kv.keys()) == ["a", "b"]
+        assert [entry.value for entry in await kv.history("a")] == [b"1", b"2"]
+        await kv.delete("b")
+        with pytest.raises(jserr.KeyNotFoundError):
+            await kv.get("b")
+    finally:
+        await nc.close()

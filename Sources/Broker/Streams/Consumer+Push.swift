@@ -14,7 +14,7 @@ extension Consumer {
         let target = ReplyInbox(subject: push.deliverSubject)
         while push.canSend, canDeliverMore, let sequence = nextSequenceToDeliver(now: now) {
             let delivery = deliver(sequence, byteBudget: 0, now: now) { message, ackSubject in
-                output.deliver(message, to: target, ackSubject: ackSubject)
+                output.deliver(shaped(message), to: target, ackSubject: ackSubject)
             }
             guard case .sent(let size) = delivery else { continue }
             if push.sent(bytes: size, now: now) {
@@ -56,6 +56,18 @@ extension Consumer {
         guard let push else { return nil }
         guard let heartbeat = push.nextHeartbeat, push.hasInterest else { return push.nextLook }
         return min(heartbeat, push.nextLook)
+    }
+
+    /// The message as this consumer hands it out: with `headers_only`, its header lines plus
+    /// `Nats-Msg-Size: <payload bytes>` and no payload, as nats-server sends it.
+    func shaped(_ message: StreamMessage) -> StreamMessage {
+        guard config.headersOnly else { return message }
+        let endsBlock = message.headers.count >= 12 && message.headers.suffix(4) == Array("\r\n\r\n".utf8)
+        var headers = endsBlock ? Array(message.headers.dropLast(2)) : Array("NATS/1.0\r\n".utf8)
+        headers += Array("Nats-Msg-Size: \(message.payload.count)\r\n\r\n".utf8)
+        return StreamMessage(
+            sequence: message.sequence, subject: message.subject, headers: headers, payload: [],
+            timestamp: message.timestamp)
     }
 
     /// `$JS.FC.<stream>.<consumer>.<4 random characters>`, nats-server's form.

@@ -219,7 +219,7 @@ final class Consumer {
             guard canDeliverMore, let sequence = nextSequenceToDeliver(now: now) else { break }
             let reply = waiting[0].reply
             let delivery = deliver(sequence, byteBudget: waiting[0].remainingBytes, now: now) { message, ackSubject in
-                output.deliver(message, to: reply, ackSubject: ackSubject)
+                output.deliver(shaped(message), to: reply, ackSubject: ackSubject)
             }
             switch delivery {
             case .sent(let size):

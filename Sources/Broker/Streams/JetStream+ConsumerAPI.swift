@@ -148,7 +148,6 @@ extension JetStream {
         if let error = validatePush(config, for: stream) { return error }
         if let error = validateDurations(config) { return error }
         if config.deliverPolicy == .byStartTime { return .notSupported("deliver_policy by_start_time") }
-        if config.headersOnly { return .notSupported("headers_only consumers") }
         if config.replicas > 1 { return .replicasNotSupported }
         for filter in config.filters where !Subject.isValidSubscribe(filter) { return .invalidSubject }
         guard stream.config.retention == .workqueue else { return nil }
