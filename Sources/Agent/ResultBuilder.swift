@@ -28,6 +28,7 @@ struct ResultBuilder {
                 joules: energy.totalJoules, wallSeconds: wallSeconds, encodedBytes: statistics.outputBytes,
                 quality: outcome.quality)
         }
+        result.region = config.region
         if let energy { result.cost = Cost.compute(joules: energy.totalJoules, price: config.price) }
         return result
     }
