@@ -17,16 +17,19 @@ final class ExecutionControl: Sendable {
     /// The encode itself ended (quality measurement may follow): the job's energy window closes
     /// here. Argument: the encode's CPU seconds.
     let encodeEnded: @Sendable (Double) -> Void
+    /// The GPU (nvidia-smi index) the job must encode on, chosen by the agent; nil: any or none.
+    let gpu: Int?
     private let cancelRequested = Atomic<Bool>(false)
 
     init(
         started: @escaping @Sendable (Int32, String?) -> Void,
         progressed: @escaping @Sendable (ProgressSnapshot) -> Void,
-        encodeEnded: @escaping @Sendable (Double) -> Void = { _ in }
+        encodeEnded: @escaping @Sendable (Double) -> Void = { _ in }, gpu: Int? = nil
     ) {
         self.started = started
         self.progressed = progressed
         self.encodeEnded = encodeEnded
+        self.gpu = gpu
     }
 
     /// Asks the executor to stop the job (it kills ffmpeg's process group).
@@ -68,4 +71,6 @@ struct ExecutionOutcome: Sendable {
     /// Wall-clock nanoseconds when the process started and ended (0 when it never started).
     var startedAt: Int64 = 0
     var finishedAt: Int64 = 0
+    /// The GPU the job encoded on (set by the agent, not the executor).
+    var gpu: Int?
 }

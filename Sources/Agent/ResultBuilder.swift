@@ -29,6 +29,7 @@ struct ResultBuilder {
                 quality: outcome.quality)
         }
         result.region = config.region
+        result.gpu = outcome.gpu.map { GPUAssignment(index: $0) }
         if let energy { result.cost = Cost.compute(joules: energy.totalJoules, price: config.price) }
         return result
     }
