@@ -174,6 +174,7 @@ extension Agent {
             .result(for: outcome, energy: energy)
         result.provenance = currentProvenance()
         result.throttling = throttling
+        if let index = result.gpu?.index { result.gpu?.uuid = hardware.gpus.first { $0.index == index }?.uuid }
         deliver(result)
         let confirmed = settle(message, result.status == .succeeded ? .ack : .term, jobID: jobID)
         publishEvent(

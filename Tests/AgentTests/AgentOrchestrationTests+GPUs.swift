@@ -5,13 +5,15 @@ import Synchronization
 import XCTest
 
 /// A node with two GPUs that proved NVENC, and an executor that notes the GPU each job was told
-/// to use and holds each NVENC job until two run at once (or a few seconds pass).
+/// to use and holds each NVENC job until two run at once (or 10 s pass).
 final class TwoGPUNode: JobExecutor, NodeProbe, @unchecked Sendable {
     let told = Mutex<[String: Int]>([:])
     let running = Atomic<Int>(0)
 
     func probe() -> (hardware: Hardware, capabilities: [CapabilityStatus]) {
-        let gpus = (0..<2).map { Hardware.GPU(index: $0, name: "NVIDIA L4", memoryMegabytes: 23_034, driver: "550") }
+        let gpus = (0..<2).map {
+            Hardware.GPU(index: $0, name: "NVIDIA L4", memoryMegabytes: 23_034, driver: "550", uuid: "GPU-\($0)")
+        }
         return (
             Hardware(cpuModel: "test CPU", cores: 2, threads: 2, ramMegabytes: 1024, gpus: gpus),
             [
@@ -26,7 +28,7 @@ final class TwoGPUNode: JobExecutor, NodeProbe, @unchecked Sendable {
         running.add(1, ordering: .relaxed)
         control.started(Int32(getpid()), nil)
         var outcome = ExecutionOutcome(status: .succeeded, startedAt: Timestamp.nowNanoseconds())
-        for _ in 0..<300 where spec.capability == .nvenc && running.load(ordering: .relaxed) < 2 { usleep(10_000) }
+        for _ in 0..<1000 where spec.capability == .nvenc && running.load(ordering: .relaxed) < 2 { usleep(10_000) }
         usleep(100_000)
         outcome.statistics = JobResult.FFmpegStatistics(frames: 60, averageFPS: 120, outputBytes: 1, argv: ["ffmpeg"])
         outcome.finishedAt = Timestamp.nowNanoseconds()
@@ -37,7 +39,8 @@ final class TwoGPUNode: JobExecutor, NodeProbe, @unchecked Sendable {
 extension AgentOrchestrationTests {
     func testTwoNVENCJobsOnATwoGPUNodeRunOneOnEachGPUAndSaySo() throws {
         let node = TwoGPUNode()
-        try startAgent(slots: 2, executor: node, probe: node)
+        // Three slots: the CPU queue's pull holds one while it waits, and two are left for NVENC jobs.
+        try startAgent(slots: 3, executor: node, probe: node)
         for index in 0..<2 {
             try submit(Job(id: "nv-\(index)", scenario: "1080p30-h264-nvenc", durationSeconds: 2))
         }
@@ -48,6 +51,7 @@ extension AgentOrchestrationTests {
         for result in results {
             XCTAssertEqual(result.status, .succeeded)
             XCTAssertEqual(result.gpu?.index, told[result.jobID], "the result names the GPU ffmpeg was told")
+            XCTAssertEqual(result.gpu?.uuid, told[result.jobID].map { "GPU-\($0)" })
         }
     }
 
