@@ -67,11 +67,14 @@ extension Agent {
 
     private func execute(_ spec: JobSpec, message: JetStreamMessage, attempt: Int, queuedAt: Int64?) {
         let jobID = spec.id
+        let gpu = spec.capability == .nvenc ? gpuSlots.claim(jobID, among: hardware.gpus.map(\.index)) : nil
+        defer { gpuSlots.release(jobID) }
+        let gpus: Set<Int> = gpu.map { [$0] } ?? []
         let control = ExecutionControl(
             started: { [self] pid, controlGroupPath in
                 lock.withLock { running[jobID]?.processID = pid }
                 meter.begin(
-                    jobID: jobID, processID: pid, cgroupPath: controlGroupPath, gpus: gpus(for: spec),
+                    jobID: jobID, processID: pid, cgroupPath: controlGroupPath, gpus: gpus,
                     at: Clock.monotonicNanoseconds())
             },
             progressed: { [self] snapshot in reportProgress(snapshot, of: spec, message: message, attempt: attempt) },
@@ -79,12 +82,12 @@ extension Agent {
                 let report = meter.end(jobID: jobID, at: Clock.monotonicNanoseconds(), cpuSeconds: cpuSeconds)
                 lock.withLock { running[jobID]?.energy = report }
             },
-            keepOutput: { [self] path in keepOutput(path, of: spec) })
+            keepOutput: { [self] path in keepOutput(path, of: spec) }, gpu: gpu)
         let job = RunningJob(
             spec: spec, message: message, control: control, attempt: attempt, startedAt: Timestamp.nowNanoseconds())
         lock.withLock { running[jobID] = job }
         let throttleWatch = JobThrottleWatch(
-            sysRoot: config.sysRoot, nvidiaSMIPath: config.nvidiaSMIPath, gpus: gpus(for: spec))
+            sysRoot: config.sysRoot, nvidiaSMIPath: config.nvidiaSMIPath, gpus: gpus)
         publishEvent(
             JobEvent(jobID: jobID, nodeID: config.nodeID, state: .started, at: job.startedAt, attempt: attempt))
         logger.info("job started", ["job": jobID, "attempt": attempt, "encoder": spec.encoder.rawValue])
@@ -126,6 +129,7 @@ extension Agent {
             return
         }
         var final = outcome
+        final.gpu = gpu
         if outcome.status == .cancelled && !byRequest { (final.status, final.error) = (.failed, "stopped") }
         finish(
             spec: spec, message: message, attempt: attempt, queuedAt: queuedAt, outcome: final, energy: energy,
@@ -183,6 +187,7 @@ extension Agent {
             .result(for: outcome, energy: energy)
         result.provenance = currentProvenance()
         result.throttling = throttling
+        if let index = result.gpu?.index { result.gpu?.uuid = hardware.gpus.first { $0.index == index }?.uuid }
         deliver(result)
         let confirmed = settle(message, result.status == .succeeded ? .ack : .term, jobID: jobID)
         publishEvent(
@@ -221,10 +226,6 @@ extension Agent {
         let stored = try? jetStream.lastMessage(
             stream: FleetTopology.controlStream, subject: Subjects.cancel(jobID: jobID), timeout: .seconds(2))
         return stored != nil
-    }
-
-    private func gpus(for spec: JobSpec) -> Set<Int> {
-        spec.capability == .nvenc && !hardware.gpus.isEmpty ? [hardware.gpus[0].index] : []
     }
 
     /// Fraction of the job done, from the output time written against the job's duration.

@@ -30,6 +30,8 @@ public final class Agent: @unchecked Sendable {
     let executor: JobExecutor
     let nodeProbe: NodeProbe
     let meter: EnergyMeter
+    /// The GPU each running NVENC job was given.
+    let gpuSlots = GPUSlots()
     let spool: ResultSpool
     /// The work directory, held for this agent's lifetime.
     let workClaim: WorkDirectoryClaim

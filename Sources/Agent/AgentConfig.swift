@@ -40,6 +40,9 @@ public struct AgentConfig: Sendable {
     /// CPU TDP for the estimate when no sensor exists.
     public var tdpWatts: Double?
     public var price = EnergyPrice()
+    /// Where the node draws its power (`--region`), sent in heartbeats and results; the master prices
+    /// energy per region. Nil: none (the master then reports cost as unavailable).
+    public var region: String?
     /// Heartbeat and telemetry periods, in seconds.
     public var heartbeatInterval = 5.0
     public var telemetryBusyInterval = 1.0
@@ -116,6 +119,10 @@ public struct AgentConfig: Sendable {
         if let megabytes = defaultMemoryMegabytes, !memory.contains(megabytes) {
             throw AgentConfigError(
                 "default-memory must be \(memory.lowerBound) to \(memory.upperBound) MB, got \(megabytes)")
+        }
+        if let region, !RegionName.isValid(region) {
+            throw AgentConfigError(
+                "region must be 1–64 letters, digits, - and _ starting with a letter or digit, got \"\(region)\"")
         }
         guard maxAttempts >= 1 else { throw AgentConfigError("max-attempts must be at least 1") }
         guard !servers.isEmpty else { throw AgentConfigError("server: at least one URL is needed") }

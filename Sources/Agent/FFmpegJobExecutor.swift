@@ -7,6 +7,8 @@ struct FFmpegJobExecutor: JobExecutor {
     let limiter: ResourceLimiter
 
     func execute(_ spec: JobSpec, control: ExecutionControl) -> ExecutionOutcome {
+        var configuration = configuration
+        configuration.buildOptions.gpu = control.gpu
         let run = FFmpegRun(spec: spec, configuration: configuration, limiter: limiter)
         control.whenCancelled { run.cancel() }
         let observer = FFmpegRunObserver(

@@ -20,6 +20,8 @@ final class ExecutionControl: Sendable {
     /// The job succeeded and asked to keep its output (`keep_output`): the output file at this path is
     /// about to be deleted with the job's folder. Returns the kept object, or why it could not be kept.
     let keepOutput: @Sendable (String) -> Result<KeptOutput, KeepOutputFailure>
+    /// The GPU (nvidia-smi index) the job must encode on, chosen by the agent; nil: any or none.
+    let gpu: Int?
     private let cancelRequested = Atomic<Bool>(false)
 
     init(
@@ -28,12 +30,14 @@ final class ExecutionControl: Sendable {
         encodeEnded: @escaping @Sendable (Double) -> Void = { _ in },
         keepOutput: @escaping @Sendable (String) -> Result<KeptOutput, KeepOutputFailure> = { _ in
             .failure(KeepOutputFailure(reason: "this executor keeps no outputs"))
-        }
+        },
+        gpu: Int? = nil
     ) {
         self.started = started
         self.progressed = progressed
         self.encodeEnded = encodeEnded
         self.keepOutput = keepOutput
+        self.gpu = gpu
     }
 
     /// Asks the executor to stop the job (it kills ffmpeg's process group).
@@ -79,6 +83,8 @@ struct ExecutionOutcome: Sendable {
     var inputDigest: String?
     /// Where the output was kept (`keep_output`).
     var keptOutput: KeptOutput?
+    /// The GPU the job encoded on (set by the agent, not the executor).
+    var gpu: Int?
 }
 
 /// Why a job's output could not be kept in the object store.

@@ -59,6 +59,9 @@ public enum AgentCommand: CLICommand {
                 ["--nvidia-smi"], value: "PATH", help: "nvidia-smi binary; \"none\" disables GPU reading",
                 default: "nvidia-smi"),
             OptionSpec(["--tdp"], value: "WATTS", help: "CPU TDP for the labelled estimate when no sensor exists"),
+            OptionSpec(
+                ["--region"], value: "NAME",
+                help: "Where the node draws power (letters, digits, - and _); the master prices energy per region"),
             OptionSpec(["--price-kwh"], value: "USD", help: "Electricity price per kWh for job cost", default: "0.12"),
             OptionSpec(["--co2-g-per-kwh"], value: "GRAMS", help: "Grid carbon intensity", default: "400"),
             OptionSpec(
@@ -151,6 +154,7 @@ public enum AgentCommand: CLICommand {
         config.price = EnergyPrice(
             usdPerKilowattHour: try number(arguments, "--price-kwh") ?? 0.12,
             gramsPerKilowattHour: try number(arguments, "--co2-g-per-kwh") ?? 400)
+        config.region = arguments.string("--region")
         config.maxAttempts = try arguments.int("--max-attempts") ?? 3
         if let heartbeat = try arguments.durationNanoseconds("--heartbeat") {
             config.heartbeatInterval = Double(heartbeat) / 1e9

@@ -38,6 +38,12 @@ public struct JobResult: Codable, Sendable, Equatable {
     /// The output file kept in the object store (`keep_output`); nil when it was not kept.
     public var keptOutput: KeptOutput?
 
+    // Regions and per-GPU slots (issue 12 items 11 and 13).
+    /// The agent's `--region`; the master prices the job's energy by it. Nil from agents with none.
+    public var region: String?
+    /// The GPU a GPU job ran on, whose energy it was charged; nil for CPU jobs and older agents.
+    public var gpu: GPUAssignment?
+
     public init(
         jobID: String, nodeID: String, attempt: Int, status: Status, error: String? = nil,
         rejectField: String? = nil, timings: Timings, ffmpeg: FFmpegStatistics? = nil, energy: EnergyReport? = nil,
@@ -89,7 +95,7 @@ public struct JobResult: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case attempt, status, error, timings, ffmpeg, energy, quality, efficiency, cost, scenario, encoder
-        case resolution, fps, labels, provenance, throttling
+        case resolution, fps, labels, provenance, throttling, region, gpu
         case messageVersion = "v"
         case jobID = "job_id"
         case nodeID = "node_id"
