@@ -96,6 +96,18 @@ CLASSES = [
     SubjectClass("ack11.jobs-then-events", "$JS.ACK.JOBS.hash.EVENTS.nope.1.999.999.0.0"),
     SubjectClass("ack12.jobs-then-events", "$JS.ACK.JOBS.hash.EVENTS.nope.1.999.999.0.0.random"),
     SubjectClass("ack11.events-then-jobs", "$JS.ACK.EVENTS.hash.JOBS.nope.1.999.999.0.0"),
+    SubjectClass("obj.clips", "$O.clips.C.x"),
+    SubjectClass("obj.outputs", "$O.outputs.C.x"),
+    SubjectClass("js.msg.get.clips", "$JS.API.STREAM.MSG.GET.OBJ_clips"),
+    SubjectClass("js.msg.get.outputs", "$JS.API.STREAM.MSG.GET.OBJ_outputs"),
+    SubjectClass("js.stream.create.clips", "$JS.API.STREAM.CREATE.OBJ_clips"),
+    SubjectClass("js.stream.create.outputs", "$JS.API.STREAM.CREATE.OBJ_outputs"),
+    SubjectClass("js.stream.purge.clips", "$JS.API.STREAM.PURGE.OBJ_clips"),
+    SubjectClass("js.stream.purge.outputs", "$JS.API.STREAM.PURGE.OBJ_outputs"),
+    SubjectClass("js.consumer.create.clips", "$JS.API.CONSUMER.CREATE.OBJ_clips.r1.$O.clips.C.x"),
+    SubjectClass("js.consumer.create.outputs", "$JS.API.CONSUMER.CREATE.OBJ_outputs.r1.$O.outputs.C.x"),
+    SubjectClass("js.pull.clips", "$JS.API.CONSUMER.MSG.NEXT.OBJ_clips.r1"),
+    SubjectClass("js.pull.outputs", "$JS.API.CONSUMER.MSG.NEXT.OBJ_outputs.r1"),
     SubjectClass("inbox.self", "_INBOX.{self}.x"),
     SubjectClass("inbox.other", "_INBOX.node-2.x"),
     SubjectClass("inbox.any", "_INBOX.abc", pattern="_INBOX.>"),
@@ -104,12 +116,19 @@ CLASSES = [
 EVERYTHING = {c.id for c in CLASSES}
 JOB_QUERIES = {"js.info", "js.stream.names", "js.stream.info", "js.consumer.info"}
 
+# The object stores (issue 12): agents read clips and keep outputs; submitters manage clips and read outputs.
+CLIP_READING = {"js.msg.get.clips", "js.consumer.create.clips", "js.pull.clips"}
+CLIP_MANAGING = {"obj.clips", "js.stream.create.clips", "js.stream.purge.clips"}
+OUTPUT_KEEPING = {"obj.outputs", "js.msg.get.outputs", "js.stream.create.outputs", "js.stream.purge.outputs"}
+OUTPUT_READING = {"js.msg.get.outputs", "js.consumer.create.outputs", "js.pull.outputs"}
+
 # What each role may publish (and so also name as a reply subject).
 PUBLISH = {
     "agent": {"hb.self", "metrics.self", "result.self", "evt.started.self", "evt.progress", "js.msg.get.control",
-              "js.pull.jobs.cpu", "js.pull.node.self", "js.consumer.create.node.self", "ack9.jobs", "ack11.jobs-then-events", "ack12.jobs-then-events",
-              "inbox.self"} | JOB_QUERIES,
-    "submitter": {"job", "job.node", "ctl", "evt.queued", "js.msg.get.events", "inbox.self"} | JOB_QUERIES,
+              "js.msg.get.events", "js.pull.jobs.cpu", "js.pull.node.self", "js.consumer.create.node.self", "ack9.jobs",
+              "ack11.jobs-then-events", "ack12.jobs-then-events", "inbox.self"} | JOB_QUERIES | CLIP_READING | OUTPUT_KEEPING,
+    "submitter": {"job", "job.node", "ctl", "evt.queued", "js.msg.get.events", "inbox.self"} | JOB_QUERIES
+                 | CLIP_READING | CLIP_MANAGING | OUTPUT_READING,
     "master": {"master.query", "inbox.self", "js.consumer.create.events", "js.pull.events", "ack9.events",
                "ack11.events-then-jobs"} | JOB_QUERIES,
     "admin": EVERYTHING,
