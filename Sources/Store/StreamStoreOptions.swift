@@ -17,8 +17,8 @@ public struct StreamStoreOptions: Sendable, Equatable {
     /// When above 0, the active segment is written with zeros this many bytes ahead of its records
     /// (never past `maximumSegmentBytes`), so a `sync()` overwrites bytes the file already has and
     /// its `fdatasync` need not record a new file size: on ext4 one block write per sync instead of
-    /// two, which roughly doubles syncs per second one at a time. Opening reads the zeros after the
-    /// last record as the end (`RecordFormat`). Default 0 (off); the broker uses 1 MiB.
+    /// two (docs/benchmarks.md). Opening reads the zeros after the last record as the end
+    /// (`RecordFormat`). Default 0 (off); the broker uses 1 MiB.
     public var preallocationBytes: Int = 0
 
     public init() {}
