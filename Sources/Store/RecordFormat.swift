@@ -53,6 +53,13 @@
 /// stretch after the newest known message that could have held a message, so that it never goes
 /// backwards.
 ///
+/// A stream segment may end in zeros after its last record: space written ahead of the records
+/// (`StreamStoreOptions.preallocationBytes`) so that a sync overwrites bytes the file has instead of
+/// growing it. Because no frame has length 0, a reader that meets a zero length field followed only
+/// by zeros up to the end of the file has reached the end of the records; this is not damage.
+/// Anything else before the zeros (a record torn by a crash, its frame cut off by them) is a torn
+/// tail as above.
+///
 /// ## Stream segment bodies
 ///
 /// `message` (type 1), 23 bytes plus the variable parts:

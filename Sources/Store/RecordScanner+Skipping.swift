@@ -42,7 +42,8 @@ extension RecordScanner {
     /// Like `scan`, but a damaged record does not end the scan: the scan finds where trust resumes
     /// (`resynchronize`) and goes on, reporting the stretch it stepped over. `isValid` says whether a
     /// body whose checksum holds makes sense (it must have no side effects: it judges candidates);
-    /// `visit` may still reject a record, which is then stepped over as `invalidBody`.
+    /// `visit` may still reject a record, which is then stepped over as `invalidBody`. Where only zeros
+    /// follow the last good record (space written ahead of the records), the scan ends there cleanly.
     ///
     /// On damage, the rest of the range is read into memory once, so this is meant for segment-sized
     /// ranges.
@@ -60,6 +61,8 @@ extension RecordScanner {
             guard let reason = run.damage else { break }
             let damageStart = run.validEnd
             let rest = try readChunk(file, at: damageStart, count: Int(end - damageStart))
+            // Zeros written ahead of the records (`StreamStoreOptions.preallocationBytes`): the end.
+            if rest.allSatisfy({ $0 == 0 }) { return outcome }
             let found = rest.withUnsafeBytes { resynchronize($0, isValid: isValid) }
             switch found {
             case .tornTail:

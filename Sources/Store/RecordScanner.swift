@@ -105,16 +105,18 @@ enum RecordScanner {
     }
 
     /// Counts the records, whole or partial, between `start` and `end` by following length fields
-    /// (used to report how many records a cut tail held; garbage counts as one).
+    /// (used to report how many records a cut tail held; garbage counts as one, and zeros after a
+    /// record, written ahead of the records, as none).
     static func countFrames(_ file: any StorageFile, from start: Int64, to end: Int64) throws(StoreError) -> Int {
         var count = 0
         var position = start
         while position < end {
-            count += 1
-            guard position + Int64(RecordFormat.frameBytes) <= end else { break }
+            guard position + Int64(RecordFormat.frameBytes) <= end else { return count + 1 }
             let frame = try readChunk(file, at: position, count: 4)
-            guard frame.count == 4 else { break }
+            guard frame.count == 4 else { return count + 1 }
             let length = frame.withUnsafeBytes { Int($0.loadLittleEndian(at: 0, as: UInt32.self)) }
+            if length == 0 && count > 0 { break }
+            count += 1
             guard RecordFormat.isPlausible(bodyLength: length) else { break }
             position += Int64(RecordFormat.frameBytes + length)
         }

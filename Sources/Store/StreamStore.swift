@@ -60,7 +60,7 @@ public final class StreamStore {
         recoveryReport = recovered.report
         segments = recovered.segments
         let active = recovered.segments[recovered.segments.count - 1]
-        writer = RecordWriter(file: active.file, end: active.validEnd, bufferCapacity: options.writeBufferBytes)
+        writer = RecordWriter(segment: active, options: options)
         index = recovered.index
         subjects = recovered.subjects
         lastSequence = recovered.lastSequence
@@ -173,8 +173,7 @@ public final class StreamStore {
         let replacement = try createSegment(id: active.id + 1, removals: lastSequence > 0 ? [1...lastSequence] : [])
         let old = segments
         segments = [replacement]
-        writer = RecordWriter(
-            file: replacement.file, end: replacement.validEnd, bufferCapacity: options.writeBufferBytes)
+        writer = RecordWriter(segment: replacement, options: options)
         index.removeAll()
         subjects.removeAll()
         liveBytes = 0
@@ -280,7 +279,7 @@ public final class StreamStore {
         try synchronizeActive()
         let segment = try createSegment(id: active.id + 1, removals: removalRanges())
         segments.append(segment)
-        writer = RecordWriter(file: segment.file, end: segment.validEnd, bufferCapacity: options.writeBufferBytes)
+        writer = RecordWriter(segment: segment, options: options)
         sequenceGapPending = false
     }
 
@@ -378,6 +377,15 @@ public final class StreamStore {
         for segment in segments { segment.file.close() }
         lockFile?.close()
         lockFile = nil
+    }
+}
+
+extension RecordWriter {
+    /// The writer that appends to `segment`, after its trusted records.
+    convenience init(segment: Segment, options: StreamStoreOptions) {
+        self.init(
+            file: segment.file, end: segment.validEnd, bufferCapacity: options.writeBufferBytes,
+            preallocation: options.preallocationBytes, preallocationLimit: Int64(options.maximumSegmentBytes))
     }
 }
 

@@ -3,12 +3,18 @@
 # from Debian) against nats-server and the ffrtmp broker, alternating between them, one fresh
 # file-store stream per run. Prints a markdown table of the median of each figure and the ratio
 # ffrtmp ÷ nats-server, plus the load average before and after (the machine may be shared).
+# Mode "sync" is js.Publish one at a time (each waits for its ack); each round of it also measures
+# the fdatasync limit on the disk the stores are on (write + fdatasync of one small record in a loop,
+# appending, and overwriting zeros written beforehand), printed next to it with ffrtmp ÷ limit.
+# nats-server acknowledges before it syncs (it syncs every 2 minutes by default); the broker syncs
+# every message before its ack.
 # Not part of any test suite: run it by hand.
 #
 # Needs: apt-get install golang-go golang-github-nats-io-go-nats-dev linux-perf (perf: optional)
 # Usage: Tests/Bench/natsgo-jetstream.sh
 # Environment (all optional):
-#   ROUNDS=3  MSGS=100000  SIZE=128  BATCH=256  MAXWAIT=5s  MODES="publish fetch"
+#   ROUNDS=3  MSGS=100000  SIZE=128  BATCH=256  MAXWAIT=5s  MODES="publish fetch sync"
+#   SYNC_MSGS=5000 (messages of mode sync, and records of each fdatasync probe)
 #   BROKER=.build/release/ffrtmp   (built with `swift build -c release --product ffrtmp` if missing)
 #   NATS_SERVER_COMMAND=nats-server
 #   PERF=1: record the broker with `perf record -g` during its fetch runs ($WORK/perf.data is kept
@@ -21,7 +27,8 @@ MSGS=${MSGS:-100000}
 SIZE=${SIZE:-128}
 BATCH=${BATCH:-256}
 MAXWAIT=${MAXWAIT:-5s}
-MODES=${MODES:-"publish fetch"}
+MODES=${MODES:-"publish fetch sync"}
+SYNC_MSGS=${SYNC_MSGS:-5000}
 BROKER=${BROKER:-.build/release/ffrtmp}
 NATS_SERVER_COMMAND=${NATS_SERVER_COMMAND:-nats-server}
 PERF=${PERF:-0}
@@ -90,7 +97,9 @@ for round in $(seq "$ROUNDS"); do
                 perf record -g -o "$WORK/perf.data" -p "$PID_ffrtmp" 2>/dev/null &
                 perf_pid=$!
             fi
-            if output=$("$JSBENCH" -url "nats://127.0.0.1:$port" -mode "$mode" -msgs "$MSGS" -size "$SIZE" \
+            messages=$MSGS
+            if [[ $mode == sync ]]; then messages=$SYNC_MSGS; fi
+            if output=$("$JSBENCH" -url "nats://127.0.0.1:$port" -mode "$mode" -msgs "$messages" -size "$SIZE" \
                 -batch "$BATCH" -maxwait "$MAXWAIT" 2>&1); then
                 echo "$side $mode $(echo "$output" | awk '{ print $(NF - 1) }')" >>"$WORK/results"
             else
@@ -99,6 +108,16 @@ for round in $(seq "$ROUNDS"); do
             if [[ -n $perf_pid ]]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
             echo "  round $round $side: $output" >&2
         done
+        if [[ $mode == sync ]]; then
+            # The limit on this disk now: the same directory as the stores, between the two servers' runs.
+            for probe in append overwrite; do
+                flags=()
+                if [[ $probe == overwrite ]]; then flags=(-overwrite); fi
+                output=$("$JSBENCH" -mode fdatasync "${flags[@]}" -dir "$WORK" -msgs "$SYNC_MSGS" -size "$SIZE" 2>&1)
+                echo "limit-$probe sync $(echo "$output" | awk '{ print $(NF - 1) }')" >>"$WORK/results"
+                echo "  round $round fdatasync limit ($probe): $output" >&2
+            done
+        fi
     done
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -111,7 +130,7 @@ median() {
 }
 
 echo
-echo "nats.go 1.22.1 jsbench, $SIZE B payloads, $MSGS messages, median of $ROUNDS rounds ($(nproc) CPUs," \
+echo "nats.go 1.22.1 jsbench, $SIZE B payloads, $MSGS messages ($SYNC_MSGS one at a time), median of $ROUNDS rounds ($(nproc) CPUs," \
     "load average $LOAD_BEFORE before, $LOAD_AFTER after)."
 echo
 echo "| figure | nats-server | ffrtmp | ratio |"
@@ -123,10 +142,27 @@ for mode in $MODES; do
     case $mode in
         publish) label="JetStream async publish + ack, msgs/s" ;;
         fetch) label="JetStream Fetch($BATCH) + Ack, msgs/s" ;;
+        sync) label="js.Publish one at a time, msgs/s" ;;
         *) label=$mode ;;
     esac
     printf '| %s | %s | %s | %s |\n' "$label" "$nats" "$ffrtmp" "$ratio"
 done
+if [[ " $MODES " == *" sync "* ]]; then
+    ffrtmp=$(median ffrtmp sync)
+    echo
+    echo "| fdatasync limit on the store's disk ($SYNC_MSGS records of $SIZE + 32 B) | records/s |" \
+        "ffrtmp one at a time ÷ limit |"
+    echo "|---|---|---|"
+    for probe in append overwrite; do
+        limit=$(median "limit-$probe" sync)
+        ratio=$(awk -v l="$limit" -v f="$ffrtmp" 'BEGIN { if (l + 0 <= 0 || f + 0 <= 0) print "-"; else printf "%.2f×", f / l }')
+        case $probe in
+            append) label="write + fdatasync, appending (the file grows)" ;;
+            overwrite) label="write + fdatasync, overwriting zeros written beforehand" ;;
+        esac
+        printf '| %s | %s | %s |\n' "$label" "$limit" "$ratio"
+    done
+fi
 if [[ $PERF == 1 && -f $WORK/perf.data ]]; then
     echo
     perf report -i "$WORK/perf.data" --no-children --stdio 2>/dev/null | grep -v '^#' | grep '%' | head -25

@@ -273,16 +273,21 @@ async def test_torn_tail_is_cut_and_logged(server_factory, tmp_path, damage):
                       key=lambda p: int(Path(p).name.split(".")[0]))
     assert segments, f"no segment files under {broker.store_dir}"
     last = segments[-1]
-    size = os.path.getsize(last)
+    # The broker writes zeros ahead of its records (the sync before an ack then overwrites them
+    # instead of growing the file), so power loss leaves the records, a torn one, then zeros.
+    data = Path(last).read_bytes()
+    end = len(data.rstrip(b"\0"))               # payloads end in ASCII, never in a zero byte
     if damage == "truncate":
-        cut = 5
-        with open(last, "r+b") as f:
-            f.truncate(size - cut)
-        intact = 19                              # the last record lost its tail
+        with open(last, "r+b") as f:             # the last record lost its last 5 bytes
+            f.seek(end - 5)
+            f.write(b"\0" * 5)
+        intact = 19
     else:
-        cut = 37
-        with open(last, "ab") as f:
-            f.write(bytes(rng.randrange(256) for _ in range(cut)))
+        garbage = bytes(rng.randrange(256) for _ in range(37))
+        with open(last, "r+b") as f:             # 37 bytes of garbage where the next record would start
+            f.seek(end)
+            f.write(garbage)
+        cut = max(len(data), end + len(garbage)) - end   # the garbage and the zeros after it
         intact = 20
     log_before = broker.log_path.read_text(errors="replace")
 

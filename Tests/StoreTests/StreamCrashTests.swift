@@ -15,6 +15,21 @@ final class StreamCrashTests: StoreTestCase {
     static let removingKind: UInt8 = 3
 
     func testEverySequenceReportedAsSyncedSurvivesSIGKILL() throws {
+        try killRepeatedly(options: Self.options(preallocationBytes: 0))
+    }
+
+    func testEverySequenceReportedAsSyncedSurvivesSIGKILLWithZerosWrittenAhead() throws {
+        try killRepeatedly(options: Self.options(preallocationBytes: 4 << 10))
+    }
+
+    static func options(preallocationBytes: Int) -> StreamStoreOptions {
+        var options = StreamStoreOptions()
+        options.maximumSegmentBytes = 16 << 10
+        options.preallocationBytes = preallocationBytes
+        return options
+    }
+
+    func killRepeatedly(options: StreamStoreOptions) throws {
         var generator = SeededGenerator(seed: UInt64(CSystemClock.now()))
         var synced = Set<UInt64>()
         var removed = Set<UInt64>()
@@ -26,7 +41,7 @@ final class StreamCrashTests: StoreTestCase {
             XCTAssertGreaterThanOrEqual(child, 0)
             if child == 0 {
                 close(descriptors[0])
-                runChild(reportingTo: descriptors[1], seed: UInt64(round))
+                runChild(reportingTo: descriptors[1], seed: UInt64(round), options: options)
             }
             close(descriptors[1])
             // Wait for the child's first report (its open may take a while), then kill it at random.
@@ -60,8 +75,6 @@ final class StreamCrashTests: StoreTestCase {
             }
             XCTAssertGreaterThan(roundReports, 0, "round \(round): the child synced nothing before it was killed")
 
-            var options = StreamStoreOptions()
-            options.maximumSegmentBytes = 16 << 10
             let store = try openStream(options: options)
             for sequence in synced.subtracting(removed).subtracting(mayBeRemoved) {
                 let message = try store.message(at: sequence)
@@ -82,10 +95,8 @@ final class StreamCrashTests: StoreTestCase {
     }
 
     /// The child: append batches, remove some old messages, sync, report. Never returns.
-    func runChild(reportingTo descriptor: Int32, seed: UInt64) -> Never {
+    func runChild(reportingTo descriptor: Int32, seed: UInt64, options: StreamStoreOptions) -> Never {
         var generator = SeededGenerator(seed: seed)
-        var options = StreamStoreOptions()
-        options.maximumSegmentBytes = 16 << 10
         guard
             let store = try? StreamStore.open(
                 directory: streamDirectory, options: options,

@@ -88,6 +88,42 @@ final class StreamRecoveryTests: StoreTestCase {
         }
     }
 
+    func testEveryCutPointFollowedByPreallocatedZerosRecoversExactlyThePrefix() throws {
+        // A crash while writing into zeros written ahead leaves the records up to some byte, then zeros.
+        var options = StreamStoreOptions()
+        options.maximumSegmentBytes = 2 << 10
+        options.preallocationBytes = 1 << 10
+        let (path, records) = try writeStreamWithTail(options: options)
+        let original = try readFile(path)
+        let recordsEnd = records.last!.end
+        XCTAssertGreaterThan(original.count, recordsEnd, "the segment ends in zeros")
+        XCTAssertTrue(original[recordsEnd...].allSatisfy { $0 == 0 })
+        for cut in records.suffix(5).first!.start...recordsEnd {
+            try writeFile(path, Array(original[..<cut]) + [UInt8](repeating: 0, count: original.count - cut))
+            // Bytes lost to the zeros that were zeros anyway (a tombstone's high sequence bytes) lose nothing.
+            var kept = cut
+            while kept < original.count, original[kept] == 0 { kept += 1 }
+            let store = try openStream(options: options)
+            try assertRecovered(store, records: records, cut: kept, checkReport: false)
+            let boundary = records.map(\.end).filter { $0 <= kept }.max() ?? records[0].start
+            if kept == boundary || kept == original.count {
+                XCTAssertTrue(store.recoveryReport.isClean, "cut \(cut) at a record's end: \(store.recoveryReport)")
+                XCTAssertEqual(fileSize(path), original.count, "cut \(cut): the zeros are kept")
+            } else {
+                XCTAssertEqual(store.recoveryReport.truncatedRecords, 1, "cut \(cut)")
+                XCTAssertEqual(fileSize(path), boundary, "cut \(cut): the torn record and the zeros are cut")
+            }
+            let next = try store.append(subject: "after", payload: [1], timestamp: 2)
+            try store.sync()
+            XCTAssertGreaterThan(next, records.filter { !$0.isTombstone && $0.end <= kept }.map(\.sequence).max() ?? 0)
+            try store.close()
+            let reopened = try openStream(options: options)
+            XCTAssertTrue(reopened.recoveryReport.isClean, "cut \(cut), reopened: \(reopened.recoveryReport)")
+            XCTAssertNotNil(try reopened.message(at: next))
+            try reopened.close()
+        }
+    }
+
     func testRandomCutPointsRecoverAPrefixAndReportTheCut() throws {
         var options = StreamStoreOptions()
         options.maximumSegmentBytes = 2 << 10
