@@ -58,7 +58,7 @@ public final class TLSSession {
     /// An idle memory BIO larger than this is replaced by a fresh one, so one burst does not pin memory.
     static let idleBufferCapacityLimit = 256 * 1024
 
-    init(context: TLSContext, serverName: String?) throws(TLSError) {
+    init(context: TLSContext, serverName: String?, resuming saved: TLSSavedSession? = nil) throws(TLSError) {
         self.context = context
         OpenSSLErrors.clear()
         guard let ssl = SSL_new(context.pointer) else { throw OpenSSLErrors.failure("SSL_new") }
@@ -70,6 +70,8 @@ public final class TLSSession {
         let isClient = context.configuration.role == .client
         if isClient {
             SSL_set_connect_state(ssl)
+            // Takes its own reference; a session OpenSSL finds unusable is simply not offered.
+            if let saved, SSL_set_session(ssl, saved.pointer) != 1 { OpenSSLErrors.clear() }
             if let serverName {
                 do throws(TLSError) {
                     try Self.setServerName(serverName, on: ssl, verify: context.configuration.verifyPeer)

@@ -1,0 +1,31 @@
+import COpenSSL
+
+/// A client's resumable TLS 1.3 session with one server, kept from one connection to offer on the
+/// next (`TLSContext.makeSession(resuming:)`): the server then skips the certificate exchange.
+///
+/// Offer it only to the server (and server name) it came from: it carries that server's verified
+/// certificate, which a resumed connection does not check again. The server decides whether to resume;
+/// when it does not (a restart voided its ticket keys, the ticket expired), the handshake quietly runs
+/// in full.
+///
+/// `@unchecked Sendable`: OpenSSL never changes a session once a connection offers it (a new ticket
+/// arriving on a resumed connection goes into a copy), and its reference count is atomic.
+public final class TLSSavedSession: @unchecked Sendable {
+    /// The `SSL_SESSION *`, one reference owned.
+    let pointer: OpaquePointer
+
+    /// Takes over one reference to `pointer`.
+    init(taking pointer: OpaquePointer) {
+        self.pointer = pointer
+    }
+
+    deinit {
+        SSL_SESSION_free(pointer)
+    }
+
+    /// Seconds since the Unix epoch when the server issued it.
+    public var issuedAt: Int { Int(SSL_SESSION_get_time(pointer)) }
+
+    /// How long the server said it may be used, in seconds (the ticket's lifetime hint).
+    public var lifetime: Int { Int(SSL_SESSION_get_ticket_lifetime_hint(pointer)) }
+}
