@@ -28,4 +28,13 @@ public final class TLSSavedSession: @unchecked Sendable {
 
     /// How long the server said it may be used, in seconds (the ticket's lifetime hint).
     public var lifetime: Int { Int(SSL_SESSION_get_ticket_lifetime_hint(pointer)) }
+
+    /// The ticket as the server sealed it (opaque to the client).
+    var ticket: [UInt8] {
+        var bytes: UnsafePointer<UInt8>?
+        var count = 0
+        SSL_SESSION_get0_ticket(pointer, &bytes, &count)
+        guard let bytes, count > 0 else { return [] }
+        return Array(UnsafeBufferPointer(start: bytes, count: count))
+    }
 }

@@ -54,7 +54,9 @@ final class TLSResumptionTests: TLSTestCase {
         let second = try connect(clientContext, to: serverContext, resuming: saved)
         XCTAssertTrue(second.server.isResumed)
         let again = try XCTUnwrap(second.client.savedSession)
-        XCTAssertEqual(again.issuedAt, saved.issuedAt, "still the ticket of the full handshake")
+        XCTAssertFalse(saved.ticket.isEmpty)
+        XCTAssertEqual(again.ticket, saved.ticket, "still the ticket of the full handshake")
+        XCTAssertEqual(again.issuedAt, saved.issuedAt)
     }
 
     func testWithoutATicketLifetimeTheServerIssuesNoTicketAndNothingResumes() throws {
