@@ -8,8 +8,9 @@ import COpenSSL
 /// when it does not (a restart voided its ticket keys, the ticket expired), the handshake quietly runs
 /// in full.
 ///
-/// `@unchecked Sendable`: OpenSSL never changes a session once a connection offers it (a new ticket
-/// arriving on a resumed connection goes into a copy), and its reference count is atomic.
+/// One saved session may be offered to any number of connections, one after another or at once: each
+/// gets its own copy. `@unchecked Sendable`: nothing changes the session after it was saved (only
+/// copies are handed to OpenSSL), and its reference count is atomic.
 public final class TLSSavedSession: @unchecked Sendable {
     /// The `SSL_SESSION *`, one reference owned.
     let pointer: OpaquePointer

@@ -70,8 +70,13 @@ public final class TLSSession {
         let isClient = context.configuration.role == .client
         if isClient {
             SSL_set_connect_state(ssl)
-            // Takes its own reference; a session OpenSSL finds unusable is simply not offered.
-            if let saved, SSL_set_session(ssl, saved.pointer) != 1 { OpenSSLErrors.clear() }
+            // A copy: OpenSSL marks the session of a connection freed without close_notify as not
+            // resumable, which must not spoil `saved` for the next connection. A session OpenSSL finds
+            // unusable is simply not offered.
+            if let saved, let copy = SSL_SESSION_dup(saved.pointer) {
+                if SSL_set_session(ssl, copy) != 1 { OpenSSLErrors.clear() }
+                SSL_SESSION_free(copy)  // `ssl` took its own reference.
+            }
             if let serverName {
                 do throws(TLSError) {
                     try Self.setServerName(serverName, on: ssl, verify: context.configuration.verifyPeer)

@@ -59,6 +59,17 @@ final class TLSResumptionTests: TLSTestCase {
         XCTAssertEqual(again.issuedAt, saved.issuedAt)
     }
 
+    func testOneSavedSessionResumesConnectionAfterConnectionEvenWhenOneEndedWithoutClosing() throws {
+        let serverContext = try resumingServerContext()
+        let clientContext = try clientContext(client)
+        let saved = try XCTUnwrap(try connect(clientContext, to: serverContext).client.savedSession)
+        for attempt in 0..<3 {
+            // Each connection is dropped without close_notify, as when the network fails.
+            let resumed = try connect(clientContext, to: serverContext, resuming: saved)
+            XCTAssertTrue(resumed.server.isResumed, "attempt \(attempt)")
+        }
+    }
+
     func testWithoutATicketLifetimeTheServerIssuesNoTicketAndNothingResumes() throws {
         let serverContext = try mutualServerContext()
         let clientContext = try clientContext(client)
