@@ -25,6 +25,26 @@ void COpenSSL_releaseIdleBuffers(SSL_CTX *context) {
     SSL_CTX_set_mode(context, SSL_MODE_RELEASE_BUFFERS);
 }
 
+void COpenSSL_allowTickets(SSL_CTX *context) {
+    SSL_CTX_clear_options(context, SSL_OP_NO_TICKET);
+}
+
+int COpenSSL_newContextDataIndex(void) {
+    return SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+}
+
+int COpenSSL_initializeTicketProtection(
+    EVP_CIPHER_CTX *cipher, EVP_MAC_CTX *mac, const unsigned char *cipherKey, const unsigned char *macKey,
+    const unsigned char *iv, int encrypt) {
+    OSSL_PARAM parameters[] = {
+        OSSL_PARAM_construct_octet_string(OSSL_MAC_PARAM_KEY, (void *)macKey, 32),
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, "SHA256", 0),
+        OSSL_PARAM_construct_end(),
+    };
+    if (EVP_MAC_CTX_set_params(mac, parameters) != 1) return 0;
+    return EVP_CipherInit_ex(cipher, EVP_aes_256_cbc(), NULL, cipherKey, iv, encrypt) == 1 ? 1 : 0;
+}
+
 uint64_t COpenSSL_hardeningOptions(void) {
     return SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_TICKET | SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE;
 }

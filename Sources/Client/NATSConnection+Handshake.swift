@@ -17,6 +17,7 @@ extension NATSConnection {
         }
         do throws(ClientError) {
             let (transport, info) = try handshake(on: socket, server: server)
+            keepTLSSession(of: transport, server: server)
             socket.setReadDeadline(nil)  // From here the reader thread waits as long as the server is quiet.
             guard install(transport, server: server, info: info) else { throw ClientError.closed }
         } catch {

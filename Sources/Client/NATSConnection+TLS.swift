@@ -5,8 +5,9 @@ import TLS
 ///
 /// As NATS clients do: the INFO arrives in plaintext, then the TLS handshake runs on the same socket
 /// (bytes read past INFO are handed to it), then CONNECT and PING go over TLS. With `handshakeFirst`
-/// the handshake runs before INFO instead. Each connection, and each reconnect, runs a full
-/// handshake with a fresh session from the one context.
+/// the handshake runs before INFO instead. Each connection gets a fresh session from the one context;
+/// a reconnect to the server of the last connection offers that connection's TLS 1.3 session, so a
+/// server that issues tickets resumes it without the certificate exchange.
 extension NATSConnection {
     /// The client context for `options` and `servers`, or nil when none of them can need TLS. Files are
     /// read now, so a wrong path or a key that does not match its certificate fails `connect` at once.
@@ -59,7 +60,8 @@ extension NATSConnection {
         let explanation = tlsFailureExplanation(server)
         socket.setReadDeadline(deadline)
         do {
-            let session = try tlsContext.makeSession(serverName: explanation.serverName)
+            let resuming = savedTLSSession.flatMap { $0.server == server ? $0.session : nil }
+            let session = try tlsContext.makeSession(serverName: explanation.serverName, resuming: resuming)
             let stream = try TLSStream(
                 session: session, fileDescriptor: socket.descriptor, alreadyReceived: alreadyReceived)
             try stream.handshake()
@@ -67,6 +69,21 @@ extension NATSConnection {
         } catch {
             throw explanation.connectError(error)
         }
+    }
+
+    /// Whether the current connection's TLS handshake resumed the session of an earlier connection
+    /// (the server skipped the certificate exchange).
+    public var isTLSSessionResumed: Bool {
+        lock.withLock { transport?.tls?.isResumed ?? false }
+    }
+
+    /// Keeps the TLS session of a connection just opened to `server`, to offer when reconnecting to it.
+    /// A copy, taken while the connection is healthy: OpenSSL marks a session unusable once its
+    /// connection ends abruptly, which is how a connection that needs a reconnect usually ends.
+    /// Reader thread only (or `connect` before it starts).
+    func keepTLSSession(of transport: ClientTransport, server: ServerAddress) {
+        guard let saved = transport.tls?.savedSession else { return }
+        savedTLSSession = (server, saved)
     }
 
     /// How TLS failures with `server` are explained: against the name its certificate must carry.

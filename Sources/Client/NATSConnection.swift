@@ -89,6 +89,8 @@ public final class NATSConnection: @unchecked Sendable {
     var cachedSubscription: ClientSubscription?
     var cachedSid = -1
     var cachedVersion = -1
+    /// The TLS session of the last connection, offered when reconnecting to the same server.
+    var savedTLSSession: (server: ServerAddress, session: TLSSavedSession)?
     let inMessages = Atomic<Int>(0)
     let inBytes = Atomic<Int>(0)
 

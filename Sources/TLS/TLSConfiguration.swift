@@ -1,8 +1,9 @@
 /// The settings of one `TLSContext`: role, own certificate, trusted CAs, peer verification.
 ///
 /// Fixed policy, not settings: TLS 1.2 minimum; for TLS 1.2 only ECDHE key exchange with AES-GCM or
-/// ChaCha20-Poly1305; groups X25519, P-256, P-384; no renegotiation; no compression; no session
-/// resumption (see `TLSContext`).
+/// ChaCha20-Poly1305; groups X25519, P-256, P-384; no renegotiation; no compression; session
+/// resumption only in TLS 1.3, with a fresh ECDHE exchange, and only when a server sets
+/// `sessionTicketLifetime` (see `TLSContext+Resumption`).
 public struct TLSConfiguration: Equatable, Sendable {
     /// Server or client.
     public var role: TLSRole
@@ -26,6 +27,10 @@ public struct TLSConfiguration: Equatable, Sendable {
     /// Most ciphertext a session holds unprocessed after the handshake (the caller feeds, then reads the
     /// plaintext out; this only trips when it stops reading).
     public var bufferLimit: Int
+    /// Server: how long a TLS 1.3 session ticket lets a client resume without presenting and having its
+    /// certificate verified again (nil: no tickets, every connection runs a full handshake). Ignored by
+    /// clients, which resume only when handed a `TLSSavedSession`.
+    public var sessionTicketLifetime: Duration?
     /// Tests only: allow TLS 1.0–1.1 and nothing newer, at security level 0, to play an outdated peer.
     var legacyProtocolsForTesting = false
     /// Tests only: the newest protocol to offer (`TLS1_2_VERSION` plays a TLS 1.2-only peer).
@@ -33,11 +38,13 @@ public struct TLSConfiguration: Equatable, Sendable {
 
     /// The smallest buffer limit: one whole TLS record (16 KiB of data plus header and expansion).
     public static let minimumBufferLimit = 16 * 1024 + 2048 + 5
+    /// The longest ticket lifetime TLS 1.3 allows (RFC 8446, section 4.6.1: seven days).
+    public static let maximumSessionTicketLifetime = Duration.seconds(7 * 24 * 3600)
 
     public init(
         role: TLSRole, certificateChainPath: String? = nil, privateKeyPath: String? = nil,
         trustedAuthoritiesPath: String? = nil, verifyPeer: Bool? = nil, serverName: String? = nil,
-        handshakeBufferLimit: Int = 64 * 1024, bufferLimit: Int = 1024 * 1024
+        handshakeBufferLimit: Int = 64 * 1024, bufferLimit: Int = 1024 * 1024, sessionTicketLifetime: Duration? = nil
     ) {
         self.role = role
         self.certificateChainPath = certificateChainPath
@@ -47,16 +54,19 @@ public struct TLSConfiguration: Equatable, Sendable {
         self.serverName = serverName
         self.handshakeBufferLimit = handshakeBufferLimit
         self.bufferLimit = bufferLimit
+        self.sessionTicketLifetime = sessionTicketLifetime
     }
 
-    /// A server presenting `certificateChainPath`; with `trustedAuthoritiesPath` and `verifyPeer`, mTLS.
+    /// A server presenting `certificateChainPath`; with `trustedAuthoritiesPath` and `verifyPeer`, mTLS;
+    /// with `sessionTicketLifetime`, TLS 1.3 session resumption.
     public static func server(
         certificateChainPath: String, privateKeyPath: String, trustedAuthoritiesPath: String? = nil,
-        verifyPeer: Bool = false
+        verifyPeer: Bool = false, sessionTicketLifetime: Duration? = nil
     ) -> TLSConfiguration {
         TLSConfiguration(
             role: .server, certificateChainPath: certificateChainPath, privateKeyPath: privateKeyPath,
-            trustedAuthoritiesPath: trustedAuthoritiesPath, verifyPeer: verifyPeer)
+            trustedAuthoritiesPath: trustedAuthoritiesPath, verifyPeer: verifyPeer,
+            sessionTicketLifetime: sessionTicketLifetime)
     }
 
     /// A client verifying the server against `trustedAuthoritiesPath` and `serverName`, presenting
@@ -83,6 +93,11 @@ public struct TLSConfiguration: Equatable, Sendable {
         }
         if role == .server && verifyPeer && trustedAuthoritiesPath == nil {
             throw .configuration("verifying clients (tlsverify) needs the CA certificate file (tlscacert)")
+        }
+        if let lifetime = sessionTicketLifetime,
+            lifetime < .seconds(1) || lifetime > Self.maximumSessionTicketLifetime
+        {
+            throw .configuration("sessionTicketLifetime \(lifetime) is not between 1 second and 7 days")
         }
         for (name, limit) in [("handshakeBufferLimit", handshakeBufferLimit), ("bufferLimit", bufferLimit)]
         where limit < Self.minimumBufferLimit {

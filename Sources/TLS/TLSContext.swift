@@ -7,9 +7,10 @@ import COpenSSL
 /// OpenSSL documents a configured `SSL_CTX` as safe to use from many threads at once (`SSL_new` takes
 /// its own reference under OpenSSL's locks), so sessions may be created on any thread.
 ///
-/// No session resumption: the server's session cache and tickets are off, so every connection runs
-/// a full handshake and its client certificate is verified again (a rotated or revoked identity never
-/// rides on an old session, and there are no ticket keys to manage or rotate across restarts).
+/// Session resumption only when a server's configuration sets `sessionTicketLifetime`: then it issues
+/// TLS 1.3 tickets (see `TLSContext+Resumption` for what a resumed session keeps and what it cannot
+/// do). Otherwise tickets and the session cache are off and every connection runs a full handshake.
+/// Clients resume when a session is made with a `TLSSavedSession`.
 public final class TLSContext: @unchecked Sendable {
     /// The settings it was built from.
     public let configuration: TLSConfiguration
@@ -17,6 +18,8 @@ public final class TLSContext: @unchecked Sendable {
     public let certificate: CertificateInfo?
     /// The `SSL_CTX *`, owned.
     let pointer: OpaquePointer
+    /// The keys sealing session tickets (servers with resumption only); read by OpenSSL's callbacks.
+    let ticketKeys: TicketKeyRing?
 
     /// TLS 1.2 suites: forward-secret ECDHE with AEAD ciphers only (no CBC, no RSA key exchange).
     static let tls12Ciphers = [
@@ -37,16 +40,23 @@ public final class TLSContext: @unchecked Sendable {
         let method = configuration.role == .server ? TLS_server_method() : TLS_client_method()
         guard let context = SSL_CTX_new(method) else { throw OpenSSLErrors.failure("SSL_CTX_new") }
         let ownCertificate: CertificateInfo?
+        var ticketKeys: TicketKeyRing?
         do throws(TLSError) {
             try Self.applyPolicy(context, configuration)
             ownCertificate = try Self.loadIdentity(context, configuration)
             try Self.loadTrust(context, configuration)
+            if configuration.role == .server, !configuration.legacyProtocolsForTesting,
+                let lifetime = configuration.sessionTicketLifetime
+            {
+                ticketKeys = try Self.enableResumption(context, lifetime: lifetime)
+            }
         } catch {
             // Properties are still unset, so deinit will not run: free here, exactly once.
             SSL_CTX_free(context)
             throw error
         }
         pointer = context
+        self.ticketKeys = ticketKeys
         certificate = ownCertificate
         self.configuration = configuration
     }
@@ -55,9 +65,12 @@ public final class TLSContext: @unchecked Sendable {
         SSL_CTX_free(pointer)
     }
 
-    /// A new session for one connection. `serverName` (clients) overrides the configuration's.
-    public func makeSession(serverName: String? = nil) throws(TLSError) -> TLSSession {
-        try TLSSession(context: self, serverName: serverName ?? configuration.serverName)
+    /// A new session for one connection. `serverName` (clients) overrides the configuration's; a
+    /// client offers to resume `resuming` (from an earlier connection to the same server).
+    public func makeSession(
+        serverName: String? = nil, resuming: TLSSavedSession? = nil
+    ) throws(TLSError) -> TLSSession {
+        try TLSSession(context: self, serverName: serverName ?? configuration.serverName, resuming: resuming)
     }
 
     private static func applyPolicy(_ context: OpaquePointer, _ configuration: TLSConfiguration) throws(TLSError) {

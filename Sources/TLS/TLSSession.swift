@@ -58,7 +58,7 @@ public final class TLSSession {
     /// An idle memory BIO larger than this is replaced by a fresh one, so one burst does not pin memory.
     static let idleBufferCapacityLimit = 256 * 1024
 
-    init(context: TLSContext, serverName: String?) throws(TLSError) {
+    init(context: TLSContext, serverName: String?, resuming saved: TLSSavedSession? = nil) throws(TLSError) {
         self.context = context
         OpenSSLErrors.clear()
         guard let ssl = SSL_new(context.pointer) else { throw OpenSSLErrors.failure("SSL_new") }
@@ -70,6 +70,13 @@ public final class TLSSession {
         let isClient = context.configuration.role == .client
         if isClient {
             SSL_set_connect_state(ssl)
+            // A copy: OpenSSL marks the session of a connection freed without close_notify as not
+            // resumable, which must not spoil `saved` for the next connection. A session OpenSSL finds
+            // unusable is simply not offered.
+            if let saved, let copy = SSL_SESSION_dup(saved.pointer) {
+                if SSL_set_session(ssl, copy) != 1 { OpenSSLErrors.clear() }
+                SSL_SESSION_free(copy)  // `ssl` took its own reference.
+            }
             if let serverName {
                 do throws(TLSError) {
                     try Self.setServerName(serverName, on: ssl, verify: context.configuration.verifyPeer)

@@ -109,6 +109,17 @@ public final class TLSStream: @unchecked Sendable {
         locked { $0.isPeerVerified }
     }
 
+    /// Whether the handshake resumed an earlier session (see `TLSSession.isResumed`).
+    public var isResumed: Bool {
+        locked { $0.isResumed }
+    }
+
+    /// This connection's session, to resume the next connection to the same server with (see
+    /// `TLSSession.savedSession`).
+    public var savedSession: TLSSavedSession? {
+        locked { $0.savedSession }
+    }
+
     /// Runs `body` on the session with `sessionLock` held.
     private func locked<Result: Sendable>(
         _ body: (TLSSession) throws(TLSError) -> Result

@@ -6,9 +6,11 @@
 #        TLS=1 Tests/Bench/compare-with-nats-server.sh      # the same over mutual TLS
 # Environment (all optional):
 #   ROUNDS=3  MSGS=2000000  JS_MSGS=200000  COUNT=20000  SIZE=128  SUBS=4  HANDSHAKES=3000
-#   MODES="pub pubsub queue fanout reqrep js-pub js-pull"   (TLS=1: "pub pubsub reqrep handshake")
+#   MODES="pub pubsub queue fanout reqrep js-pub js-pull"   (TLS=1: "pub pubsub reqrep handshake resume")
 #   handshake: connections per second (TCP, INFO, TLS handshake, CONNECT/PING/PONG, close) from
 #   Tests/Bench/connect_rate.py with 2 client processes, and the server's CPU time per connection.
+#   resume: the same, each connection offering the TLS session of the one before (connect_rate.py
+#   --resume), as reconnecting clients do; "resumed" says how many the server resumed.
 # TLS=1: `ffrtmp certs` makes a CA, a broker certificate for 127.0.0.1 and a client certificate in
 # the temporary folder; both servers get `--tls --tlscert --tlskey --tlscacert --tlsverify` (client
 # certificates required), every client `--tlsca --tlscert --tlskey`.
@@ -28,7 +30,7 @@ SIZE=${SIZE:-128}
 SUBS=${SUBS:-4}
 TLS=${TLS:-0}
 if [[ $TLS == 1 ]]; then
-    MODES=${MODES:-"pub pubsub reqrep handshake"}
+    MODES=${MODES:-"pub pubsub reqrep handshake resume"}
 else
     MODES=${MODES:-"pub pubsub queue fanout reqrep js-pub js-pull"}
 fi
@@ -99,10 +101,10 @@ echo "nats-server: $NATS_SERVER_COMMAND on port $PORT_nats; ffrtmp: $FFRTMP_BROK
 # measure SIDE MODE PORT: one run's JSON line on stdout.
 measure() {
     local side=$1 mode=$2 port=$3 messages=$MSGS pid
-    if [[ $mode == handshake ]]; then
+    if [[ $mode == handshake || $mode == resume ]]; then
         if [[ $side == nats ]]; then pid=$PID_nats; else pid=$PID_ffrtmp; fi
         python3 Tests/Bench/connect_rate.py -s "nats://127.0.0.1:$port" "${CLIENT_TLS[@]}" \
-            --count "$HANDSHAKES" --server-pid "$pid"
+            --count "$HANDSHAKES" --server-pid "$pid" $([[ $mode == resume ]] && echo --resume)
         return
     fi
     if [[ $mode == js-* ]]; then messages=$JS_MSGS; fi
@@ -116,7 +118,7 @@ run_bench() {
     if [[ $side == nats ]]; then port=$PORT_nats; else port=$PORT_ffrtmp; fi
     if output=$(measure "$side" "$mode" "$port" 2>"$WORK/bench.err"); then
         echo "$output" | tr ',{}' '\n\n\n' | tr -d '" ' | awk -F: -v side="$side" -v mode="$mode" \
-            '$1 ~ /^(msgs_per_sec|deliveries_per_sec|rps|p50_us|p99_us|handshakes_per_sec|server_cpu_us)$/ {
+            '$1 ~ /^(msgs_per_sec|deliveries_per_sec|rps|p50_us|p99_us|handshakes_per_sec|server_cpu_us|resumed)$/ {
                 print side, mode, $1, $2 }' >>"$WORK/results"
         echo "  $side $mode: $output" >&2
     else
@@ -189,6 +191,13 @@ for mode in $MODES; do
             row "connections/s ($steps; 2 clients)" handshake handshakes_per_sec higher
             row "connection p50, µs (lower is better)" handshake p50_us lower
             row "server CPU per connection, µs (lower is better)" handshake server_cpu_us lower
+            ;;
+        resume)
+            row "resumed TLS connections/s (as handshake, offering the last session; 2 clients)" resume \
+                handshakes_per_sec higher
+            row "resumed connection p50, µs (lower is better)" resume p50_us lower
+            row "server CPU per resumed connection, µs (lower is better)" resume server_cpu_us lower
+            row "connections resumed (of $HANDSHAKES)" resume resumed higher
             ;;
     esac
 done

@@ -31,7 +31,7 @@ final class BrokerSecurityTests: BrokerTestCase {
             subscribe: SubjectPermissions(allow: [">"], deny: ["result.>"]))
     }
 
-    private func connected(_ name: String, role: String?) throws -> TLSRawClient {
+    func connected(_ name: String, role: String?) throws -> TLSRawClient {
         try certificates.issueClient(name, role: role)
         let client = try TLSRawClient(port: port)
         XCTAssertTrue(client.readInfo().contains("\"tls_required\":true"))

@@ -48,7 +48,8 @@ struct TestCertificates {
 /// then exchanges lines.
 final class TLSRawClient {
     let fd: Int32
-    private var stream: TLSStream?
+    /// The TLS stream, once upgraded.
+    private(set) var stream: TLSStream?
     private var received: [UInt8] = []
 
     init(port: Int) throws {
@@ -73,13 +74,14 @@ final class TLSRawClient {
         return String(decoding: line, as: UTF8.self)
     }
 
-    /// Upgrades to TLS with an optional client certificate; throws when the broker refuses.
-    func upgrade(certificates: TestCertificates, client name: String?) throws {
+    /// Upgrades to TLS with an optional client certificate, offering to resume `saved`; throws when the
+    /// broker refuses.
+    func upgrade(certificates: TestCertificates, client name: String?, resuming saved: TLSSavedSession? = nil) throws {
         let configuration = TLSConfiguration.client(
             trustedAuthoritiesPath: certificates.authorityPath,
             certificateChainPath: name.map(certificates.certificatePath),
             privateKeyPath: name.map(certificates.keyPath), serverName: "localhost")
-        let session = try TLSContext(configuration).makeSession(serverName: "localhost")
+        let session = try TLSContext(configuration).makeSession(serverName: "localhost", resuming: saved)
         let stream = try TLSStream(session: session, fileDescriptor: fd)
         try stream.handshake()
         self.stream = stream

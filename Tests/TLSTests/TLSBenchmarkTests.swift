@@ -25,6 +25,36 @@ final class TLSBenchmarkTests: TLSTestCase {
                 + " in \(Self.format(elapsed)) s = \(Int(rate)) handshakes/s (both ends on one core, best of 3)")
     }
 
+    func testPrintResumedHandshakesPerSecondAgainstFullOnes() throws {
+        let clientContext = try clientContext(client)
+        let serverContext = try TLSContext(
+            .server(
+                certificateChainPath: server.certificatePath, privateKeyPath: server.keyPath,
+                trustedAuthoritiesPath: authorityPath, verifyPeer: true, sessionTicketLifetime: .seconds(3600)))
+        let first = try clientContext.makeSession()
+        let firstServer = try serverContext.makeSession()
+        XCTAssertEqual(Pump.handshake(client: first, server: firstServer).server, .complete)
+        _ = try Pump.send(Array("INFO".utf8), from: firstServer, to: first)
+        let saved = try XCTUnwrap(first.savedSession)
+        let count = 200
+        var rates: [Double] = []
+        for resuming in [nil, saved] {
+            let elapsed = try Self.best(of: 3) {
+                for _ in 0..<count {
+                    let clientSession = try clientContext.makeSession(resuming: resuming)
+                    let serverSession = try serverContext.makeSession()
+                    XCTAssertEqual(Pump.handshake(client: clientSession, server: serverSession).server, .complete)
+                    XCTAssertEqual(serverSession.isResumed, resuming != nil)
+                }
+            }
+            rates.append(Double(count) / elapsed)
+        }
+        print(
+            "benchmark tls.resumption: \(count) mTLS handshakes with tickets on: full \(Int(rates[0]))/s,"
+                + " resumed \(Int(rates[1]))/s (\(Self.format(rates[1] / rates[0]))×;"
+                + " both ends on one core, best of 3)")
+    }
+
     func testPrintBulkThroughputOverMemory() throws {
         let (clientSession, serverSession) = try connectedPair()
         let chunk = [UInt8](repeating: 0x5A, count: 64 * 1024)

@@ -10,6 +10,7 @@
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/rand.h>
+#include <openssl/core_names.h>
 
 // Every function below wraps a macro (or a variadic or type-generic call) that Swift cannot import.
 // Return values are OpenSSL's own: 1 for success unless a comment says otherwise.
@@ -24,6 +25,15 @@ void COpenSSL_setMaximumCertificateListSize(SSL_CTX *context, long bytes);
 void COpenSSL_releaseIdleBuffers(SSL_CTX *context);
 /// Options every context gets: no renegotiation, no session tickets, no compression, server cipher order.
 uint64_t COpenSSL_hardeningOptions(void);
+/// Clears SSL_OP_NO_TICKET: a server with session resumption issues stateless TLS 1.3 tickets.
+void COpenSSL_allowTickets(SSL_CTX *context);
+/// A new index for SSL_CTX_set_ex_data (SSL_CTX_get_ex_new_index), or -1.
+int COpenSSL_newContextDataIndex(void);
+/// Sets up a session ticket's protection in a ticket key callback: AES-256-CBC with `cipherKey` (32
+/// bytes) and `iv` (16 bytes), HMAC-SHA256 with `macKey` (32 bytes); `encrypt` 1 to seal, 0 to open.
+int COpenSSL_initializeTicketProtection(
+    EVP_CIPHER_CTX *cipher, EVP_MAC_CTX *mac, const unsigned char *cipherKey, const unsigned char *macKey,
+    const unsigned char *iv, int encrypt);
 /// Makes OpenSSL fail on an encrypted private key instead of prompting for a passphrase on the terminal.
 void COpenSSL_refusePassphrases(SSL_CTX *context);
 /// `pem_password_cb` that supplies no passphrase.
