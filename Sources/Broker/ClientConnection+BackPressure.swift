@@ -13,7 +13,7 @@ import Support
 /// nats-server stalls a publisher's read loop for the same reason.
 extension ClientConnection {
     /// Output above which a subscriber makes its publishers wait (at most half of `max_pending`).
-    static let laggingThreshold = 1 << 20
+    static let laggingThreshold = 256 << 10
 
     /// Whether reading is paused, for either reason.
     var isReadingPaused: Bool { isPausedForJetStream || waitingForSubscriberUntil != 0 }
