@@ -82,6 +82,7 @@ public final class Broker: @unchecked Sendable {
         self.listener = listener
         for context in clientContexts {
             context.loop.onTick = { [unowned self, context] in self.tick(context) }
+            context.loop.nextTimerDeadline = { [context] in context.nextWaitLimit() }
             context.loop.start(name: "loop-\(context.index)")
         }
         if let jetStream {
@@ -162,8 +163,13 @@ public final class Broker: @unchecked Sendable {
         logger.info("monitoring listening", ["addr": "\(config.monitorHost):\(monitor.port)"])
     }
 
+    /// Runs on each tick of a client loop, and earlier when a publisher's wait for a lagging
+    /// subscriber runs out; the connections' own timers are checked at the tick's pace only.
     private func tick(_ context: LoopContext) {
         let now = Clock.monotonicNanoseconds()
+        context.endExpiredWaits(now: now)
+        guard now - context.lastConnectionCheck >= context.loop.tickInterval / 2 else { return }
+        context.lastConnectionCheck = now
         for client in Array(context.connections.values) { client.checkTimers(now: now) }
         context.flushMarked()
         if context.index == 0 { listener?.resume() }

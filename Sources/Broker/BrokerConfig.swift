@@ -28,6 +28,9 @@ public struct BrokerConfig: Sendable, Equatable {
     public var maxPingsOutstanding = 2
     /// How long pending output may stay unwritable before the client is cut off, in nanoseconds.
     public var writeDeadline: Int64 = 10_000_000_000
+    /// The longest a publisher stops reading for one subscriber whose output lags, in nanoseconds
+    /// (ClientConnection+BackPressure). Not in config files or flags: tests lengthen it.
+    public var laggingSubscriberWait: Int64 = 10_000_000
     /// Event loops (threads); defaults to the number of usable cores.
     public var eventLoops = SystemThread.availableCores
     /// Log file (`-l/--log`); nil logs to standard error.

@@ -6,9 +6,13 @@ import Wire
 /// the outbound lock, writing them out once per batch, and cutting off slow consumers.
 extension ClientConnection {
     /// Appends one message for `subscription`; false when the client or subscription is gone.
+    /// When the message came from a client (`publisher`, on the calling loop) and leaves this
+    /// client's output above `laggingLimit`, the publisher waits for it (ClientConnection+BackPressure).
     /// Any loop thread. The caller marks the client for flushing.
     @inline(__always)
-    func enqueue(_ frame: PublishFrame, for subscription: Subscription) -> Bool {
+    func enqueue(_ frame: PublishFrame, for subscription: Subscription, from publisher: ClientConnection? = nil)
+        -> Bool
+    {
         if let filter = subscription.deliveryFilter,
             !filter.allows(subject: String(decoding: frame.subject, as: UTF8.self))
         {
@@ -41,12 +45,21 @@ extension ClientConnection {
         if responseGrants != nil && frame.hasReply {
             responseGrants?.record(String(decoding: frame.reply, as: UTF8.self), now: Clock.monotonicNanoseconds())
         }
-        let overLimit = outbound.readableCount > settings.config.maxPending
+        let pending = outbound.readableCount
+        var lagging = false
+        if let publisher, pending > laggingLimit, publisher !== self {
+            publisher.registerWaiting(on: self)
+            lagging = true
+        }
         outboundLock.unlock()
         if reachedMaximum {
             context.loop.execute { [self] in removeSubscription(subscription) }
         }
-        if overLimit { cutOffSlowConsumer(reason: "pending output above max_pending") }
+        if pending > settings.config.maxPending {
+            cutOffSlowConsumer(reason: "pending output above max_pending")
+        } else if lagging {
+            publisher?.waitForLaggingSubscriber()
+        }
         return true
     }
 
@@ -85,19 +98,23 @@ extension ClientConnection {
         }
         var failure: String?
         switch outbound.write(to: fd, idleCapacity: 64 * 1024) {
-        case .blocked:
+        case .blocked(let wrote):
             if !writableInterest {
                 context.loop.setWritableInterest(fd, true)
                 writableInterest = true
             }
-            if stalledSince == 0 { stalledSince = Clock.monotonicNanoseconds() }
+            if stalledSince == 0 || wrote > 0 { stalledSince = Clock.monotonicNanoseconds() }
+            let caughtUp = publishersToWakeAfterWrite()
             outboundLock.unlock()
+            wake(caughtUp)
             return
         case .drained: break
         case .failed(let reason): failure = reason
         }
         stalledSince = 0
+        let caughtUp = publishersToWakeAfterWrite()
         outboundLock.unlock()
+        wake(caughtUp)
         if let failure { closeFromAnyThread(reason: failure) }
     }
 

@@ -11,7 +11,7 @@ extension ClientConnection {
         let end = context.loop.readFairly(
             fd, for: self, budget: 8, peerHasClosed: peerHasClosed,
             into: {
-                guard !isTornDown && !isPausedForJetStream else { return nil }
+                guard !isTornDown && !isReadingPaused else { return nil }
                 let cipher = context.cipherBuffer
                 cipher.clear()
                 return cipher
@@ -21,7 +21,7 @@ extension ClientConnection {
                 context.counters.bump(context.counters.bytesIn, by: count)
                 guard acceptCiphertext(cipher.readableBytes, tls) else { return false }
                 context.flushMarked()
-                return !isPausedForJetStream
+                return !isReadingPaused
             })
         readEnded(end)
     }
@@ -73,7 +73,7 @@ extension ClientConnection {
 
     /// Decrypts everything available into the input buffers and handles the operations.
     func drainPlaintext(_ tls: ClientTLS) -> Bool {
-        while !isTornDown && !isPausedForJetStream {
+        while !isTornDown && !isReadingPaused {
             let buffer = input.bufferForReading(shared: context.readBuffer)
             let count: Int
             do {
@@ -122,6 +122,7 @@ extension ClientConnection {
             return
         }
         writeCiphertext(tls)
+        wakePublishersIfCaughtUp()
     }
 
     /// Writes the session's ciphertext until done or the socket is full.
@@ -129,17 +130,19 @@ extension ClientConnection {
         outboundLock.lock()
         defer { outboundLock.unlock() }
         guard !outboundClosed else { return }
+        var wrote = false
         while tls.session.outgoingByteCount > 0 {
             let result = tls.session.withOutgoingBytes { Socket.write(fd, $0) }
             switch result {
             case .transferred(let count):
                 tls.session.consumeOutgoing(count)
+                wrote = true
             case .wouldBlock:
                 if !writableInterest {
                     context.loop.setWritableInterest(fd, true)
                     writableInterest = true
                 }
-                if stalledSince == 0 { stalledSince = Clock.monotonicNanoseconds() }
+                if stalledSince == 0 || wrote { stalledSince = Clock.monotonicNanoseconds() }
                 return
             case .endOfStream, .failed:
                 outboundClosed = true

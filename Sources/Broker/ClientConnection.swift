@@ -31,6 +31,11 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
     var isTornDown = false
     /// Reading stopped until the JetStream thread drains this connection's hand-off share.
     var isPausedForJetStream = false
+    /// Reading stopped until a subscriber this client publishes to drains its output, or until this
+    /// moment (monotonic ns) passes; 0 when not waiting. See ClientConnection+BackPressure.
+    var waitingForSubscriberUntil: UInt64 = 0
+    /// After a wait that ran out, this client publishes without waiting until this moment.
+    var publishesFreelyUntil: UInt64 = 0
     /// What this connection has queued for the JetStream thread and not yet seen handled.
     let handOff = HandOffShare()
     /// The peer's hang-up was seen: keep reading to end of stream even after short reads.
@@ -57,10 +62,15 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
     /// Whether deliveries keep header blocks (CONNECT `headers`); copied here for other loops.
     var deliversHeaders = false
     var writableInterest = false
-    /// When a write last found the socket full with output still pending (0: not stalled).
+    /// Since when pending output has found the socket taking nothing (0: not stalled): set when a
+    /// write finds the socket full, moved on by every write that makes progress. The write deadline
+    /// counts from here, so a subscriber that keeps reading, however far behind, is not cut off by it
+    /// (as nats-server's deadline applies to one write); `max_pending` bounds what it can hold.
     var stalledSince: UInt64 = 0
     /// Reply subjects this client may answer on (`allow_responses`); nil without that permission.
     var responseGrants: ResponseGrants?
+    /// Publishers that stopped reading because this client's output lags; woken when it drains.
+    var waitingPublishers: [ClientConnection] = []
 
     init(id: UInt64, fd: Int32, broker: Broker, context: LoopContext) {
         self.id = id
@@ -127,21 +137,21 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
     /// Reads what the socket has (up to a fair share), parses and handles each whole operation.
     public func handleReadable(peerClosed: Bool) {
         if peerClosed { peerHasClosed = true }
-        if isPausedForJetStream { return }  // the wake reads on
+        if isReadingPaused { return }  // the wake reads on
         if let tls {
             handleReadableTLS(tls)
             return
         }
         let end = context.loop.readFairly(
             fd, for: self, budget: 8, peerHasClosed: peerHasClosed,
-            into: { isTornDown || isPausedForJetStream ? nil : input.bufferForReading(shared: context.readBuffer) },
+            into: { isTornDown || isReadingPaused ? nil : input.bufferForReading(shared: context.readBuffer) },
             received: { buffer, count in
                 input.readSucceeded(into: buffer)
                 lastActivity = Clock.monotonicNanoseconds()
                 context.counters.bump(context.counters.bytesIn, by: count)
                 process(buffer)
                 context.flushMarked()
-                return !isPausedForJetStream
+                return !isReadingPaused
             })
         readEnded(end)
     }
@@ -163,7 +173,7 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
     func process(_ buffer: ByteBuffer) {
         guard input.isWorthParsing(buffer) else { return }
         while !isTornDown && !buffer.isEmpty {
-            if isPausedForJetStream {
+            if isReadingPaused {
                 input.keepRest(of: buffer, needed: 0)
                 return
             }
@@ -244,11 +254,14 @@ public final class ClientConnection: EventHandler, @unchecked Sendable {
         guard !isTornDown else { return }
         isTornDown = true
         context.loop.deregister(fd)
-        outboundLock.withLock {
+        let waiting = outboundLock.withLock {
             outboundClosed = true
             outbound.clear()
             Socket.close(fd)
+            return takeWaitingPublishers()
         }
+        wake(waiting)
+        if waitingForSubscriberUntil != 0 { context.forgetWaiting(self) }
         for subscription in subscriptions.values {
             outboundLock.withLock { subscription.isRemoved = true }
             broker.subjectIndex.remove(subscription)

@@ -14,6 +14,10 @@ final class LoopContext: @unchecked Sendable {
     let cipherBuffer: ByteBuffer
     var connections: [UInt64: ClientConnection] = [:]
     private var connectionsToFlush: [ClientConnection] = []
+    /// This loop's clients that stopped reading until a lagging subscriber drains (or their limit).
+    private var waitingPublishers: [ClientConnection] = []
+    /// When the tick last checked every connection's timers (monotonic ns).
+    var lastConnectionCheck: UInt64 = 0
     /// Increments each time `flushMarked` runs, so a connection is marked at most once per batch.
     private(set) var flushGeneration: UInt64 = 1
     let counters = LoopCounters()
@@ -33,6 +37,29 @@ final class LoopContext: @unchecked Sendable {
         if client.flushMarks[index] == flushGeneration { return }
         client.flushMarks[index] = flushGeneration
         connectionsToFlush.append(client)
+    }
+
+    /// Files `client` as waiting for a lagging subscriber, so its wait limit is kept.
+    func startWaiting(_ client: ClientConnection) {
+        waitingPublishers.append(client)
+    }
+
+    func forgetWaiting(_ client: ClientConnection) {
+        waitingPublishers.removeAll { $0 === client }
+    }
+
+    /// The earliest wait limit among this loop's waiting publishers, for the loop's timer.
+    func nextWaitLimit() -> UInt64? {
+        guard !waitingPublishers.isEmpty else { return nil }
+        return waitingPublishers.lazy.map(\.waitingForSubscriberUntil).min()
+    }
+
+    /// Lets every publisher whose wait limit passed read again.
+    func endExpiredWaits(now: UInt64) {
+        guard !waitingPublishers.isEmpty else { return }
+        for client in waitingPublishers where client.waitingForSubscriberUntil <= now {
+            client.stopWaitingForSubscriber(timedOut: true)
+        }
     }
 
     /// Writes every marked connection's output: one write per connection per batch.

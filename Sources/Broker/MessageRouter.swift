@@ -29,7 +29,7 @@ enum MessageRouter {
     ) -> Bool {
         if let target = subscription.client {
             if !echo && target === publisher { return false }
-            guard target.enqueue(frame, for: subscription) else { return false }
+            guard target.enqueue(frame, for: subscription, from: publisher) else { return false }
             context.markForFlush(target)
             return true
         }

@@ -4,6 +4,9 @@
 
 /// A growable byte buffer with separate read and write positions, backed by one malloc'd block.
 ///
+/// It grows with `realloc`, so a large block (one glibc maps on its own) is moved by remapping its
+/// pages rather than copied into a second block: growing a 32 MiB output buffer does not hold 96 MiB.
+///
 /// Used for socket input (read into `writableBytes`, parse `readableBytes`, `consume`, `compact`)
 /// and output (append frames, write `readableBytes`, `consume` what the kernel took). It is a class
 /// so the memory is freed exactly once; it is not thread-safe: one owner at a time, or a lock.
@@ -26,10 +29,17 @@ public final class ByteBuffer {
 
     public init(capacity: Int = 4096) {
         storedCapacity = max(capacity, 16)
-        storage = UnsafeMutableRawPointer.allocate(byteCount: storedCapacity, alignment: 16)
+        storage = Self.allocate(storedCapacity)
     }
 
-    deinit { storage.deallocate() }
+    deinit { free(storage) }
+
+    /// malloc's blocks are 16-byte aligned on the platforms this runs on; out of memory is fatal, as
+    /// for any Swift allocation.
+    private static func allocate(_ count: Int) -> UnsafeMutableRawPointer {
+        guard let block = malloc(count) else { fatalError("out of memory allocating \(count) bytes") }
+        return block
+    }
 
     /// Bytes appended and not yet consumed.
     @inlinable @inline(__always) public var readableCount: Int { writer - reader }
@@ -88,19 +98,19 @@ public final class ByteBuffer {
         compact()
         var newCapacity = storedCapacity
         while newCapacity - writer < count { newCapacity *= 2 }
-        let newBase = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
-        if writer > 0 { newBase.copyMemory(from: storage, byteCount: writer) }
-        storage.deallocate()
-        storage = newBase
+        guard let grown = realloc(storage, newCapacity) else {
+            fatalError("out of memory growing a buffer to \(newCapacity) bytes")
+        }
+        storage = grown
         storedCapacity = newCapacity
     }
 
     /// Gives memory back when the buffer grew large and is now empty.
     public func shrink(to target: Int) {
         guard isEmpty, storedCapacity > target else { return }
-        storage.deallocate()
+        free(storage)
         storedCapacity = max(target, 16)
-        storage = UnsafeMutableRawPointer.allocate(byteCount: storedCapacity, alignment: 16)
+        storage = Self.allocate(storedCapacity)
         reader = 0
         writer = 0
     }

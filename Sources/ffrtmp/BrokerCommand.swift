@@ -72,6 +72,7 @@ enum BrokerCommand: CLICommand {
         } catch let error as BrokerConfigError {
             throw UsageError(error.message)
         }
+        AllocatorTuning.keepLargeBlocksMapped()
         SignalWaiter.blockTerminationSignals()  // before the log's reopen thread starts
         let sink = try LogSettings.sink(arguments, path: config.logFile, debug: config.debug)
         let logger = Logger(component: "broker", sink: sink)

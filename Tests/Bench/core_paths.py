@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Core NATS paths, pub→sub and fan-out, measured with two real clients against nats-server and the
+ffrtmp broker in one run: nats.go (Tests/Bench/natsgo/corebench) and nats-py
+(Tests/Bench/natspy_core.py). Each round runs every client and mode against both servers, alternating
+which goes first; one fresh process of each server serves the whole run. Prints a markdown table of
+the medians and the ratio ffrtmp ÷ nats-server, plus the load average before and after (the machine
+may be shared). Not part of any test suite.
+
+Usage: Tests/Bench/core_paths.py [--rounds 3] [--clients "natsgo natspy"] [--modes "pubsub fanout"]
+         [--natsgo-messages 1000000] [--natspy-messages 200000] [--subscribers 4]
+         [--broker .build/release/ffrtmp] [--nats-server nats-server]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+from bench_servers import build_broker, build_corebench, load_average, median, start_server
+
+HERE = Path(__file__).resolve().parent
+
+
+def parse_arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--clients", default="natsgo natspy")
+    parser.add_argument("--modes", default="pubsub fanout")
+    parser.add_argument("--natsgo-messages", type=int, default=1_000_000)
+    parser.add_argument("--natspy-messages", type=int, default=200_000)
+    parser.add_argument("--size", type=int, default=128)
+    parser.add_argument("--subscribers", type=int, default=4)
+    parser.add_argument("--broker", default=".build/release/ffrtmp")
+    parser.add_argument("--nats-server", default="nats-server")
+    return parser.parse_args()
+
+
+def command(client: str, mode: str, url: str, arguments, corebench: str) -> list[str]:
+    if client == "natsgo":
+        return [corebench, "-url", url, "-mode", mode, "-msgs", str(arguments.natsgo_messages),
+                "-size", str(arguments.size), "-subs", str(arguments.subscribers)]
+    return [sys.executable, str(HERE / "natspy_core.py"), "-s", url, "--mode", mode,
+            "--messages", str(arguments.natspy_messages), "--size", str(arguments.size),
+            "--subscribers", str(arguments.subscribers)]
+
+
+def main() -> None:
+    arguments = parse_arguments()
+    build_broker(arguments.broker)
+    corebench = build_corebench()
+    clients = arguments.clients.split()
+    modes = arguments.modes.split()
+    servers = {name: start_server(name, arguments.broker, arguments.nats_server) for name in ("nats", "ffrtmp")}
+    rates: dict[tuple[str, str, str], list[float]] = {}
+    load_before = load_average()
+    try:
+        for round_number in range(arguments.rounds):
+            order = ["nats", "ffrtmp"] if round_number % 2 == 0 else ["ffrtmp", "nats"]
+            for client in clients:
+                for mode in modes:
+                    for name in order:
+                        output = subprocess.run(command(client, mode, servers[name].url, arguments, corebench),
+                                                capture_output=True, text=True, timeout=600, check=False)
+                        line = output.stdout.strip() or output.stderr.strip()
+                        print(f"  round {round_number + 1} {client} {mode} {name}: {line}", flush=True)
+                        if output.returncode == 0:
+                            rates.setdefault((client, mode, name), []).append(float(line.split()[-2]))
+    finally:
+        for server in servers.values():
+            server.stop()
+    load_after = load_average()
+
+    labels = {"pubsub": "pub → sub, msgs/s", "fanout": f"fan-out to {arguments.subscribers}, deliveries/s"}
+    print()
+    print(f"Median of {arguments.rounds} rounds, {arguments.size} B payloads (load average {load_before} before, "
+          f"{load_after} after); nats.go {arguments.natsgo_messages:,} and nats-py {arguments.natspy_messages:,} "
+          "messages per run.")
+    print()
+    print("| client | figure | nats-server | ffrtmp | ratio |")
+    print("|---|---|---|---|---|")
+    for client in clients:
+        for mode in modes:
+            nats = median(rates.get((client, mode, "nats"), []))
+            ffrtmp = median(rates.get((client, mode, "ffrtmp"), []))
+            ratio = f"{ffrtmp / nats:.2f}×" if nats > 0 and ffrtmp > 0 else "-"
+            print(f"| {client} | {labels[mode]} | {nats / 1e3:.0f} k | {ffrtmp / 1e3:.0f} k | {ratio} |")
+
+
+if __name__ == "__main__":
+    main()
