@@ -22,7 +22,7 @@ extension Agent {
             reject(message, rejection, attempt: attempt, queuedAt: queuedAt)
             return
         }
-        if let rejection = nodeLimits.refusal(of: spec) {
+        if let rejection = nodeLimits.refusal(of: spec) ?? qualityRefusal(of: spec) {
             reject(message, rejection, attempt: attempt, queuedAt: queuedAt)
             return
         }
@@ -61,6 +61,21 @@ extension Agent {
         default:
             return nil
         }
+    }
+
+    /// Why this node cannot measure the quality `spec` asks for: a metric whose ffmpeg filter its
+    /// ffmpeg lacks (`vmaf` without libvmaf). Rejected rather than run without it, so no result
+    /// ever lacks a score its job asked for.
+    func qualityRefusal(of spec: JobSpec) -> JobRejection? {
+        let missing = spec.quality.subtracting(qualityMetrics).sorted()
+        guard !missing.isEmpty else { return nil }
+        let names = missing.map(\.rawValue).joined(separator: ", ")
+        let filters = missing.map(FFmpegFilterList.filterName).joined(separator: ", ")
+        let hint = missing.contains(.vmaf) ? " (vmaf needs an ffmpeg configured with --enable-libvmaf)" : ""
+        return JobRejection(
+            field: "quality",
+            reason: "node \(config.nodeID) cannot measure \(names): its ffmpeg has no \(filters) filter\(hint)",
+            jobID: spec.id)
     }
 
     private func execute(_ spec: JobSpec, message: JetStreamMessage, attempt: Int, queuedAt: Int64?) {

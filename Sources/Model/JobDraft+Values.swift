@@ -107,7 +107,7 @@ extension JobDraft {
         return .file(name: text.hasPrefix("file:") ? String(text.dropFirst("file:".count)) : text)
     }
 
-    /// `psnr`, `ssim`, `psnr,ssim`.
+    /// `psnr`, `ssim`, `vmaf`, or several: `psnr,ssim,vmaf`.
     public static func quality(_ text: String, flag: String) throws(JobDraftError) -> [QualityMetric] {
         var metrics: [QualityMetric] = []
         for name in text.split(separator: ",").map({ $0.trimmingWhitespace().lowercased() }) {
@@ -119,7 +119,7 @@ extension JobDraft {
             }
             if !metrics.contains(metric) { metrics.append(metric) }
         }
-        guard !metrics.isEmpty else { throw JobDraftError(flag: flag, "\(flag) needs psnr, ssim or both") }
+        guard !metrics.isEmpty else { throw JobDraftError(flag: flag, "\(flag) needs one or more of psnr, ssim, vmaf") }
         return metrics
     }
 

@@ -21,7 +21,7 @@ public struct JobDraft: Sendable, Equatable {
     public var input: String?
     /// `null`, a URL (`rtmp://…`), or a file name (`out.mp4`, `file:out.mp4`) in the agent's work dir.
     public var output: String?
-    /// `psnr`, `ssim` or `psnr,ssim`.
+    /// `psnr`, `ssim`, `vmaf` or several, comma-separated (`psnr,ssim`).
     public var quality: String?
     /// Wall-clock limit: `90s`, `5m`, `1h`.
     public var timeout: String?

@@ -51,7 +51,9 @@ extension JobResult {
         }
         if let energy, let field = energy.implausibleField(wallSeconds: wall) { return field }
         if let quality {
-            guard Bounds.within(quality.psnr, 0...1000), Bounds.within(quality.ssim, Bounds.fraction) else {
+            guard Bounds.within(quality.psnr, 0...1000), Bounds.within(quality.ssim, Bounds.fraction),
+                Bounds.within(quality.vmaf, 0...100)
+            else {
                 return "quality"
             }
         }

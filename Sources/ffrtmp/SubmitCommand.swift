@@ -26,7 +26,7 @@ enum SubmitCommand: CLICommand {
             --resolution and --fps are needed, and the source is 10 s of testsrc2). Values: --resolution 1280x720 or 720p/1080p/1440p/4k; --bitrate 3M, 2500k or 800000
             (bit/s); --duration 10, 10s or 2m; --input generated[:PATTERN], an absolute path on the agent,
             or an rtmp:// / srt:// URL; --output null (default), a file name in the agent's work dir, or an
-            rtmp:// URL; --quality psnr,ssim; --timeout is the job's wall-clock limit.
+            rtmp:// URL; --quality psnr,ssim,vmaf; --timeout is the job's wall-clock limit.
             A matrix gives lists: --encoders, --resolutions, --bitrates, --crfs, --presets, --scenarios.
             Every combination is one job named <id>-<values> (run7-libx265-1080p-5M), at most 1000.
             A campaign: --name NAME makes every job part of run NAME (ffrtmp runs, results --run,

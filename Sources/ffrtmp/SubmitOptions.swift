@@ -20,7 +20,9 @@ enum SubmitOptions {
         OptionSpec(["--duration"], value: "DURATION", help: "Seconds to encode: 10, 10s, 2m"),
         OptionSpec(["--input"], value: "SOURCE", help: "generated[:PATTERN], /absolute/path on the agent, or srt://…"),
         OptionSpec(["--output"], value: "TARGET", help: "null, a file name in the agent's work dir, or rtmp://…"),
-        OptionSpec(["--quality"], value: "METRICS", help: "Compute psnr, ssim or psnr,ssim after the encode"),
+        OptionSpec(
+            ["--quality"], value: "METRICS",
+            help: "Compute psnr, ssim and/or vmaf (libvmaf nodes only) after the encode"),
         OptionSpec(["--timeout"], value: "DURATION", help: "The job's wall-clock limit: 90s, 5m (agent default 1h)"),
         OptionSpec(["--cpu-percent"], value: "N", help: "CPU limit, percent of one core (200 = two cores)"),
         OptionSpec(["--memory-mb"], value: "N", help: "Memory limit in MB"),

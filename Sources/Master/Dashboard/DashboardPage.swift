@@ -189,8 +189,9 @@ enum DashboardPage {
           const rows = summary.summary;
           const pm = (f, d) => f ? fmt(f.mean, d) + (f.ci95 != null ? " ± " + fmt(f.ci95, d) : "") : "–";
           const label = r => (r.configuration && r.configuration.label) || ((r.scenario || "–") + " " + (r.encoder || ""));
-          replace("summary", table([["configuration"], ["node"], ["n", true], ["fps", true], ["J/frame", true], ["W", true], ["PSNR", true], ["source"]],
-            rows.map(r => { const s = r.stats || {}; return { cells: [label(r), r.node_id, String(r.runs), pm(s.fps, 1), pm(s.j_per_frame, 4), pm(s.watts, 1), pm(s.psnr, 2), r.energy_sources || "–"] }; })));
+          const perPoint = r => { const q = r.j_per_quality_point; return q ? Object.keys(q).sort().map(k => k.toUpperCase() + " " + Number(q[k]).toPrecision(3)).join(" · ") : "–"; };
+          replace("summary", table([["configuration"], ["node"], ["n", true], ["fps", true], ["J/frame", true], ["W", true], ["PSNR", true], ["J/frame per quality point"], ["source"]],
+            rows.map(r => { const s = r.stats || {}; return { cells: [label(r), r.node_id, String(r.runs), pm(s.fps, 1), pm(s.j_per_frame, 4), pm(s.watts, 1), pm(s.psnr, 2), perPoint(r), r.energy_sources || "–"] }; })));
           drawComparison(rows);
         }
 
