@@ -91,6 +91,7 @@ extension Agent {
             encodeEnded: { [self] cpuSeconds in
                 let report = meter.end(jobID: jobID, at: Clock.monotonicNanoseconds(), cpuSeconds: cpuSeconds)
                 lock.withLock { running[jobID]?.energy = report }
+                return report
             })
         let job = RunningJob(
             spec: spec, message: message, control: control, attempt: attempt, startedAt: Timestamp.nowNanoseconds())
@@ -116,7 +117,7 @@ extension Agent {
             running[jobID] = nil
             return (job.energy, job.cancelledByRequest, job.abandonedForShutdown)
         }
-        var energy = recorded ?? closed
+        var energy = outcome.energy ?? recorded ?? closed
         if let frames = outcome.statistics?.frames { energy?.fillFrameFigures(frames: frames) }
         if let baseline, let report = energy {
             let wall = outcome.startedAt > 0 ? Double(outcome.finishedAt - outcome.startedAt) / 1e9 : 0

@@ -51,6 +51,10 @@ public struct Job: Codable, Sendable, Equatable {
     /// `job.node.<node>.<capability>`, which only that agent pulls. nil: any agent with the capability.
     public var node: String?
 
+    // Target quality (issue 12 item 9).
+    /// A score the agent reaches by searching `crf` (`QualityTarget`); nil: encode as given.
+    public var targetQuality: QualityTarget?
+
     public init(
         id: String, scenario: String? = nil, input: JobInput? = nil, output: JobOutput? = nil,
         encoder: VideoEncoder? = nil, preset: String? = nil, bitrate: Int? = nil, crf: Int? = nil,
@@ -99,6 +103,7 @@ public struct Job: Codable, Sendable, Equatable {
         case submittedAt = "submitted_at"
         case runID = "run_id"
         case settleSeconds = "settle_s"
+        case targetQuality = "target_quality"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -125,5 +130,6 @@ public struct Job: Codable, Sendable, Equatable {
         runID = try container.field(String.self, .runID)
         settleSeconds = try container.field(Double.self, .settleSeconds)
         node = try container.field(String.self, .node)
+        targetQuality = try container.field(QualityTarget.self, .targetQuality)
     }
 }

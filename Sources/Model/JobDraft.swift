@@ -32,6 +32,19 @@ public struct JobDraft: Sendable, Equatable {
     public var labels: [String] = []
     /// The run every job of the submission belongs to (`--name`).
     public var runID: String?
+    /// `--target-ssim 0.95` (or `--target-psnr`, `--target-vmaf`): the flag and its value.
+    public var target: TargetFlag?
+
+    /// A quality target flag as typed.
+    public struct TargetFlag: Sendable, Equatable {
+        public var flag: String
+        public var value: String
+
+        public init(flag: String, value: String) {
+            self.flag = flag
+            self.value = value
+        }
+    }
 
     public init() {}
 
@@ -70,6 +83,9 @@ public struct JobDraft: Sendable, Equatable {
         }
         if limits != JobLimits() { job.limits = limits }
         if !labels.isEmpty { job.labels = try Self.labels(labels, flag: "--label") }
+        job.targetQuality = try target.map { typed throws(JobDraftError) in
+            try Self.target(typed.value, flag: typed.flag)
+        }
         return job
     }
 

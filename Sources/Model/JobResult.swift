@@ -33,6 +33,8 @@ public struct JobResult: Codable, Sendable, Equatable {
     public var provenance: Provenance?
     /// Thermal throttling seen while the job ran; nil when nothing ran.
     public var throttling: Throttling?
+    /// A target-quality job's search (its probes and chosen `crf`); nil for other jobs.
+    public var targetSearch: TargetSearch?
 
     public init(
         jobID: String, nodeID: String, attempt: Int, status: Status, error: String? = nil,
@@ -91,6 +93,7 @@ public struct JobResult: Codable, Sendable, Equatable {
         case nodeID = "node_id"
         case rejectField = "reject_field"
         case resourceLimitsMode = "resource_limits_mode"
+        case targetSearch = "target_search"
     }
 }
 

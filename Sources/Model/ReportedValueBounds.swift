@@ -62,7 +62,9 @@ extension JobResult {
                 Bounds.within(cost.co2Grams, Bounds.nonNegative)
             else { return "cost" }
         }
-        if let field = provenance?.implausibleField ?? throttling?.implausibleField { return field }
+        if let field = provenance?.implausibleField ?? throttling?.implausibleField ?? targetSearch?.implausibleField {
+            return field
+        }
         return nil
     }
 }

@@ -1,5 +1,6 @@
 @testable import Agent
 import Model
+import Support
 import XCTest
 
 /// Quality metrics an agent's ffmpeg can or cannot measure.
@@ -25,5 +26,31 @@ extension AgentOrchestrationTests {
         let result = try XCTUnwrap(waitForResults(1).first)
         XCTAssertEqual(result.status, .succeeded, result.error ?? "")
         XCTAssertEqual(result.provenance?.qualityMetrics, ["psnr", "ssim", "vmaf"])
+    }
+}
+
+extension AgentOrchestrationTests {
+    func testATargetQualityJobReportsItsProbesWithTheirEnergyAndTheChosenProbesFigures() throws {
+        let work = folder + "/ffmpeg-work"
+        try DurableFiles.makeDirectories(work)
+        try startAgent(
+            executor: FFmpegJobExecutor(
+                configuration: FFmpegRunConfiguration(workDirectory: work, minimumFreeBytes: 0, threads: 1),
+                limiter: ResourceLimiter(configuration: ResourceLimitConfiguration(preference: .none))))
+        var job = Job(
+            id: "target-1", input: .generated(GeneratedInput(pattern: .testsrc2)), encoder: .libx264,
+            preset: "ultrafast", resolution: Resolution(width: 160, height: 120), fps: 15, durationSeconds: 1)
+        job.targetQuality = QualityTarget(metric: .ssim, score: 0.9)
+        try submit(job)
+        let result = try XCTUnwrap(waitForResults(1, seconds: 60).first)
+        XCTAssertEqual(result.status, .succeeded, result.error ?? "")
+        XCTAssertNil(result.implausibleField)
+        let search = try XCTUnwrap(result.targetSearch)
+        XCTAssertTrue(search.reached)
+        XCTAssertTrue((2...6).contains(search.probes.count), "\(search.probes)")
+        XCTAssertTrue(search.probes.allSatisfy { $0.joules != nil }, "each probe has its own energy window")
+        let chosen = try XCTUnwrap(search.probes.first { $0.crf == search.crf })
+        XCTAssertEqual(result.quality?.ssim, chosen.score)
+        XCTAssertEqual(result.energy?.totalJoules, chosen.joules)
     }
 }
