@@ -1,5 +1,4 @@
 import Model
-import Support
 import XCTest
 
 /// Target-quality jobs: what the validator accepts, and the search in the result.

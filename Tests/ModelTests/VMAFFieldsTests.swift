@@ -1,5 +1,4 @@
 import Model
-import Support
 import XCTest
 
 /// VMAF in jobs, results and provenance: wire names, schemas and bounds.
