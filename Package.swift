@@ -43,7 +43,8 @@ let package = Package(
             name: "Broker", dependencies: ["Wire", "Net", "Support", "Store", "TLS", "HTTP"],
             swiftSettings: fastSettings),
         // The NATS and JetStream client (blocking, with a reader thread).
-        .target(name: "Client", dependencies: ["Wire", "Net", "Support", "TLS"], swiftSettings: fastSettings),
+        .target(
+            name: "Client", dependencies: ["COpenSSL", "Wire", "Net", "Support", "TLS"], swiftSettings: fastSettings),
         // Messages between the parts (job, heartbeat, telemetry, result), validation, scenario presets. Pure.
         .target(name: "Model", dependencies: ["Support"]),
         // Power and energy: RAPL, NVIDIA (nvidia-smi/NVML), CPU accounting, per-job attribution, estimates.
@@ -92,7 +93,7 @@ let package = Package(
             dependencies: ["Broker", "Store", "Wire", "Net", "TLS", "Support", "HTTP", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Support", "TestSupport"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL", "Support", "TestSupport"]),
-        .testTarget(name: "ModelTests", dependencies: ["Model"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "TestSupport"]),
         .testTarget(name: "EnergyTests", dependencies: ["Energy", "Model", "Support"]),
         .testTarget(
             name: "AgentTests",

@@ -26,7 +26,9 @@ extension Agent {
             reject(message, rejection, attempt: attempt, queuedAt: queuedAt)
             return
         }
-        if attempt > 1, let earlier = earlierSuccess(of: spec.id, queuedAt: queuedAt) {
+        if attempt > 1,
+            case .succeeded(let earlier) = earlierAttempt(of: spec.id, attempt: attempt, queuedAt: queuedAt)
+        {
             // An earlier delivery succeeded but its ack was lost: settle it, run nothing again.
             logger.warning(
                 "job already succeeded; acknowledged without running it again",
@@ -80,11 +82,14 @@ extension Agent {
 
     private func execute(_ spec: JobSpec, message: JetStreamMessage, attempt: Int, queuedAt: Int64?) {
         let jobID = spec.id
+        let gpu = spec.capability == .nvenc ? gpuSlots.claim(jobID, among: hardware.gpus.map(\.index)) : nil
+        defer { gpuSlots.release(jobID) }
+        let gpus: Set<Int> = gpu.map { [$0] } ?? []
         let control = ExecutionControl(
             started: { [self] pid, controlGroupPath in
                 lock.withLock { running[jobID]?.processID = pid }
                 meter.begin(
-                    jobID: jobID, processID: pid, cgroupPath: controlGroupPath, gpus: gpus(for: spec),
+                    jobID: jobID, processID: pid, cgroupPath: controlGroupPath, gpus: gpus,
                     at: Clock.monotonicNanoseconds())
             },
             progressed: { [self] snapshot in reportProgress(snapshot, of: spec, message: message, attempt: attempt) },
@@ -92,15 +97,18 @@ extension Agent {
                 let report = meter.end(jobID: jobID, at: Clock.monotonicNanoseconds(), cpuSeconds: cpuSeconds)
                 lock.withLock { running[jobID]?.energy = report }
                 return report
-            })
+            },
+            keepOutput: { [self] path in keepOutput(path, of: spec) }, gpu: gpu)
         let job = RunningJob(
             spec: spec, message: message, control: control, attempt: attempt, startedAt: Timestamp.nowNanoseconds())
         lock.withLock { running[jobID] = job }
         let throttleWatch = JobThrottleWatch(
-            sysRoot: config.sysRoot, nvidiaSMIPath: config.nvidiaSMIPath, gpus: gpus(for: spec))
+            sysRoot: config.sysRoot, nvidiaSMIPath: config.nvidiaSMIPath, gpus: gpus)
         publishEvent(
             JobEvent(jobID: jobID, nodeID: config.nodeID, state: .started, at: job.startedAt, attempt: attempt))
         logger.info("job started", ["job": jobID, "attempt": attempt, "encoder": spec.encoder.rawValue])
+        // Fetched before the idle baseline, so the download is not measured as idle power.
+        let prepared = Result { () throws(ObjectStoreError) in try fetchingClip(of: spec, message: message) }
         let baseline = spec.settleSeconds.flatMap { seconds in
             IdleBaseline.measure(
                 meter: meter, seconds: seconds, keepAlive: { try? message.inProgress() },
@@ -109,7 +117,15 @@ extension Agent {
         if spec.settleSeconds != nil && baseline == nil {
             logger.info("no idle baseline: another job ran while settling, or nothing was measured", ["job": jobID])
         }
-        let outcome = executor.execute(spec, control: control)
+        var outcome: ExecutionOutcome
+        switch prepared {
+        case .success(let (runnable, digest)):
+            outcome = executor.execute(runnable, control: control)
+            outcome.inputDigest = digest
+        case .failure(let error):
+            outcome = ExecutionOutcome(
+                status: .notStarted, error: error.description, finishedAt: Timestamp.nowNanoseconds())
+        }
         let throttling = throttleWatch.finish()
         // An executor that never reported the encode's end: close the energy window now.
         let closed = meter.end(jobID: jobID, at: Clock.monotonicNanoseconds(), cpuSeconds: outcome.cpuSeconds)
@@ -129,6 +145,7 @@ extension Agent {
             return
         }
         var final = outcome
+        final.gpu = gpu
         if outcome.status == .cancelled && !byRequest { (final.status, final.error) = (.failed, "stopped") }
         finish(
             spec: spec, message: message, attempt: attempt, queuedAt: queuedAt, outcome: final, energy: energy,
@@ -186,6 +203,7 @@ extension Agent {
             .result(for: outcome, energy: energy)
         result.provenance = currentProvenance()
         result.throttling = throttling
+        if let index = result.gpu?.index { result.gpu?.uuid = hardware.gpus.first { $0.index == index }?.uuid }
         deliver(result)
         let confirmed = settle(message, result.status == .succeeded ? .ack : .term, jobID: jobID)
         publishEvent(
@@ -224,10 +242,6 @@ extension Agent {
         let stored = try? jetStream.lastMessage(
             stream: FleetTopology.controlStream, subject: Subjects.cancel(jobID: jobID), timeout: .seconds(2))
         return stored != nil
-    }
-
-    private func gpus(for spec: JobSpec) -> Set<Int> {
-        spec.capability == .nvenc && !hardware.gpus.isEmpty ? [hardware.gpus[0].index] : []
     }
 
     /// Fraction of the job done, from the output time written against the job's duration.

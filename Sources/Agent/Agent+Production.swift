@@ -20,7 +20,8 @@ extension Agent {
         }
         let run = FFmpegRunConfiguration(
             ffmpegPath: config.ffmpegPath, workDirectory: config.workDirectory,
-            minimumFreeBytes: config.minimumFreeBytes, allowedInputRoots: config.inputRoots)
+            minimumFreeBytes: config.minimumFreeBytes,
+            allowedInputRoots: config.inputRoots + [config.clipCacheDirectory])
         let probe = HardwareProbeConfiguration(
             procRoot: config.procRoot, ffmpegPath: config.ffmpegPath,
             nvidiaSMIPath: config.nvidiaSMIPath ?? "nvidia-smi",

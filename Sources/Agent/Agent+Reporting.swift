@@ -82,6 +82,7 @@ extension Agent {
             state: state, powerSources: meter.availableSources.compactMap(PowerSource.init(rawValue:)),
             sentAt: Timestamp.nowNanoseconds())
         heartbeat.provenance = currentProvenance(withBuildFlags: false)
+        heartbeat.region = config.region
         guard let payload = try? MessageCoding.encode(heartbeat) else { return }
         // Safe to lose: core NATS by design; the next heartbeat (every few seconds) replaces it, and
         // the master marks a node offline only after three missed.

@@ -30,10 +30,14 @@ public final class Agent: @unchecked Sendable {
     let executor: JobExecutor
     let nodeProbe: NodeProbe
     let meter: EnergyMeter
+    /// The GPU each running NVENC job was given.
+    let gpuSlots = GPUSlots()
     let spool: ResultSpool
     /// The work directory, held for this agent's lifetime.
     let workClaim: WorkDirectoryClaim
     let validator: JobValidator
+    /// Clips fetched for `clip` inputs, by content.
+    let clipCache: ClipCache
     let lock = Lock()
     let slotsChanged: Condition
     var phase = Phase.starting
@@ -72,6 +76,7 @@ public final class Agent: @unchecked Sendable {
         var policy = ValidationPolicy()
         policy.allowedRoots = config.inputRoots
         validator = JobValidator(policy: policy)
+        clipCache = ClipCache(directory: config.clipCacheDirectory, maximumBytes: config.clipCacheBytes)
         slotsChanged = Condition(lock: lock)
         health = CapabilityHealth(
             threshold: config.withdrawAfterHardwareFailures, baseDelaySeconds: config.reprobeDelay,

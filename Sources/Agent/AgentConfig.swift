@@ -40,6 +40,9 @@ public struct AgentConfig: Sendable {
     /// CPU TDP for the estimate when no sensor exists.
     public var tdpWatts: Double?
     public var price = EnergyPrice()
+    /// Where the node draws its power (`--region`), sent in heartbeats and results; the master prices
+    /// energy per region. Nil: none (the master then reports cost as unavailable).
+    public var region: String?
     /// Heartbeat and telemetry periods, in seconds.
     public var heartbeatInterval = 5.0
     public var telemetryBusyInterval = 1.0
@@ -55,6 +58,11 @@ public struct AgentConfig: Sendable {
     public var settleWindow = 25.0
     /// How long a lifecycle event is tried until EVENTS stores it, in seconds.
     public var eventWindow = 10.0
+    /// How long a redelivered job waits for its earlier attempt to report, in seconds, before it runs
+    /// again: that attempt may have succeeded with its ack still being confirmed through a leader
+    /// election (its `succeeded` event follows the confirmed ack). A job whose earlier attempt
+    /// announced a retry runs at once.
+    public var redeliveryGrace = 6.0
     /// Limits given to a job that asks for none (`--default-cpu-percent`, `--default-memory`);
     /// nil: none. Checked against the node's threads and RAM at start.
     public var defaultCPUPercent: Int?
@@ -69,6 +77,19 @@ public struct AgentConfig: Sendable {
     public var reprobeDelay = 30.0
     /// The longest wait between re-probes, in seconds.
     public var maximumReprobeDelay = 900.0
+
+    // Clips and kept outputs (issue 12 item 12).
+    /// The object store bucket `clip` inputs are read from.
+    public var clipBucket = "clips"
+    /// Bytes the clip cache (`<work dir>/.clips`) holds at most; also the largest clip accepted.
+    public var clipCacheBytes: UInt64 = 10 << 30
+    /// The object store bucket `keep_output` jobs store their output in, named by job id.
+    public var outputBucket = "outputs"
+    /// Seconds a kept output stays in its bucket (the bucket stream's `max_age`); 0: until deleted.
+    public var outputRetention = 7 * 86400.0
+
+    /// Where fetched clips are kept: a dot folder, which the work directory's leftover sweep spares.
+    public var clipCacheDirectory: String { workDirectory + "/.clips" }
 
     public init(nodeID: String) { self.nodeID = nodeID }
 
@@ -98,6 +119,10 @@ public struct AgentConfig: Sendable {
         if let megabytes = defaultMemoryMegabytes, !memory.contains(megabytes) {
             throw AgentConfigError(
                 "default-memory must be \(memory.lowerBound) to \(memory.upperBound) MB, got \(megabytes)")
+        }
+        if let region, !RegionName.isValid(region) {
+            throw AgentConfigError(
+                "region must be 1–64 letters, digits, - and _ starting with a letter or digit, got \"\(region)\"")
         }
         guard maxAttempts >= 1 else { throw AgentConfigError("max-attempts must be at least 1") }
         guard !servers.isEmpty else { throw AgentConfigError("server: at least one URL is needed") }

@@ -16,13 +16,16 @@ struct FFmpegJobExecutor: JobExecutor {
 
     /// One `FFmpegRun` of `spec`, with the energy of its encode.
     private func runOnce(_ spec: JobSpec, control: ExecutionControl) -> Run {
+        var configuration = configuration
+        configuration.buildOptions.gpu = control.gpu
         let run = FFmpegRun(spec: spec, configuration: configuration, limiter: limiter)
         control.whenCancelled { run.cancel() }
         var energy: EnergyReport?
         let observer = FFmpegRunObserver(
             started: { processID, controlGroupPath, _ in control.started(processID, controlGroupPath) },
             progress: { progress in control.progressed(ProgressSnapshot(progress)) },
-            encodeEnded: { _, cpuSeconds in energy = control.encodeEnded(cpuSeconds) })
+            encodeEnded: { _, cpuSeconds in energy = control.encodeEnded(cpuSeconds) },
+            keepOutput: { path in control.keepOutput(path) })
         return (ExecutionOutcome(run.execute(observer: observer)), energy)
     }
 
@@ -72,6 +75,7 @@ extension ExecutionOutcome {
         self.init(
             status: report.status, error: failed ? report.error ?? "ffmpeg failed" : nil,
             statistics: report.statistics, quality: report.quality, limitsMode: report.resourceLimitsMode,
-            cpuSeconds: report.cpuSeconds, startedAt: report.startedAt ?? 0, finishedAt: report.finishedAt)
+            cpuSeconds: report.cpuSeconds, startedAt: report.startedAt ?? 0, finishedAt: report.finishedAt,
+            keptOutput: report.keptOutput)
     }
 }

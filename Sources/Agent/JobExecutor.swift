@@ -18,16 +18,27 @@ final class ExecutionControl: Sendable {
     /// here. Argument: the encode's CPU seconds; returns the window's energy (nil: none measured),
     /// which a target-quality search keeps per probe. A later `started` opens a new window.
     let encodeEnded: @Sendable (Double) -> EnergyReport?
+    /// The job succeeded and asked to keep its output (`keep_output`): the output file at this path is
+    /// about to be deleted with the job's folder. Returns the kept object, or why it could not be kept.
+    let keepOutput: @Sendable (String) -> Result<KeptOutput, KeepOutputFailure>
+    /// The GPU (nvidia-smi index) the job must encode on, chosen by the agent; nil: any or none.
+    let gpu: Int?
     private let cancelRequested = Atomic<Bool>(false)
 
     init(
         started: @escaping @Sendable (Int32, String?) -> Void,
         progressed: @escaping @Sendable (ProgressSnapshot) -> Void,
-        encodeEnded: @escaping @Sendable (Double) -> EnergyReport? = { _ in nil }
+        encodeEnded: @escaping @Sendable (Double) -> EnergyReport? = { _ in nil },
+        keepOutput: @escaping @Sendable (String) -> Result<KeptOutput, KeepOutputFailure> = { _ in
+            .failure(KeepOutputFailure(reason: "this executor keeps no outputs"))
+        },
+        gpu: Int? = nil
     ) {
         self.started = started
         self.progressed = progressed
         self.encodeEnded = encodeEnded
+        self.keepOutput = keepOutput
+        self.gpu = gpu
     }
 
     /// Asks the executor to stop the job (it kills ffmpeg's process group).
@@ -74,4 +85,17 @@ struct ExecutionOutcome: Sendable {
     /// Wall-clock nanoseconds when the process started and ended (0 when it never started).
     var startedAt: Int64 = 0
     var finishedAt: Int64 = 0
+    /// The verified SHA-256 of a clip input (`input_digest`).
+    var inputDigest: String?
+    /// Where the output was kept (`keep_output`).
+    var keptOutput: KeptOutput?
+    /// The GPU the job encoded on (set by the agent, not the executor).
+    var gpu: Int?
+}
+
+/// Why a job's output could not be kept in the object store.
+public struct KeepOutputFailure: Error, Sendable, Equatable {
+    public var reason: String
+
+    public init(reason: String) { self.reason = reason }
 }

@@ -29,7 +29,11 @@ struct ResultBuilder {
                 joules: energy.totalJoules, wallSeconds: wallSeconds, encodedBytes: statistics.outputBytes,
                 quality: outcome.quality)
         }
+        result.region = config.region
+        result.gpu = outcome.gpu.map { GPUAssignment(index: $0) }
         if let energy { result.cost = Cost.compute(joules: energy.totalJoules, price: config.price) }
+        result.inputDigest = outcome.inputDigest
+        result.keptOutput = outcome.keptOutput
         return result
     }
 

@@ -37,6 +37,13 @@ public enum AgentCommand: CLICommand {
                 ["--input-root"], value: "DIR", help: "A folder file inputs may be read from (repeatable)"),
             OptionSpec(["--min-free"], value: "SIZE", help: "Free space the work dir must keep", default: "512MB"),
             OptionSpec(
+                ["--clip-cache"], value: "SIZE", help: "Clips kept in <work dir>/.clips at most (clip inputs)",
+                default: "10GB"),
+            OptionSpec(
+                ["--output-retention"], value: "DURATION",
+                help: "How long the outputs bucket keeps kept outputs (submit --keep-output); 0: until removed",
+                default: "7d"),
+            OptionSpec(
                 ["--limits"], value: "MODE",
                 help: "Job limits: auto (cgroup v2, else nice+rlimits), rlimits, or none", default: "auto"),
             OptionSpec(
@@ -52,6 +59,9 @@ public enum AgentCommand: CLICommand {
                 ["--nvidia-smi"], value: "PATH", help: "nvidia-smi binary; \"none\" disables GPU reading",
                 default: "nvidia-smi"),
             OptionSpec(["--tdp"], value: "WATTS", help: "CPU TDP for the labelled estimate when no sensor exists"),
+            OptionSpec(
+                ["--region"], value: "NAME",
+                help: "Where the node draws power (letters, digits, - and _); the master prices energy per region"),
             OptionSpec(["--price-kwh"], value: "USD", help: "Electricity price per kWh for job cost", default: "0.12"),
             OptionSpec(["--co2-g-per-kwh"], value: "GRAMS", help: "Grid carbon intensity", default: "400"),
             OptionSpec(
@@ -126,6 +136,11 @@ public enum AgentCommand: CLICommand {
         config.ffmpegPath = arguments.string("--ffmpeg")!
         config.inputRoots = arguments.strings("--input-root")
         config.minimumFreeBytes = Int64(try arguments.byteSize("--min-free") ?? 0)
+        config.clipCacheBytes = UInt64(try arguments.byteSize("--clip-cache") ?? 0)
+        if let retention = try arguments.durationNanoseconds("--output-retention") {
+            guard retention >= 0 else { throw UsageError("--output-retention must not be negative") }
+            config.outputRetention = Double(retention) / 1e9
+        }
         config.limits = try limitsMode(arguments.string("--limits")!)
         config.defaultCPUPercent = try arguments.int("--default-cpu-percent")
         config.defaultMemoryMegabytes = try arguments.byteSize("--default-memory").map { $0 >> 20 }
@@ -139,6 +154,7 @@ public enum AgentCommand: CLICommand {
         config.price = EnergyPrice(
             usdPerKilowattHour: try number(arguments, "--price-kwh") ?? 0.12,
             gramsPerKilowattHour: try number(arguments, "--co2-g-per-kwh") ?? 400)
+        config.region = arguments.string("--region")
         config.maxAttempts = try arguments.int("--max-attempts") ?? 3
         if let heartbeat = try arguments.durationNanoseconds("--heartbeat") {
             config.heartbeatInterval = Double(heartbeat) / 1e9

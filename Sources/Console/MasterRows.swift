@@ -215,6 +215,9 @@ public enum MasterRows {
     /// `/api/results`: full result messages; one that does not decode is skipped and counted.
     public struct ResultList: Decodable, Sendable {
         public var results: [JobResult]
+        /// Each result's `region_cost` (the master's price of its energy in its region), in order;
+        /// nil where the master sent none (an older master).
+        public var regionCosts: [RegionCost?] = []
         public var undecodable = 0
 
         enum CodingKeys: String, CodingKey { case results }
@@ -223,8 +226,9 @@ public enum MasterRows {
             var container = try decoder.container(keyedBy: CodingKeys.self).nestedUnkeyedContainer(forKey: .results)
             results = []
             while !container.isAtEnd {
-                if let result = try? container.decode(JobResult.self) {
-                    results.append(result)
+                if let entry = try? container.decode(Entry.self) {
+                    results.append(entry.result)
+                    regionCosts.append(entry.regionCost)
                 } else {
                     undecodable += 1
                     _ = try? container.decode(Skipped.self)
@@ -233,5 +237,40 @@ public enum MasterRows {
         }
 
         private struct Skipped: Decodable {}
+
+        /// A result and the master's `region_cost` next to its fields.
+        private struct Entry: Decodable {
+            let result: JobResult
+            let regionCost: RegionCost?
+
+            enum CodingKeys: String, CodingKey { case regionCost = "region_cost" }
+
+            init(from decoder: any Decoder) throws {
+                result = try JobResult(from: decoder)
+                regionCost = try? decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(
+                    RegionCost.self, forKey: .regionCost)
+            }
+        }
+    }
+
+    /// `region_cost` of a result or summary row: `priced` with `usd` and `co2_g`, or `unavailable`
+    /// with the `reason`.
+    public struct RegionCost: Decodable, Sendable, Equatable {
+        public var status: String
+        public var regions: [String]?
+        public var usd: Double?
+        public var co2Grams: Double?
+        public var reason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case status, regions, usd, reason
+            case co2Grams = "co2_g"
+        }
+
+        /// `$0.0036 · 2 g CO2`, or `unavailable`.
+        public var text: String {
+            guard status == "priced", let usd, let co2Grams else { return "unavailable" }
+            return HumanUnits.dollars(usd) + " · " + HumanUnits.significant(co2Grams) + " g CO2"
+        }
     }
 }

@@ -4,17 +4,21 @@ import Support
 /// Results as `ffrtmp results` and `ffrtmp submit --wait` show them: a table in human units, or CSV
 /// with raw numbers (joules, seconds, Unix-time columns as RFC 3339).
 public enum ResultTable {
-    /// One row per result. With `now`, a FINISHED column says how long ago each ended.
-    public static func table(_ results: [JobResult], now: Int64? = nil) -> TextTable {
+    /// One row per result. With `now`, a FINISHED column says how long ago each ended; with
+    /// `regionCosts` (in the results' order), a COST column says what the master priced each at.
+    public static func table(
+        _ results: [JobResult], now: Int64? = nil, regionCosts: [MasterRows.RegionCost?]? = nil
+    ) -> TextTable {
         var columns: [TextTable.Column] = [
             .init("JOB", maximumWidth: 40), .init("STATUS"), .init("NODE", maximumWidth: 24), .init("ENCODER"),
             .init("RES"), .init("FRAMES", alignRight: true), .init("FPS", alignRight: true),
             .init("WALL", alignRight: true), .init("ENERGY", alignRight: true), .init("J/FRAME", alignRight: true),
             .init("SOURCE"),
         ]
+        if regionCosts != nil { columns.append(.init("COST", alignRight: true)) }
         if now != nil { columns.append(.init("FINISHED", alignRight: true)) }
         var table = TextTable(columns)
-        for result in results {
+        for (index, result) in results.enumerated() {
             var cells = [
                 result.jobID, result.status.rawValue, result.nodeID, result.encoder?.rawValue ?? "",
                 result.resolution?.shortName ?? "", result.ffmpeg.map { String($0.frames) } ?? "",
@@ -24,6 +28,9 @@ public enum ResultTable {
                 (result.energy?.joulesPerFrame).map { HumanUnits.significant($0) } ?? "",
                 result.energy?.source.rawValue ?? "",
             ]
+            if let regionCosts {
+                cells.append(index < regionCosts.count ? regionCosts[index]?.text ?? "–" : "–")
+            }
             if let now { cells.append(HumanUnits.age(unixNanoseconds: result.timings.finishedAt, now: now)) }
             table.add(cells)
         }

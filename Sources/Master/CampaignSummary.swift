@@ -37,6 +37,9 @@ public struct CampaignSummary: Sendable {
         public var energySources: String?
         /// Whether `joulesPerFrame`, `watts` and `energyJoules` are gross or net figures.
         public var energyBasis = EnergyBasis.gross
+        /// The group's gross energy per region its results named (nil region: none named; nil joules:
+        /// a result without measured energy), which the master prices when the summary is read.
+        public var regionEnergy: [(region: String?, joules: Double?)] = []
 
         public init(configurationKey: String, configuration: String = "{}", hardware: HardwareKey, count: Int) {
             self.configurationKey = configurationKey

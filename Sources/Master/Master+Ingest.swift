@@ -43,7 +43,11 @@ extension Master {
     }
 
     func take(telemetry message: Message) {
-        guard let sample = decode(TelemetrySample.self, message.payload) else { return }
+        // The quick scan reads what agents write; anything else goes to the full decoder, which names a fault.
+        guard
+            let sample = TelemetrySample.quickDecoded(from: message.payload)
+                ?? decode(TelemetrySample.self, message.payload)
+        else { return }
         guard admit(sample.nodeID, sample.implausibleField, kind: "telemetry", subject: message.subject) else {
             return
         }

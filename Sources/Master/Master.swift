@@ -21,6 +21,8 @@ public final class Master: Sendable {
     public let config: MasterConfig
     public let store: MasterStore
     public let fleet: FleetView
+    /// Prices per region, for the API.
+    public let pricing: PricingFile
     /// Live updates for dashboards: `job` when an event or result is stored, `fleet` each second.
     public let live = LiveUpdates()
     let logger: Logger
@@ -42,6 +44,7 @@ public final class Master: Sendable {
         if config.databasePath != ":memory:" {
             try DurableFiles.makeDirectories(DurableFiles.parent(of: config.databasePath))
         }
+        pricing = try config.pricingPath.map { try PricingFile(path: $0, logger: logger) } ?? PricingFile()
         store = try MasterStore(path: config.databasePath)
         let fleet = FleetView(offlineAfterSeconds: config.offlineAfter)
         var remembered: [String: FleetView.Remembered] = [:]

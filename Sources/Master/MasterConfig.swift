@@ -17,6 +17,8 @@ public struct MasterConfig: Sendable {
     public var httpPort = 8080
     /// The SQLite file (`":memory:"` keeps nothing across restarts).
     public var databasePath = "/var/lib/ffrtmp/master/master.db"
+    /// Prices and carbon intensity per region (`RegionPricing`); nil: none, so cost is unavailable.
+    public var pricingPath: String?
     /// The agents' heartbeat period; a node is offline after `missedHeartbeats` of them.
     public var heartbeatInterval = 5.0
     public var missedHeartbeats = 3

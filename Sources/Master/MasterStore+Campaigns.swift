@@ -45,6 +45,7 @@ extension MasterStore {
                 AND (?4 IS NULL OR job_id IN (SELECT job_id FROM jobs WHERE run_id = ?4))
             GROUP BY config_key, node_id, hardware_id
             """, filter.scenario, filter.encoder, filter.node, filter.run)
+        let regionEnergy = try regionEnergy(filter)
         var hardware: [String: Hardware] = [:]
         for node in Set(rows.compactMap { $0[2].string }) {
             guard
@@ -82,8 +83,35 @@ extension MasterStore {
                 summary.wallSeconds = statistics(6)
                 summary.vmaf = statistics(7)
                 summary.energyBasis = filter.energy
+                summary.regionEnergy = regionEnergy[Self.groupKey(row[0].string, node, row[9].string)] ?? []
                 return summary
             })
+    }
+
+    /// Each summary group's gross energy per region (cost is paid on all the energy used, whichever
+    /// basis the summary compares); a group with a result lacking energy has nil joules for its region.
+    private func regionEnergy(_ filter: SummaryFilter) throws(SQLiteError)
+        -> [String: [(region: String?, joules: Double?)]]
+    {
+        let rows = try database.query(
+            """
+            SELECT coalesce(config_key, ''), node_id, hardware_id, region,
+                CASE WHEN count(energy_j) = count(*) THEN total(energy_j) END
+            FROM results WHERE status = 'succeeded'
+                AND (?1 IS NULL OR scenario = ?1) AND (?2 IS NULL OR encoder = ?2) AND (?3 IS NULL OR node_id = ?3)
+                AND (?4 IS NULL OR job_id IN (SELECT job_id FROM jobs WHERE run_id = ?4))
+            GROUP BY config_key, node_id, hardware_id, region
+            """, filter.scenario, filter.encoder, filter.node, filter.run)
+        var groups: [String: [(region: String?, joules: Double?)]] = [:]
+        for row in rows {
+            groups[Self.groupKey(row[0].string, row[1].string ?? "", row[2].string), default: []].append(
+                (row[3].string, row[4].double))
+        }
+        return groups
+    }
+
+    private static func groupKey(_ configuration: String?, _ node: String, _ hardwareID: String?) -> String {
+        [configuration ?? "", node, hardwareID ?? "-"].joined(separator: "\u{1}")
     }
 
     /// Runs, newest first: jobs, and how many succeeded, failed or are still pending; when the first

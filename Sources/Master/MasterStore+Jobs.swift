@@ -88,12 +88,12 @@ extension MasterStore {
                 """
                 INSERT OR IGNORE INTO results (job_id, attempt, node_id, status, finished_at, scenario, encoder,
                     resolution, frames, fps, wall_s, cpu_s, energy_j, j_per_frame, energy_source, psnr, ssim, usd,
-                    co2_g, json, config_key, config, hardware_id, e_net_j)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    co2_g, json, config_key, config, hardware_id, e_net_j, region)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 values: ResultColumns(result).values + [
                     json, configuration.key, ConfigurationJSON.text(configuration), result.provenance?.hardwareID,
-                    result.energy?.netJoules,
+                    result.energy?.netJoules, RegionName.checked(result.region),
                 ])
             try JobStateUpdate(result: result).apply(in: transaction, replacing: replaced)
             return replaced.map { .replacedUnverified(attempt: $0.attempt) } ?? .stored

@@ -72,22 +72,45 @@ extension MasterStore {
             """, id, limit)
     }
 
+    /// A stored result's full JSON, with what pricing it needs: its region and measured energy.
+    public struct StoredResult: Sendable, Equatable {
+        public var json: String
+        public var region: String?
+        public var joules: Double?
+    }
+
     /// Each stored result's full JSON, newest first.
     public func results(_ filter: ResultFilter) throws(SQLiteError) -> [String] {
+        try storedResults(filter).map(\.json)
+    }
+
+    /// Each stored result with its region and energy, newest first.
+    public func storedResults(_ filter: ResultFilter) throws(SQLiteError) -> [StoredResult] {
         try database.query(
             """
-            SELECT json FROM results
+            SELECT json, region, energy_j FROM results
             WHERE (?1 IS NULL OR scenario = ?1) AND (?2 IS NULL OR encoder = ?2) AND (?3 IS NULL OR node_id = ?3)
                 AND (?4 IS NULL OR status = ?4) AND (?5 IS NULL OR finished_at >= ?5)
                 AND (?8 IS NULL OR job_id IN (SELECT job_id FROM jobs WHERE run_id = ?8))
             ORDER BY finished_at DESC, job_id LIMIT ?6 OFFSET ?7
             """, filter.scenario, filter.encoder, filter.node, filter.status, filter.since, filter.limit, filter.offset,
             filter.run
-        ).compactMap { $0[0].string }
+        ).compactMap(Self.storedResult)
     }
 
     public func results(ofJob id: String) throws(SQLiteError) -> [String] {
-        try database.query("SELECT json FROM results WHERE job_id = ? ORDER BY attempt", id).compactMap { $0[0].string }
+        try storedResults(ofJob: id).map(\.json)
+    }
+
+    /// The job's stored results with their regions and energy, first attempt first.
+    public func storedResults(ofJob id: String) throws(SQLiteError) -> [StoredResult] {
+        try database.query("SELECT json, region, energy_j FROM results WHERE job_id = ? ORDER BY attempt", id)
+            .compactMap(Self.storedResult)
+    }
+
+    private static func storedResult(_ row: Row) -> StoredResult? {
+        guard let json = row[0].string else { return nil }
+        return StoredResult(json: json, region: row[1].string, joules: row[2].double)
     }
 
     /// Jobs per state.

@@ -15,6 +15,7 @@ public final class MasterStore: @unchecked Sendable {
         try MasterSchema.keepOneSuccessPerJob(database)
         try MasterSchema.addCampaignColumns(database)
         try MasterSchema.addProvenanceColumns(database)
+        try MasterSchema.addRegionColumn(database)
         try database.query(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", String(MasterSchema.version))
     }

@@ -56,6 +56,7 @@ public struct BenchmarkConfiguration: Sendable, Hashable {
         case .generated(let pattern, _, _, _): input = "generated:" + pattern.rawValue
         case .file(let path): input = "file:" + path
         case .url(let url): input = url
+        case .clip(let name): input = "clip:" + name
         }
     }
 

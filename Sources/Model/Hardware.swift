@@ -29,16 +29,19 @@ public struct Hardware: Codable, Sendable, Equatable {
         public var memoryMegabytes: Int
         /// Driver version.
         public var driver: String
+        /// nvidia-smi's `GPU-…` UUID, stable where the index may not be; nil when not read.
+        public var uuid: String?
 
-        public init(index: Int, name: String, memoryMegabytes: Int, driver: String) {
+        public init(index: Int, name: String, memoryMegabytes: Int, driver: String, uuid: String? = nil) {
             self.index = index
             self.name = name
             self.memoryMegabytes = memoryMegabytes
             self.driver = driver
+            self.uuid = uuid
         }
 
         enum CodingKeys: String, CodingKey {
-            case index, name, driver
+            case index, name, driver, uuid
             case memoryMegabytes = "memory_mb"
         }
     }

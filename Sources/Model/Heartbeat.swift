@@ -22,6 +22,8 @@ public struct Heartbeat: Codable, Sendable, Equatable {
     public var sentAt: Int64
     /// What this node is and runs (hardware id, ffmpeg build, kernel, clocks); nil from older agents.
     public var provenance: Provenance?
+    /// The agent's `--region` (prices and carbon intensity are the master's, per region); nil: none given.
+    public var region: String?
 
     public init(
         nodeID: String, name: String, softwareVersion: String, hardware: Hardware, capabilities: [CapabilityStatus],
@@ -45,7 +47,7 @@ public struct Heartbeat: Codable, Sendable, Equatable {
     public var subject: String { Subjects.heartbeat(nodeID: nodeID) }
 
     enum CodingKeys: String, CodingKey {
-        case name, hardware, capabilities, state, provenance
+        case name, hardware, capabilities, state, provenance, region
         case messageVersion = "v"
         case nodeID = "node_id"
         case softwareVersion = "version"

@@ -54,6 +54,10 @@ public struct Job: Codable, Sendable, Equatable {
     // Target quality (issue 12 item 9).
     /// A score the agent reaches by searching `crf` (`QualityTarget`); nil: encode as given.
     public var targetQuality: QualityTarget?
+    // Clips and kept outputs (issue 12 item 12).
+    /// Upload the output file to the `outputs` object store bucket under the job id, `ffrtmp submit
+    /// --keep-output`; needs a file output. nil: false.
+    public var keepOutput: Bool?
 
     public init(
         id: String, scenario: String? = nil, input: JobInput? = nil, output: JobOutput? = nil,
@@ -104,6 +108,7 @@ public struct Job: Codable, Sendable, Equatable {
         case runID = "run_id"
         case settleSeconds = "settle_s"
         case targetQuality = "target_quality"
+        case keepOutput = "keep_output"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -131,5 +136,6 @@ public struct Job: Codable, Sendable, Equatable {
         settleSeconds = try container.field(Double.self, .settleSeconds)
         node = try container.field(String.self, .node)
         targetQuality = try container.field(QualityTarget.self, .targetQuality)
+        keepOutput = try container.field(Bool.self, .keepOutput)
     }
 }

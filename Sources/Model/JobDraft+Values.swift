@@ -84,9 +84,11 @@ extension JobDraft {
         return Double(nanoseconds) / 1e9
     }
 
-    /// `generated` or `generated:PATTERN` (a lavfi test source), a URL (`scheme://…`), else a file path.
+    /// `generated` or `generated:PATTERN` (a lavfi test source), `clip:NAME`, a URL (`scheme://…`), else a
+    /// file path.
     public static func input(_ text: String, flag: String) throws(JobDraftError) -> JobInput {
         if text == "generated" { return .generated(GeneratedInput()) }
+        if text.hasPrefix("clip:") { return .clip(name: String(text.dropFirst("clip:".count))) }
         if text.hasPrefix("generated:") {
             let name = String(text.dropFirst("generated:".count))
             guard let pattern = GeneratedPattern(rawValue: name) else {

@@ -16,7 +16,8 @@ public struct JobDraft: Sendable, Equatable {
     public var gop: String?
     /// `10`, `10s`, `1m30s`.
     public var duration: String?
-    /// `generated[:PATTERN]`, a URL (`srt://…`), else an absolute file path on the agent. Without it
+    /// `generated[:PATTERN]`, `clip:NAME` (an object of the `clips` bucket), a URL (`srt://…`), else an
+    /// absolute file path on the agent. Without it
     /// and without a scenario: 10 s (or `duration`) of generated testsrc2.
     public var input: String?
     /// `null`, a URL (`rtmp://…`), or a file name (`out.mp4`, `file:out.mp4`) in the agent's work dir.
@@ -45,6 +46,8 @@ public struct JobDraft: Sendable, Equatable {
             self.value = value
         }
     }
+    /// Keep the output in the `outputs` bucket (`--keep-output`); without `output`, the job writes `output.mp4`.
+    public var keepOutput = false
 
     public init() {}
 
@@ -69,6 +72,10 @@ public struct JobDraft: Sendable, Equatable {
             job.input = .generated(GeneratedInput(durationSeconds: seconds))
         }
         job.output = output.map(Self.output)
+        if keepOutput {
+            job.keepOutput = true
+            job.output = job.output ?? .file(name: "output.mp4")
+        }
         job.quality = try quality.map { text throws(JobDraftError) in try Self.quality(text, flag: "--quality") }
         job.priority = try priority.map { text throws(JobDraftError) in try Self.integer(text, flag: "--priority") }
         var limits = JobLimits()
@@ -104,6 +111,7 @@ public struct JobDraft: Sendable, Equatable {
         case "duration_s": return "--duration"
         case "labels": return "--label"
         case "run_id": return "--name"
+        case "keep_output": return "--keep-output"
         case "limits":
             switch field {
             case "limits.timeout_s": return "--timeout"

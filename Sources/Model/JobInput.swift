@@ -1,6 +1,7 @@
 /// Where a job's video comes from, tagged by `type` in JSON:
 /// `{"type":"generated","pattern":"testsrc2","resolution":"1280x720","fps":30,"duration_s":10}`,
-/// `{"type":"file","path":"/media/in.mp4"}`, `{"type":"url","url":"srt://cam:9000"}`.
+/// `{"type":"file","path":"/media/in.mp4"}`, `{"type":"url","url":"srt://cam:9000"}`,
+/// `{"type":"clip","name":"talk.mp4"}`.
 public enum JobInput: Codable, Sendable, Equatable {
     /// A lavfi test source. Missing resolution and fps follow the job's output values; a missing
     /// duration follows the job's `duration_s`, then the scenario's.
@@ -9,9 +10,12 @@ public enum JobInput: Codable, Sendable, Equatable {
     case file(path: String)
     /// An `rtmp://`, `rtmps://` or `srt://` stream (other schemes only where the policy allows).
     case url(String)
+    /// An object in the fleet's `clips` object store bucket (`ffrtmp clips put`); the agent fetches it
+    /// once, checks its SHA-256 and keeps it in its clip cache.
+    case clip(name: String)
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case type, pattern, resolution, fps, path, url
+        case type, pattern, resolution, fps, path, url, name
         case durationSeconds = "duration_s"
     }
 
@@ -33,8 +37,12 @@ public enum JobInput: Codable, Sendable, Equatable {
         case "url":
             try decoder.rejectUnknownKeys(URLKeys.self)
             self = .url(try container.required(String.self, .url))
+        case "clip":
+            try decoder.rejectUnknownKeys(ClipKeys.self)
+            self = .clip(name: try container.required(String.self, .name))
         default:
-            throw container.unknownType(type, kind: "input", allowed: ["generated", "file", "url"], typeKey: .type)
+            throw container.unknownType(
+                type, kind: "input", allowed: ["generated", "file", "url", "clip"], typeKey: .type)
         }
     }
 
@@ -53,6 +61,9 @@ public enum JobInput: Codable, Sendable, Equatable {
         case .url(let url):
             try container.encode("url", forKey: .type)
             try container.encode(url, forKey: .url)
+        case .clip(let name):
+            try container.encode("clip", forKey: .type)
+            try container.encode(name, forKey: .name)
         }
     }
 
@@ -62,6 +73,7 @@ public enum JobInput: Codable, Sendable, Equatable {
     }
     private enum FileKeys: String, CodingKey, CaseIterable { case type, path }
     private enum URLKeys: String, CodingKey, CaseIterable { case type, url }
+    private enum ClipKeys: String, CodingKey, CaseIterable { case type, name }
 }
 
 /// A generated (lavfi) input as a job states it; the validator fills in what is missing.

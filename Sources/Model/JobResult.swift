@@ -35,6 +35,16 @@ public struct JobResult: Codable, Sendable, Equatable {
     public var throttling: Throttling?
     /// A target-quality job's search (its probes and chosen `crf`); nil for other jobs.
     public var targetSearch: TargetSearch?
+    /// The SHA-256 (`SHA-256=<base64url>`) of the clip a `clip` input ran on, as the agent verified it.
+    public var inputDigest: String?
+    /// The output file kept in the object store (`keep_output`); nil when it was not kept.
+    public var keptOutput: KeptOutput?
+
+    // Regions and per-GPU slots (issue 12 items 11 and 13).
+    /// The agent's `--region`; the master prices the job's energy by it. Nil from agents with none.
+    public var region: String?
+    /// The GPU a GPU job ran on, whose energy it was charged; nil for CPU jobs and older agents.
+    public var gpu: GPUAssignment?
 
     public init(
         jobID: String, nodeID: String, attempt: Int, status: Status, error: String? = nil,
@@ -87,13 +97,15 @@ public struct JobResult: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case attempt, status, error, timings, ffmpeg, energy, quality, efficiency, cost, scenario, encoder
-        case resolution, fps, labels, provenance, throttling
+        case resolution, fps, labels, provenance, throttling, region, gpu
         case messageVersion = "v"
         case jobID = "job_id"
         case nodeID = "node_id"
         case rejectField = "reject_field"
         case resourceLimitsMode = "resource_limits_mode"
         case targetSearch = "target_search"
+        case inputDigest = "input_digest"
+        case keptOutput = "kept_output"
     }
 }
 

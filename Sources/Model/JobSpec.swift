@@ -9,6 +9,9 @@ public struct JobSpec: Sendable, Equatable {
         /// with `PathRules.isUnder` after resolving it).
         case file(path: String)
         case url(String)
+        /// An object of the `clips` bucket, its name checked by `ClipName`; the agent turns it into a
+        /// file input once it has fetched and verified it.
+        case clip(name: String)
     }
 
     /// How the encoder spends bits.
@@ -57,6 +60,9 @@ public struct JobSpec: Sendable, Equatable {
     /// The score to reach by searching `crf`; its metric is in `quality`, and `rateControl` is the
     /// constant-quality setting of the first probe.
     public var targetQuality: QualityTarget? = nil
+    /// Upload the output file to the `outputs` object store bucket, named by the job id (`Job.keepOutput`);
+    /// only with a file output.
+    public var keepOutput = false
 
     /// The queue this job runs from.
     public var capability: Capability { encoder.capability }
@@ -86,6 +92,7 @@ public struct JobSpec: Sendable, Equatable {
             job.targetQuality = targetQuality
             job.crf = nil
         }
+        job.keepOutput = keepOutput ? true : nil
         return job
     }
 
@@ -96,6 +103,7 @@ public struct JobSpec: Sendable, Equatable {
                 GeneratedInput(pattern: pattern, resolution: resolution, fps: fps, durationSeconds: durationSeconds))
         case .file(let path): .file(path: path)
         case .url(let url): .url(url)
+        case .clip(let name): .clip(name: name)
         }
     }
 }

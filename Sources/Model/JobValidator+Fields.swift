@@ -105,6 +105,9 @@ extension JobValidator {
             try text(url, "input.url")
             try require(URLRules.check(url, allowedSchemes: policy.allowedURLSchemes), "input.url")
             return .url(url)
+        case .clip(let name):
+            if let reason = ClipName.violation(name) { throw JobRejection(field: "input.name", reason: reason) }
+            return .clip(name: name)
         }
     }
 

@@ -14,6 +14,7 @@
 ///   resolution or fps takes the output's; without a duration it takes `duration_s`, then the
 ///   scenario's 10 s; it must end up with all three.
 /// - `gop`: explicit, else two seconds of frames at the output rate.
+/// - `input` of type `clip`: a `ClipName`; `keep_output` needs a file output.
 /// - `output`: explicit, else `null`. `limits.timeout_s` and `priority` default from the policy.
 public struct JobValidator: Sendable {
     public var policy: ValidationPolicy
@@ -90,6 +91,12 @@ public struct JobValidator: Sendable {
             runID: try identifier(job.runID, "run_id"), node: try identifier(job.node, "node"))
         spec.settleSeconds = try checkedIfPresent(job.settleSeconds, policy.settleSeconds, "settle_s")
         if let target = job.targetQuality { try apply(target, to: &spec, job: job) }
+        spec.keepOutput = job.keepOutput ?? false
+        if spec.keepOutput {
+            guard case .file = spec.output else {
+                throw JobRejection(field: "keep_output", reason: "needs a file output (output type file) to keep")
+            }
+        }
         return spec
     }
 

@@ -65,6 +65,12 @@ extension JobResult {
         if let field = provenance?.implausibleField ?? throttling?.implausibleField ?? targetSearch?.implausibleField {
             return field
         }
+        if let inputDigest, !ContentDigest.isValid(inputDigest) { return "input_digest" }
+        if let keptOutput {
+            guard ContentDigest.isValid(keptOutput.digest), Identifier.isValid(keptOutput.name),
+                Identifier.isValid(keptOutput.bucket)
+            else { return "kept_output" }
+        }
         return nil
     }
 }

@@ -21,6 +21,7 @@ enum CommandLineInterface {
         SubmitCommand.self,
         WatchCommand.self,
         CancelCommand.self,
+        ClipsCommand.self,
         JobsCommand.self,
         NodesCommand.self,
         ResultsCommand.self,

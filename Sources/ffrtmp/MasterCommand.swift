@@ -27,6 +27,9 @@ enum MasterCommand: CLICommand {
             OptionSpec(
                 ["--keep-results"], value: "DURATION", help: "How long results and events are kept", default: "30d"),
             OptionSpec(["--keep-telemetry"], value: "DURATION", help: "How long telemetry is kept", default: "7d"),
+            OptionSpec(
+                ["--pricing"], value: "FILE",
+                help: "JSON prices per region (usd_per_kwh, g_co2_per_kwh); re-read when it changes"),
         ] + LogSettings.options,
         discussion: """
             The master follows the EVENTS and RESULTS streams through durable consumers (a restarted master
@@ -82,6 +85,7 @@ enum MasterCommand: CLICommand {
         config.inboxPrefix = arguments.string("--inbox-prefix")
         if config.user != nil && config.password == nil { throw UsageError("--user needs --pass") }
         config.databasePath = arguments.string("--db")!
+        config.pricingPath = arguments.string("--pricing")
         do {
             config.heartbeatInterval = Double(try arguments.durationNanoseconds("--heartbeat") ?? 5_000_000_000) / 1e9
             config.missedHeartbeats = try arguments.int("--missed-heartbeats") ?? 3

@@ -88,7 +88,9 @@ enum ResultsCommand: CLICommand {
             print("No results" + (query.dropLast(2).contains { $0.value != nil } ? " match." : " yet."))
             return 0
         }
-        print(ResultTable.table(list.results, now: Timestamp.nowNanoseconds()).text, terminator: "")
+        print(
+            ResultTable.table(list.results, now: Timestamp.nowNanoseconds(), regionCosts: list.regionCosts).text,
+            terminator: "")
         let failures = ResultTable.failures(list.results)
         if !failures.isEmpty { print("\n" + failures, terminator: "") }
         MasterOptions.moreNote(list.results.count + list.undecodable, arguments, what: "results")

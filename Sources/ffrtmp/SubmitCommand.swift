@@ -24,9 +24,12 @@ enum SubmitCommand: CLICommand {
             A job is a scenario preset (--scenario 1080p60-h265: size, rate, encoder, preset, bitrate and a
             10 s testsrc2 source) with any field overridden by its flag, or flags alone (then --encoder,
             --resolution and --fps are needed, and the source is 10 s of testsrc2). Values: --resolution 1280x720 or 720p/1080p/1440p/4k; --bitrate 3M, 2500k or 800000
-            (bit/s); --duration 10, 10s or 2m; --input generated[:PATTERN], an absolute path on the agent,
-            or an rtmp:// / srt:// URL; --output null (default), a file name in the agent's work dir, or an
-            rtmp:// URL; --quality psnr,ssim,vmaf; --timeout is the job's wall-clock limit.
+            (bit/s); --duration 10, 10s or 2m; --input generated[:PATTERN], clip:NAME (a clip stored with
+            ffrtmp clips put), an absolute path on the agent, or an rtmp:// / srt:// URL; --output null
+            (default), a file name in the agent's work dir, or an rtmp:// URL; --quality psnr,ssim,vmaf; --timeout
+            is the job's wall-clock limit. --keep-output uploads the output file (output.mp4 unless --output
+            names one) to the object store bucket outputs under the job id, for ffrtmp clips get --bucket
+            outputs ID; the result says its digest (kept_output).
             A matrix gives lists: --encoders, --resolutions, --bitrates, --crfs, --presets, --scenarios.
             Every combination is one job named <id>-<values> (run7-libx265-1080p-5M), at most 1000.
             A campaign: --name NAME makes every job part of run NAME (ffrtmp runs, results --run,

@@ -18,8 +18,12 @@ enum SubmitOptions {
         OptionSpec(["--fps"], value: "RATE", help: "Output frame rate: 30, 29.97, 30000/1001"),
         OptionSpec(["--gop"], value: "N", help: "Keyframe interval in frames (default 2 s of frames)"),
         OptionSpec(["--duration"], value: "DURATION", help: "Seconds to encode: 10, 10s, 2m"),
-        OptionSpec(["--input"], value: "SOURCE", help: "generated[:PATTERN], /absolute/path on the agent, or srt://…"),
+        OptionSpec(
+            ["--input"], value: "SOURCE",
+            help: "generated[:PATTERN], clip:NAME (ffrtmp clips), /absolute/path on the agent, or srt://…"),
         OptionSpec(["--output"], value: "TARGET", help: "null, a file name in the agent's work dir, or rtmp://…"),
+        OptionSpec(
+            ["--keep-output"], help: "Keep the output in the object store bucket outputs, named by job id"),
         OptionSpec(
             ["--quality"], value: "METRICS",
             help: "Compute psnr, ssim and/or vmaf (libvmaf nodes only) after the encode"),
@@ -92,6 +96,7 @@ enum SubmitOptions {
         draft.duration = arguments.string("--duration")
         draft.input = arguments.string("--input")
         draft.output = arguments.string("--output")
+        draft.keepOutput = arguments.flag("--keep-output")
         draft.quality = arguments.string("--quality")
         draft.timeout = arguments.string("--timeout")
         draft.cpuPercent = arguments.string("--cpu-percent")

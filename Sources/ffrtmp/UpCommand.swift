@@ -36,6 +36,8 @@ enum UpCommand: CLICommand {
             OptionSpec(["--capabilities"], value: "LIST", help: "Declare capabilities instead of probing"),
             OptionSpec(["--tdp"], value: "WATTS", help: "CPU TDP for the estimate when no sensor exists"),
             OptionSpec(["--demo"], help: "Also submit a few sample jobs (libx264, libx265 at two sizes)"),
+            OptionSpec(["--pricing"], value: "FILE", help: "The master's prices per region (see ffrtmp master)"),
+            OptionSpec(["--region"], value: "NAME", help: "The agent's region, whose price the master applies"),
         ] + LogSettings.options,
         discussion: """
             Everything listens on 127.0.0.1 unless told otherwise. State survives restarts: run it again
@@ -73,6 +75,7 @@ enum UpCommand: CLICommand {
         var masterConfig = MasterConfig()
         masterConfig.servers = [url]
         masterConfig.databasePath = state + "/master.db"
+        masterConfig.pricingPath = arguments.string("--pricing")
         let master = try Master(config: masterConfig, logger: Logger(component: "master", sink: sink))
         let web = MasterWeb(
             master: master, host: httpHost, port: httpPort, logger: Logger(component: "http", sink: sink),
@@ -116,6 +119,7 @@ enum UpCommand: CLICommand {
         config.workDirectory = state + "/agent/work"
         config.spoolDirectory = state + "/agent/spool"
         config.ffmpegPath = arguments.string("--ffmpeg")!
+        config.region = arguments.string("--region")
         if let list = arguments.string("--capabilities") {
             config.declaredCapabilities = try AgentCommand.capabilities(list)
         }

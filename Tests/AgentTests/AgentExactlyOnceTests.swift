@@ -26,6 +26,60 @@ extension AgentOrchestrationTests {
         XCTAssertEqual(results.items.count, 0, "no second result")
     }
 
+    func testARedeliveredJobWaitsForAnEarlierAttemptStillConfirmingItsSuccess() throws {
+        let context = JetStreamContext(connection: observer)
+        try submit(Job(id: "late-1", scenario: "720p30-h264", durationSeconds: 2))
+        try handBackFirstDelivery(context)
+        let executor = ScriptedExecutor()
+        try startAgent(executor: executor) { $0.redeliveryGrace = 20 }
+        _ = eventually(timeout: .seconds(5)) { agent.currentPhase == .running }
+        usleep(700_000)
+        // The earlier attempt's agent confirms its ack only now, and stores its success after it.
+        try publishEvent(
+            JobEvent(jobID: "late-1", nodeID: "node-0", state: .succeeded, at: Timestamp.nowNanoseconds(), attempt: 1),
+            context)
+        _ = try eventually(timeout: .seconds(5)) { try context.streamInfo("JOBS").state.messages == 0 }
+        XCTAssertEqual(try context.streamInfo("JOBS").state.messages, 0, "acknowledged")
+        usleep(300_000)
+        XCTAssertEqual(executor.runs.load(ordering: .relaxed), 0, "not run a second time")
+    }
+
+    func testARedeliveredJobWhoseEarlierAttemptHandedItBackRunsWithoutWaiting() throws {
+        let context = JetStreamContext(connection: observer)
+        try submit(Job(id: "retry-1", scenario: "720p30-h264", durationSeconds: 2))
+        try handBackFirstDelivery(context)
+        try publishEvent(
+            JobEvent(
+                jobID: "retry-1", nodeID: "node-0", state: .failed, at: Timestamp.nowNanoseconds(), attempt: 1,
+                message: "scripted", willRetry: true), context)
+        let executor = ScriptedExecutor()
+        try startAgent(executor: executor) { $0.redeliveryGrace = 60 }
+        XCTAssertEqual(waitForResults(1, seconds: 15).map(\.jobID), ["retry-1"], "run well before the 60 s grace")
+        XCTAssertEqual(executor.runs.load(ordering: .relaxed), 1)
+    }
+
+    func testARedeliveredJobWhoseEarlierAttemptNeverReportedRunsAfterTheGrace() throws {
+        let context = JetStreamContext(connection: observer)
+        try submit(Job(id: "lost-1", scenario: "720p30-h264", durationSeconds: 2))
+        try handBackFirstDelivery(context)
+        let executor = ScriptedExecutor()
+        let started = Clock.monotonicNanoseconds()
+        try startAgent(executor: executor) { $0.redeliveryGrace = 1 }
+        XCTAssertEqual(waitForResults(1, seconds: 15).map(\.jobID), ["lost-1"])
+        XCTAssertGreaterThanOrEqual(Clock.monotonicNanoseconds() - started, 1_000_000_000, "after the grace")
+        XCTAssertEqual(executor.runs.load(ordering: .relaxed), 1)
+    }
+
+    /// Takes the first delivery of the one queued job and hands it back, so the agent sees delivery 2.
+    private func handBackFirstDelivery(_ context: JetStreamContext) throws {
+        let first = try context.pullSubscribe(stream: "JOBS", consumer: "cpu").fetch(batch: 1, expires: .seconds(2))
+        XCTAssertTrue(try XCTUnwrap(first.first).settleConfirmed(.nak(delay: nil), within: .seconds(2)).isConfirmed)
+    }
+
+    private func publishEvent(_ event: JobEvent, _ context: JetStreamContext) throws {
+        _ = try context.publish(event.subject, payload: MessageCoding.encode(event))
+    }
+
     func testAJobRunTwiceStoresOneResult() throws {
         try startAgent()
         _ = eventually(timeout: .seconds(5)) { agent.currentPhase == .running }

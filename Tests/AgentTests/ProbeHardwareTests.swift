@@ -104,14 +104,24 @@ final class ProbeHardwareTests: XCTestCase {
         let row = "0, NVIDIA H200, 580.159.04, 118.55, 78.61, 700.00, 0, 0, 0, 0, 36, 0"
         fake.write(
             "nvidia-smi",
-            "#!/bin/sh\ncase \"$1\" in\n  --query-gpu=index,memory.total) echo '0, 143771';;\n"
+            "#!/bin/sh\ncase \"$1\" in\n  --query-gpu=index,memory.total,uuid) echo '0, 143771, GPU-5c1e0b7a-93d4-4c0e-8f4e-1a2b3c4d5e6f';;\n"
                 + "  *) echo '\(row)';;\nesac\n",
             mode: 0o755)
         let gpus = GPUInventory.probe(nvidiaSMIPath: fake.path + "/nvidia-smi", nvmlLibraryPath: nil, timeoutSeconds: 5)
         XCTAssertEqual(
-            gpus, [Hardware.GPU(index: 0, name: "NVIDIA H200", memoryMegabytes: 143_771, driver: "580.159.04")])
+            gpus,
+            [
+                Hardware.GPU(
+                    index: 0, name: "NVIDIA H200", memoryMegabytes: 143_771, driver: "580.159.04",
+                    uuid: "GPU-5c1e0b7a-93d4-4c0e-8f4e-1a2b3c4d5e6f")
+            ])
         XCTAssertEqual(
             GPUInventory.probe(nvidiaSMIPath: "/nonexistent/nvidia-smi", nvmlLibraryPath: nil, timeoutSeconds: 5), [])
-        XCTAssertEqual(GPUInventory.parseMemory("0, 81559\n1, [N/A]\nbad\n"), [0: 81559])
+        let details = GPUInventory.parseDetails("0, 81559, GPU-ab-12\n1, [N/A], <b>\nbad\n")
+        XCTAssertEqual(details[0]?.memory, 81559)
+        XCTAssertEqual(details[0]?.uuid, "GPU-ab-12")
+        XCTAssertNil(details[1]?.memory ?? nil, "[N/A] is not a size")
+        XCTAssertNil(details[1]?.uuid ?? nil, "not a UUID")
+        XCTAssertEqual(details.count, 2)
     }
 }

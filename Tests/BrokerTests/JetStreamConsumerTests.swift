@@ -20,6 +20,16 @@ final class RecordingOutput: ConsumerOutput {
         advisories.append(subject)
         advisoryBodies.append(json)
     }
+
+    var flowControlRequests: [(subject: String, reply: String)] = []
+    /// Deliver subjects that have a subscriber.
+    var interested: Set<String> = []
+
+    func sendFlowControlRequest(to subject: String, reply: String) {
+        flowControlRequests.append((subject, reply))
+    }
+
+    func hasInterest(in subject: String) -> Bool { interested.contains(subject) }
 }
 
 final class JetStreamConsumerTests: XCTestCase {

@@ -126,6 +126,28 @@ final class GPUMeterTests: XCTestCase {
         XCTAssertTrue(gpu.attribution.contains("split: enc+dec+sm share per process"), gpu.attribution)
     }
 
+    func testEachJobIsChargedTheEnergyOfTheGPUItRunsOnAndNoneOfAnothers() throws {
+        // Per-GPU slots (issue 12 item 13): two jobs, one per GPU, each pays for its own GPU.
+        let fake = FakeNvidiaSMI()
+        let proc = FakeProc()
+        proc.advanceHost(busy: 0, idle: 0)
+        proc.setProcess(100, parent: 1, user: 0)
+        proc.setProcess(200, parent: 1, user: 0)
+        fake.setRows([gpu0(40, sessions: 1), FakeNvidiaSMI.Row(index: 1, power: 100, instant: 103, sessions: 1)])
+        let meter = try meter(fake, proc)
+        meter.begin(jobID: "on0", processID: 100, gpus: [0], at: MeterFixture.start)
+        meter.begin(jobID: "on1", processID: 200, gpus: [1], at: MeterFixture.start)
+        proc.advanceHost(busy: 20, idle: 180)
+        meter.sample(now: MeterFixture.start + second)
+        proc.advanceHost(busy: 20, idle: 180)
+        let first = try XCTUnwrap(meter.end(jobID: "on0", at: MeterFixture.start + 2 * second))
+        let other = try XCTUnwrap(meter.end(jobID: "on1", at: MeterFixture.start + 2 * second))
+        XCTAssertEqual(first.components.first { $0.domain == "gpu0" }?.totalJoules ?? 0, 80, accuracy: 1e-9)
+        XCTAssertEqual(first.components.first { $0.domain == "gpu1" }?.totalJoules ?? 0, 0)
+        XCTAssertEqual(other.components.first { $0.domain == "gpu1" }?.totalJoules ?? 0, 200, accuracy: 1e-9)
+        XCTAssertEqual(other.components.first { $0.domain == "gpu0" }?.totalJoules ?? 0, 0)
+    }
+
     func testAnIntervalWithAMissingPowerReadingIsAGapForTheJobsOnThatGPU() throws {
         let fake = FakeNvidiaSMI()
         let proc = FakeProc()

@@ -62,8 +62,15 @@ class Exchange:
         assert b"error" not in created[0][-1], created
 
     def publish(self, count: int, size: int = 10):
-        self.conn.send(b"".join(pub(f"{self.stream}.a", b"x" * size) for _ in range(count)))
-        self.conn.sync()
+        """Publishes and waits for every stream acknowledgement: a server stores a message after
+        the PING that follows it is answered (nats-server does so on another goroutine), so only
+        the acks say the messages are there for the next pull."""
+        self.inbox += 1
+        acks = f"_A.{self.inbox}"
+        self.conn.send(f"SUB {acks} {self.inbox}\r\n".encode()
+                       + b"".join(pub(f"{self.stream}.a", b"x" * size, acks) for _ in range(count)))
+        assert self.conn.wait_for(lambda: len(self._frames_on(acks)) >= count, 5.0), self._frames_on(acks)
+        assert all(b"error" not in frame[-1] for frame in self._frames_on(acks)), self._frames_on(acks)
 
     def pull(self, body: dict, wait: float, label: str | None = None) -> float:
         """Sends one pull request and records what arrived within ``wait`` seconds (or until an

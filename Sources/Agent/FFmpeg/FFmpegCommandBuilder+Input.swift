@@ -21,6 +21,8 @@ extension FFmpegCommandBuilder {
             return (paced ? ["-re"] : []) + ["-i", path]
         case .url(let url):
             return ["-rw_timeout", String(options.streamReadTimeoutSeconds * 1_000_000), "-i", url]
+        case .clip:
+            return []  // `build` refuses a clip that was not fetched.
         }
     }
 }

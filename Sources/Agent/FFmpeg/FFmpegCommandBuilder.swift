@@ -9,13 +9,17 @@ public struct FFmpegBuildOptions: Sendable, Equatable {
     /// `-re` on generated and file inputs when the output is a stream, so a live server gets
     /// real-time video rather than a burst (the benchmark case, null output, runs flat out).
     public var paceStreamOutputs: Bool
+    /// The GPU an NVENC encoder runs on (`-gpu N`, nvidia-smi's index); nil: the driver's choice.
+    public var gpu: Int?
 
     public init(
-        vaapiDevice: String = "/dev/dri/renderD128", streamReadTimeoutSeconds: Int = 10, paceStreamOutputs: Bool = true
+        vaapiDevice: String = "/dev/dri/renderD128", streamReadTimeoutSeconds: Int = 10, paceStreamOutputs: Bool = true,
+        gpu: Int? = nil
     ) {
         self.vaapiDevice = vaapiDevice
         self.streamReadTimeoutSeconds = streamReadTimeoutSeconds
         self.paceStreamOutputs = paceStreamOutputs
+        self.gpu = gpu
     }
 }
 
@@ -45,6 +49,10 @@ public enum FFmpegCommandBuilder {
         if let preset = spec.preset, !spec.encoder.presets.contains(preset) {
             throw JobRejection(field: "preset", reason: "is not one of \(spec.encoder.rawValue)'s presets")
         }
+        if case .clip = spec.input {
+            // The agent replaces a clip with its fetched file before the run; one left means no fetch happened.
+            throw JobRejection(field: "input", reason: "a clip input must be fetched before ffmpeg runs")
+        }
         let output = try outputPlan(spec, workDirectory: workDirectory)
         var argv = [ffmpegPath] + globalArguments
         if spec.encoder.capability == .vaapi { argv += ["-vaapi_device", options.vaapiDevice] }
@@ -56,6 +64,7 @@ public enum FFmpegCommandBuilder {
         argv += ["-c:v", spec.encoder.rawValue]
         argv += FFmpegEncoderOptions.presetArguments(spec.encoder, preset: spec.preset)
         argv += FFmpegEncoderOptions.rateArguments(spec.encoder, spec.rateControl)
+        if let gpu = options.gpu, spec.encoder.capability == .nvenc, gpu >= 0 { argv += ["-gpu", String(gpu)] }
         if let gop = spec.gop { argv += ["-g", String(gop)] }
         if let fps = spec.fps { argv += ["-r", ArgumentText.number(fps)] }
         if let pixelFormat = FFmpegEncoderOptions.pixelFormat(spec.encoder) { argv += ["-pix_fmt", pixelFormat] }

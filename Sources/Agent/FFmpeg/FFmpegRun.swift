@@ -16,15 +16,22 @@ public struct FFmpegRunObserver {
     /// ffmpeg was reaped: end the job's energy window here (quality runs after). The CPU seconds
     /// are the report's.
     public var encodeEnded: (_ outcome: ProcessOutcome, _ cpuSeconds: Double) -> Void
+    /// A job with `keep_output` succeeded: store the output file at this path (it is deleted with the
+    /// job's folder right after). A failure fails the job.
+    public var keepOutput: (_ path: String) -> Result<KeptOutput, KeepOutputFailure>
 
     public init(
         started: @escaping (Int32, String?, FFmpegInvocation) -> Void = { _, _, _ in },
         progress: @escaping (FFmpegProgress) -> Void = { _ in },
-        encodeEnded: @escaping (ProcessOutcome, Double) -> Void = { _, _ in }
+        encodeEnded: @escaping (ProcessOutcome, Double) -> Void = { _, _ in },
+        keepOutput: @escaping (String) -> Result<KeptOutput, KeepOutputFailure> = { _ in
+            .failure(KeepOutputFailure(reason: "no object store to keep outputs in"))
+        }
     ) {
         self.started = started
         self.progress = progress
         self.encodeEnded = encodeEnded
+        self.keepOutput = keepOutput
     }
 }
 
@@ -32,7 +39,8 @@ public struct FFmpegRunObserver {
 /// the job's work folder, build argv (a refusal is a `rejected` report), check disk space, start
 /// ffmpeg under the job's limits, follow `-progress`, enforce `limits.timeout_s` (SIGTERM, then
 /// SIGKILL to the whole process group), collect statistics, measure PSNR/SSIM if asked, and
-/// delete the work folder — the output file with it: job outputs live only as long as the job.
+/// delete the work folder — the output file with it: job outputs live only as long as the job, unless
+/// it asked to keep them (`keep_output`: the observer stores the file first).
 /// `execute` blocks its thread; `cancel` may be called from any other.
 public final class FFmpegRun: Sendable {
     public let spec: JobSpec
@@ -109,6 +117,12 @@ public final class FFmpegRun: Sendable {
         var report = encode(job, invocation, session: &session, observer: observer)
         if report.status == .succeeded, let encodedPath = invocation.outputPath, !job.quality.isEmpty {
             measureQuality(job, encodedPath: encodedPath, workspace: workspace, into: &report)
+        }
+        if report.status == .succeeded, job.keepOutput, let path = invocation.outputPath {
+            switch observer.keepOutput(path) {
+            case .success(let kept): report.keptOutput = kept
+            case .failure(let failure): (report.status, report.error) = (.failed, "output not kept: \(failure.reason)")
+            }
         }
         return report
     }

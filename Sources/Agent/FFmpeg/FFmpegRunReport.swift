@@ -23,6 +23,8 @@ public struct FFmpegRunReport: Sendable, Equatable {
     public var resourceLimitsMode: ResourceLimitsMode
     /// Fallbacks and what the limits set, for the log.
     public var notes: [String]
+    /// Where the output was kept, for a job with `keep_output`.
+    public var keptOutput: KeptOutput? = nil
 
     static func notRun(_ status: RunStatus, error: String?, notes: [String] = []) -> FFmpegRunReport {
         FFmpegRunReport(

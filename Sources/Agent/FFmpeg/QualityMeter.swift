@@ -79,7 +79,7 @@ public struct QualityMeter: Sendable {
             ]
         case .file(let path):
             return duration + ["-i", path]
-        case .url:
+        case .url, .clip:
             return nil
         }
     }

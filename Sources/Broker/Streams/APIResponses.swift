@@ -92,6 +92,8 @@ enum APIResponse {
         var num_redelivered: Int
         var num_waiting: Int
         var num_pending: UInt64
+        /// Push consumers: whether the deliver subject has a subscriber.
+        var push_bound: Bool?
         var ts: String
     }
 

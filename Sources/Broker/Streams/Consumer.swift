@@ -1,24 +1,42 @@
 import Wire
 
-/// Sends what a consumer hands out: messages to a pull request's inbox, status replies, advisories.
+/// Sends what a consumer hands out: messages to a pull request's inbox or a push consumer's deliver
+/// subject, status replies, advisories.
 protocol ConsumerOutput: AnyObject {
     func deliver(_ message: StreamMessage, to inbox: ReplyInbox, ackSubject: String)
     /// An HMSG with only a status header block (`NATS/1.0 404 No Messages`…) to `inbox`.
     func sendStatus(_ code: Int, _ description: String, extraHeaders: [(String, String)], to inbox: ReplyInbox)
     func publishAdvisory(subject: String, json: [UInt8])
+    /// A `100 FlowControl Request` status to a push consumer's deliver subject, answered on `reply`.
+    func sendFlowControlRequest(to subject: String, reply: String)
+    /// Whether any subscription matches a push consumer's deliver subject.
+    func hasInterest(in subject: String) -> Bool
 }
 
-/// A pull consumer of one stream: which messages it has handed out, which wait for an ack and
-/// since when, which are due again, and the pull requests waiting for messages. JetStream thread.
+extension ConsumerOutput {
+    /// Outputs that serve only pull consumers send no flow control and see no push interest.
+    func sendFlowControlRequest(to subject: String, reply: String) {}
+    func hasInterest(in subject: String) -> Bool { false }
+}
+
+/// A consumer of one stream: which messages it has handed out, which wait for an ack and since
+/// when, which are due again, and either the pull requests waiting for messages or, for a push
+/// consumer, where it sends them unasked (`push`). JetStream thread.
 final class Consumer {
     let name: String
     var config: ConsumerConfig
     let created: Int64
     unowned let stream: MessageStream
     let persistence: ConsumerPersistence
-    private let filter: (String) -> Bool
+    let filter: (String) -> Bool
     /// `$JS.ACK.<stream>.<consumer>.`, the start of every ack subject this consumer hands out.
     private let ackSubjectPrefix: String
+    /// A push consumer's delivery state; nil for pull consumers.
+    var push: PushDelivery?
+    /// `deliver_policy: last_per_subject`: the newest sequence of each subject at creation, in
+    /// order, handed out before anything stored later (`lastPerSubjectNext` indexes the next one).
+    private var lastPerSubject: [UInt64] = []
+    private var lastPerSubjectNext = 0
 
     private(set) var deliveredStreamSequence: UInt64 = 0
     private(set) var deliveredConsumerSequence: UInt64 = 0
@@ -67,18 +85,30 @@ final class Consumer {
             : { subject in
                 filters.contains { Subject.matches(pattern: $0, subject: subject) }
             }
+        if let deliverSubject = config.deliverSubject {
+            push = PushDelivery(
+                deliverSubject: deliverSubject, flowControl: config.flowControl, idleHeartbeat: config.idleHeartbeat,
+                now: now)
+        }
         startingPoint(now: now)
         restore(persistence.recovered, now: now)
     }
 
     var isDurable: Bool { config.durableName != nil }
 
+    /// Marks the consumer as in use now (an ephemeral one is removed after `inactive_threshold`
+    /// without use).
+    func noteActive(now: Int64) { lastActive = max(lastActive, now) }
+
     /// Where delivery starts for a new consumer, from its deliver policy.
     private func startingPoint(now: Int64) {
         let state = stream.storage.state
         switch config.deliverPolicy {
-        case .all, .lastPerSubject, .byStartTime:
+        case .all, .byStartTime:
             deliveredStreamSequence = state.firstSequence > 0 ? state.firstSequence - 1 : 0
+        case .lastPerSubject:
+            lastPerSubject = newestPerSubject()
+            deliveredStreamSequence = state.lastSequence
         case .last:
             // The last message this consumer would see, not the stream's last.
             var cursor: UInt64 = state.firstSequence > 0 ? state.firstSequence - 1 : 0
@@ -94,6 +124,26 @@ final class Consumer {
             deliveredStreamSequence = max(1, config.optStartSequence ?? 1) - 1
         }
         ackFloorStreamSequence = deliveredStreamSequence
+    }
+
+    /// The newest stored sequence of every subject this consumer sees, ascending: one walk over the
+    /// stream's index (subjects only, no payloads).
+    private func newestPerSubject() -> [UInt64] {
+        var newest: [String: UInt64] = [:]
+        var cursor: UInt64 = 0
+        var subject = ""
+        while let sequence = stream.storage.nextSequence(
+            after: cursor,
+            matching: { [filter] candidate in
+                guard filter(candidate) else { return false }
+                subject = candidate
+                return true
+            })
+        {
+            newest[subject] = sequence
+            cursor = sequence
+        }
+        return newest.values.sorted()
     }
 
     /// Picks up where a previous run left off; every delivery still pending is redelivered after
@@ -117,6 +167,10 @@ final class Consumer {
     /// Queues a pull request and serves what it can at once; a request beyond the consumer's
     /// limits is answered with nats-server's `409` status instead.
     func add(_ request: PullRequest, now: Int64, output: ConsumerOutput) {
+        if push != nil {
+            output.sendStatus(409, Self.pushBasedRefusal, extraHeaders: [], to: request.reply)
+            return
+        }
         lastActive = now
         if let refusal = limitExceeded(by: request) {
             output.sendStatus(409, refusal, extraHeaders: [], to: request.reply)
@@ -134,6 +188,9 @@ final class Consumer {
         waiting.append(request)
         dispatch(now: now, output: output)
     }
+
+    /// nats-server's `409` description for a pull request to a push consumer.
+    static let pushBasedRefusal = "Consumer is push based"
 
     /// nats-server's `409` description for a request beyond `max_batch`, `max_expires` or the
     /// consumer's `max_bytes`; nil when it is within them.
@@ -154,10 +211,26 @@ final class Consumer {
     /// take the next message within its `max_bytes` ends with `409 Message Size Exceeds MaxBytes`;
     /// `no_wait` requests that nothing more can fill end with `404 No Messages`.
     func dispatch(now: Int64, output: ConsumerOutput) {
+        if push != nil {
+            dispatchPush(now: now, output: output)
+            return
+        }
         while !waiting.isEmpty {
             guard canDeliverMore, let sequence = nextSequenceToDeliver(now: now) else { break }
-            switch deliver(sequence, to: &waiting[0], now: now, output: output) {
-            case .sent:
+            let reply = waiting[0].reply
+            let delivery = deliver(sequence, byteBudget: waiting[0].remainingBytes, now: now) { message, ackSubject in
+                output.deliver(shaped(message), to: reply, ackSubject: ackSubject)
+            }
+            switch delivery {
+            case .sent(let size):
+                if waiting[0].remainingBytes > 0 {
+                    waiting[0].remainingBytes -= size
+                    // nats-server: a request whose byte budget is used up exactly ends with this message.
+                    if waiting[0].remainingBytes == 0 { waiting[0].remaining = 1 }
+                }
+                waiting[0].remaining -= 1
+                waiting[0].delivered += 1
+                if waiting[0].heartbeat > 0 { waiting[0].nextHeartbeat = now.addingClamped(waiting[0].heartbeat) }
                 if waiting[0].remaining == 0 { waiting.removeFirst() }
             case .vanished:
                 continue
@@ -175,39 +248,50 @@ final class Consumer {
         }
     }
 
-    private var canDeliverMore: Bool {
+    var canDeliverMore: Bool {
         config.ackPolicy == .none || config.maxAckPending < 0 || pending.count < config.maxAckPending
     }
 
-    /// The next stream sequence to hand out: a due redelivery first, else the next new message.
-    private func nextSequenceToDeliver(now: Int64) -> UInt64? {
+    /// The next stream sequence to hand out: a due redelivery first, then what `last_per_subject`
+    /// picked at creation, else the next new message.
+    func nextSequenceToDeliver(now: Int64) -> UInt64? {
         promoteDelayed(now: now)
         while let sequence = due.first {
             if pending[sequence] != nil && stream.storage.contains(sequence) { return sequence }
             due.removeFirst()
             pending[sequence] = nil
         }
+        if lastPerSubjectNext < lastPerSubject.count { return lastPerSubject[lastPerSubjectNext] }
         return stream.storage.nextSequence(after: deliveredStreamSequence, matching: filter)
     }
 
-    /// What became of one attempt to deliver a message to a request.
-    private enum Delivery {
-        case sent
+    /// What became of one attempt to deliver a message.
+    enum Delivery {
+        /// Sent; `size` counts its subject, ack subject, headers and payload.
+        case sent(size: Int)
         /// The message left the stream meanwhile.
         case vanished
-        /// It does not fit in what remains of the request's `max_bytes`; nothing was delivered.
+        /// It does not fit in `byteBudget`; nothing was delivered.
         case tooLarge
     }
 
-    /// Sends one message, unless it vanished from the stream or exceeds the request's `max_bytes`.
-    private func deliver(_ sequence: UInt64, to request: inout PullRequest, now: Int64, output: ConsumerOutput)
-        -> Delivery
-    {
+    /// Sends one message through `send` (message, ack subject), unless it vanished from the stream or
+    /// exceeds `byteBudget` (a pull request's `max_bytes` left; 0: no limit).
+    func deliver(
+        _ sequence: UInt64, byteBudget: Int, now: Int64, send: (StreamMessage, String) -> Void
+    ) -> Delivery {
         let isRedelivery = pending[sequence] != nil
+        let isLastPerSubject =
+            !isRedelivery && lastPerSubjectNext < lastPerSubject.count
+            && lastPerSubject[lastPerSubjectNext] == sequence
         guard let message = try? stream.storage.message(at: sequence) else {
             if isRedelivery { due.removeFirst() }
             pending[sequence] = nil
-            if !isRedelivery { deliveredStreamSequence = sequence }
+            if isLastPerSubject {
+                lastPerSubjectNext += 1
+            } else if !isRedelivery {
+                deliveredStreamSequence = sequence
+            }
             return .vanished
         }
         let consumerSequence = deliveredConsumerSequence + 1
@@ -216,20 +300,20 @@ final class Consumer {
         let ackSubject = ackSubject(
             deliveries: deliveries, sequence: sequence, consumerSequence: consumerSequence,
             timestamp: message.timestamp, pending: pendingAfter)
-        if request.remainingBytes > 0 {
-            let size =
-                message.subject.utf8.count + ackSubject.utf8.count + message.headers.count + message.payload.count
-            guard size <= request.remainingBytes else { return .tooLarge }
-            request.remainingBytes -= size
-            // nats-server: a request whose byte budget is used up exactly ends with this message.
-            if request.remainingBytes == 0 { request.remaining = 1 }
-        }
+        let size = message.subject.utf8.count + ackSubject.utf8.count + message.headers.count + message.payload.count
+        if byteBudget > 0 && size > byteBudget { return .tooLarge }
         if isRedelivery { due.removeFirst() }
         deliveredConsumerSequence = consumerSequence
         var record =
             pending[sequence] ?? PendingDelivery(consumerSequence: consumerSequence, deliveries: 0, deadline: 0)
         record.deliveries = deliveries
-        if !isRedelivery {
+        if isLastPerSubject {
+            lastPerSubjectNext += 1
+            if lastPerSubjectNext == lastPerSubject.count {
+                lastPerSubject = []
+                lastPerSubjectNext = 0
+            }
+        } else if !isRedelivery {
             deliveredStreamSequence = sequence
             undeliveredCount = Int(pendingAfter)
         }
@@ -244,12 +328,9 @@ final class Consumer {
         try? persistence.recordDelivered(
             streamSequence: sequence, consumerSequence: record.consumerSequence,
             deliveries: record.deliveries, timestamp: now)
-        output.deliver(message, to: request.reply, ackSubject: ackSubject)
-        request.remaining -= 1
-        request.delivered += 1
-        if request.heartbeat > 0 { request.nextHeartbeat = now.addingClamped(request.heartbeat) }
+        send(message, ackSubject)
         lastActive = now
-        return .sent
+        return .sent(size: size)
     }
 
     /// `$JS.ACK.<stream>.<consumer>.<deliveries>.<stream seq>.<consumer seq>.<timestamp>.<pending>`,
@@ -290,6 +371,7 @@ final class Consumer {
                 earliest = min(earliest ?? moment, moment)
             }
         }
+        if let moment = pushDeadline { earliest = min(earliest ?? moment, moment) }
         return earliest
     }
 
@@ -314,6 +396,7 @@ final class Consumer {
             due.insert(earliest.sequence)
         }
         sendIdleHeartbeats(now: now, output: output)
+        if push != nil { tickPush(now: now, output: output) }
         if waiting.contains(where: { $0.deadline > 0 && $0.deadline <= now }) {
             for request in waiting where request.deadline > 0 && request.deadline <= now {
                 output.sendStatus(408, "Request Timeout", extraHeaders: request.pendingHeaders, to: request.reply)
@@ -453,13 +536,14 @@ final class Consumer {
 
     /// Messages not yet delivered that this consumer would get.
     var numberPending: UInt64 {
+        let picked = UInt64(lastPerSubject.count - lastPerSubjectNext)
         if let undeliveredCount, undeliveredCountGeneration == stream.removalGeneration {
-            return UInt64(undeliveredCount)
+            return UInt64(undeliveredCount) + picked
         }
         let counted = stream.storage.count(after: deliveredStreamSequence, matching: filter)
         undeliveredCount = counted
         undeliveredCountGeneration = stream.removalGeneration
-        return UInt64(counted)
+        return UInt64(counted) + picked
     }
 
     var numberRedelivered: Int { pending.values.filter { $0.deliveries > 1 }.count + exhausted.count }

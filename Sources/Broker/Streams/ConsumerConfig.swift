@@ -1,6 +1,6 @@
 import FoundationEssentials
 
-/// A pull consumer's configuration as the JetStream API spells it (`config` in consumer create
+/// A consumer's configuration as the JetStream API spells it (`config` in consumer create
 /// requests and consumer info). Absent fields take nats-server's defaults.
 struct ConsumerConfig: Codable, Equatable, Sendable {
     var durableName: String?
@@ -29,8 +29,20 @@ struct ConsumerConfig: Codable, Equatable, Sendable {
     /// Redelivery back-off in nanoseconds, per delivery count.
     var backoff: [Int64]?
     var metadata: [String: String]?
-    /// Push consumers (we serve pull consumers only).
+    /// Push consumers: where messages are sent without being asked for (see `PushDelivery`).
     var deliverSubject: String?
+    /// Push consumers in a queue group (refused: not supported).
+    var deliverGroup: String?
+    /// Push consumers: `100 FlowControl Request` statuses the client must answer before more flows.
+    var flowControl = false
+    /// Push consumers: nanoseconds of silence after which a `100 Idle Heartbeat` is sent (0: none).
+    var idleHeartbeat: Int64 = 0
+    /// Deliver headers and the size only, without payloads (refused: not supported).
+    var headersOnly = false
+    /// Keep the consumer's state in memory (ephemeral consumers always are here).
+    var memoryStorage = false
+    /// `num_replicas` as asked (0 or 1; more is refused).
+    var replicas = 0
 
     enum DeliverPolicy: String, Codable, Sendable {
         case all, last, new
@@ -59,6 +71,11 @@ struct ConsumerConfig: Codable, Equatable, Sendable {
         case maxRequestMaxBytes = "max_bytes"
         case inactiveThreshold = "inactive_threshold"
         case deliverSubject = "deliver_subject"
+        case deliverGroup = "deliver_group"
+        case flowControl = "flow_control"
+        case idleHeartbeat = "idle_heartbeat"
+        case headersOnly = "headers_only"
+        case memoryStorage = "mem_storage"
         case replicas = "num_replicas"
     }
 
@@ -90,9 +107,20 @@ struct ConsumerConfig: Codable, Equatable, Sendable {
         maxRequestExpires = max(0, try values.decodeIfPresent(Int64.self, forKey: .maxRequestExpires) ?? 0)
         maxRequestMaxBytes = max(0, try values.decodeIfPresent(Int.self, forKey: .maxRequestMaxBytes) ?? 0)
         inactiveThreshold = try values.decodeIfPresent(Int64.self, forKey: .inactiveThreshold)
+        // nats-server: zero (nats-py's ordered consumer sends it) or less means the default.
+        if let threshold = inactiveThreshold, threshold <= 0 { inactiveThreshold = nil }
         backoff = try values.decodeIfPresent([Int64].self, forKey: .backoff)
         metadata = try values.decodeIfPresent([String: String].self, forKey: .metadata)
         deliverSubject = try values.decodeIfPresent(String.self, forKey: .deliverSubject)
+        if deliverSubject == "" { deliverSubject = nil }
+        deliverGroup = try values.decodeIfPresent(String.self, forKey: .deliverGroup)
+        if deliverGroup == "" { deliverGroup = nil }
+        flowControl = try values.decodeIfPresent(Bool.self, forKey: .flowControl) ?? false
+        // nats-server: a negative heartbeat means none.
+        idleHeartbeat = max(0, try values.decodeIfPresent(Int64.self, forKey: .idleHeartbeat) ?? 0)
+        headersOnly = try values.decodeIfPresent(Bool.self, forKey: .headersOnly) ?? false
+        memoryStorage = try values.decodeIfPresent(Bool.self, forKey: .memoryStorage) ?? false
+        replicas = try values.decodeIfPresent(Int.self, forKey: .replicas) ?? 0
     }
 
     func encode(to encoder: Encoder) throws {
@@ -110,14 +138,24 @@ struct ConsumerConfig: Codable, Equatable, Sendable {
         try values.encodeIfPresent(filterSubject, forKey: .filterSubject)
         try values.encodeIfPresent(filterSubjects, forKey: .filterSubjects)
         try values.encode(replayPolicy, forKey: .replayPolicy)
-        try values.encode(maxWaiting, forKey: .maxWaiting)
+        // As nats-server reports it: a push consumer has no pull-request limits, but its push settings.
+        if let deliverSubject {
+            if flowControl { try values.encode(true, forKey: .flowControl) }
+            try values.encode(deliverSubject, forKey: .deliverSubject)
+            try values.encodeIfPresent(deliverGroup, forKey: .deliverGroup)
+            if idleHeartbeat > 0 { try values.encode(idleHeartbeat, forKey: .idleHeartbeat) }
+        } else {
+            try values.encode(maxWaiting, forKey: .maxWaiting)
+        }
+        if headersOnly { try values.encode(true, forKey: .headersOnly) }
         if ackPolicy != .none { try values.encode(maxAckPending, forKey: .maxAckPending) }
         if maxRequestBatch > 0 { try values.encode(maxRequestBatch, forKey: .maxRequestBatch) }
         if maxRequestExpires > 0 { try values.encode(maxRequestExpires, forKey: .maxRequestExpires) }
         if maxRequestMaxBytes > 0 { try values.encode(maxRequestMaxBytes, forKey: .maxRequestMaxBytes) }
         try values.encodeIfPresent(inactiveThreshold, forKey: .inactiveThreshold)
         try values.encodeIfPresent(backoff, forKey: .backoff)
-        try values.encode(0, forKey: .replicas)
+        try values.encode(replicas, forKey: .replicas)
+        if memoryStorage { try values.encode(true, forKey: .memoryStorage) }
         try values.encodeIfPresent(metadata, forKey: .metadata)
     }
 

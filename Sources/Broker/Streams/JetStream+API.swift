@@ -39,6 +39,9 @@ extension JetStream {
             return routeStream(Array(tokens.dropFirst()), request, now: now)
         case ("CONSUMER", 2...):
             return routeConsumer(Array(tokens.dropFirst()), request, now: now)
+        case ("DIRECT", 3...) where tokens[1] == "GET":
+            directGet(tokens[2...], request)
+            return nil
         default:
             return nil
         }
@@ -50,7 +53,7 @@ extension JetStream {
         case ("UPDATE", 2): return updateStream(named: tokens[1], body: request.payload, now: now)
         case ("INFO", 2): return streamInfo(named: tokens[1], now: now)
         case ("DELETE", 2): return deleteStream(named: tokens[1])
-        case ("PURGE", 2): return purgeStream(named: tokens[1])
+        case ("PURGE", 2): return purgeStream(named: tokens[1], body: request.payload)
         case ("NAMES", 1): return streamNames(body: request.payload)
         case ("LIST", 1): return streamList(now: now)
         case ("MSG", 3) where tokens[1] == "GET": return getMessage(stream: tokens[2], body: request.payload)

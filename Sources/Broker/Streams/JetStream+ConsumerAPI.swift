@@ -2,7 +2,8 @@ import FoundationEssentials
 import Support
 import Wire
 
-/// `$JS.API.CONSUMER.*`: create (durable and ephemeral pull consumers), info, delete, names, list.
+/// `$JS.API.CONSUMER.*`: create (durable and ephemeral pull consumers, ephemeral push consumers),
+/// info, delete, names, list.
 extension JetStream {
     private struct CreateRequest: Decodable {
         var stream_name: String?
@@ -74,6 +75,9 @@ extension JetStream {
                 try directory.saveConsumer(stream: stream.name, .init(name: name, config: config, created: now))
             }
             let consumer = try attachConsumer(name: name, config: config, created: now, to: stream, now: now)
+            // A push consumer whose client already subscribes starts delivering at the end of this
+            // turn, after the answer (as nats-server orders them).
+            if consumer.push != nil { needsDispatch(stream) }
             logger.info(
                 "consumer created",
                 [
@@ -131,7 +135,8 @@ extension JetStream {
                 consumer_seq: consumer.ackFloorConsumerSequence,
                 stream_seq: consumer.ackFloorStreamSequence),
             num_ack_pending: consumer.pending.count, num_redelivered: consumer.numberRedelivered,
-            num_waiting: consumer.waiting.count, num_pending: consumer.numberPending, ts: APIResponse.timestamp(now))
+            num_waiting: consumer.waiting.count, num_pending: consumer.numberPending,
+            push_bound: consumer.push.map { hasInterest(in: $0.deliverSubject) }, ts: APIResponse.timestamp(now))
     }
 
     // MARK: helpers
@@ -140,13 +145,10 @@ extension JetStream {
         if !JetStream.isValidName(name) {
             return JetStreamError(code: 400, errorCode: 10128, description: "consumer name is invalid")
         }
-        if config.deliverSubject != nil { return .notSupported("push consumers (deliver_subject)") }
+        if let error = validatePush(config, for: stream) { return error }
         if let error = validateDurations(config) { return error }
-        switch config.deliverPolicy {
-        case .lastPerSubject: return .notSupported("deliver_policy last_per_subject")
-        case .byStartTime: return .notSupported("deliver_policy by_start_time")
-        default: break
-        }
+        if config.deliverPolicy == .byStartTime { return .notSupported("deliver_policy by_start_time") }
+        if config.replicas > 1 { return .replicasNotSupported }
         for filter in config.filters where !Subject.isValidSubscribe(filter) { return .invalidSubject }
         guard stream.config.retention == .workqueue else { return nil }
         if config.ackPolicy != .explicit { return .workQueueNeedsExplicitAck }
@@ -158,6 +160,32 @@ extension JetStream {
                 return .workQueueFilterNotUnique
             }
         }
+        return nil
+    }
+
+    /// Push consumers as nats-py's ordered consumer makes them: ephemeral, `ack_policy: none`, with
+    /// flow control (which bounds what is in flight) and heartbeats. nats-server's refusals for a
+    /// bad deliver subject or heartbeat; ours for what we do not implement.
+    private func validatePush(_ config: ConsumerConfig, for stream: MessageStream) -> JetStreamError? {
+        guard let deliverSubject = config.deliverSubject else { return nil }
+        if !Subject.isValidPublish(deliverSubject) {
+            return JetStreamError(code: 400, errorCode: 10079, description: "consumer deliver subject has wildcards")
+        }
+        if stream.captures(deliverSubject) {
+            return JetStreamError(code: 400, errorCode: 10081, description: "consumer deliver subject forms a cycle")
+        }
+        if config.idleHeartbeat > 0 && config.idleHeartbeat < PushDelivery.minimumHeartbeat {
+            return JetStreamError(
+                code: 400, errorCode: 10083, description: "consumer idle heartbeat needs to be >= 100ms")
+        }
+        if config.flowControl && config.idleHeartbeat == 0 {
+            return JetStreamError(
+                code: 400, errorCode: 10108, description: "consumer with flow control also needs heartbeats")
+        }
+        if config.durableName != nil { return .notSupported("durable push consumers") }
+        if config.deliverGroup != nil { return .notSupported("push consumers with deliver_group") }
+        if config.ackPolicy != .none { return .notSupported("push consumers with acknowledgements (ack_policy)") }
+        if !config.flowControl { return .notSupported("push consumers without flow_control") }
         return nil
     }
 

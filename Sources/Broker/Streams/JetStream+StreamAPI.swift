@@ -84,16 +84,20 @@ extension JetStream {
         return .success(APIResponse.Success(type: "io.nats.jetstream.api.v1.\(type)"))
     }
 
-    func purgeStream(named name: String) -> APIAnswer {
+    func purgeStream(named name: String, body: [UInt8]) -> APIAnswer {
         let type = "stream_purge_response"
         guard let stream = streams[name] else { return .failure(type, .streamNotFound) }
         if stream.config.denyPurge || stream.config.sealed {
             return .failure(
                 type, JetStreamError(code: 500, errorCode: 10110, description: "stream purge not permitted"))
         }
+        let request: PurgeRequest
+        switch PurgeRequest.parse(body) {
+        case .success(let parsed): request = parsed
+        case .failure(let error): return .failure(type, error)
+        }
         do {
-            let purged = try stream.storage.purge()
-            stream.noteRemovals()
+            let purged = try stream.purge(request)
             needsSyncAfterRemovals(stream)
             return .success(APIResponse.Success(type: "io.nats.jetstream.api.v1.\(type)", purged: UInt64(purged)))
         } catch {
@@ -133,7 +137,7 @@ extension JetStream {
         case .success(let decoded): request = decoded
         case .failure(let error): return .failure(type, error)
         }
-        guard let sequence = request.seq ?? request.last_by_subj.map({ stream.lastSequence(on: $0) ?? 0 }),
+        guard let sequence = request.seq ?? request.last_by_subj.map({ stream.lastSequence(matching: $0) ?? 0 }),
             request.seq != 0
         else { return .failure(type, .badRequest) }
         guard sequence > 0, let message = try? stream.storage.message(at: sequence) else {

@@ -17,6 +17,7 @@ final class JetStream: @unchecked Sendable {
     var streams: [String: MessageStream] = [:]
     private var apiSubscription: Subscription?
     private var ackSubscription: Subscription?
+    private var flowControlSubscription: Subscription?
     var apiRequests = 0
     var apiErrors = 0
     /// Acks whose subject is not the nine-token form this broker hands out (see `AckSubject`).
@@ -81,6 +82,8 @@ final class JetStream: @unchecked Sendable {
         }
         apiSubscription = subscribeInternally("$JS.API.>", JetStreamReceiver(engine: self, role: .apiRequests))
         ackSubscription = subscribeInternally("$JS.ACK.>", JetStreamReceiver(engine: self, role: .acknowledgements))
+        flowControlSubscription = subscribeInternally(
+            "$JS.FC.>", JetStreamReceiver(engine: self, role: .flowControlAnswers))
         loop.onTurnEnd = { [unowned self] in finishTurn() }
         loop.onTick = { [unowned self] in tick() }
         loop.nextTimerDeadline = { [unowned self] in nextDeadline() }
@@ -216,6 +219,11 @@ final class JetStream: @unchecked Sendable {
         consumersToSync[ObjectIdentifier(consumer.persistence)] = nil
     }
 
+    /// Lets the stream's consumers deliver at the end of this turn, after the answers sent in it.
+    func needsDispatch(_ stream: MessageStream) {
+        streamsWithNewMessages[ObjectIdentifier(stream)] = stream
+    }
+
     /// Marks a stream's storage (after removals) for the next lazy sync.
     func needsSync(_ stream: MessageStream) {
         lazyStoresToSync[ObjectIdentifier(stream.storage)] = stream.storage
@@ -267,7 +275,7 @@ final class JetStream: @unchecked Sendable {
         if !streamsWithNewMessages.isEmpty {
             let now = Timestamp.nowNanoseconds()
             for stream in streamsWithNewMessages.values {
-                for consumer in stream.consumers.values where !consumer.waiting.isEmpty {
+                for consumer in stream.consumers.values where consumer.wantsDispatch {
                     consumer.dispatch(now: now, output: self)
                     needsSync(consumer)
                 }
@@ -389,6 +397,18 @@ extension JetStream: ConsumerOutput {
 
     func publishAdvisory(subject: String, json: [UInt8]) {
         send(to: subject, payload: json)
+    }
+
+    func sendFlowControlRequest(to subject: String, reply: String) {
+        let header = Array("NATS/1.0 100 FlowControl Request\r\n\r\n".utf8)
+        JetStream.withFrame(subject: subject, reply: reply, headers: header, payload: []) { frame in
+            deliverToInbox(frame, inbox: ReplyInbox(subject: subject))
+        }
+    }
+
+    func hasInterest(in subject: String) -> Bool {
+        let match = context.matchCache.match(subject)
+        return !match.plain.isEmpty || !match.groups.isEmpty
     }
 
     /// Routes a frame to the subscribers of `inbox` while keeping the frame's own subject in the

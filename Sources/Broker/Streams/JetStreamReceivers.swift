@@ -27,7 +27,8 @@ struct InboundMessage: Sendable {
 }
 
 /// Hands messages from an internal subscription to the JetStream thread: a stream capturing its
-/// subjects, the `$JS.API.>` requests, or the `$JS.ACK.>` acknowledgements. The hand-off is
+/// subjects, the `$JS.API.>` requests, the `$JS.ACK.>` acknowledgements or the `$JS.FC.>`
+/// flow-control answers. The hand-off is
 /// bounded (`JetStreamIntake`): a connection whose share is full stops reading until the JetStream
 /// thread catches up (`HandOffShare`); beyond the whole bound, the last resort, a publish or API
 /// request with a reply is answered at once, from the publisher's own loop, with nats-server's
@@ -39,6 +40,8 @@ final class JetStreamReceiver: InternalSubscriber, @unchecked Sendable {
         case capture(streamName: String, acknowledges: Bool)
         case apiRequests
         case acknowledgements
+        /// `$JS.FC.>`: push consumers' flow-control answers.
+        case flowControlAnswers
     }
 
     private unowned let engine: JetStream
@@ -73,6 +76,9 @@ final class JetStreamReceiver: InternalSubscriber, @unchecked Sendable {
         case .acknowledgements:
             let ack = InboundMessage(streamName: "", frame: frame, publisher: publisher)
             work = { engine.handleAck(ack) }
+        case .flowControlAnswers:
+            let answer = InboundMessage(streamName: "", frame: frame, publisher: publisher)
+            work = { engine.handleFlowControlAnswer(answer) }
         }
         publisher?.handOff.take(bytes: bytes)
         engine.loop.execute {
@@ -101,7 +107,7 @@ final class JetStreamReceiver: InternalSubscriber, @unchecked Sendable {
                     .bytes
             case .apiRequests where !frame.subject.starts(with: "$JS.API.CONSUMER.MSG.NEXT.".utf8):
                 body = APIResponse.encode(APIResponse.Refusal(error: APIResponse.ErrorBody(Self.unavailable)))
-            case .capture(_, false), .apiRequests, .acknowledgements:
+            case .capture(_, false), .apiRequests, .acknowledgements, .flowControlAnswers:
                 body = nil
             }
             if let body {

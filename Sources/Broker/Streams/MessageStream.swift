@@ -41,10 +41,17 @@ final class MessageStream {
             return .refused(.messageSizeExceeded)
         }
         var messageID: String?
+        var rollup: Rollup?
         if !headers.isEmpty, let block = try? HeaderBlock.parse(headers) {
             pendingSubject = subject
             defer { pendingSubject = nil }
             if let refusal = checkExpectations(block) { return .refused(refusal) }
+            if let asked = Rollup.parse(block["Nats-Rollup"], allowed: config.allowRollup && !config.denyPurge) {
+                switch asked {
+                case .success(let kind): rollup = kind
+                case .failure(let refusal): return .refused(refusal)
+                }
+            }
             if let id = block["Nats-Msg-Id"], !id.isEmpty {
                 duplicates.expire(before: now.subtractingClamped(config.duplicateWindow))
                 if let earlier = duplicates.sequence(for: id) { return .duplicate(earlier) }
@@ -70,7 +77,11 @@ final class MessageStream {
         if let messageID { duplicates.record(messageID, sequence: sequence, at: now) }
         lastMessageID = messageID
         for consumer in consumers.values { consumer.noteStored(subject: subject, sequence: sequence) }
-        if config.maxMessagesPerSubject > 0 { limitPerSubject(subject, newest: sequence) }
+        if rollup == .subject { removeOlder(onSubject: subject, keeping: 1, newest: sequence) }
+        if rollup == .all { removeEverything(before: sequence) }
+        if config.maxMessagesPerSubject > 0 {
+            removeOlder(onSubject: subject, keeping: Int(clamping: config.maxMessagesPerSubject), newest: sequence)
+        }
         if config.discard == .old { _ = discardOldestBeyondLimits() }
         return .stored(sequence)
     }
@@ -108,6 +119,21 @@ final class MessageStream {
     /// The highest stored sequence on `subject`: a per-subject look-up in the storage.
     func lastSequence(on subject: String) -> UInt64? { storage.lastSequence(onSubject: subject) }
 
+    /// The highest stored sequence whose subject matches `pattern` (`last_by_subj` with wildcards,
+    /// as the object store asks for `$O.<bucket>.M.>`): a walk over the index, no payloads read.
+    func lastSequence(matching pattern: String) -> UInt64? {
+        guard pattern.contains(where: { $0 == "*" || $0 == ">" }) else { return lastSequence(on: pattern) }
+        var last: UInt64?
+        var cursor: UInt64 = 0
+        while let next = storage.nextSequence(
+            after: cursor, matching: { Subject.matches(pattern: pattern, subject: $0) })
+        {
+            last = next
+            cursor = next
+        }
+        return last
+    }
+
     /// Rebuilds what must survive a restart from the stored messages: the `Nats-Msg-Id`s within
     /// the duplicate window (newest first, stopping at the window's start) and the last message id.
     func recoverRecentIDs(now: Int64) {
@@ -133,11 +159,10 @@ final class MessageStream {
         }
     }
 
-    /// Keeps at most `max_msgs_per_subject` messages on `subject`, dropping the oldest. The
-    /// per-subject count says whether anything must go; only then does it walk back from the newest,
-    /// past the ones kept, to the ones removed (no scan of the stream per publish).
-    private func limitPerSubject(_ subject: String, newest: UInt64) {
-        let limit = Int(clamping: config.maxMessagesPerSubject)
+    /// Keeps at most `limit` messages on `subject` (`max_msgs_per_subject`, a rollup), dropping the
+    /// oldest. The per-subject count says whether anything must go; only then does it walk back from
+    /// the newest, past the ones kept, to the ones removed (no scan of the stream per publish).
+    private func removeOlder(onSubject subject: String, keeping limit: Int, newest: UInt64) {
         var excess = storage.messageCount(onSubject: subject) - limit
         guard excess > 0 else { return }
         var kept = 1
@@ -151,6 +176,17 @@ final class MessageStream {
             }
         }
         noteRemovals()
+    }
+
+    /// Removes every message older than `sequence` (`Nats-Rollup: all`).
+    private func removeEverything(before sequence: UInt64) {
+        var removedAny = false
+        while storage.state.messages > 0 {
+            let first = storage.state.firstSequence
+            guard first < sequence, (try? storage.remove(first)) == true else { break }
+            removedAny = true
+        }
+        if removedAny { noteRemovals() }
     }
 
     /// Messages left by a way consumers do not see themselves (limits, purge, deletes).

@@ -24,6 +24,11 @@ struct StreamConfig: Codable, Equatable, Sendable {
     var sealed = false
     var denyDelete = false
     var denyPurge = false
+    /// `allow_rollup_hdrs`: a publish may carry `Nats-Rollup: sub|all` (the object store's meta
+    /// messages do).
+    var allowRollup = false
+    /// `allow_direct`: `$JS.API.DIRECT.GET.<stream>` answers reads with the message itself.
+    var allowDirect = false
     var metadata: [String: String]?
 
     enum RetentionPolicy: String, Codable, Sendable { case limits, interest, workqueue }
@@ -43,6 +48,8 @@ struct StreamConfig: Codable, Equatable, Sendable {
         case noAck = "no_ack"
         case denyDelete = "deny_delete"
         case denyPurge = "deny_purge"
+        case allowRollup = "allow_rollup_hdrs"
+        case allowDirect = "allow_direct"
         case mirror, sources
     }
 
@@ -74,6 +81,8 @@ struct StreamConfig: Codable, Equatable, Sendable {
         sealed = try values.decodeIfPresent(Bool.self, forKey: .sealed) ?? false
         denyDelete = try values.decodeIfPresent(Bool.self, forKey: .denyDelete) ?? false
         denyPurge = try values.decodeIfPresent(Bool.self, forKey: .denyPurge) ?? false
+        allowRollup = try values.decodeIfPresent(Bool.self, forKey: .allowRollup) ?? false
+        allowDirect = try values.decodeIfPresent(Bool.self, forKey: .allowDirect) ?? false
         metadata = try values.decodeIfPresent([String: String].self, forKey: .metadata)
         hasMirrorOrSources = values.contains(.mirror) || values.contains(.sources)
         if replicas == 0 { replicas = 1 }
@@ -112,6 +121,8 @@ struct StreamConfig: Codable, Equatable, Sendable {
         try values.encode(sealed, forKey: .sealed)
         try values.encode(denyDelete, forKey: .denyDelete)
         try values.encode(denyPurge, forKey: .denyPurge)
+        try values.encode(allowRollup, forKey: .allowRollup)
+        try values.encode(allowDirect, forKey: .allowDirect)
         try values.encodeIfPresent(metadata, forKey: .metadata)
     }
 
@@ -124,5 +135,6 @@ struct StreamConfig: Codable, Equatable, Sendable {
             && left.storage == right.storage && left.replicas == right.replicas
             && left.duplicateWindow == right.duplicateWindow && left.noAck == right.noAck
             && left.sealed == right.sealed && left.denyDelete == right.denyDelete && left.denyPurge == right.denyPurge
+            && left.allowRollup == right.allowRollup && left.allowDirect == right.allowDirect
     }
 }

@@ -15,7 +15,7 @@ extension MasterAPI {
             }
             filter.energy = energy
         }
-        return "{\"summary\":" + SummaryJSON.array(try store.summary(filter)) + "}"
+        return "{\"summary\":" + SummaryJSON.array(try store.summary(filter), pricing: pricing.current()) + "}"
     }
 
     /// `{"runs": […]}`, newest first.
@@ -36,7 +36,7 @@ extension MasterAPI {
         var object = JSONWriter()
         object.add("run", raw: JSONWriter.row(run))
         object.add("jobs", raw: JSONWriter.array(try store.jobs(ofRun: id).map(JSONWriter.row)))
-        object.add("summary", raw: SummaryJSON.array(summary))
+        object.add("summary", raw: SummaryJSON.array(summary, pricing: pricing.current()))
         return .json(object.text)
     }
 }

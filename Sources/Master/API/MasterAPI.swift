@@ -17,27 +17,32 @@ public struct MasterAPI: Sendable {
     let storeQueue: @Sendable () -> Int
     /// Heartbeats and telemetry received and waiting for a decoder (nil: no master, counts are 0).
     let inbox: FleetInbox?
+    /// Prices per region (`--pricing`), read again when the file changes; results and summaries are
+    /// priced with them when they are served.
+    let pricing: PricingFile
 
     public init(
-        store: MasterStore, fleet: FleetView, extraMetrics: @escaping @Sendable () -> [PrometheusText.Sample] = { [] }
+        store: MasterStore, fleet: FleetView, pricing: PricingFile = PricingFile(),
+        extraMetrics: @escaping @Sendable () -> [PrometheusText.Sample] = { [] }
     ) {
-        self.init(store: store, fleet: fleet, storeQueue: { 0 }, extraMetrics: extraMetrics)
+        self.init(store: store, fleet: fleet, storeQueue: { 0 }, pricing: pricing, extraMetrics: extraMetrics)
     }
 
     public init(master: Master, extraMetrics: @escaping @Sendable () -> [PrometheusText.Sample] = { [] }) {
         self.init(
             store: master.store, fleet: master.fleet, storeQueue: { [writer = master.writer] in writer.queued },
-            inbox: master.inbox, extraMetrics: extraMetrics)
+            inbox: master.inbox, pricing: master.pricing, extraMetrics: extraMetrics)
     }
 
     init(
         store: MasterStore, fleet: FleetView, storeQueue: @escaping @Sendable () -> Int, inbox: FleetInbox? = nil,
-        extraMetrics: @escaping @Sendable () -> [PrometheusText.Sample]
+        pricing: PricingFile = PricingFile(), extraMetrics: @escaping @Sendable () -> [PrometheusText.Sample]
     ) {
         self.store = store
         self.fleet = fleet
         self.storeQueue = storeQueue
         self.inbox = inbox
+        self.pricing = pricing
         self.extraMetrics = extraMetrics
     }
 
@@ -175,8 +180,20 @@ public struct MasterAPI: Sendable {
         object.add(row)
         object.add("events", raw: JSONWriter.array(try store.events(ofJob: id).map(JSONWriter.row)))
         object.add("telemetry", raw: JSONWriter.array(try store.samples(ofJob: id).map(JSONWriter.row)))
-        object.add("results", raw: JSONWriter.array(try store.results(ofJob: id)))
+        object.add("results", raw: pricedArray(try store.storedResults(ofJob: id)))
         return .json(object.text)
+    }
+
+    /// The results' JSON, each with `region_cost` (`RegionCost`) added: its energy at the price of
+    /// its region now.
+    private func pricedArray(_ results: [MasterStore.StoredResult]) -> String {
+        let pricing = pricing.current()
+        return JSONWriter.array(
+            results.map { result in
+                guard result.json.hasSuffix("}"), result.json.utf8.count > 2 else { return result.json }
+                let cost = pricing.cost(of: [(result.region, result.joules)])
+                return result.json.dropLast() + ",\"region_cost\":" + cost.json + "}"
+            })
     }
 
     private func results(_ query: [String: String]) throws -> String {
@@ -188,7 +205,7 @@ public struct MasterAPI: Sendable {
         filter.run = query["run"]
         filter.since = try QueryParameters.integer(query, "since")
         (filter.limit, filter.offset) = try QueryParameters.paging(query)
-        return "{\"results\":" + JSONWriter.array(try store.results(filter)) + ",\"limit\":\(filter.limit),"
+        return "{\"results\":" + pricedArray(try store.storedResults(filter)) + ",\"limit\":\(filter.limit),"
             + "\"offset\":\(filter.offset)}"
     }
 

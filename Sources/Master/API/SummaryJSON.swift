@@ -6,11 +6,13 @@ import Model
 /// `j_per_quality_point` holds J/frame ÷ mean score per metric measured (`psnr`, `ssim`, `vmaf`),
 /// and is absent when the group has no quality score.
 enum SummaryJSON {
-    static func array(_ summary: CampaignSummary) -> String {
-        JSONWriter.array(summary.rows.map(text))
+    static func array(_ summary: CampaignSummary, pricing: RegionPricing = RegionPricing()) -> String {
+        JSONWriter.array(summary.rows.map { text($0, pricing: pricing) })
     }
 
-    static func text(_ row: CampaignSummary.Row) -> String {
+    /// `usd` and `co2_g` are what the agents reported at their own prices; `region_cost` is the
+    /// group's gross energy at the master's prices per region (`RegionCost`), computed now.
+    static func text(_ row: CampaignSummary.Row, pricing: RegionPricing = RegionPricing()) -> String {
         var object = JSONWriter()
         object.add("scenario", row.scenario ?? "")
         object.add("encoder", row.encoder ?? "")
@@ -31,6 +33,7 @@ enum SummaryJSON {
         }
         object.add("usd", row.usd, digits: 12)
         object.add("co2_g", row.co2Grams, digits: 9)
+        object.add("region_cost", raw: pricing.cost(of: row.regionEnergy).json)
         object.add("energy_sources", row.energySources)
         object.add("energy_basis", row.energyBasis.rawValue)
         object.add("configuration_key", row.configurationKey)

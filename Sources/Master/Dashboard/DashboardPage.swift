@@ -1,6 +1,7 @@
 /// The dashboard at `/`: one self-contained page (inline CSS, JavaScript and SVG; no external
 /// assets). It reads `/api/jobs`, `/api/summary`, `/api/fleet` (the counts over every node, every
-/// 5 s) and `/api/jobs/{id}`, and follows `/events`
+/// 5 s; `energy=gross` or `net` as the comparison's basis toggle says) and `/api/jobs/{id}` (with a
+/// clip input's digest and a kept output), and follows `/events`
 /// (Server-Sent Events: `fleet` events, a snapshot in pages then each second the nodes that changed,
 /// see `FleetFeed`; `job` on each stored lifecycle event).
 enum DashboardPage {
@@ -46,6 +47,7 @@ enum DashboardPage {
         .swatch { display:inline-block; width:10px; height:10px; border-radius:2px; margin-right:4px; vertical-align:middle; }
         #detail pre { font:12px var(--mono); white-space:pre-wrap; color:var(--dim); max-height:200px; overflow:auto; }
         .estimated { color:var(--warn); font-size:11px; }
+        select { background:var(--panel); color:var(--text); border:1px solid var(--line); font:inherit; }
         </style>
         </head>
         <body>
@@ -57,6 +59,9 @@ enum DashboardPage {
           <section><h2>Live fps</h2><svg id="fpsChart" viewBox="0 0 600 160" preserveAspectRatio="none"></svg><div id="fpsLegend" class="legend"></div></section>
           <section><h2>Live power (W)</h2><svg id="powerChart" viewBox="0 0 600 160" preserveAspectRatio="none"></svg><div id="powerLegend" class="legend"></div></section>
           <section class="wide"><h2>Configurations compared: energy per frame vs speed (succeeded runs, mean ± 95% CI)</h2>
+            <div class="legend"><label>energy <select id="energyBasis"><option value="gross">gross (all the job's domains used)</option>
+              <option value="net">net (less the idle baseline of --settle jobs)</option></select></label>
+              <span id="basisNote"></span></div>
             <svg id="compareChart" class="scaled" viewBox="0 0 900 220"></svg><div id="compareLegend" class="legend"></div>
             <div id="summary"></div></section>
           <section class="wide"><h2>Recent jobs</h2><div id="jobs"></div></section>
@@ -82,6 +87,13 @@ enum DashboardPage {
         function energy(joules) {
           if (joules === null || joules === undefined) return "–";
           return joules >= 1000 ? (joules / 1000).toFixed(2) + " kJ" : joules.toFixed(1) + " J";
+        }
+        function energyBasis() { return document.getElementById("energyBasis").value === "net" ? "net" : "gross"; }
+        // The master's price of the energy in its region (region_cost), or why there is none.
+        function cost(regionCost) {
+          if (!regionCost) return "–";
+          if (regionCost.status !== "priced") return "unavailable";
+          return "$" + regionCost.usd.toPrecision(3) + " · " + regionCost.co2_g.toPrecision(3) + " g CO2";
         }
         function ago(ns) {
           if (!ns) return "–";
@@ -180,7 +192,7 @@ enum DashboardPage {
         }
 
         async function refreshTables() {
-          const [jobs, summary, whole] = await Promise.all([getJSON("/api/jobs?limit=25"), getJSON("/api/summary"), getJSON("/api/fleet")]);
+          const [jobs, summary, whole] = await Promise.all([getJSON("/api/jobs?limit=25"), getJSON("/api/summary?energy=" + energyBasis()), getJSON("/api/fleet")]);
           const states = ["available", "busy", "draining", "offline"].map(s => `${whole.by_status[s] || 0} ${s}`).join(", ");
           document.getElementById("fleetSummary").textContent = `${whole.nodes} nodes: ${states}; slots ${whole.slots_busy}/${whole.slots_total} busy; ${fmt(whole.power_watts, 0)} W (/api/fleet)`;
           replace("jobs", table([["job"], ["state"], ["node"], ["scenario"], ["encoder"], ["attempt", true], ["updated"]],
@@ -190,8 +202,13 @@ enum DashboardPage {
           const pm = (f, d) => f ? fmt(f.mean, d) + (f.ci95 != null ? " ± " + fmt(f.ci95, d) : "") : "–";
           const label = r => (r.configuration && r.configuration.label) || ((r.scenario || "–") + " " + (r.encoder || ""));
           const perPoint = r => { const q = r.j_per_quality_point; return q ? Object.keys(q).sort().map(k => k.toUpperCase() + " " + Number(q[k]).toPrecision(3)).join(" · ") : "–"; };
-          replace("summary", table([["configuration"], ["node"], ["n", true], ["fps", true], ["J/frame", true], ["W", true], ["PSNR", true], ["J/frame per quality point"], ["source"]],
-            rows.map(r => { const s = r.stats || {}; return { cells: [label(r), r.node_id, String(r.runs), pm(s.fps, 1), pm(s.j_per_frame, 4), pm(s.watts, 1), pm(s.psnr, 2), perPoint(r), r.energy_sources || "–"] }; })));
+          const net = energyBasis() === "net";
+          // Net energy exists only for jobs submitted with --settle: a row without it says so, never 0.
+          const energyCell = (r, f, d) => net && !(r.stats && r.stats[f] && r.stats[f].n) ? "no baseline" : pm((r.stats || {})[f], d);
+          replace("summary", table([["configuration"], ["node"], ["n", true], ["fps", true], [(net ? "net " : "") + "J/frame", true], [(net ? "net " : "") + "W", true], ["PSNR", true], ["J/frame per quality point"], ["cost", true], ["source"]],
+            rows.map(r => { const s = r.stats || {}; return { cells: [label(r), r.node_id, String(r.runs), pm(s.fps, 1), energyCell(r, "j_per_frame", 4), energyCell(r, "watts", 1), pm(s.psnr, 2), perPoint(r), cost(r.region_cost), r.energy_sources || "–"] }; })));
+          const unsettled = rows.filter(r => !(r.stats && r.stats.j_per_frame && r.stats.j_per_frame.n)).length;
+          document.getElementById("basisNote").textContent = net && unsettled ? `${unsettled} of ${rows.length} configurations have no baseline (submit with --settle): left out of the chart` : "";
           drawComparison(rows);
         }
 
@@ -232,7 +249,10 @@ enum DashboardPage {
             ...[["state", job.state], ["node", job.node_id || "–"], ["sent to", job.target_node || "any node"], ["attempt", String(job.attempt)],
               ["frames", result && result.ffmpeg ? String(result.ffmpeg.frames) : "–"],
               ["fps", result && result.ffmpeg ? fmt(result.ffmpeg.fps_avg, 1) : "–"],
-              ["energy", result && result.energy ? energy(result.energy.e_total_j) + " (" + result.energy.source + ")" : "–"]]
+              ["energy", result && result.energy ? energy(result.energy.e_total_j) + " (" + result.energy.source + ")" : "–"],
+              ["cost", result ? cost(result.region_cost) : "–"], ["region", result && result.region ? result.region : "–"],
+              ...(result && result.input_digest ? [["input", result.input_digest]] : []),
+              ...(result && result.kept_output ? [["output kept", result.kept_output.bucket + "/" + result.kept_output.name]] : [])]
               .map(([label, value]) => el("div", { class: "bar" }, el("div", { class: "label" }, label), el("div", { class: "value" }, value))));
           const events = table([["event"], ["at"], ["node"], ["attempt", true], ["message"]],
             job.events.map(e => ({ cells: [badge(e.state), new Date(e.at / 1e6).toLocaleTimeString(), e.node_id || "–", String(e.attempt ?? "–"), e.message || ""] })));
@@ -262,6 +282,7 @@ enum DashboardPage {
         function showError(error) { document.getElementById("conn").textContent = String(error.message || error); }
 
         connect();
+        document.getElementById("energyBasis").onchange = () => refreshTables().catch(showError);
         refreshTables().catch(showError);
         setInterval(() => { refreshTables().catch(showError); document.getElementById("clock").textContent = new Date().toLocaleTimeString(); }, 5000);
         </script>
