@@ -22,7 +22,7 @@ extension Agent {
             reject(message, rejection, attempt: attempt, queuedAt: queuedAt)
             return
         }
-        if let rejection = nodeLimits.refusal(of: spec) {
+        if let rejection = nodeLimits.refusal(of: spec) ?? qualityRefusal(of: spec) {
             reject(message, rejection, attempt: attempt, queuedAt: queuedAt)
             return
         }
@@ -65,6 +65,21 @@ extension Agent {
         }
     }
 
+    /// Why this node cannot measure the quality `spec` asks for: a metric whose ffmpeg filter its
+    /// ffmpeg lacks (`vmaf` without libvmaf). Rejected rather than run without it, so no result
+    /// ever lacks a score its job asked for.
+    func qualityRefusal(of spec: JobSpec) -> JobRejection? {
+        let missing = spec.quality.subtracting(qualityMetrics).sorted()
+        guard !missing.isEmpty else { return nil }
+        let names = missing.map(\.rawValue).joined(separator: ", ")
+        let filters = missing.map(FFmpegFilterList.filterName).joined(separator: ", ")
+        let hint = missing.contains(.vmaf) ? " (vmaf needs an ffmpeg configured with --enable-libvmaf)" : ""
+        return JobRejection(
+            field: "quality",
+            reason: "node \(config.nodeID) cannot measure \(names): its ffmpeg has no \(filters) filter\(hint)",
+            jobID: spec.id)
+    }
+
     private func execute(_ spec: JobSpec, message: JetStreamMessage, attempt: Int, queuedAt: Int64?) {
         let jobID = spec.id
         let gpu = spec.capability == .nvenc ? gpuSlots.claim(jobID, among: hardware.gpus.map(\.index)) : nil
@@ -81,6 +96,7 @@ extension Agent {
             encodeEnded: { [self] cpuSeconds in
                 let report = meter.end(jobID: jobID, at: Clock.monotonicNanoseconds(), cpuSeconds: cpuSeconds)
                 lock.withLock { running[jobID]?.energy = report }
+                return report
             },
             keepOutput: { [self] path in keepOutput(path, of: spec) }, gpu: gpu)
         let job = RunningJob(
@@ -117,7 +133,7 @@ extension Agent {
             running[jobID] = nil
             return (job.energy, job.cancelledByRequest, job.abandonedForShutdown)
         }
-        var energy = recorded ?? closed
+        var energy = outcome.energy ?? recorded ?? closed
         if let frames = outcome.statistics?.frames { energy?.fillFrameFigures(frames: frames) }
         if let baseline, let report = energy {
             let wall = outcome.startedAt > 0 ? Double(outcome.finishedAt - outcome.startedAt) / 1e9 : 0

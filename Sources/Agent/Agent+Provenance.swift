@@ -9,8 +9,9 @@ extension Agent {
             defaultMemoryMegabytes: config.defaultMemoryMegabytes)
     }
 
-    /// This node's provenance now: the probed hardware and ffmpeg build, with the kernel, governor
-    /// and turbo read afresh (an operator may change the governor while the agent runs). ffmpeg's
+    /// This node's provenance now: the probed hardware, ffmpeg build and measurable quality metrics,
+    /// with the kernel, governor and turbo read afresh (an operator may change the governor while
+    /// the agent runs). ffmpeg's
     /// `configuration:` line (up to 8 KB) goes with results only (`withBuildFlags`): a heartbeat every
     /// few seconds from every node would carry it again and again for nothing.
     func currentProvenance(withBuildFlags: Bool = true) -> Provenance {
@@ -19,6 +20,6 @@ extension Agent {
             hardware: hardware, ffmpegVersion: ffmpegBuild.version,
             ffmpegConfiguration: withBuildFlags ? ffmpegBuild.configuration : nil,
             kernel: host.kernel, cpuGovernor: host.cpuGovernor, turbo: host.turbo, softwareVersion: Version.current,
-            softwareCommit: Version.commit)
+            softwareCommit: Version.commit, qualityMetrics: qualityMetrics.map(\.rawValue))
     }
 }

@@ -47,6 +47,8 @@ public final class Agent: @unchecked Sendable {
     var capabilities: [CapabilityStatus] = []
     /// ffmpeg's version and build flags, probed once at start for provenance.
     var ffmpegBuild: (version: String?, configuration: String?) = (nil, nil)
+    /// The quality metrics this node's ffmpeg can measure, probed once at start.
+    var qualityMetrics: [QualityMetric] = [.psnr, .ssim]
     /// Capabilities withdrawn after hardware failures; guarded by `lock`.
     var health: CapabilityHealth
     var connection: NATSConnection!
@@ -94,6 +96,7 @@ public final class Agent: @unchecked Sendable {
         }
         (hardware, capabilities) = nodeProbe.probe()
         ffmpegBuild = nodeProbe.ffmpegBuild()
+        qualityMetrics = nodeProbe.qualityMetrics()
         if let problem = nodeLimits.defaultsProblem { throw AgentConfigError(problem) }
         let proven = capabilities.filter(\.proven).map(\.name)
         logger.info(
@@ -103,6 +106,7 @@ public final class Agent: @unchecked Sendable {
                 "gpus": hardware.gpus.count,
                 "proven": proven.map(\.rawValue).joined(separator: ","), "slots": config.maxConcurrentJobs,
                 "power": meter.availableSources.joined(separator: ","),
+                "quality": qualityMetrics.map(\.rawValue).joined(separator: ","),
             ])
         for capability in capabilities where !capability.proven {
             logger.info(

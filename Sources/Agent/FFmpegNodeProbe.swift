@@ -11,4 +11,6 @@ struct FFmpegNodeProbe: NodeProbe {
     }
 
     func ffmpegBuild() -> (version: String?, configuration: String?) { HardwareProbe.ffmpegBuild(configuration) }
+
+    func qualityMetrics() -> [QualityMetric] { HardwareProbe.qualityMetrics(configuration) }
 }

@@ -15,8 +15,9 @@ final class ExecutionControl: Sendable {
     /// A progress snapshot (from ffmpeg's `-progress` output).
     let progressed: @Sendable (ProgressSnapshot) -> Void
     /// The encode itself ended (quality measurement may follow): the job's energy window closes
-    /// here. Argument: the encode's CPU seconds.
-    let encodeEnded: @Sendable (Double) -> Void
+    /// here. Argument: the encode's CPU seconds; returns the window's energy (nil: none measured),
+    /// which a target-quality search keeps per probe. A later `started` opens a new window.
+    let encodeEnded: @Sendable (Double) -> EnergyReport?
     /// The job succeeded and asked to keep its output (`keep_output`): the output file at this path is
     /// about to be deleted with the job's folder. Returns the kept object, or why it could not be kept.
     let keepOutput: @Sendable (String) -> Result<KeptOutput, KeepOutputFailure>
@@ -27,7 +28,7 @@ final class ExecutionControl: Sendable {
     init(
         started: @escaping @Sendable (Int32, String?) -> Void,
         progressed: @escaping @Sendable (ProgressSnapshot) -> Void,
-        encodeEnded: @escaping @Sendable (Double) -> Void = { _ in },
+        encodeEnded: @escaping @Sendable (Double) -> EnergyReport? = { _ in nil },
         keepOutput: @escaping @Sendable (String) -> Result<KeptOutput, KeepOutputFailure> = { _ in
             .failure(KeepOutputFailure(reason: "this executor keeps no outputs"))
         },
@@ -73,6 +74,11 @@ struct ExecutionOutcome: Sendable {
     var error: String?
     var statistics: JobResult.FFmpegStatistics?
     var quality: JobResult.QualityScores?
+    /// A target-quality job's search; its figures are the chosen probe's.
+    var targetSearch: JobResult.TargetSearch?
+    /// The energy of the encode these figures are from, when not the last energy window (a search
+    /// whose chosen probe ran before others).
+    var energy: EnergyReport?
     var limitsMode: ResourceLimitsMode = .none
     /// User + system CPU seconds of ffmpeg's process tree.
     var cpuSeconds: Double = 0

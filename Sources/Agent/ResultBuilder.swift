@@ -22,6 +22,7 @@ struct ResultBuilder {
             ffmpeg: outcome.statistics, energy: energy, quality: outcome.quality,
             resourceLimitsMode: outcome.limitsMode, scenario: spec.scenario, encoder: spec.encoder,
             resolution: spec.resolution, fps: spec.fps, labels: spec.labels)
+        result.targetSearch = outcome.targetSearch
         if let energy, let statistics = outcome.statistics, let resolution = outputResolution {
             result.efficiency = Efficiency.compute(
                 renditions: [Efficiency.Rendition(resolution: resolution, frames: statistics.frames)],

@@ -103,6 +103,9 @@ public enum MasterRows {
         public var wallSeconds: Double?
         public var psnr: Double?
         public var ssim: Double?
+        public var vmaf: Double?
+        /// J/frame ÷ mean score, by metric name (`psnr`, `ssim`, `vmaf`); nil without quality scores.
+        public var joulesPerQualityPoint: [String: Double]?
         public var usd: Double?
         public var co2Grams: Double?
         /// Comma-separated.
@@ -113,8 +116,9 @@ public enum MasterRows {
         public var stats: Statistics?
 
         enum CodingKeys: String, CodingKey {
-            case scenario, encoder, runs, fps, psnr, ssim, usd, configuration, stats
+            case scenario, encoder, runs, fps, psnr, ssim, vmaf, usd, configuration, stats
             case nodeID = "node_id"
+            case joulesPerQualityPoint = "j_per_quality_point"
             case joulesPerFrame = "j_per_frame"
             case energyJoules = "energy_j"
             case wallSeconds = "wall_s"
@@ -150,9 +154,10 @@ public enum MasterRows {
         public var watts: Figure?
         public var psnr: Figure?
         public var ssim: Figure?
+        public var vmaf: Figure?
 
         enum CodingKeys: String, CodingKey {
-            case fps, watts, psnr, ssim
+            case fps, watts, psnr, ssim, vmaf
             case joulesPerFrame = "j_per_frame"
         }
     }

@@ -69,7 +69,7 @@ public enum MasterTables {
             .init("CONFIGURATION", maximumWidth: 48), .init("NODE", maximumWidth: 24), .init("N", alignRight: true),
             .init("FPS", alignRight: true), .init("J/FRAME", alignRight: true), .init("CV", alignRight: true),
             .init("W", alignRight: true), .init("PSNR", alignRight: true), .init("SSIM", alignRight: true),
-            .init("SOURCES"),
+            .init("VMAF", alignRight: true), .init("J/FRAME PER QUALITY POINT"), .init("SOURCES"),
         ])
         for row in rows {
             let stats = row.stats
@@ -80,10 +80,20 @@ public enum MasterTables {
                 stats?.joulesPerFrame?.cv.map { HumanUnits.fixed($0 * 100, 1) + "%" } ?? "",
                 interval(stats?.watts, nil) { HumanUnits.fixed($0, 1) },
                 interval(stats?.psnr, row.psnr) { HumanUnits.fixed($0, 2) },
-                interval(stats?.ssim, row.ssim) { HumanUnits.fixed($0, 4) }, row.energySources ?? "",
+                interval(stats?.ssim, row.ssim) { HumanUnits.fixed($0, 4) },
+                interval(stats?.vmaf, row.vmaf) { HumanUnits.fixed($0, 2) }, perQualityPoint(row),
+                row.energySources ?? "",
             ])
         }
         return table
+    }
+
+    /// `PSNR 0.00512 · SSIM 0.213`: J/frame per point of each metric measured; empty without any.
+    static func perQualityPoint(_ row: MasterRows.Summary) -> String {
+        let figures = row.joulesPerQualityPoint ?? [:]
+        return figures.keys.sorted().compactMap { name in
+            figures[name].map { name.uppercased() + " " + HumanUnits.significant($0) }
+        }.joined(separator: " · ")
     }
 
     /// `12.3 ± 0.4`, or the mean alone.
@@ -94,7 +104,11 @@ public enum MasterTables {
         return format(value) + (figure?.ci95.map { " ± " + format($0) } ?? "")
     }
 
-    /// The summary as CSV, raw numbers: per figure its mean, standard deviation, CV and interval half width.
+    /// The metrics whose J/frame per quality point the summary CSV has a column for.
+    private static let qualityMetricNames = ["psnr", "ssim", "vmaf"]
+
+    /// The summary as CSV, raw numbers: per figure its mean, standard deviation, CV and interval half width;
+    /// then VMAF and J/frame per quality point, last so the older columns keep their places.
     public static func summaryCSV(_ rows: [MasterRows.Summary]) -> String {
         let figures = ["fps", "j_per_frame", "watts", "psnr", "ssim"]
         let header =
@@ -102,8 +116,8 @@ public enum MasterTables {
             + figures.flatMap { ["\($0)_mean", "\($0)_sd", "\($0)_cv", "\($0)_ci95"] }
             + [
                 "energy_j", "wall_s", "usd", "co2_g", "energy_sources", "scenario", "encoder", "configuration_key",
-                "hardware_key",
-            ]
+                "hardware_key", "vmaf_mean", "vmaf_ci95",
+            ] + qualityMetricNames.map { "j_per_frame_per_\($0)_point" }
         return CSV.text(
             header: header,
             rows: rows.map { row in
@@ -116,7 +130,8 @@ public enum MasterTables {
                     ResultTable.number(row.energyJoules), ResultTable.number(row.wallSeconds),
                     ResultTable.number(row.usd), ResultTable.number(row.co2Grams), row.energySources ?? "",
                     row.scenario, row.encoder, row.configurationKey ?? "", row.hardwareKey ?? "",
-                ]
+                    ResultTable.number(row.stats?.vmaf?.mean ?? row.vmaf), ResultTable.number(row.stats?.vmaf?.ci95),
+                ] + qualityMetricNames.map { ResultTable.number(row.joulesPerQualityPoint?[$0]) }
             })
     }
 

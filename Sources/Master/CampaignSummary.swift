@@ -27,6 +27,7 @@ public struct CampaignSummary: Sendable {
         public var watts: SampleStatistics?
         public var psnr: SampleStatistics?
         public var ssim: SampleStatistics?
+        public var vmaf: SampleStatistics?
         public var energyJoules: SampleStatistics?
         public var wallSeconds: SampleStatistics?
         /// Totals over the group.
@@ -45,6 +46,29 @@ public struct CampaignSummary: Sendable {
             self.configuration = configuration
             self.hardware = hardware
             self.count = count
+        }
+
+        /// The mean of `metric`'s scores in the group; nil when none was measured.
+        public func quality(_ metric: QualityMetric) -> SampleStatistics? {
+            switch metric {
+            case .psnr: psnr
+            case .ssim: ssim
+            case .vmaf: vmaf
+            }
+        }
+
+        /// Joules per frame per quality point, for each metric the group has scores of: mean J/frame
+        /// divided by the metric's mean score (J/frame per dB of PSNR, per unit of SSIM, per VMAF
+        /// point). Lower is better; only comparable between rows for the same metric. A metric
+        /// without scores, or whose mean is not above zero, has no entry: missing, never zero.
+        public var joulesPerQualityPoint: [QualityMetric: Double] {
+            guard let perFrame = joulesPerFrame?.mean, perFrame.isFinite else { return [:] }
+            var figures: [QualityMetric: Double] = [:]
+            for metric in QualityMetric.allCases {
+                guard let score = quality(metric)?.mean, score.isFinite, score > 0 else { continue }
+                figures[metric] = perFrame / score
+            }
+            return figures
         }
     }
 

@@ -32,6 +32,8 @@ extension MasterStore {
         let perFrame = filter.energy == .net ? "CASE WHEN frames > 0 THEN e_net_j / frames END" : "j_per_frame"
         let figures = [
             "fps", perFrame, "CASE WHEN wall_s > 0 THEN \(joules) / wall_s END", "psnr", "ssim", joules, "wall_s",
+            // VMAF has no column of its own: read from the result's JSON (results before VMAF have none).
+            "json_extract(json, '$.quality.vmaf')",
         ]
         let moments = figures.map { "count(\($0)), total(\($0)), total((\($0)) * (\($0)))" }.joined(separator: ", ")
         let rows = try database.query(
@@ -79,6 +81,7 @@ extension MasterStore {
                 summary.ssim = statistics(4)
                 summary.energyJoules = statistics(5)
                 summary.wallSeconds = statistics(6)
+                summary.vmaf = statistics(7)
                 summary.energyBasis = filter.energy
                 summary.regionEnergy = regionEnergy[Self.groupKey(row[0].string, node, row[9].string)] ?? []
                 return summary

@@ -7,10 +7,12 @@ public enum GeneratedPattern: String, WireEnum {
     public static let wireKind = "pattern"
 }
 
-/// Quality metrics a job may ask for (computed with ffmpeg's `psnr`/`ssim` filters against the
-/// source after the encode).
+/// Quality metrics a job may ask for (computed with ffmpeg's `psnr`/`ssim`/`libvmaf` filters
+/// against the source after the encode). `vmaf` needs an ffmpeg built with libvmaf: agents
+/// advertise the metrics their ffmpeg can measure (`Provenance.qualityMetrics`) and reject a job
+/// asking for one it cannot.
 public enum QualityMetric: String, WireEnum, Comparable {
-    case psnr, ssim
+    case psnr, ssim, vmaf
 
     public static let wireKind = "quality metric"
 

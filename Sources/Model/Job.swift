@@ -51,6 +51,9 @@ public struct Job: Codable, Sendable, Equatable {
     /// `job.node.<node>.<capability>`, which only that agent pulls. nil: any agent with the capability.
     public var node: String?
 
+    // Target quality (issue 12 item 9).
+    /// A score the agent reaches by searching `crf` (`QualityTarget`); nil: encode as given.
+    public var targetQuality: QualityTarget?
     // Clips and kept outputs (issue 12 item 12).
     /// Upload the output file to the `outputs` object store bucket under the job id, `ffrtmp submit
     /// --keep-output`; needs a file output. nil: false.
@@ -104,6 +107,7 @@ public struct Job: Codable, Sendable, Equatable {
         case submittedAt = "submitted_at"
         case runID = "run_id"
         case settleSeconds = "settle_s"
+        case targetQuality = "target_quality"
         case keepOutput = "keep_output"
     }
 
@@ -131,6 +135,7 @@ public struct Job: Codable, Sendable, Equatable {
         runID = try container.field(String.self, .runID)
         settleSeconds = try container.field(Double.self, .settleSeconds)
         node = try container.field(String.self, .node)
+        targetQuality = try container.field(QualityTarget.self, .targetQuality)
         keepOutput = try container.field(Bool.self, .keepOutput)
     }
 }

@@ -109,7 +109,18 @@ extension JobDraft {
         return .file(name: text.hasPrefix("file:") ? String(text.dropFirst("file:".count)) : text)
     }
 
-    /// `psnr`, `ssim`, `psnr,ssim`.
+    /// `--target-ssim 0.95`: the metric from the flag's name, the score a plain number.
+    public static func target(_ text: String, flag: String) throws(JobDraftError) -> QualityTarget {
+        guard let metric = QualityMetric(rawValue: String(flag.dropFirst("--target-".count))) else {
+            throw JobDraftError(flag: flag, "\(flag): not a quality target flag")
+        }
+        guard let score = Double(text.trimmingWhitespace()), score.isFinite else {
+            throw JobDraftError(flag: flag, "\(flag): \(TextRules.quoted(text)) is not a number")
+        }
+        return QualityTarget(metric: metric, score: score)
+    }
+
+    /// `psnr`, `ssim`, `vmaf`, or several: `psnr,ssim,vmaf`.
     public static func quality(_ text: String, flag: String) throws(JobDraftError) -> [QualityMetric] {
         var metrics: [QualityMetric] = []
         for name in text.split(separator: ",").map({ $0.trimmingWhitespace().lowercased() }) {
@@ -121,7 +132,7 @@ extension JobDraft {
             }
             if !metrics.contains(metric) { metrics.append(metric) }
         }
-        guard !metrics.isEmpty else { throw JobDraftError(flag: flag, "\(flag) needs psnr, ssim or both") }
+        guard !metrics.isEmpty else { throw JobDraftError(flag: flag, "\(flag) needs one or more of psnr, ssim, vmaf") }
         return metrics
     }
 

@@ -22,7 +22,7 @@ public struct JobDraft: Sendable, Equatable {
     public var input: String?
     /// `null`, a URL (`rtmp://…`), or a file name (`out.mp4`, `file:out.mp4`) in the agent's work dir.
     public var output: String?
-    /// `psnr`, `ssim` or `psnr,ssim`.
+    /// `psnr`, `ssim`, `vmaf` or several, comma-separated (`psnr,ssim`).
     public var quality: String?
     /// Wall-clock limit: `90s`, `5m`, `1h`.
     public var timeout: String?
@@ -33,6 +33,19 @@ public struct JobDraft: Sendable, Equatable {
     public var labels: [String] = []
     /// The run every job of the submission belongs to (`--name`).
     public var runID: String?
+    /// `--target-ssim 0.95` (or `--target-psnr`, `--target-vmaf`): the flag and its value.
+    public var target: TargetFlag?
+
+    /// A quality target flag as typed.
+    public struct TargetFlag: Sendable, Equatable {
+        public var flag: String
+        public var value: String
+
+        public init(flag: String, value: String) {
+            self.flag = flag
+            self.value = value
+        }
+    }
     /// Keep the output in the `outputs` bucket (`--keep-output`); without `output`, the job writes `output.mp4`.
     public var keepOutput = false
 
@@ -77,6 +90,9 @@ public struct JobDraft: Sendable, Equatable {
         }
         if limits != JobLimits() { job.limits = limits }
         if !labels.isEmpty { job.labels = try Self.labels(labels, flag: "--label") }
+        job.targetQuality = try target.map { typed throws(JobDraftError) in
+            try Self.target(typed.value, flag: typed.flag)
+        }
         return job
     }
 

@@ -73,18 +73,29 @@ extension JobResult {
     }
 
     /// Quality of the output against its source: PSNR in dB (average over all planes), SSIM
-    /// 0…1 (the `All` score). Identical frames give infinite PSNR, which the agent reports as
-    /// `QualityScores.maximumPSNR`.
+    /// 0…1 (the `All` score), VMAF 0…100 (libvmaf's pooled mean). Identical frames give infinite
+    /// PSNR, which the agent reports as `QualityScores.maximumPSNR`.
     public struct QualityScores: Codable, Sendable, Equatable {
         public var psnr: Double?
         public var ssim: Double?
+        public var vmaf: Double?
 
         /// The PSNR reported for identical frames, where ffmpeg prints `inf` (not JSON).
         public static let maximumPSNR = 100.0
 
-        public init(psnr: Double? = nil, ssim: Double? = nil) {
+        public init(psnr: Double? = nil, ssim: Double? = nil, vmaf: Double? = nil) {
             self.psnr = psnr
             self.ssim = ssim
+            self.vmaf = vmaf
+        }
+
+        /// The score of `metric`, nil when it was not measured.
+        public subscript(metric: QualityMetric) -> Double? {
+            switch metric {
+            case .psnr: psnr
+            case .ssim: ssim
+            case .vmaf: vmaf
+            }
         }
     }
 }

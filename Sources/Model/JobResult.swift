@@ -33,6 +33,8 @@ public struct JobResult: Codable, Sendable, Equatable {
     public var provenance: Provenance?
     /// Thermal throttling seen while the job ran; nil when nothing ran.
     public var throttling: Throttling?
+    /// A target-quality job's search (its probes and chosen `crf`); nil for other jobs.
+    public var targetSearch: TargetSearch?
     /// The SHA-256 (`SHA-256=<base64url>`) of the clip a `clip` input ran on, as the agent verified it.
     public var inputDigest: String?
     /// The output file kept in the object store (`keep_output`); nil when it was not kept.
@@ -101,6 +103,7 @@ public struct JobResult: Codable, Sendable, Equatable {
         case nodeID = "node_id"
         case rejectField = "reject_field"
         case resourceLimitsMode = "resource_limits_mode"
+        case targetSearch = "target_search"
         case inputDigest = "input_digest"
         case keptOutput = "kept_output"
     }

@@ -56,6 +56,10 @@ public struct JobSpec: Sendable, Equatable {
     /// The node this job was sent to (`Job.node`), already checked as an `Identifier`; nil: any node.
     public var node: String? = nil
 
+    // Target quality (issue 12 item 9).
+    /// The score to reach by searching `crf`; its metric is in `quality`, and `rateControl` is the
+    /// constant-quality setting of the first probe.
+    public var targetQuality: QualityTarget? = nil
     /// Upload the output file to the `outputs` object store bucket, named by the job id (`Job.keepOutput`);
     /// only with a file output.
     public var keepOutput = false
@@ -84,6 +88,10 @@ public struct JobSpec: Sendable, Equatable {
             limits: JobLimits(cpuPercent: cpuPercent, memoryMegabytes: memoryMegabytes, timeoutSeconds: timeoutSeconds),
             priority: priority, labels: labels, submittedAt: submittedAt, runID: runID, node: node)
         job.settleSeconds = settleSeconds
+        if let targetQuality {
+            job.targetQuality = targetQuality
+            job.crf = nil
+        }
         job.keepOutput = keepOutput ? true : nil
         return job
     }

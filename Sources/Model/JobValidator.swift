@@ -90,6 +90,7 @@ public struct JobValidator: Sendable {
             submittedAt: try checkedIfPresent(job.submittedAt, 0...Int64.max, "submitted_at"),
             runID: try identifier(job.runID, "run_id"), node: try identifier(job.node, "node"))
         spec.settleSeconds = try checkedIfPresent(job.settleSeconds, policy.settleSeconds, "settle_s")
+        if let target = job.targetQuality { try apply(target, to: &spec, job: job) }
         spec.keepOutput = job.keepOutput ?? false
         if spec.keepOutput {
             guard case .file = spec.output else {

@@ -23,10 +23,15 @@ public struct Provenance: Codable, Sendable, Equatable {
     /// ffrtmp's version, and the commit it was built from when its packager said (nil: unknown).
     public var softwareVersion: String
     public var softwareCommit: String?
+    /// The quality metrics this node's ffmpeg can measure (`psnr`, `ssim`, and `vmaf` when it has
+    /// the `libvmaf` filter), sorted; nil where an agent predates it. Names, not `QualityMetric`,
+    /// so a newer agent's metric does not make an older master refuse the whole message.
+    public var qualityMetrics: [String]?
 
     public init(
         hardware: Hardware, ffmpegVersion: String? = nil, ffmpegConfiguration: String? = nil, kernel: String? = nil,
-        cpuGovernor: String? = nil, turbo: Bool? = nil, softwareVersion: String, softwareCommit: String? = nil
+        cpuGovernor: String? = nil, turbo: Bool? = nil, softwareVersion: String, softwareCommit: String? = nil,
+        qualityMetrics: [String]? = nil
     ) {
         let short = { (text: String) in Self.clipped(text, toBytes: Self.maximumFieldLength) }
         hardwareID = Self.hardwareID(of: hardware)
@@ -42,6 +47,7 @@ public struct Provenance: Codable, Sendable, Equatable {
         self.turbo = turbo
         self.softwareVersion = softwareVersion
         self.softwareCommit = softwareCommit
+        self.qualityMetrics = qualityMetrics
     }
 
     /// The stable id of `hardware`: FNV-1a (64 bit) of `cpu|cores|GiB|gpu,gpu…`. RAM counts in
@@ -75,6 +81,7 @@ public struct Provenance: Codable, Sendable, Equatable {
         case cpuGovernor = "cpu_governor"
         case softwareVersion = "ffrtmp_version"
         case softwareCommit = "ffrtmp_commit"
+        case qualityMetrics = "quality_metrics"
     }
 
     /// Longest text kept in one field, and in the ffmpeg configuration (a long flag list).
@@ -82,6 +89,8 @@ public struct Provenance: Codable, Sendable, Equatable {
     public static let maximumConfigurationLength = 8192
     /// GPUs one node may list.
     public static let maximumGPUs = 64
+    /// Quality metric names one node may list.
+    public static let maximumQualityMetrics = 16
 
     /// `text`, cut at a character boundary to at most `bytes` UTF-8 bytes.
     public static func clipped(_ text: some StringProtocol, toBytes bytes: Int) -> String {
@@ -100,8 +109,9 @@ public struct Provenance: Codable, Sendable, Equatable {
         let short =
             [hardwareID, cpuModel, softwareVersion]
             + [gpuDriver, ffmpegVersion, kernel, cpuGovernor, softwareCommit].compactMap { $0 }
-        guard gpuModels.count <= Self.maximumGPUs,
-            (short + gpuModels).allSatisfy({ $0.utf8.count <= Self.maximumFieldLength }),
+        let metrics = qualityMetrics ?? []
+        guard gpuModels.count <= Self.maximumGPUs, metrics.count <= Self.maximumQualityMetrics,
+            (short + gpuModels + metrics).allSatisfy({ $0.utf8.count <= Self.maximumFieldLength }),
             (ffmpegConfiguration?.utf8.count ?? 0) <= Self.maximumConfigurationLength
         else { return "provenance" }
         return nil

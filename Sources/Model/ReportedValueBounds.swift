@@ -51,7 +51,9 @@ extension JobResult {
         }
         if let energy, let field = energy.implausibleField(wallSeconds: wall) { return field }
         if let quality {
-            guard Bounds.within(quality.psnr, 0...1000), Bounds.within(quality.ssim, Bounds.fraction) else {
+            guard Bounds.within(quality.psnr, 0...1000), Bounds.within(quality.ssim, Bounds.fraction),
+                Bounds.within(quality.vmaf, 0...100)
+            else {
                 return "quality"
             }
         }
@@ -60,7 +62,9 @@ extension JobResult {
                 Bounds.within(cost.co2Grams, Bounds.nonNegative)
             else { return "cost" }
         }
-        if let field = provenance?.implausibleField ?? throttling?.implausibleField { return field }
+        if let field = provenance?.implausibleField ?? throttling?.implausibleField ?? targetSearch?.implausibleField {
+            return field
+        }
         if let inputDigest, !ContentDigest.isValid(inputDigest) { return "input_digest" }
         if let keptOutput {
             guard ContentDigest.isValid(keptOutput.digest), Identifier.isValid(keptOutput.name),

@@ -26,7 +26,7 @@ enum SubmitCommand: CLICommand {
             --resolution and --fps are needed, and the source is 10 s of testsrc2). Values: --resolution 1280x720 or 720p/1080p/1440p/4k; --bitrate 3M, 2500k or 800000
             (bit/s); --duration 10, 10s or 2m; --input generated[:PATTERN], clip:NAME (a clip stored with
             ffrtmp clips put), an absolute path on the agent, or an rtmp:// / srt:// URL; --output null
-            (default), a file name in the agent's work dir, or an rtmp:// URL; --quality psnr,ssim; --timeout
+            (default), a file name in the agent's work dir, or an rtmp:// URL; --quality psnr,ssim,vmaf; --timeout
             is the job's wall-clock limit. --keep-output uploads the output file (output.mp4 unless --output
             names one) to the object store bucket outputs under the job id, for ffrtmp clips get --bucket
             outputs ID; the result says its digest (kept_output).

@@ -24,7 +24,14 @@ enum SubmitOptions {
         OptionSpec(["--output"], value: "TARGET", help: "null, a file name in the agent's work dir, or rtmp://…"),
         OptionSpec(
             ["--keep-output"], help: "Keep the output in the object store bucket outputs, named by job id"),
-        OptionSpec(["--quality"], value: "METRICS", help: "Compute psnr, ssim or psnr,ssim after the encode"),
+        OptionSpec(
+            ["--quality"], value: "METRICS",
+            help: "Compute psnr, ssim and/or vmaf (libvmaf nodes only) after the encode"),
+        OptionSpec(
+            ["--target-ssim"], value: "SCORE",
+            help: "Search crf (bisection, at most 6 encodes) for the cheapest setting reaching this SSIM"),
+        OptionSpec(["--target-psnr"], value: "DB", help: "As --target-ssim, for a PSNR in dB"),
+        OptionSpec(["--target-vmaf"], value: "SCORE", help: "As --target-ssim, for a VMAF score (libvmaf nodes only)"),
         OptionSpec(["--timeout"], value: "DURATION", help: "The job's wall-clock limit: 90s, 5m (agent default 1h)"),
         OptionSpec(["--cpu-percent"], value: "N", help: "CPU limit, percent of one core (200 = two cores)"),
         OptionSpec(["--memory-mb"], value: "N", help: "Memory limit in MB"),
@@ -96,6 +103,11 @@ enum SubmitOptions {
         draft.memoryMegabytes = arguments.string("--memory-mb")
         draft.priority = arguments.string("--priority")
         draft.labels = arguments.strings("--label")
+        let targets = ["--target-psnr", "--target-ssim", "--target-vmaf"].compactMap { flag in
+            arguments.string(flag).map { JobDraft.TargetFlag(flag: flag, value: $0) }
+        }
+        guard targets.count <= 1 else { throw UsageError("give one quality target, not several") }
+        draft.target = targets.first
         var generator = SystemRandomNumberGenerator()
         let id = arguments.string("--id") ?? ULID.make(unixMilliseconds: UInt64(now / 1_000_000), using: &generator)
         // --each-node's copies are one run: named by --name, else by the id.

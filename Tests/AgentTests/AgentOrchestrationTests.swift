@@ -40,8 +40,10 @@ final class ScriptedExecutor: JobExecutor {
     }
 }
 
-/// cpu proven, nvenc listed but unproven.
+/// cpu proven, nvenc listed but unproven; ffmpeg measures `metrics`.
 struct FixedProbe: NodeProbe {
+    var metrics: [QualityMetric] = [.psnr, .ssim]
+
     func probe() -> (hardware: Hardware, capabilities: [CapabilityStatus]) {
         (
             Hardware(cpuModel: "test CPU", cores: 2, threads: 2, ramMegabytes: 1024, gpus: []),
@@ -53,6 +55,8 @@ struct FixedProbe: NodeProbe {
     }
 
     func ffmpegBuild() -> (version: String?, configuration: String?) { ("7.1-test", "--enable-libx264") }
+
+    func qualityMetrics() -> [QualityMetric] { metrics }
 }
 
 final class AgentOrchestrationTests: XCTestCase {

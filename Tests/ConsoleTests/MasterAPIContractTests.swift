@@ -98,6 +98,21 @@ final class MasterAPIContractTests: XCTestCase {
         XCTAssertEqual(MasterTables.queues(queues), "")
     }
 
+    func testTheSummaryShowsJoulesPerFramePerQualityPointOfEachMeasuredMetricOnly() throws {
+        let summary = try decode(MasterRows.SummaryList.self, "/api/summary").summary
+        let perPoint = try XCTUnwrap(summary.first?.joulesPerQualityPoint)
+        XCTAssertEqual(Set(perPoint.keys), ["psnr", "ssim"], "no VMAF measured: no VMAF figure, not zero")
+        XCTAssertEqual(try XCTUnwrap(perPoint["psnr"]), 700.0 / 300 / 41.2, accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(perPoint["ssim"]), 700.0 / 300 / 0.981, accuracy: 1e-9)
+        let table = MasterTables.summary(summary).text
+        XCTAssertTrue(table.contains("J/FRAME PER QUALITY POINT"), table)
+        XCTAssertTrue(table.contains("PSNR 0.0566 · SSIM 2.38"), table)
+        let csv = MasterTables.summaryCSV(summary).split(separator: "\n").map(String.init)
+        let columns = ["psnr", "ssim", "vmaf"].map { "j_per_frame_per_\($0)_point" }
+        XCTAssertTrue(csv[0].hasSuffix("," + columns.joined(separator: ",")), csv[0])
+        XCTAssertTrue(csv[1].hasSuffix(","), "no VMAF figure: an empty cell")
+    }
+
     func testANodeWhoseHeartbeatCannotBeReadIsStillListed() throws {
         let json =
             #"{"nodes":[{"node_id":"old","name":"old","status":"offline","last_seen":1,"heartbeat":{"v":1},"telemetry":null}]}"#

@@ -108,7 +108,7 @@ final class JobDraftTests: XCTestCase {
             ("--gop", { $0.gop = "two" }),
             ("--duration", { $0.duration = "forever" }),
             ("--input", { $0.input = "generated:movie=/etc/passwd" }),
-            ("--quality", { $0.quality = "vmaf" }),
+            ("--quality", { $0.quality = "lpips" }),
             ("--quality", { $0.quality = "," }),
             ("--timeout", { $0.timeout = "5 minutes" }),
             ("--cpu-percent", { $0.cpuPercent = "lots" }),

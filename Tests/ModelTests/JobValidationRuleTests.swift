@@ -153,7 +153,8 @@ final class JobValidationRuleTests: XCTestCase {
     func testQualityMetricsAreListedAtMostOnce() {
         XCTAssertEqual(accept(jobJSON(scenario + #""quality":["psnr"]"#))?.quality, [.psnr])
         reject(jobJSON(scenario + #""quality":["psnr","psnr"]"#), field: "quality")
-        reject(jobJSON(scenario + #""quality":["vmaf"]"#), field: "quality[0]")
+        reject(jobJSON(scenario + #""quality":["lpips"]"#), field: "quality[0]")
+        XCTAssertEqual(accept(jobJSON(scenario + #""quality":["vmaf","ssim"]"#))?.quality, [.vmaf, .ssim])
     }
 
     func testOutputFilesArePlainNamesInTheWorkDirectory() {

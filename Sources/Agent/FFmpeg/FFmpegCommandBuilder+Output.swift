@@ -24,7 +24,7 @@ extension FFmpegCommandBuilder {
     static func outputPlan(_ spec: JobSpec, workDirectory: String) throws(JobRejection) -> OutputPlan {
         if !spec.quality.isEmpty, case .url = spec.input {
             throw JobRejection(
-                field: "quality", reason: "PSNR/SSIM need a source that can be read again: a generated or file input")
+                field: "quality", reason: "quality metrics need a source read again: a generated or file input")
         }
         let codec = spec.encoder.codec
         switch spec.output {
@@ -43,7 +43,7 @@ extension FFmpegCommandBuilder {
         case .url(let url):
             if !spec.quality.isEmpty {
                 throw JobRejection(
-                    field: "quality", reason: "PSNR/SSIM need a null or file output: a stream output keeps nothing")
+                    field: "quality", reason: "quality metrics need a null or file output: a stream keeps nothing")
             }
             return OutputPlan(arguments: try streamArguments(url, codec: codec), path: nil, isStream: true)
         }

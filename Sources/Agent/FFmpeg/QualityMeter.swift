@@ -1,10 +1,11 @@
 import Model
 
-/// PSNR and SSIM of an encoded file against its source, by a second ffmpeg run: the file and the
+/// PSNR, SSIM and VMAF of an encoded file against its source, by a second ffmpeg run: the file and the
 /// source read again (a generated source regenerated with the same pattern, size, rate and
 /// length; a file input re-read), the source scaled and resampled exactly as the encode did, both
-/// timestamps zeroed and converted to yuv420p, then `ssim` and/or `psnr` (`-loglevel info`, whose
-/// summary lines `QualityLogParser` reads).
+/// timestamps zeroed and converted to yuv420p, then `ssim`, `psnr` and/or `libvmaf` (encoded
+/// first, source second, as each filter expects; `-loglevel info`, whose summary lines
+/// `QualityLogParser` reads).
 public struct QualityMeter: Sendable {
     public var ffmpegPath: String
     public var logTailLines: Int
@@ -58,7 +59,7 @@ public struct QualityMeter: Sendable {
             return .failure(Failure(reason: "quality measurement failed: \(why)", logTail: outcome.logTail))
         }
         let scores = parser.scores
-        let missing = spec.quality.filter { ($0 == .psnr ? scores.psnr : scores.ssim) == nil }
+        let missing = spec.quality.filter { scores[$0] == nil }
         guard missing.isEmpty else {
             let names = missing.map(\.rawValue).sorted().joined(separator: ", ")
             return .failure(Failure(reason: "ffmpeg printed no \(names) score", logTail: outcome.logTail))
@@ -87,7 +88,8 @@ public struct QualityMeter: Sendable {
     func filterGraph(_ spec: JobSpec) -> String {
         let normalize = "settb=AVTB,setpts=PTS-STARTPTS,format=yuv420p"
         let sourceChain = FFmpegCommandBuilder.shapingFilters(spec) + [normalize]
-        let metrics = spec.quality.sorted(by: { $0.rawValue > $1.rawValue }).map(\.rawValue)  // ssim, then psnr
+        // vmaf, ssim, then psnr; libvmaf is the filter's name in ffmpeg.
+        let metrics = spec.quality.sorted(by: >).map { $0 == .vmaf ? "libvmaf" : $0.rawValue }
         if metrics.count == 1 {
             return "[0:v]\(normalize)[encoded];[1:v]\(sourceChain.joined(separator: ","))[source];"
                 + "[encoded][source]\(metrics[0])"

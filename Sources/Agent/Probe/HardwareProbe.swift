@@ -84,6 +84,11 @@ public enum HardwareProbe {
         return (output.flatMap(FFmpegEncoderList.version), output.flatMap(FFmpegEncoderList.configuration))
     }
 
+    /// The quality metrics this ffmpeg can measure, from `ffmpeg -filters` (`FFmpegFilterList`).
+    public static func qualityMetrics(_ configuration: HardwareProbeConfiguration) -> [QualityMetric] {
+        FFmpegFilterList.qualityMetrics(ffmpegOutput(["-hide_banner", "-filters"], configuration))
+    }
+
     /// ffmpeg's stdout for `arguments`, nil when it failed or is missing.
     private static func ffmpegOutput(_ arguments: [String], _ configuration: HardwareProbeConfiguration) -> String? {
         let launch = ProcessLaunch(executable: configuration.ffmpegPath, arguments: arguments)

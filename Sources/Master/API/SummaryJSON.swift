@@ -3,6 +3,8 @@ import Model
 /// A `CampaignSummary` row as `/api/summary` and `/api/runs/{id}` serve it: the older flat means
 /// (`runs`, `fps`, `j_per_frame`…) plus the configuration, the hardware and `stats`, where each
 /// figure has `n`, `mean`, `sd`, `cv`, `ci95` (half width) and `ci_low`/`ci_high`.
+/// `j_per_quality_point` holds J/frame ÷ mean score per metric measured (`psnr`, `ssim`, `vmaf`),
+/// and is absent when the group has no quality score.
 enum SummaryJSON {
     static func array(_ summary: CampaignSummary, pricing: RegionPricing = RegionPricing()) -> String {
         JSONWriter.array(summary.rows.map { text($0, pricing: pricing) })
@@ -22,6 +24,13 @@ enum SummaryJSON {
         object.add("wall_s", row.wallSeconds?.mean, digits: 6)
         object.add("psnr", row.psnr?.mean, digits: 6)
         object.add("ssim", row.ssim?.mean, digits: 6)
+        object.add("vmaf", row.vmaf?.mean, digits: 6)
+        let perPoint = row.joulesPerQualityPoint
+        if !perPoint.isEmpty {
+            var figures = JSONWriter()
+            for metric in perPoint.keys.sorted() { figures.add(metric.rawValue, perPoint[metric], digits: 12) }
+            object.add("j_per_quality_point", raw: figures.text)
+        }
         object.add("usd", row.usd, digits: 12)
         object.add("co2_g", row.co2Grams, digits: 9)
         object.add("region_cost", raw: pricing.cost(of: row.regionEnergy).json)
@@ -42,6 +51,7 @@ enum SummaryJSON {
         stats.add("watts", raw: figure(row.watts))
         stats.add("psnr", raw: figure(row.psnr))
         stats.add("ssim", raw: figure(row.ssim))
+        stats.add("vmaf", raw: figure(row.vmaf))
         object.add("stats", raw: stats.text)
         return object.text
     }

@@ -201,11 +201,12 @@ enum DashboardPage {
           const rows = summary.summary;
           const pm = (f, d) => f ? fmt(f.mean, d) + (f.ci95 != null ? " ± " + fmt(f.ci95, d) : "") : "–";
           const label = r => (r.configuration && r.configuration.label) || ((r.scenario || "–") + " " + (r.encoder || ""));
+          const perPoint = r => { const q = r.j_per_quality_point; return q ? Object.keys(q).sort().map(k => k.toUpperCase() + " " + Number(q[k]).toPrecision(3)).join(" · ") : "–"; };
           const net = energyBasis() === "net";
           // Net energy exists only for jobs submitted with --settle: a row without it says so, never 0.
           const energyCell = (r, f, d) => net && !(r.stats && r.stats[f] && r.stats[f].n) ? "no baseline" : pm((r.stats || {})[f], d);
-          replace("summary", table([["configuration"], ["node"], ["n", true], ["fps", true], [(net ? "net " : "") + "J/frame", true], [(net ? "net " : "") + "W", true], ["PSNR", true], ["cost", true], ["source"]],
-            rows.map(r => { const s = r.stats || {}; return { cells: [label(r), r.node_id, String(r.runs), pm(s.fps, 1), energyCell(r, "j_per_frame", 4), energyCell(r, "watts", 1), pm(s.psnr, 2), cost(r.region_cost), r.energy_sources || "–"] }; })));
+          replace("summary", table([["configuration"], ["node"], ["n", true], ["fps", true], [(net ? "net " : "") + "J/frame", true], [(net ? "net " : "") + "W", true], ["PSNR", true], ["J/frame per quality point"], ["cost", true], ["source"]],
+            rows.map(r => { const s = r.stats || {}; return { cells: [label(r), r.node_id, String(r.runs), pm(s.fps, 1), energyCell(r, "j_per_frame", 4), energyCell(r, "watts", 1), pm(s.psnr, 2), perPoint(r), cost(r.region_cost), r.energy_sources || "–"] }; })));
           const unsettled = rows.filter(r => !(r.stats && r.stats.j_per_frame && r.stats.j_per_frame.n)).length;
           document.getElementById("basisNote").textContent = net && unsettled ? `${unsettled} of ${rows.length} configurations have no baseline (submit with --settle): left out of the chart` : "";
           drawComparison(rows);
