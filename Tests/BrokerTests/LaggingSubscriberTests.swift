@@ -19,13 +19,7 @@ final class LaggingSubscriberTests: BrokerTestCase {
     }
 
     func testAPublisherWaitsForASubscriberThatDoesNotReadAndEverythingArrivesOnceItReads() throws {
-        let subscriber = try client(), publisher = try client()
-        subscriber.handshake()
-        subscriber.send("SUB lag 1\r\nPING\r\n")
-        subscriber.read(until: "PONG\r\n")
-        publisher.handshake()
-        let payload = String(repeating: "p", count: 1000)
-        let batch = Array(String(repeating: "PUB lag 1000\r\n\(payload)\r\n", count: 100).utf8)
+        let (subscriber, publisher, batch) = try subscriberAndPublisher(on: "lag")
         let batches = 320  // 32 MB: far more than loopback's socket buffers take in
         let frameSize = "MSG lag 1 1000\r\n".utf8.count + 1000 + 2
         let publisherFD = publisher.fd
@@ -44,13 +38,7 @@ final class LaggingSubscriberTests: BrokerTestCase {
         XCTAssertLessThanOrEqual(pending, ClientConnection.laggingThreshold + 2 * frameSize, "output held back")
         XCTAssertFalse(sentEverything.load(ordering: .acquiring), "the publisher waits")
 
-        var received = 0
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while received < batches * 100 * frameSize {
-            let count = buffer.withUnsafeMutableBytes { recv(subscriber.fd, $0.baseAddress, $0.count, 0) }
-            guard count > 0 else { break }
-            received += count
-        }
+        let received = receive(batches * 100 * frameSize, from: subscriber.fd)
         XCTAssertEqual(received, batches * 100 * frameSize, "every message arrived")
         XCTAssertTrue(publisher.read(until: "PONG\r\n").hasSuffix("PONG\r\n"), "the publisher is read again")
         SystemThread.join(sender)
@@ -82,13 +70,7 @@ final class WriteDeadlineTests: BrokerTestCase {
     }
 
     func testASubscriberThatKeepsReadingSlowlyIsNotCutOffByTheWriteDeadline() throws {
-        let subscriber = try client(), publisher = try client()
-        subscriber.handshake()
-        subscriber.send("SUB slow 1\r\nPING\r\n")
-        subscriber.read(until: "PONG\r\n")
-        publisher.handshake()
-        let payload = String(repeating: "p", count: 1000)
-        let batch = Array(String(repeating: "PUB slow 1000\r\n\(payload)\r\n", count: 100).utf8)
+        let (subscriber, publisher, batch) = try subscriberAndPublisher(on: "slow")
         let batches = 200  // 20 MB, read at about 13 MB/s below: well past the 300 ms deadline
         let frameSize = "MSG slow 1 1000\r\n".utf8.count + 1000 + 2
         let publisherFD = publisher.fd
@@ -96,19 +78,42 @@ final class WriteDeadlineTests: BrokerTestCase {
             for _ in 0..<batches { sendAll(batch, to: publisherFD) }
             sendAll(Array("PING\r\n".utf8), to: publisherFD)
         }
-        var received = 0
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while received < batches * 100 * frameSize {
-            let count = buffer.withUnsafeMutableBytes { recv(subscriber.fd, $0.baseAddress, $0.count, 0) }
-            guard count > 0 else { break }
-            received += count
-            usleep(5_000)
-        }
+        let received = receive(batches * 100 * frameSize, from: subscriber.fd, pausing: 5_000)
         XCTAssertEqual(received, batches * 100 * frameSize, "every message arrived")
         XCTAssertTrue(publisher.read(until: "PONG\r\n").hasSuffix("PONG\r\n"))
         SystemThread.join(sender)
         XCTAssertEqual(broker.statistics.slowConsumers, 0)
     }
+}
+
+extension BrokerTestCase {
+    /// A subscriber on `subject` and a publisher, both past the handshake, and a batch of 100
+    /// 1000-byte publishes on `subject`.
+    fileprivate func subscriberAndPublisher(on subject: String) throws -> (RawClient, RawClient, [UInt8]) {
+        let subscriber = try client(), publisher = try client()
+        subscriber.handshake()
+        subscriber.send("SUB \(subject) 1\r\nPING\r\n")
+        subscriber.read(until: "PONG\r\n")
+        publisher.handshake()
+        let payload = String(repeating: "p", count: 1000)
+        return (
+            subscriber, publisher, Array(String(repeating: "PUB \(subject) 1000\r\n\(payload)\r\n", count: 100).utf8)
+        )
+    }
+}
+
+/// Reads from `fd` until `total` bytes came or the connection ended, pausing `pause` microseconds
+/// after each read; returns the bytes read.
+private func receive(_ total: Int, from fd: Int32, pausing pause: useconds_t = 0) -> Int {
+    var received = 0
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    while received < total {
+        let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { break }
+        received += count
+        if pause > 0 { usleep(pause) }
+    }
+    return received
 }
 
 private func sendAll(_ bytes: [UInt8], to fd: Int32) {
