@@ -7,8 +7,8 @@
 * a job with `keep_output` leaves its output in the bucket `outputs` under its id, and
   `ffrtmp clips get --bucket outputs <id>` fetches exactly the bytes the result's digest names.
 
-Parametrized over nats-server and ffrtmp's broker; the broker variant is skipped, saying so, while
-the broker lacks what an object store needs (rollup headers, filtered purge).
+Parametrized over nats-server and ffrtmp's broker (which has what an object store needs: rollup
+headers, filtered purge, last message by a wildcard subject).
 """
 
 from __future__ import annotations
@@ -56,19 +56,13 @@ async def require_object_store(fleet, nc, clip_path):
     """Puts the clip twice; the bucket must then hold its chunks and one meta (rollup and purge work)."""
     for _ in range(2):
         put = ffrtmp("clips", "put", "-s", fleet.url, str(clip_path))
-        if put.returncode != 0:
-            if fleet.broker.flavor == "ffrtmp":
-                pytest.skip("broker object store support pending: " + put.stderr.decode(errors="replace"))
-            raise AssertionError(put.stderr.decode(errors="replace"))
+        assert put.returncode == 0, put.stderr.decode(errors="replace")
     try:
         info = await (await nc.jetstream().object_store("clips")).get_info(clip_path.name)
         kept = await stored_count(nc, "OBJ_clips") == info.chunks + 1
     except nats.js.errors.ObjectNotFoundError:
         info, kept = None, False
-    if not kept:
-        if fleet.broker.flavor == "ffrtmp":
-            pytest.skip("broker object store support pending: no rollup or filtered purge")
-        raise AssertionError("a second put must leave one meta and the new chunks")
+    assert kept, "a second put must leave one meta and the new chunks"
     return info
 
 
