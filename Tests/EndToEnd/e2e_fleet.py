@@ -55,6 +55,14 @@ def assert_valid(name: str, message: dict):
                         + f"\nmessage: {json.dumps(message)[:3000]}")
 
 
+def as_published(api_result: dict) -> dict:
+    """A result as the master's API shows it, less what the master adds when it is read
+    (`region_cost`, priced at query time: docs/master.md), so it can be checked against the
+    message schema; the added field must be there."""
+    assert "region_cost" in api_result, api_result
+    return {key: value for key, value in api_result.items() if key != "region_cost"}
+
+
 # --------------------------------------------------------------------------------------------
 # Jobs
 # --------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from e2e_fleet import Watch, assert_valid, short_job
+from e2e_fleet import Watch, as_published, assert_valid, short_job
 from interop_aio import run_async
 
 RESULTS = 300  # one from the agent, the rest published by the test
@@ -92,9 +92,9 @@ async def test_setup_agent_and_master_work_unchanged_on_nats_server(fleet):
         result = (await asyncio.to_thread(
             master.wait_json, "/api/results", lambda d: [r for r in d["results"] if r["job_id"] == "nats-job-1"],
             30, "the result in /api/results"))[0]
-        assert_valid("result", result)
+        assert_valid("result", as_published(result))
         assert (result["status"], result["node_id"]) == ("succeeded", "node-n"), result
-        assert result == await watch.result("nats-job-1", timeout=5)
+        assert as_published(result) == await watch.result("nats-job-1", timeout=5), "the master shows what was published"
 
         detail = await asyncio.to_thread(master.json, "/api/jobs/nats-job-1")
         assert [e["state"] for e in detail["events"]][-1] == "succeeded", detail["events"]

@@ -4,7 +4,7 @@ with its events and telemetry series, the node, and Prometheus text with the res
 
 from __future__ import annotations
 
-from e2e_fleet import assert_valid, seconds_job
+from e2e_fleet import as_published, assert_valid, seconds_job
 from e2e_master import submit_with_cli
 
 
@@ -15,7 +15,7 @@ def test_up_shows_a_jobs_result_events_telemetry_node_and_metrics(up):
 
     result = service.wait_json("/api/results", lambda d: [r for r in d["results"] if r["job_id"] == job["id"]],
                                timeout=60, describe="the result in /api/results")[0]
-    assert_valid("result", result)
+    assert_valid("result", as_published(result))
     assert result["status"] == "succeeded" and result["labels"] == {"suite": "master"}, result
     node = result["node_id"]
 
