@@ -72,6 +72,13 @@ class Server:
         os.unlink(self.log.name)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time the process has used so far, in seconds."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def start_server(name: str, broker: str, nats_server: str, environment: dict[str, str] | None = None) -> Server:
     if name == "nats":
         return Server(name, [nats_server])

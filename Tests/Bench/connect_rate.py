@@ -26,6 +26,8 @@ import ssl
 import time
 from urllib.parse import urlparse
 
+from bench_servers import cpu_seconds
+
 GREETING = b'CONNECT {"verbose":false,"pedantic":false}\r\nPING\r\n'
 
 
@@ -90,12 +92,6 @@ def worker(job) -> tuple[list[int], int]:
         if arguments.resume and latest is not None:
             session = latest
     return latencies, resumed
-
-
-def cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:

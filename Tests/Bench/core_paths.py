@@ -18,7 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench_servers import build_broker, build_corebench, load_average, median, start_server
+from bench_servers import build_broker, build_corebench, cpu_seconds, load_average, median, start_server
 
 HERE = Path(__file__).resolve().parent
 
@@ -54,6 +54,7 @@ def main() -> None:
     modes = arguments.modes.split()
     servers = {name: start_server(name, arguments.broker, arguments.nats_server) for name in ("nats", "ffrtmp")}
     rates: dict[tuple[str, str, str], list[float]] = {}
+    cpu_per_delivery: dict[tuple[str, str, str], list[float]] = {}
     load_before = load_average()
     try:
         for round_number in range(arguments.rounds):
@@ -61,12 +62,18 @@ def main() -> None:
             for client in clients:
                 for mode in modes:
                     for name in order:
+                        cpu_before = cpu_seconds(servers[name].pid)
                         output = subprocess.run(command(client, mode, servers[name].url, arguments, corebench),
                                                 capture_output=True, text=True, timeout=600, check=False)
+                        server_cpu = cpu_seconds(servers[name].pid) - cpu_before
                         line = output.stdout.strip() or output.stderr.strip()
-                        print(f"  round {round_number + 1} {client} {mode} {name}: {line}", flush=True)
+                        print(f"  round {round_number + 1} {client} {mode} {name}: {line} "
+                              f"(server CPU {server_cpu:.2f} s)", flush=True)
                         if output.returncode == 0:
                             rates.setdefault((client, mode, name), []).append(float(line.split()[-2]))
+                            deliveries = float(line.split()[1])
+                            cpu_per_delivery.setdefault((client, mode, name), []).append(
+                                server_cpu / deliveries * 1e6 if deliveries > 0 else 0.0)
     finally:
         for server in servers.values():
             server.stop()
@@ -78,14 +85,17 @@ def main() -> None:
           f"{load_after} after); nats.go {arguments.natsgo_messages:,} and nats-py {arguments.natspy_messages:,} "
           "messages per run.")
     print()
-    print("| client | figure | nats-server | ffrtmp | ratio |")
-    print("|---|---|---|---|---|")
+    print("| client | figure | nats-server | ffrtmp | ratio | server CPU per delivery, µs: nats-server | ffrtmp |")
+    print("|---|---|---|---|---|---|---|")
     for client in clients:
         for mode in modes:
             nats = median(rates.get((client, mode, "nats"), []))
             ffrtmp = median(rates.get((client, mode, "ffrtmp"), []))
             ratio = f"{ffrtmp / nats:.2f}×" if nats > 0 and ffrtmp > 0 else "-"
-            print(f"| {client} | {labels[mode]} | {nats / 1e3:.0f} k | {ffrtmp / 1e3:.0f} k | {ratio} |")
+            nats_cpu = median(cpu_per_delivery.get((client, mode, "nats"), []))
+            ffrtmp_cpu = median(cpu_per_delivery.get((client, mode, "ffrtmp"), []))
+            print(f"| {client} | {labels[mode]} | {nats / 1e3:.0f} k | {ffrtmp / 1e3:.0f} k | {ratio} "
+                  f"| {nats_cpu:.2f} | {ffrtmp_cpu:.2f} |")
 
 
 if __name__ == "__main__":

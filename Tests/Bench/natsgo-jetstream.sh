@@ -7,7 +7,8 @@
 # the fdatasync limit on the disk the stores are on (write + fdatasync of one small record in a loop,
 # appending, and overwriting zeros written beforehand), printed next to it with ffrtmp ÷ limit.
 # nats-server acknowledges before it syncs (it syncs every 2 minutes by default); the broker syncs
-# every message before its ack.
+# every message before its ack. The last row is the sequential bound: nats-server's unsynced round
+# trip followed by one sync, the most a server that syncs before its ack can reach one at a time.
 # Not part of any test suite: run it by hand.
 #
 # Needs: apt-get install golang-go golang-github-nats-io-go-nats-dev linux-perf (perf: optional)
@@ -162,6 +163,14 @@ if [[ " $MODES " == *" sync "* ]]; then
         esac
         printf '| %s | %s | %s |\n' "$label" "$limit" "$ratio"
     done
+    # One publish in flight pays the client's round trip and then one sync, one after the other: the
+    # most any server that syncs before it acknowledges can reach is 1 / (round trip + sync), with the
+    # round trip measured as nats-server's own js.Publish one at a time (it does not sync).
+    nats=$(median nats sync)
+    limit=$(median limit-overwrite sync)
+    bound=$(awk -v n="$nats" -v l="$limit" 'BEGIN { if (n + 0 <= 0 || l + 0 <= 0) print "-"; else printf "%.0f", 1 / (1 / n + 1 / l) }')
+    ratio=$(awk -v b="$bound" -v f="$ffrtmp" 'BEGIN { if (b + 0 <= 0 || f + 0 <= 0) print "-"; else printf "%.2f×", f / b }')
+    printf '| %s | %s | %s |\n' "nats-server's round trip, then one overwriting sync: 1 / (1/$nats + 1/$limit)" "$bound" "$ratio"
 fi
 if [[ $PERF == 1 && -f $WORK/perf.data ]]; then
     echo
