@@ -47,10 +47,15 @@ extension ClientConnection {
 
     /// Stops reading until a subscriber drains (see `registerWaiting`) or the wait limit passes,
     /// unless a wait just ran out. Owner loop, after the subscriber's lock is released.
+    ///
+    /// The spell without waits is judged by when the current read began (`lastActivity`), not by the
+    /// clock: a publisher in its spell sends to a lagging subscriber with every message, and reading
+    /// the clock for each cost more than the rest of the check. The spell can so last at most one read
+    /// longer; the clock is read only when a wait starts.
     func waitForLaggingSubscriber() {
         guard waitingForSubscriberUntil == 0, !isTornDown else { return }
+        guard lastActivity >= publishesFreelyUntil else { return }
         let now = Clock.monotonicNanoseconds()
-        guard now >= publishesFreelyUntil else { return }
         waitingForSubscriberUntil = now + waitLimit
         context.startWaiting(self)
     }

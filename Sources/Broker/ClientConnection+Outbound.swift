@@ -13,8 +13,18 @@ extension ClientConnection {
     func enqueue(_ frame: PublishFrame, for subscription: Subscription, from publisher: ClientConnection? = nil)
         -> Bool
     {
+        let line = ServerOpEncoder.MessageLine(
+            subject: frame.subject, reply: frame.reply, message: frame.message, headerLength: frame.headerLength)
+        return enqueue(line, for: subscription, from: publisher)
+    }
+
+    /// `enqueue(_:for:from:)` for a message whose line the caller made once for all its subscribers.
+    @inline(__always)
+    func enqueue(
+        _ line: ServerOpEncoder.MessageLine, for subscription: Subscription, from publisher: ClientConnection?
+    ) -> Bool {
         if let filter = subscription.deliveryFilter,
-            !filter.allows(subject: String(decoding: frame.subject, as: UTF8.self))
+            !filter.allows(subject: String(decoding: line.subject, as: UTF8.self))
         {
             return false
         }
@@ -31,19 +41,16 @@ extension ClientConnection {
                 reachedMaximum = true
             }
         }
-        var message = frame.message
-        var headerLength = frame.headerLength
-        if headerLength > 0 && !deliversHeaders {
-            message = frame.payload
-            headerLength = 0
+        if line.headerLength > 0 && !deliversHeaders {
+            let payload = UnsafeRawBufferPointer(rebasing: line.message[line.headerLength...])
+            let withoutHeaders = ServerOpEncoder.MessageLine(
+                subject: line.subject, reply: line.reply, message: payload, headerLength: 0)
+            ServerOpEncoder.appendMessage(withoutHeaders, sid: subscription.sidBytes, to: outbound)
+        } else {
+            ServerOpEncoder.appendMessage(line, sid: subscription.sidBytes, to: outbound)
         }
-        subscription.sid.withUnsafeBytes { sid in
-            ServerOpEncoder.appendMessage(
-                to: outbound, subject: frame.subject, sid: sid, reply: frame.reply, message: message,
-                headerLength: headerLength)
-        }
-        if responseGrants != nil && frame.hasReply {
-            responseGrants?.record(String(decoding: frame.reply, as: UTF8.self), now: Clock.monotonicNanoseconds())
+        if responseGrants != nil && !line.reply.isEmpty {
+            responseGrants?.record(String(decoding: line.reply, as: UTF8.self), now: Clock.monotonicNanoseconds())
         }
         let pending = outbound.readableCount
         var lagging = false

@@ -11,28 +11,65 @@ enum MessageRouter {
         _ frame: PublishFrame, from publisher: ClientConnection?, echo: Bool, in context: LoopContext
     ) -> Int {
         let match = context.matchCache.match(frame.subject)
+        guard !match.isEmpty else { return 0 }
+        // The MSG line's sizes are spelled out once here, not once per subscriber.
+        let line = ServerOpEncoder.MessageLine(
+            subject: frame.subject, reply: frame.reply, message: frame.message, headerLength: frame.headerLength)
         var deliveries = 0
-        for subscription in match.plain
-        where deliver(frame, to: subscription, from: publisher, echo: echo, in: context) {
-            deliveries += 1
+        withExtendedLifetime(match) {
+            forEachBorrowed(match.plain) { subscription in
+                if deliver(frame, line, to: subscription, from: publisher, echo: echo, in: context) { deliveries += 1 }
+            }
         }
-        for group in match.groups where deliver(frame, toOneOf: group, from: publisher, echo: echo, in: context) {
+        for group in match.groups
+        where deliver(frame, line, toOneOf: group, from: publisher, echo: echo, in: context) {
             deliveries += 1
         }
         return deliveries
     }
 
+    /// Calls `body` with each subscription of `subscriptions` without retaining and releasing it: the
+    /// caller keeps the array (and so each element) alive, and nothing here changes it.
     @inline(__always)
+    private static func forEachBorrowed(
+        _ subscriptions: ContiguousArray<Subscription>, _ body: (Subscription) -> Void
+    ) {
+        subscriptions.withUnsafeBufferPointer { elements in
+            guard let base = elements.baseAddress else { return }
+            // The elements are strong references, one pointer each: read as raw pointers, each is a
+            // borrowed (+0) reference that the array keeps alive for the length of this call.
+            let references = UnsafeRawPointer(base)
+            let stride = MemoryLayout<Subscription>.stride
+            for index in 0..<elements.count {
+                let reference = references.load(fromByteOffset: index &* stride, as: UnsafeRawPointer.self)
+                Unmanaged<Subscription>.fromOpaque(reference)._withUnsafeGuaranteedRef(body)
+            }
+        }
+    }
+
+    /// Delivers `frame` to one subscription.
     static func deliver(
         _ frame: PublishFrame, to subscription: Subscription, from publisher: ClientConnection?, echo: Bool,
         in context: LoopContext
     ) -> Bool {
-        if let target = subscription.client {
+        let line = ServerOpEncoder.MessageLine(
+            subject: frame.subject, reply: frame.reply, message: frame.message, headerLength: frame.headerLength)
+        return deliver(frame, line, to: subscription, from: publisher, echo: echo, in: context)
+    }
+
+    /// Delivers `frame` (whose MSG line is `line`) to one subscription.
+    @inline(__always)
+    static func deliver(
+        _ frame: PublishFrame, _ line: ServerOpEncoder.MessageLine, to subscription: Subscription,
+        from publisher: ClientConnection?, echo: Bool, in context: LoopContext
+    ) -> Bool {
+        let delivered = subscription.withClient { target in
             if !echo && target === publisher { return false }
-            guard target.enqueue(frame, for: subscription, from: publisher) else { return false }
+            guard target.enqueue(line, for: subscription, from: publisher) else { return false }
             context.markForFlush(target)
             return true
         }
+        if let delivered { return delivered }
         guard let subscriber = subscription.internalSubscriber else { return false }
         subscriber.receive(frame, for: subscription, from: publisher)
         return true
@@ -41,11 +78,11 @@ enum MessageRouter {
     /// Gives the message to one member of a queue group: the group's next pick, or the members
     /// after it when that one is gone or is the publisher with echo off.
     private static func deliver(
-        _ frame: PublishFrame, toOneOf group: QueueGroupMatch, from publisher: ClientConnection?, echo: Bool,
-        in context: LoopContext
+        _ frame: PublishFrame, _ line: ServerOpEncoder.MessageLine, toOneOf group: QueueGroupMatch,
+        from publisher: ClientConnection?, echo: Bool, in context: LoopContext
     ) -> Bool {
         for _ in 0..<group.members.count
-        where deliver(frame, to: group.pick(), from: publisher, echo: echo, in: context) {
+        where deliver(frame, line, to: group.pick(), from: publisher, echo: echo, in: context) {
             return true
         }
         return false

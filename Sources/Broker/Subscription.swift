@@ -17,6 +17,12 @@ public final class Subscription: @unchecked Sendable {
     public let queueGroup: String?
     /// The subscription id chosen by the client, as sent back in MSG lines.
     let sid: [UInt8]
+    /// `sid`'s bytes in memory this subscription owns, so that encoding a MSG line reads them without
+    /// retaining and releasing the array's storage once per message.
+    let sidBytes: UnsafeRawBufferPointer
+    /// `client` without reference counting, for delivery: valid while this subscription lives,
+    /// since `client` holds the same object strongly (see `withClient`).
+    private let unmanagedClient: Unmanaged<ClientConnection>?
     /// Auto-unsubscribe after this many deliveries in total (0: never). Guarded by the client's
     /// outbound lock, like `deliveredCount`.
     var maxDeliveries = 0
@@ -30,19 +36,43 @@ public final class Subscription: @unchecked Sendable {
 
     init(client: ClientConnection, subject: String, queueGroup: String?, sid: [UInt8]) {
         self.client = client
+        unmanagedClient = Unmanaged.passUnretained(client)
         internalSubscriber = nil
         self.subject = subject
         self.queueGroup = queueGroup
         self.sid = sid
+        sidBytes = Self.copy(sid)
     }
 
     /// An internal subscription of the broker's own.
     init(internal subscriber: InternalSubscriber, subject: String, queueGroup: String? = nil) {
         client = nil
+        unmanagedClient = nil
         internalSubscriber = subscriber
         self.subject = subject
         self.queueGroup = queueGroup
         sid = []
+        sidBytes = UnsafeRawBufferPointer(start: nil, count: 0)
+    }
+
+    deinit {
+        sidBytes.deallocate()
+    }
+
+    /// Calls `body` with the receiving client, borrowed: no retain and release per message. Safe
+    /// because `client` is a constant strong reference to the same object, and the caller holds
+    /// this subscription for the call. Nil for an internal subscription.
+    @inline(__always)
+    func withClient<Result>(_ body: (ClientConnection) -> Result) -> Result? {
+        guard let unmanagedClient else { return nil }
+        return unmanagedClient._withUnsafeGuaranteedRef(body)
+    }
+
+    private static func copy(_ bytes: [UInt8]) -> UnsafeRawBufferPointer {
+        guard !bytes.isEmpty else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
+        storage.copyBytes(from: bytes)
+        return UnsafeRawBufferPointer(storage)
     }
 }
 

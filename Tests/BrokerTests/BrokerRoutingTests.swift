@@ -131,4 +131,27 @@ final class BrokerRoutingTests: BrokerTestCase {
         publisher.read(until: "PONG\r\n")
         XCTAssertEqual(plain.read(until: "hi\r\n"), "MSG h 1 2\r\nhi\r\n")
     }
+
+    func testOnePublishReachesEverySidOfEverySubscriberWithHeadersKeptOrStrippedPerClient() throws {
+        let withHeaders = try client(), plain = try client()
+        withHeaders.handshake()
+        withHeaders.send("SUB fan 7\r\nSUB fan 12345678901234567890\r\nPING\r\n")
+        withHeaders.read(until: "PONG\r\n")
+        plain.handshake(#"{"verbose":false,"headers":false}"#)
+        plain.send("SUB fan 1\r\nPING\r\n")
+        plain.read(until: "PONG\r\n")
+        let publisher = try client()
+        publisher.handshake()
+        publisher.send("HPUB fan reply.x 18 20\r\nNATS/1.0\r\nA: B\r\n\r\nhi\r\nPING\r\n")
+        publisher.read(until: "PONG\r\n")
+        let header = "NATS/1.0\r\nA: B\r\n\r\nhi\r\n"
+        withHeaders.send("PING\r\n")
+        let received = withHeaders.read(until: "PONG\r\n")
+        // The two subscriptions' order is the index's, so each message is looked for on its own.
+        XCTAssertTrue(received.contains("HMSG fan 7 reply.x 18 20\r\n\(header)"), received)
+        XCTAssertTrue(received.contains("HMSG fan 12345678901234567890 reply.x 18 20\r\n\(header)"), received)
+        let shortLine = "HMSG fan 7 reply.x 18 20\r\n\(header)"
+        XCTAssertEqual(received.utf8.count, 2 * shortLine.utf8.count + 19 + "PONG\r\n".utf8.count, "nothing else")
+        XCTAssertEqual(plain.read(until: "hi\r\n"), "MSG fan 1 reply.x 2\r\nhi\r\n")
+    }
 }

@@ -37,6 +37,50 @@ final class ServerOpEncoderTests: XCTestCase {
             "HMSG foo 7 r 18 20\r\n\(message)\r\n")
     }
 
+    func testOneMessageLineServesEverySidAfterItAndCopiesSubjectsAndSidsOfEveryLength() {
+        // Lengths 1...20 cross every way a short copy is made (bytes, words, two words) and the long one.
+        for subjectLength in 1...20 {
+            for sidLength in 1...20 {
+                let subject = String((0..<subjectLength).map { Character(UnicodeScalar(UInt8(97 + $0 % 26))) })
+                let sid = String((0..<sidLength).map { Character(UnicodeScalar(UInt8(48 + $0 % 10))) })
+                let buffer = ByteBuffer(capacity: 16)
+                Array(subject.utf8).withUnsafeBytes { subjectBytes in
+                    Array("payload".utf8).withUnsafeBytes { messageBytes in
+                        let line = ServerOpEncoder.MessageLine(
+                            subject: subjectBytes, reply: UnsafeRawBufferPointer(start: nil, count: 0),
+                            message: messageBytes, headerLength: 0)
+                        for sid in [sid, "1"] {
+                            Array(sid.utf8).withUnsafeBytes { ServerOpEncoder.appendMessage(line, sid: $0, to: buffer) }
+                        }
+                    }
+                }
+                XCTAssertEqual(
+                    String(decoding: buffer.readableBytes, as: UTF8.self),
+                    "MSG \(subject) \(sid) 7\r\npayload\r\nMSG \(subject) 1 7\r\npayload\r\n")
+            }
+        }
+    }
+
+    func testAHeaderMessageLineWithAReplyIsTheSameForEachSid() {
+        let message = "NATS/1.0\r\nA: B\r\n\r\nhi"
+        let buffer = ByteBuffer(capacity: 16)
+        Array("orders.new".utf8).withUnsafeBytes { subject in
+            Array("_INBOX.abcdefghijklmnop.1".utf8).withUnsafeBytes { reply in
+                Array(message.utf8).withUnsafeBytes { messageBytes in
+                    let line = ServerOpEncoder.MessageLine(
+                        subject: subject, reply: reply, message: messageBytes, headerLength: 18)
+                    for sid in ["7", "12345678901234567890"] {
+                        Array(sid.utf8).withUnsafeBytes { ServerOpEncoder.appendMessage(line, sid: $0, to: buffer) }
+                    }
+                }
+            }
+        }
+        XCTAssertEqual(
+            String(decoding: buffer.readableBytes, as: UTF8.self),
+            "HMSG orders.new 7 _INBOX.abcdefghijklmnop.1 18 20\r\n\(message)\r\n"
+                + "HMSG orders.new 12345678901234567890 _INBOX.abcdefghijklmnop.1 18 20\r\n\(message)\r\n")
+    }
+
     func testErrorLinesUseTheExactNatsTexts() {
         let buffer = ByteBuffer()
         ServerOpEncoder.appendError(to: buffer, .maximumPayloadViolation)
