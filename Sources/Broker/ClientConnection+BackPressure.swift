@@ -38,7 +38,9 @@ extension ClientConnection {
     }
 
     /// Called with `subscriber`'s outbound lock held, when a message from this client left it above
-    /// `laggingLimit`: files this client as waiting there. Any loop.
+    /// `laggingLimit`: files this client as waiting there. Any loop. Inlined: while a subscriber lags
+    /// this runs for every message to it.
+    @inline(__always)
     func registerWaiting(on subscriber: ClientConnection) {
         if !subscriber.waitingPublishers.contains(where: { $0 === self }) {
             subscriber.waitingPublishers.append(self)

@@ -79,6 +79,13 @@ public enum Subject {
         var tokenLength = 0
         var lastByte: UInt8 = 0
         for byte in bytes {
+            // Letters and most other bytes: every byte with a meaning here is `>` (0x3E) or below.
+            // (&+ is safe: the count stays below the buffer's size.)
+            if byte > tailWildcard {
+                tokenLength &+= 1
+                lastByte = byte
+                continue
+            }
             switch byte {
             case separator:
                 if tokenLength == 0 { return false }
