@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Support
 
 /// The INFO document the broker greets each client with (its text: `ServerInfo+JSON`).
