@@ -35,7 +35,7 @@ final class BrokerSettings: Sendable {
 
     /// Reads the certificate, key and CA files `tls` names into a server context; nil without TLS.
     /// Throws when a file is missing, unreadable, or the key does not match the certificate. Each
-    /// context has its own ticket keys, so a reload voids the tickets issued before it.
+    /// context has its own session cache, so a reload voids the tickets issued before it.
     static func makeTLSContext(_ tls: BrokerTLSConfig?) throws -> TLSContext? {
         guard let tls else { return nil }
         return try TLSContext(

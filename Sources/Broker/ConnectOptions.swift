@@ -19,7 +19,7 @@ struct ConnectOptions: Equatable {
     var protocolVersion = 0
 
     /// The JSON object as sent; every field optional, unknown fields ignored.
-    private struct Document: Decodable {
+    struct Document: Decodable, Equatable {
         var verbose: Bool?
         var pedantic: Bool?
         var echo: Bool?
@@ -36,7 +36,7 @@ struct ConnectOptions: Equatable {
 
     /// Applies a CONNECT JSON object over the current options; throws on malformed JSON.
     mutating func apply(json: UnsafeRawBufferPointer) throws {
-        let document = try JSONDecoder().decode(Document.self, from: Data(json))
+        let document = try Self.quickDocument(json) ?? JSONDecoder().decode(Document.self, from: Data(json))
         if let value = document.verbose { verbose = value }
         if let value = document.pedantic { pedantic = value }
         if let value = document.echo { echo = value }

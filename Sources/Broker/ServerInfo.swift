@@ -1,7 +1,6 @@
-import FoundationEssentials
 import Support
 
-/// The INFO document the broker greets each client with.
+/// The INFO document the broker greets each client with (its text: `ServerInfo+JSON`).
 ///
 /// `version` is the NATS server version whose client-visible behaviour we match (clients use it for
 /// feature checks); ffrtmp's own version travels in `ffrtmp_version`.
@@ -25,17 +24,6 @@ struct ServerInfo: Encodable {
     var tls_required: Bool?
     var tls_verify: Bool?
     var tls_available: Bool?
-
-    /// The JSON text for one client.
-    func json(clientID: UInt64, clientIP: String) -> String {
-        var copy = self
-        copy.client_id = clientID
-        copy.client_ip = clientIP
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        guard let data = try? encoder.encode(copy) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
-    }
 
     /// A random id in nats-server's style: `N` followed by 55 base-32 characters.
     static func randomServerID() -> String {

@@ -25,24 +25,13 @@ void COpenSSL_releaseIdleBuffers(SSL_CTX *context) {
     SSL_CTX_set_mode(context, SSL_MODE_RELEASE_BUFFERS);
 }
 
-void COpenSSL_allowTickets(SSL_CTX *context) {
-    SSL_CTX_clear_options(context, SSL_OP_NO_TICKET);
+void COpenSSL_enableServerSessionCache(SSL_CTX *context, long size) {
+    SSL_CTX_set_session_cache_mode(context, SSL_SESS_CACHE_SERVER | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+    SSL_CTX_sess_set_cache_size(context, size);
 }
 
-int COpenSSL_newContextDataIndex(void) {
-    return SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
-}
-
-int COpenSSL_initializeTicketProtection(
-    EVP_CIPHER_CTX *cipher, EVP_MAC_CTX *mac, const unsigned char *cipherKey, const unsigned char *macKey,
-    const unsigned char *iv, int encrypt) {
-    OSSL_PARAM parameters[] = {
-        OSSL_PARAM_construct_octet_string(OSSL_MAC_PARAM_KEY, (void *)macKey, 32),
-        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, "SHA256", 0),
-        OSSL_PARAM_construct_end(),
-    };
-    if (EVP_MAC_CTX_set_params(mac, parameters) != 1) return 0;
-    return EVP_CipherInit_ex(cipher, EVP_aes_256_cbc(), NULL, cipherKey, iv, encrypt) == 1 ? 1 : 0;
+long COpenSSL_cachedSessionCount(SSL_CTX *context) {
+    return SSL_CTX_sess_number(context);
 }
 
 uint64_t COpenSSL_hardeningOptions(void) {

@@ -7,9 +7,10 @@ import COpenSSL
 /// OpenSSL documents a configured `SSL_CTX` as safe to use from many threads at once (`SSL_new` takes
 /// its own reference under OpenSSL's locks), so sessions may be created on any thread.
 ///
-/// Session resumption only when a server's configuration sets `sessionTicketLifetime`: then it issues
-/// TLS 1.3 tickets (see `TLSContext+Resumption` for what a resumed session keeps and what it cannot
-/// do). Otherwise tickets and the session cache are off and every connection runs a full handshake.
+/// Session resumption only when a server's configuration sets `sessionTicketLifetime`: then it caches
+/// TLS 1.3 sessions and issues tickets naming them (see `TLSContext+Resumption` for what a resumed
+/// session keeps and what it cannot do). Otherwise tickets and the session cache are off and every
+/// connection runs a full handshake.
 /// Clients resume when a session is made with a `TLSSavedSession`.
 public final class TLSContext: @unchecked Sendable {
     /// The settings it was built from.
@@ -18,8 +19,6 @@ public final class TLSContext: @unchecked Sendable {
     public let certificate: CertificateInfo?
     /// The `SSL_CTX *`, owned.
     let pointer: OpaquePointer
-    /// The keys sealing session tickets (servers with resumption only); read by OpenSSL's callbacks.
-    let ticketKeys: TicketKeyRing?
 
     /// TLS 1.2 suites: forward-secret ECDHE with AEAD ciphers only (no CBC, no RSA key exchange).
     static let tls12Ciphers = [
@@ -40,7 +39,6 @@ public final class TLSContext: @unchecked Sendable {
         let method = configuration.role == .server ? TLS_server_method() : TLS_client_method()
         guard let context = SSL_CTX_new(method) else { throw OpenSSLErrors.failure("SSL_CTX_new") }
         let ownCertificate: CertificateInfo?
-        var ticketKeys: TicketKeyRing?
         do throws(TLSError) {
             try Self.applyPolicy(context, configuration)
             ownCertificate = try Self.loadIdentity(context, configuration)
@@ -48,7 +46,7 @@ public final class TLSContext: @unchecked Sendable {
             if configuration.role == .server, !configuration.legacyProtocolsForTesting,
                 let lifetime = configuration.sessionTicketLifetime
             {
-                ticketKeys = try Self.enableResumption(context, lifetime: lifetime)
+                try Self.enableResumption(context, lifetime: lifetime)
             }
         } catch {
             // Properties are still unset, so deinit will not run: free here, exactly once.
@@ -56,7 +54,6 @@ public final class TLSContext: @unchecked Sendable {
             throw error
         }
         pointer = context
-        self.ticketKeys = ticketKeys
         certificate = ownCertificate
         self.configuration = configuration
     }

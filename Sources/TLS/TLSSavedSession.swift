@@ -5,7 +5,7 @@ import COpenSSL
 ///
 /// Offer it only to the server (and server name) it came from: it carries that server's verified
 /// certificate, which a resumed connection does not check again. The server decides whether to resume;
-/// when it does not (a restart voided its ticket keys, the ticket expired), the handshake quietly runs
+/// when it does not (a restart voided its session cache, the ticket expired), the handshake quietly runs
 /// in full.
 ///
 /// One saved session may be offered to any number of connections, one after another or at once: each

@@ -95,6 +95,12 @@ public final class TLSSession {
     }
 
     deinit {
+        // OpenSSL drops from the session cache the session of a connection freed without close_notify;
+        // a server keeps it when the connection merely ended (a client's network failing is when
+        // resumption matters). A connection that failed keeps OpenSSL's default.
+        if context.configuration.role == .server, isHandshakeComplete, failure == nil {
+            SSL_set_shutdown(ssl, SSL_get_shutdown(ssl) | SSL_SENT_SHUTDOWN)
+        }
         SSL_free(ssl)
     }
 
@@ -135,6 +141,11 @@ public final class TLSSession {
         OpenSSLErrors.clear()
         let result = SSL_do_handshake(ssl)
         if result == 1 {
+            // Only TLS 1.3 resumes (with a fresh key exchange); the server never caches anything
+            // else, and this makes sure of it.
+            guard SSL_session_reused(ssl) == 0 || SSL_version(ssl) == TLS1_3_VERSION else {
+                return .failed(fail(.handshakeFailed(reason: "resumed a session below TLS 1.3")))
+            }
             isHandshakeComplete = true
             return .complete
         }

@@ -68,6 +68,7 @@ final class TLSResumptionTests: TLSTestCase {
             let resumed = try connect(clientContext, to: serverContext, resuming: saved)
             XCTAssertTrue(resumed.server.isResumed, "attempt \(attempt)")
         }
+        XCTAssertEqual(serverContext.cachedSessionCount, 1, "one session, from the full handshake")
     }
 
     func testWithoutATicketLifetimeTheServerIssuesNoTicketAndNothingResumes() throws {
@@ -133,15 +134,28 @@ final class TLSResumptionTests: TLSTestCase {
         XCTAssertNil(refused.client.savedSession)
     }
 
-    func testATLS12ConnectionIsNeverSavedForResumption() throws {
+    func testATLS12ConnectionIsNeverSavedForResumptionNorResumedByItsSessionID() throws {
         var configuration = TLSConfiguration.client(
             trustedAuthoritiesPath: authorityPath, certificateChainPath: client.certificatePath,
             privateKeyPath: client.keyPath, serverName: "broker.test")
         configuration.maximumVersionForTesting = TLS1_2_VERSION
-        let first = try connect(TLSContext(configuration), to: resumingServerContext())
+        let clientContext = try TLSContext(configuration)
+        let serverContext = try resumingServerContext()
+        let first = try connect(clientContext, to: serverContext)
         XCTAssertEqual(first.status, .complete)
         XCTAssertEqual(first.server.protocolVersion, "TLSv1.2")
         XCTAssertNil(first.client.savedSession)
+        XCTAssertEqual(serverContext.cachedSessionCount, 0)
+        // Offered anyway, as a TLS 1.2 client keeps its session id.
+        let session = try XCTUnwrap(SSL_get_session(first.client.ssl).flatMap { SSL_SESSION_dup($0) })
+        let second = try connect(clientContext, to: serverContext, resuming: TLSSavedSession(taking: session))
+        XCTAssertEqual(second.status, .complete)
+        XCTAssertFalse(second.server.isResumed)
+    }
+
+    func testTheSessionCacheIsBounded() throws {
+        let bound = SSL_CTX_ctrl(try resumingServerContext().pointer, SSL_CTRL_GET_SESS_CACHE_SIZE, 0, nil)
+        XCTAssertEqual(bound, TLSContext.sessionCacheSize)
     }
 
     func testATicketLifetimeOutsideOneSecondToSevenDaysIsRefused() throws {

@@ -23,17 +23,16 @@ void COpenSSL_disableSessionCache(SSL_CTX *context);
 void COpenSSL_setMaximumCertificateListSize(SSL_CTX *context, long bytes);
 /// Lets OpenSSL free a session's record buffers while they are empty (idle connections stay small).
 void COpenSSL_releaseIdleBuffers(SSL_CTX *context);
-/// Options every context gets: no renegotiation, no session tickets, no compression, server cipher order.
+/// Options every context gets: no renegotiation, no stateless session tickets, no compression, server
+/// cipher order.
 uint64_t COpenSSL_hardeningOptions(void);
-/// Clears SSL_OP_NO_TICKET: a server with session resumption issues stateless TLS 1.3 tickets.
-void COpenSSL_allowTickets(SSL_CTX *context);
-/// A new index for SSL_CTX_set_ex_data (SSL_CTX_get_ex_new_index), or -1.
-int COpenSSL_newContextDataIndex(void);
-/// Sets up a session ticket's protection in a ticket key callback: AES-256-CBC with `cipherKey` (32
-/// bytes) and `iv` (16 bytes), HMAC-SHA256 with `macKey` (32 bytes); `encrypt` 1 to seal, 0 to open.
-int COpenSSL_initializeTicketProtection(
-    EVP_CIPHER_CTX *cipher, EVP_MAC_CTX *mac, const unsigned char *cipherKey, const unsigned char *macKey,
-    const unsigned char *iv, int encrypt);
+/// Turns on a server's session cache, holding at most `size` sessions (the least recently used goes
+/// first), that OpenSSL looks sessions up in but never stores into by itself: the new-session callback
+/// decides what is stored (SSL_SESS_CACHE_SERVER | SSL_SESS_CACHE_NO_INTERNAL_STORE). With
+/// SSL_OP_NO_TICKET set, a TLS 1.3 server's tickets then carry only the id of a cached session.
+void COpenSSL_enableServerSessionCache(SSL_CTX *context, long size);
+/// How many sessions a context's cache holds now (SSL_CTX_sess_number).
+long COpenSSL_cachedSessionCount(SSL_CTX *context);
 /// Makes OpenSSL fail on an encrypted private key instead of prompting for a passphrase on the terminal.
 void COpenSSL_refusePassphrases(SSL_CTX *context);
 /// `pem_password_cb` that supplies no passphrase.
