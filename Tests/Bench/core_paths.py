@@ -3,8 +3,10 @@
 ffrtmp broker in one run: nats.go (Tests/Bench/natsgo/corebench) and nats-py
 (Tests/Bench/natspy_core.py). Each round runs every client and mode against both servers, alternating
 which goes first; one fresh process of each server serves the whole run. Prints a markdown table of
-the medians and the ratio ffrtmp ÷ nats-server, plus the load average before and after (the machine
-may be shared). Not part of any test suite.
+the medians, the ratio ffrtmp ÷ nats-server and each server's CPU time per delivery, plus the load
+average before and after (the machine may be shared). For nats-py it also runs the subscribers against
+a stand-in server that only writes prepared frames (Tests/Bench/natspy_ceiling.py): the most any
+server could show with that client here. Not part of any test suite.
 
 Usage: Tests/Bench/core_paths.py [--rounds 3] [--clients "natsgo natspy"] [--modes "pubsub fanout"]
          [--natsgo-messages 1000000] [--natspy-messages 200000] [--subscribers 4]
@@ -46,6 +48,14 @@ def command(client: str, mode: str, url: str, arguments, corebench: str) -> list
             "--subscribers", str(arguments.subscribers)]
 
 
+def ceiling_command(mode: str, arguments) -> list[str]:
+    """nats-py's subscribers against a stand-in server that only writes prepared frames: the most any
+    server could show with this client on this machine (Tests/Bench/natspy_ceiling.py)."""
+    return [sys.executable, str(HERE / "natspy_ceiling.py"), "--mode", mode,
+            "--messages", str(arguments.natspy_messages), "--size", str(arguments.size),
+            "--subscribers", str(arguments.subscribers)]
+
+
 def main() -> None:
     arguments = parse_arguments()
     build_broker(arguments.broker)
@@ -74,6 +84,13 @@ def main() -> None:
                             deliveries = float(line.split()[1])
                             cpu_per_delivery.setdefault((client, mode, name), []).append(
                                 server_cpu / deliveries * 1e6 if deliveries > 0 else 0.0)
+                    if client == "natspy":
+                        ceiling = subprocess.run(ceiling_command(mode, arguments), capture_output=True, text=True,
+                                                 timeout=600, check=False)
+                        line = ceiling.stdout.strip() or ceiling.stderr.strip()
+                        print(f"  round {round_number + 1} {client} {mode} stand-in ceiling: {line}", flush=True)
+                        if ceiling.returncode == 0:
+                            rates.setdefault((client, mode, "ceiling"), []).append(float(line.split()[-2]))
     finally:
         for server in servers.values():
             server.stop()
@@ -96,6 +113,20 @@ def main() -> None:
             ffrtmp_cpu = median(cpu_per_delivery.get((client, mode, "ffrtmp"), []))
             print(f"| {client} | {labels[mode]} | {nats / 1e3:.0f} k | {ffrtmp / 1e3:.0f} k | {ratio} "
                   f"| {nats_cpu:.2f} | {ffrtmp_cpu:.2f} |")
+    if "natspy" in clients:
+        print()
+        print("nats-py against a stand-in server that only writes prepared frames (no publisher, no routing): "
+              "the most any server could show with this client here.")
+        print()
+        print("| figure | stand-in ceiling | ÷ nats-server | ffrtmp ÷ ceiling |")
+        print("|---|---|---|---|")
+        for mode in modes:
+            ceiling = median(rates.get(("natspy", mode, "ceiling"), []))
+            nats = median(rates.get(("natspy", mode, "nats"), []))
+            ffrtmp = median(rates.get(("natspy", mode, "ffrtmp"), []))
+            over_nats = f"{ceiling / nats:.2f}×" if nats > 0 and ceiling > 0 else "-"
+            share = f"{ffrtmp / ceiling:.2f}" if ceiling > 0 and ffrtmp > 0 else "-"
+            print(f"| nats-py {labels[mode]} | {ceiling / 1e3:.0f} k | {over_nats} | {share} |")
 
 
 if __name__ == "__main__":
