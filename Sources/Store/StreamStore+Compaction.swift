@@ -32,6 +32,7 @@ extension StreamStore {
             for segment in dead {
                 try fileSystem.removeFile(segment.path)
                 segment.file.close()
+                readAhead.forget()
                 segments.removeAll { $0 === segment }
                 for other in segments { other.coveredSegments[segment.id] = nil }
                 deleted += 1
@@ -92,6 +93,7 @@ extension StreamStore {
         // The old descriptor still reads the replaced file until it is closed.
         let oldFile = segment.file
         segment.file = file
+        readAhead.forget()
         segment.validEnd = output.end
         segment.coveredSegments = covered
         segment.retainedBytes = retained

@@ -47,6 +47,8 @@ public final class StreamStore {
     /// Set when a failure could not be undone; every later call throws it.
     var failure: StoreError?
     var isClosed = false
+    /// The last block read for `message(at:)`.
+    var readAhead = ReadAhead()
 
     init(
         directory: String, options: StreamStoreOptions, logger: Logger, fileSystem: any FileSystem,
@@ -215,10 +217,18 @@ public final class StreamStore {
         guard let entry = index.entry(for: sequence), let segment = segment(withID: entry.segment) else { return nil }
         let offset = Int64(entry.offset)
         let count = Int(entry.recordBytes)
-        let record =
-            segment === active
-            ? try writer.read(at: offset, count: count)
-            : try RecordScanner.readChunk(segment.file, at: offset, count: count)
+        let record: ArraySlice<UInt8>
+        if segment === active && offset >= writer.flushedEnd {
+            record = try writer.read(at: offset, count: count)[...]
+        } else {
+            // Below these ends the file's bytes no longer change (until a rewrite swaps the file).
+            let stable = segment === active ? writer.durableEnd : segment.validEnd
+            if let block = try readAhead.read(segment.file, at: offset, count: count, limit: stable) {
+                record = block
+            } else {
+                record = try RecordScanner.readChunk(segment.file, at: offset, count: count)[...]
+            }
+        }
         // The length field is not checked: a record repaired on open has a damaged one.
         let message: StoredMessage? = record.withUnsafeBytes { bytes in
             guard bytes.count == count, count > RecordFormat.frameBytes else { return nil }

@@ -48,3 +48,30 @@ final class JetStreamAckSubjectTests: JetStreamBrokerTestCase {
         XCTAssertEqual(onEngine { $0.ignoredAcks }, 2)
     }
 }
+
+/// The ack reply subject is written digit by digit; it must read exactly as decimal text would.
+final class AckSubjectTextTests: XCTestCase {
+    func testTheAckSubjectReadsAsTheNumbersInDecimal() {
+        let cases: [(Int, UInt64, UInt64, Int64, UInt64)] = [
+            (1, 1, 1, 1_700_000_000_000_000_000, 0),
+            (0, 0, 0, 0, 0),
+            (10, 9, 100, -1, 99),
+            (Int.max, UInt64.max, UInt64.max, Int64.min, UInt64.max),
+            (Int.min, 1, 2, Int64.max, 3),
+        ]
+        for (deliveries, sequence, consumerSequence, timestamp, pending) in cases {
+            let text = AckSubject.text(
+                prefix: "$JS.ACK.JOBS.worker.", deliveries: deliveries, streamSequence: sequence,
+                consumerSequence: consumerSequence, timestamp: timestamp, pending: pending)
+            XCTAssertEqual(
+                text, "$JS.ACK.JOBS.worker.\(deliveries).\(sequence).\(consumerSequence).\(timestamp).\(pending)")
+        }
+    }
+
+    func testTheAckSubjectParsesBackToItsStreamSequence() {
+        let text = AckSubject.text(
+            prefix: "$JS.ACK.JOBS.worker.", deliveries: 2, streamSequence: 42, consumerSequence: 7,
+            timestamp: -5, pending: 3)
+        XCTAssertEqual(AckSubject(text), AckSubject(stream: "JOBS", consumer: "worker", streamSequence: 42))
+    }
+}

@@ -82,6 +82,8 @@ final class FaultInjectingFileSystem: FileSystem {
     var writeErrorCode = ENOSPC
     var failNextSync = false
     var writes = 0
+    /// Reads through any of its files.
+    var reads = 0
     var failures = 0
 
     /// Fails the `count`-th write from now (1 = the next one).
@@ -143,7 +145,8 @@ final class FaultyFile: StorageFile {
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws(StoreError) -> Int {
-        try real.read(into: buffer, at: offset)
+        owner.reads += 1
+        return try real.read(into: buffer, at: offset)
     }
     func size() throws(StoreError) -> Int64 { try real.size() }
     func synchronize() throws(StoreError) {

@@ -54,6 +54,10 @@ final class Consumer {
     /// Acknowledged up to here: moves only when acks arrive (as in nats-server), not on delivery.
     private(set) var ackFloorStreamSequence: UInt64 = 0
     private(set) var ackFloorConsumerSequence: UInt64 = 0
+    /// The lowest sequence pending or given up on when the floor last moved; nil when unknown. No
+    /// pending or given-up sequence is lower, so after in-order acks the next one is found by
+    /// looking just above it instead of scanning every pending delivery.
+    private var lowestOutstanding: UInt64?
     /// Messages after `deliveredStreamSequence` that pass the filter, when known: counted once,
     /// then kept up to date on appends and deliveries; forgotten when the stream removes messages.
     private var undeliveredCount: Int?
@@ -297,9 +301,9 @@ final class Consumer {
         let consumerSequence = deliveredConsumerSequence + 1
         let deliveries = (pending[sequence]?.deliveries ?? 0) + 1
         let pendingAfter = isRedelivery ? numberPending : max(1, numberPending) - 1
-        let ackSubject = ackSubject(
-            deliveries: deliveries, sequence: sequence, consumerSequence: consumerSequence,
-            timestamp: message.timestamp, pending: pendingAfter)
+        let ackSubject = AckSubject.text(
+            prefix: ackSubjectPrefix, deliveries: deliveries, streamSequence: sequence,
+            consumerSequence: consumerSequence, timestamp: message.timestamp, pending: pendingAfter)
         let size = message.subject.utf8.count + ackSubject.utf8.count + message.headers.count + message.payload.count
         if byteBudget > 0 && size > byteBudget { return .tooLarge }
         if isRedelivery { due.removeFirst() }
@@ -322,6 +326,7 @@ final class Consumer {
             ackFloorConsumerSequence = deliveredConsumerSequence
         } else {
             record.deadline = now.addingClamped(ackWait(forDelivery: record.deliveries))
+            if let lowest = lowestOutstanding, sequence < lowest { lowestOutstanding = sequence }
             pending[sequence] = record
             ackDeadlines.push(deadline: record.deadline, sequence: sequence)
         }
@@ -331,25 +336,6 @@ final class Consumer {
         send(message, ackSubject)
         lastActive = now
         return .sent(size: size)
-    }
-
-    /// `$JS.ACK.<stream>.<consumer>.<deliveries>.<stream seq>.<consumer seq>.<timestamp>.<pending>`,
-    /// appended piece by piece to a reserved string (built for every pulled message).
-    private func ackSubject(
-        deliveries: Int, sequence: UInt64, consumerSequence: UInt64, timestamp: Int64, pending: UInt64
-    ) -> String {
-        var subject = ackSubjectPrefix
-        subject.reserveCapacity(ackSubjectPrefix.utf8.count + 80)
-        subject += String(deliveries)
-        subject += "."
-        subject += String(sequence)
-        subject += "."
-        subject += String(consumerSequence)
-        subject += "."
-        subject += String(timestamp)
-        subject += "."
-        subject += String(pending)
-        return subject
     }
 
     /// The ack wait for the nth delivery: from `backoff` when set, else `ack_wait`.
@@ -474,8 +460,8 @@ final class Consumer {
     private func acknowledgementsChanged() {
         pruneDeadlines()
         forgetExhaustedGone()
-        var lowest = pending.keys.min()
-        if let given = exhausted.min() { lowest = min(lowest ?? given, given) }
+        let lowest = findLowestOutstanding()
+        lowestOutstanding = lowest
         guard let lowest else {
             ackFloorStreamSequence = deliveredStreamSequence
             ackFloorConsumerSequence = deliveredConsumerSequence
@@ -485,6 +471,26 @@ final class Consumer {
         if let record = pending[lowest] {
             ackFloorConsumerSequence = max(ackFloorConsumerSequence, max(record.consumerSequence, 1) - 1)
         }
+    }
+
+    /// How far above the last known lowest outstanding sequence `findLowestOutstanding` looks before
+    /// it scans: acks mostly arrive in delivery order, so the next one is usually the very next.
+    private static let lowestOutstandingLookahead: UInt64 = 16
+
+    /// The lowest sequence still pending or given up on (either holds the ack floor down).
+    private func findLowestOutstanding() -> UInt64? {
+        if let known = lowestOutstanding {
+            // Nothing outstanding is below `known`: the first outstanding one from there up is the lowest.
+            var candidate = known
+            while candidate - known < Self.lowestOutstandingLookahead {
+                if pending[candidate] != nil || exhausted.contains(candidate) { return candidate }
+                guard candidate < deliveredStreamSequence, candidate < UInt64.max else { break }
+                candidate += 1
+            }
+        }
+        var lowest = pending.keys.min()
+        if let given = exhausted.min() { lowest = min(lowest ?? given, given) }
+        return lowest
     }
 
     /// The stream stored a message: keep the undelivered count current (a consumer that starts
