@@ -35,6 +35,8 @@ public struct TLSConfiguration: Equatable, Sendable {
     var legacyProtocolsForTesting = false
     /// Tests only: the newest protocol to offer (`TLS1_2_VERSION` plays a TLS 1.2-only peer).
     var maximumVersionForTesting: Int32?
+    /// Tests only: a server's session cache bound instead of `TLSContext.sessionCacheSize`.
+    var sessionCacheSizeForTesting: Int?
 
     /// The smallest buffer limit: one whole TLS record (16 KiB of data plus header and expansion).
     public static let minimumBufferLimit = 16 * 1024 + 2048 + 5

@@ -23,7 +23,7 @@ import COpenSSL
 ///   of its last full handshake; its ticket resumes any number of connections until then.
 /// - The cache lives only in this context's memory: a restart or a reload (which builds a new context,
 ///   with the new CA and certificate files) voids every ticket. At most `sessionCacheSize` sessions are
-///   kept; past that the least recently used is dropped and its client runs a full handshake.
+///   kept; past that the one whose deadline comes first is dropped and its client runs a full handshake.
 extension TLSContext {
     /// The most sessions a server keeps for resumption: one per full handshake within the ticket
     /// lifetime. Each costs about 9 KiB of memory (mostly the decoded client certificate; measured with
@@ -31,15 +31,15 @@ extension TLSContext {
     static let sessionCacheSize = 4096
 
     /// Turns on resumption for the server context `context`, with sessions lasting `lifetime` after
-    /// their full handshake.
-    static func enableResumption(_ context: OpaquePointer, lifetime: Duration) throws(TLSError) {
+    /// their full handshake and at most `cacheSize` of them kept.
+    static func enableResumption(_ context: OpaquePointer, lifetime: Duration, cacheSize: Int) throws(TLSError) {
         // Required to resume sessions with a verified client certificate; names what sessions are for.
         let sessionContext = Array("ffrtmp-tls-server".utf8)
         guard SSL_CTX_set_session_id_context(context, sessionContext, UInt32(sessionContext.count)) == 1 else {
             throw OpenSSLErrors.failure("SSL_CTX_set_session_id_context")
         }
         // SSL_OP_NO_TICKET stays set (see `COpenSSL_hardeningOptions`): TLS 1.3 tickets are then stateful.
-        COpenSSL_enableServerSessionCache(context, sessionCacheSize)
+        COpenSSL_enableServerSessionCache(context, max(1, cacheSize))
         _ = SSL_CTX_set_timeout(context, Int(lifetime.components.seconds))
         SSL_CTX_sess_set_new_cb(context, cacheSession)
         SSL_CTX_set_info_callback(context, withholdTicketWhenResumed)

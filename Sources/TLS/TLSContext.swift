@@ -46,7 +46,9 @@ public final class TLSContext: @unchecked Sendable {
             if configuration.role == .server, !configuration.legacyProtocolsForTesting,
                 let lifetime = configuration.sessionTicketLifetime
             {
-                try Self.enableResumption(context, lifetime: lifetime)
+                try Self.enableResumption(
+                    context, lifetime: lifetime,
+                    cacheSize: configuration.sessionCacheSizeForTesting ?? Self.sessionCacheSize)
             }
         } catch {
             // Properties are still unset, so deinit will not run: free here, exactly once.

@@ -158,6 +158,28 @@ final class TLSResumptionTests: TLSTestCase {
         XCTAssertEqual(bound, TLSContext.sessionCacheSize)
     }
 
+    func testAFullCacheDropsTheOldestSessionSoItsClientRunsAFullHandshakeAndTheCountStaysAtTheBound() throws {
+        var configuration = TLSConfiguration.server(
+            certificateChainPath: server.certificatePath, privateKeyPath: server.keyPath,
+            trustedAuthoritiesPath: authorityPath, verifyPeer: true, sessionTicketLifetime: .seconds(3600))
+        configuration.sessionCacheSizeForTesting = 3
+        let serverContext = try TLSContext(configuration)
+        let clientContext = try clientContext(client)
+        var saved: [TLSSavedSession] = []
+        for _ in 0..<5 {
+            saved.append(try XCTUnwrap(try connect(clientContext, to: serverContext).client.savedSession))
+            XCTAssertLessThanOrEqual(serverContext.cachedSessionCount, 3)
+        }
+        // OpenSSL 3.0 makes room as soon as the cache is full, so it holds one fewer than its bound.
+        XCTAssertTrue((2...3).contains(serverContext.cachedSessionCount), "\(serverContext.cachedSessionCount)")
+        let oldest = try connect(clientContext, to: serverContext, resuming: saved[0])
+        XCTAssertEqual(oldest.status, .complete)
+        XCTAssertFalse(oldest.server.isResumed, "dropped when the cache was full: a full handshake instead")
+        let newest = try connect(clientContext, to: serverContext, resuming: saved[4])
+        XCTAssertTrue(newest.server.isResumed)
+        XCTAssertLessThanOrEqual(serverContext.cachedSessionCount, 3)
+    }
+
     func testATicketLifetimeOutsideOneSecondToSevenDaysIsRefused() throws {
         for lifetime in [Duration.zero, .milliseconds(500), .seconds(7 * 24 * 3600 + 1)] {
             XCTAssertThrowsError(try resumingServerContext(lifetime: lifetime), "\(lifetime)")

@@ -26,8 +26,8 @@ void COpenSSL_releaseIdleBuffers(SSL_CTX *context);
 /// Options every context gets: no renegotiation, no stateless session tickets, no compression, server
 /// cipher order.
 uint64_t COpenSSL_hardeningOptions(void);
-/// Turns on a server's session cache, holding at most `size` sessions (the least recently used goes
-/// first), that OpenSSL looks sessions up in but never stores into by itself: the new-session callback
+/// Turns on a server's session cache, holding at most `size` sessions (the one whose deadline comes
+/// first goes first), that OpenSSL looks sessions up in but never stores into by itself: the new-session callback
 /// decides what is stored (SSL_SESS_CACHE_SERVER | SSL_SESS_CACHE_NO_INTERNAL_STORE). With
 /// SSL_OP_NO_TICKET set, a TLS 1.3 server's tickets then carry only the id of a cached session.
 void COpenSSL_enableServerSessionCache(SSL_CTX *context, long size);
