@@ -57,7 +57,9 @@ extension AgentOrchestrationTests {
 
     func testACPUJobIsGivenNoGPU() throws {
         let node = TwoGPUNode()
-        try startAgent(slots: 1, executor: node, probe: node)
+        // Two slots: a waiting pull holds one, so with one slot the NVENC queue's pull could keep the
+        // CPU job waiting past the test's limit.
+        try startAgent(slots: 2, executor: node, probe: node)
         try submit(Job(id: "cpu-1", scenario: "720p30-h264", durationSeconds: 2))
         let result = try XCTUnwrap(waitForResults(1, seconds: 30).first)
         XCTAssertNil(result.gpu)
