@@ -158,6 +158,12 @@ def publish_with_cli(broker_url: str, subject: str, message: dict, msg_id: str):
     assert "Published to stream" in done.stdout, done.stdout
 
 
+def succeeded_event_stored(detail: dict):
+    """A check for `wait_json` on /api/jobs/<id>: the document once its events end with `succeeded`."""
+    events = detail.get("events") or []
+    return detail if events and events[-1]["state"] == "succeeded" else None
+
+
 def submit_with_cli(broker_url: str, job: dict):
     """A job on job.cpu with `ffrtmp pub`, its id as Nats-Msg-Id, as a user would submit it."""
     publish_with_cli(broker_url, "job.cpu", job, job["id"])

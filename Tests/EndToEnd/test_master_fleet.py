@@ -11,6 +11,7 @@ import json
 import pytest
 
 from e2e_fleet import Watch, as_published, assert_valid, short_job
+from e2e_master import succeeded_event_stored
 from interop_aio import run_async
 
 RESULTS = 300  # one from the agent, the rest published by the test
@@ -96,7 +97,8 @@ async def test_setup_agent_and_master_work_unchanged_on_nats_server(fleet):
         assert (result["status"], result["node_id"]) == ("succeeded", "node-n"), result
         assert as_published(result) == await watch.result("nats-job-1", timeout=5), "the master shows what was published"
 
-        detail = await asyncio.to_thread(master.json, "/api/jobs/nats-job-1")
+        detail = await asyncio.to_thread(master.wait_json, "/api/jobs/nats-job-1", succeeded_event_stored, 10,
+                                         "the job's succeeded event, which follows its result")
         assert [e["state"] for e in detail["events"]][-1] == "succeeded", detail["events"]
         nodes = await asyncio.to_thread(
             master.wait_json, "/api/nodes", lambda d: [n for n in d["nodes"] if n["node_id"] == "node-n"], 10,

@@ -5,7 +5,7 @@ with its events and telemetry series, the node, and Prometheus text with the res
 from __future__ import annotations
 
 from e2e_fleet import as_published, assert_valid, seconds_job
-from e2e_master import submit_with_cli
+from e2e_master import submit_with_cli, succeeded_event_stored
 
 
 def test_up_shows_a_jobs_result_events_telemetry_node_and_metrics(up):
@@ -22,7 +22,10 @@ def test_up_shows_a_jobs_result_events_telemetry_node_and_metrics(up):
     listed = [j for j in service.json("/api/jobs")["jobs"] if j["job_id"] == job["id"]]
     assert len(listed) == 1 and listed[0]["state"] == "succeeded" and listed[0]["node_id"] == node, listed
 
-    detail = service.json(f"/api/jobs/{job['id']}")
+    # The agent publishes the `succeeded` event after its result and the confirmed ack, on another
+    # stream, so the master may store the result first: wait for the event rather than race it.
+    detail = service.wait_json(f"/api/jobs/{job['id']}", succeeded_event_stored, timeout=10,
+                               describe="the job's succeeded event")
     assert (detail["job_id"], detail["state"], detail["attempt"]) == (job["id"], "succeeded", 1), detail
     states = [event["state"] for event in detail["events"]]
     assert "started" in states and states[-1] == "succeeded", states
