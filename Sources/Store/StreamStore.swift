@@ -208,54 +208,6 @@ public final class StreamStore {
         try fileSystem.synchronizeDirectory(parentDirectory(of: directory))
     }
 
-    // MARK: - Reading
-
-    /// The message with `sequence`, read back from its segment (or the write buffer); nil when it does
-    /// not exist or was removed. Throws `corruptRecord` when the bytes on disk no longer match.
-    public func message(at sequence: UInt64) throws(StoreError) -> StoredMessage? {
-        try checkOpen()
-        guard let entry = index.entry(for: sequence), let segment = segment(withID: entry.segment) else { return nil }
-        let offset = Int64(entry.offset)
-        let count = Int(entry.recordBytes)
-        let record: ArraySlice<UInt8>
-        if segment === active && offset >= writer.flushedEnd {
-            record = try writer.read(at: offset, count: count)[...]
-        } else {
-            // Below these ends the file's bytes no longer change (until a rewrite swaps the file).
-            let stable = segment === active ? writer.durableEnd : segment.validEnd
-            if let block = try readAhead.read(segment.file, at: offset, count: count, limit: stable) {
-                record = block
-            } else {
-                record = try RecordScanner.readChunk(segment.file, at: offset, count: count)[...]
-            }
-        }
-        // The length field is not checked: a record repaired on open has a damaged one.
-        let message: StoredMessage? = record.withUnsafeBytes { bytes in
-            guard bytes.count == count, count > RecordFormat.frameBytes else { return nil }
-            let body = UnsafeRawBufferPointer(rebasing: bytes[RecordFormat.frameBytes...])
-            guard CRC32C.checksum(body) == bytes.loadLittleEndian(at: 4, as: UInt32.self) else { return nil }
-            return StreamRecord.decodeMessage(body)
-        }
-        guard let message, message.sequence == sequence else {
-            throw .corruptRecord(path: segment.path, offset: offset)
-        }
-        return message
-    }
-
-    /// Counts, sequences and timestamps, without touching the disk.
-    public var state: StreamState {
-        let first = index.first
-        return StreamState(
-            messages: index.liveCount, bytes: liveBytes, firstSequence: first?.sequence ?? lastSequence + 1,
-            lastSequence: lastSequence, firstTimestamp: first?.timestamp ?? 0, lastTimestamp: lastTimestamp)
-    }
-
-    /// Segment files in use (for monitoring and tests).
-    public var segmentCount: Int { segments.count }
-
-    /// Bytes of all segment files.
-    public var diskBytes: Int64 { segments.reduce(0) { $0 + $1.validEnd } }
-
     // MARK: - Internals
 
     func checkOpen() throws(StoreError) {
@@ -267,9 +219,6 @@ public final class StreamStore {
         if let failure { throw failure }
     }
 
-    /// The segment with `id`.
-    func segment(withID id: UInt32) -> Segment? { findSegment(id, in: segments) }
-
     /// Accounts for a removed message: its subject, bytes, segment, and the tombstone's coverage.
     func forget(_ entry: IndexEntry) {
         subjects.release(entry.subject)
@@ -280,107 +229,6 @@ public final class StreamStore {
         if owner !== active { active.coveredSegments[owner.id, default: 0] += 1 }
     }
 
-    /// Starts a new segment first when a record of `recordBytes` would take the active one past its size,
-    /// or when discarded messages left a gap in the sequences (`sequenceGapPending`).
-    func makeRoom(for recordBytes: Int) throws(StoreError) {
-        let end = writer.end
-        let full = end > Int64(FileHeader.size) && end + Int64(recordBytes) > Int64(options.maximumSegmentBytes)
-        guard full || sequenceGapPending else { return }
-        try synchronizeActive()
-        let segment = try createSegment(id: active.id + 1, removals: removalRanges())
-        segments.append(segment)
-        writer = RecordWriter(segment: segment, options: options)
-        sequenceGapPending = false
-    }
-
-    /// Writes the buffer once it holds `writeBufferBytes`.
-    func flushIfFull() throws(StoreError) {
-        guard writer.buffer.count >= options.writeBufferBytes else { return }
-        do { try writer.flush() } catch { throw discardUnsynced(after: error) }
-    }
-
-    /// Flushes and `fdatasync`s the active segment.
-    func synchronizeActive() throws(StoreError) {
-        do { try writer.synchronize() } catch { throw discardUnsynced(after: error) }
-        unsyncedRemovals.removeAll(keepingCapacity: true)
-    }
-
-    /// Creates segment `id` holding a header and, when `removals` is not empty, a `removals` record,
-    /// durable (file and directory entry) when this returns.
-    func createSegment(id: UInt32, removals: [ClosedRange<UInt64>]) throws(StoreError) -> Segment {
-        let path = joinPath(directory, Segment.fileName(id: id))
-        let header = FileHeader(kind: .streamSegment, baseSequence: lastSequence, baseTimestamp: lastTimestamp)
-        var bytes = header.encoded()
-        let retainedBytes = removals.isEmpty ? 0 : StreamRecord.appendRemovals(to: &bytes, ranges: removals)
-        let file = try fileSystem.openFile(path, creating: true)
-        do throws(StoreError) {
-            try file.truncate(to: 0)
-            try bytes.withStoreBytes { bytes throws(StoreError) in try file.write(bytes, at: 0) }
-            try file.synchronize()
-            try fileSystem.synchronizeDirectory(directory)
-        } catch {
-            file.close()
-            try? fileSystem.removeFile(path)
-            throw error
-        }
-        let segment = Segment(id: id, path: path, file: file, header: header, validEnd: Int64(bytes.count))
-        segment.retainedBytes = Int64(retainedBytes)
-        return segment
-    }
-
-    /// The sequences up to `lastSequence` that hold no live message, as ascending ranges, for the
-    /// `removals` record at the start of a new segment: should a tombstone in an older segment be lost,
-    /// this record still removes its message. At most `StreamRecord.maximumRemovalRanges`: the first
-    /// range (everything below the first live message) and the newest others.
-    func removalRanges() -> [ClosedRange<UInt64>] {
-        var ranges: [ClosedRange<UInt64>] = []
-        var next: UInt64 = 1
-        for entry in index.entries[index.head...] where entry.isLive {
-            if entry.sequence > next { ranges.append(next...entry.sequence - 1) }
-            next = entry.sequence + 1
-        }
-        if next <= lastSequence { ranges.append(next...lastSequence) }
-        let limit = StreamRecord.maximumRemovalRanges
-        guard ranges.count > limit else { return ranges }
-        return [ranges[0]] + ranges.suffix(limit - 1)
-    }
-
-    /// Undoes everything after the last durable point of the active segment after a failed write or
-    /// sync: cuts the file, drops the appended messages from the index, and re-buffers the tombstones
-    /// of removals whose messages are still there. Returns the error to throw.
-    func discardUnsynced(after error: StoreError) -> StoreError {
-        let segment = active
-        do throws(StoreError) { try writer.discardUnsynced() } catch {
-            let reason = "could not cut \(segment.path) back after \(error): \(error)"
-            failure = .unusable(path: directory, reason: reason)
-            logger.error("stream store unusable", ["dir": directory, "error": failure!])
-            return failure!
-        }
-        let durableEnd = writer.durableEnd
-        var dropped = 0
-        while let last = index.entries.last, last.segment == segment.id, Int64(last.offset) >= durableEnd {
-            let entry = index.popLast()!
-            sequenceGapPending = true
-            guard entry.isLive else { continue }
-            subjects.release(entry.subject)
-            liveBytes -= Int64(entry.recordBytes)
-            segment.liveMessages -= 1
-            segment.liveBytes -= Int64(entry.recordBytes)
-            dropped += 1
-        }
-        let removals = unsyncedRemovals
-        unsyncedRemovals.removeAll(keepingCapacity: true)
-        for removal in removals where !(removal.segment == segment.id && Int64(removal.offset) >= durableEnd) {
-            StreamRecord.appendRemoval(to: &writer.buffer, sequence: removal.sequence)
-            unsyncedRemovals.append(removal)
-        }
-        segment.validEnd = writer.end
-        logger.warning(
-            "stream write failed, unsynced messages discarded",
-            ["dir": directory, "error": error, "discarded": dropped, "tombstones_kept": unsyncedRemovals.count])
-        return error
-    }
-
     func releaseFiles() {
         guard !isClosed else { return }
         isClosed = true
@@ -388,26 +236,4 @@ public final class StreamStore {
         lockFile?.close()
         lockFile = nil
     }
-}
-
-extension RecordWriter {
-    /// The writer that appends to `segment`, after its trusted records.
-    convenience init(segment: Segment, options: StreamStoreOptions) {
-        self.init(
-            file: segment.file, end: segment.validEnd, bufferCapacity: options.writeBufferBytes,
-            preallocation: options.preallocationBytes, preallocationLimit: Int64(options.maximumSegmentBytes))
-    }
-}
-
-/// The segment with `id` in `segments` (sorted by id), by binary search.
-func findSegment(_ id: UInt32, in segments: [Segment]) -> Segment? {
-    var low = 0
-    var high = segments.count - 1
-    while low <= high {
-        let middle = (low + high) / 2
-        let found = segments[middle].id
-        if found == id { return segments[middle] }
-        if found < id { low = middle + 1 } else { high = middle - 1 }
-    }
-    return nil
 }
