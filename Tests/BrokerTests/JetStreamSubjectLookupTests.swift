@@ -157,32 +157,15 @@ final class JetStreamSubjectLookupTests: XCTestCase {
 }
 
 /// A memory storage that counts the calls that walk the whole stream.
-private final class CountingStorage: StreamStorage {
-    private let inner = MemoryStreamStorage()
+private final class CountingStorage: ForwardingStreamStorage {
     private(set) var scans = 0
 
-    func append(subject: String, headers: [UInt8], payload: [UInt8], timestamp: Int64?) throws -> UInt64 {
-        try inner.append(subject: subject, headers: headers, payload: payload, timestamp: timestamp)
-    }
-    func sync() throws {}
-    func message(at sequence: UInt64) throws -> StoredMessage? { try inner.message(at: sequence) }
-    func remove(_ sequence: UInt64) throws -> Bool { try inner.remove(sequence) }
-    func purge() throws -> Int { try inner.purge() }
-    var state: StreamState { inner.state }
-    func contains(_ sequence: UInt64) -> Bool { inner.contains(sequence) }
-    func nextSequence(after sequence: UInt64, matching filter: (String) -> Bool) -> UInt64? {
+    override func nextSequence(after sequence: UInt64, matching filter: (String) -> Bool) -> UInt64? {
         scans += 1
-        return inner.nextSequence(after: sequence, matching: filter)
+        return super.nextSequence(after: sequence, matching: filter)
     }
-    func count(after sequence: UInt64, matching filter: (String) -> Bool) -> Int {
+    override func count(after sequence: UInt64, matching filter: (String) -> Bool) -> Int {
         scans += 1
-        return inner.count(after: sequence, matching: filter)
+        return super.count(after: sequence, matching: filter)
     }
-    func lastSequence(onSubject subject: String) -> UInt64? { inner.lastSequence(onSubject: subject) }
-    func messageCount(onSubject subject: String) -> Int { inner.messageCount(onSubject: subject) }
-    func previousSequence(before sequence: UInt64, onSubject subject: String) -> UInt64? {
-        inner.previousSequence(before: sequence, onSubject: subject)
-    }
-    func close() throws {}
-    func destroy() throws {}
 }

@@ -12,8 +12,7 @@ import XCTest
 final class JetStreamSyncBeforeAckTests: JetStreamBrokerTestCase {
     /// Memory storage whose sync can be held and made to fail, counting syncs; a failed sync drops
     /// what was appended since the last one, as the file store does.
-    final class GatedStorage: StreamStorage, @unchecked Sendable {
-        let inner = MemoryStreamStorage()
+    final class GatedStorage: ForwardingStreamStorage, @unchecked Sendable {
         let syncs = LockedBox(0)
         let failNextSync = LockedBox(false)
         /// When set, `sync` signals `entered` and waits for `release`.
@@ -22,13 +21,15 @@ final class JetStreamSyncBeforeAckTests: JetStreamBrokerTestCase {
 
         struct InjectedFailure: Error {}
 
-        func append(subject: String, headers: [UInt8], payload: [UInt8], timestamp: Int64?) throws -> UInt64 {
-            let sequence = try inner.append(subject: subject, headers: headers, payload: payload, timestamp: timestamp)
+        override func append(
+            subject: String, headers: [UInt8], payload: [UInt8], timestamp: Int64?
+        ) throws -> UInt64 {
+            let sequence = try super.append(subject: subject, headers: headers, payload: payload, timestamp: timestamp)
             unsynced.append(sequence)
             return sequence
         }
 
-        func sync() throws {
+        override func sync() throws {
             if let hold = hold.get() {
                 hold.entered.signal()
                 hold.release.wait()
@@ -37,28 +38,9 @@ final class JetStreamSyncBeforeAckTests: JetStreamBrokerTestCase {
             defer { unsynced.removeAll() }
             guard failNextSync.get() else { return }
             failNextSync.set(false)
-            for sequence in unsynced { try inner.remove(sequence) }
+            for sequence in unsynced { try super.remove(sequence) }
             throw InjectedFailure()
         }
-
-        func message(at sequence: UInt64) throws -> StoredMessage? { try inner.message(at: sequence) }
-        func remove(_ sequence: UInt64) throws -> Bool { try inner.remove(sequence) }
-        func purge() throws -> Int { try inner.purge() }
-        var state: StreamState { inner.state }
-        func contains(_ sequence: UInt64) -> Bool { inner.contains(sequence) }
-        func nextSequence(after sequence: UInt64, matching filter: (String) -> Bool) -> UInt64? {
-            inner.nextSequence(after: sequence, matching: filter)
-        }
-        func count(after sequence: UInt64, matching filter: (String) -> Bool) -> Int {
-            inner.count(after: sequence, matching: filter)
-        }
-        func lastSequence(onSubject subject: String) -> UInt64? { inner.lastSequence(onSubject: subject) }
-        func messageCount(onSubject subject: String) -> Int { inner.messageCount(onSubject: subject) }
-        func previousSequence(before sequence: UInt64, onSubject subject: String) -> UInt64? {
-            inner.previousSequence(before: sequence, onSubject: subject)
-        }
-        func close() throws {}
-        func destroy() throws {}
     }
 
     /// Makes stream JOBS on `job.>` and puts `GatedStorage` under it.
