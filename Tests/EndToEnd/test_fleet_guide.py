@@ -182,8 +182,10 @@ def test_the_fleet_guide_runs_as_written_and_its_submitter_waits_and_watches_wit
         watched = next(w[2] for w in steps if w[1] == "watch")
         master.wait_json("/api/results", lambda body: {r.get("job_id") for r in body.get("results", [])} >=
                          {"first-1", watched}, timeout=30, describe="both results in the master")
-        nodes = master.json("/api/nodes")
-        assert {"node-1", "node-2"} <= {n.get("node_id") for n in nodes.get("nodes", [])}, nodes
+        # Nodes come from heartbeats (core NATS, decoded on other threads than results): wait for both.
+        master.wait_json("/api/nodes",
+                         lambda body: {"node-1", "node-2"} <= {n.get("node_id") for n in body.get("nodes", [])},
+                         timeout=15, describe="node-1 and node-2 in /api/nodes")
 
         asyncio.run(submitter_cannot_read_results(place, agents))
     finally:
