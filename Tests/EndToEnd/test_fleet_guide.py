@@ -36,6 +36,7 @@ import e2e_master
 import fleet_guide as guide
 import interop_servers as servers
 from agent_process import AgentProcess
+from interop_aio import barrier
 
 FFMPEG = os.environ.get("FFRTMP_FFMPEG", "/usr/bin/ffmpeg")
 SUBMITTER = "alice"
@@ -212,7 +213,9 @@ async def submitter_cannot_read_results(place: guide.Loopback, agents: list[Guid
     try:
         for subject in ("result.>", "result.node-1", "result.*"):
             await alice.subscribe(subject, cb=keep)
-        await alice.flush(timeout=5)
+        # One flush is no barrier in nats-py (its PING overtakes the queued SUBs): without two, the
+        # result below could be published before the broker saw the subscriptions, and prove nothing.
+        await barrier(alice)
         # A result published meanwhile (node-1's, as the agent would) reaches nobody who is alice.
         admin = await nats.connect(url, tls=client_context(place, "ops"), tls_hostname="localhost",
                                    allow_reconnect=False, connect_timeout=5)
