@@ -149,7 +149,10 @@ async def test_a_job_streams_to_rtmp_and_the_server_records_h264(fleet, rtmp_ser
 
         recording = rtmp_server.record_dir / "test.flv"
         probe = None
-        for _ in range(50):  # nginx closes the recording when the publisher goes
+        # nginx, another process, writes the recording and closes it when the publisher goes: give a
+        # loaded machine time (each ffprobe takes a while too), bounded by the clock, not by tries.
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
             if recording.exists() and recording.stat().st_size > 0:
                 probe = ffprobe(recording)
                 if probe.get("streams") and int(probe["streams"][0].get("nb_read_packets", 0)) >= 58:

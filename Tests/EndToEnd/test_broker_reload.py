@@ -192,6 +192,11 @@ def test_a_renewed_certificate_and_a_revocation_reload_without_interrupting_the_
             await watch.close()
 
     asyncio.run(scenario())
+    # node-2 tries to reconnect on its own timer (at once, then every 2 s): wait for the broker to log
+    # the refusal of one rather than read the log once.
+    deadline = time.monotonic() + 15
+    while 'msg="authorization failed"' not in fleet.broker_log() and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert "reconnected" not in second.log_text(), second.log_tail()
     log = fleet.broker_log()
     assert 'msg="authorization withdrawn by reload; closing"' in log and "user=node-2" in log, log[-3000:]

@@ -40,6 +40,10 @@ def test_a_campaign_compares_configurations_like_with_like_and_reports_them(up, 
 
     service.wait_json("/api/runs", lambda d: [r for r in d["runs"] if r["jobs"] == 12 and r["pending"] == 0],
                       timeout=300, describe="the 12 jobs of run camp to finish")
+    # A job's state may come from its `succeeded` event (EVENTS), which the master can store before
+    # its result (RESULTS, another consumer); the summary counts results: wait for all 12.
+    service.wait_json("/api/results?run=camp&limit=1000", lambda d: len(d["results"]) >= 12, timeout=15,
+                      describe="the 12 results of run camp in /api/results")
     detail = service.json("/api/runs/camp")
     assert len(detail["jobs"]) == 12 and len(detail["summary"]) == 4, detail
     run = detail["run"]

@@ -129,6 +129,10 @@ def master_jobs(master) -> dict[str, str]:
     return {row["job_id"]: row["state"] for row in master.json("/api/jobs?limit=500")["jobs"]}
 
 
+def master_result_ids(master) -> set[str]:
+    return {row["job_id"] for row in master.json("/api/results?limit=500")["results"]}
+
+
 def assert_each_succeeded_once(world, master, events, results, ids, reruns: dict[str, int] | None = None):
     """One stored result per job, succeeded; one succeeded row per job in the master; started and
     succeeded stored for each; runs per job as expected (1 unless ``reruns`` says otherwise)."""
@@ -216,6 +220,9 @@ async def test_a_job_of_an_agent_killed_mid_job_on_the_cluster_is_redelivered_an
         agent_process.kill_ffmpeg(first.work_dir)
         second = await asyncio.to_thread(world.agent, "node-b")
         await until(lambda: master_jobs(master).get("orphan-c1") == "succeeded", 60, "orphan-c1 succeeded")
+        # That state may come from the `succeeded` event (EVENTS), stored before the result (RESULTS,
+        # another consumer of the master): wait for the result the check below reads once.
+        await until(lambda: master_result_ids(master) & {"orphan-c1"}, 20, "orphan-c1's result in the master")
         await asyncio.sleep(2)
         results = await stream_bodies(js, "RESULTS")
         events = await stream_bodies(js, "EVENTS")

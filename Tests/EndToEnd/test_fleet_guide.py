@@ -36,6 +36,7 @@ import e2e_master
 import fleet_guide as guide
 import interop_servers as servers
 from agent_process import AgentProcess
+from interop_aio import barrier
 
 FFMPEG = os.environ.get("FFRTMP_FFMPEG", "/usr/bin/ffmpeg")
 SUBMITTER = "alice"
@@ -182,8 +183,10 @@ def test_the_fleet_guide_runs_as_written_and_its_submitter_waits_and_watches_wit
         watched = next(w[2] for w in steps if w[1] == "watch")
         master.wait_json("/api/results", lambda body: {r.get("job_id") for r in body.get("results", [])} >=
                          {"first-1", watched}, timeout=30, describe="both results in the master")
-        nodes = master.json("/api/nodes")
-        assert {"node-1", "node-2"} <= {n.get("node_id") for n in nodes.get("nodes", [])}, nodes
+        # Nodes come from heartbeats (core NATS, decoded on other threads than results): wait for both.
+        master.wait_json("/api/nodes",
+                         lambda body: {"node-1", "node-2"} <= {n.get("node_id") for n in body.get("nodes", [])},
+                         timeout=15, describe="node-1 and node-2 in /api/nodes")
 
         asyncio.run(submitter_cannot_read_results(place, agents))
     finally:
@@ -210,7 +213,9 @@ async def submitter_cannot_read_results(place: guide.Loopback, agents: list[Guid
     try:
         for subject in ("result.>", "result.node-1", "result.*"):
             await alice.subscribe(subject, cb=keep)
-        await alice.flush(timeout=5)
+        # One flush is no barrier in nats-py (its PING overtakes the queued SUBs): without two, the
+        # result below could be published before the broker saw the subscriptions, and prove nothing.
+        await barrier(alice)
         # A result published meanwhile (node-1's, as the agent would) reaches nobody who is alice.
         admin = await nats.connect(url, tls=client_context(place, "ops"), tls_hostname="localhost",
                                    allow_reconnect=False, connect_timeout=5)

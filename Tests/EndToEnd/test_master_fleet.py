@@ -32,6 +32,12 @@ async def wait_stored(master, count: int, timeout: float) -> list[str]:
         await asyncio.sleep(0.2)
 
 
+def cpu_queue_empty(document: dict):
+    """A check for `wait_json` on /api/queues: the queues once the cpu queue has no job pending."""
+    queues = {q["capability"]: q for q in document["queues"]}
+    return queues if queues.get("cpu", {}).get("pending") == 0 else None
+
+
 @run_async(timeout=58)
 async def test_a_master_killed_mid_stream_misses_no_result_and_stores_none_twice(fleet):
     await asyncio.to_thread(fleet.agent, "node-a")
@@ -104,7 +110,9 @@ async def test_setup_agent_and_master_work_unchanged_on_nats_server(fleet):
             master.wait_json, "/api/nodes", lambda d: [n for n in d["nodes"] if n["node_id"] == "node-n"], 10,
             "node-n in /api/nodes")
         assert nodes[0]["status"] in ("available", "busy"), nodes
-        queues = {q["capability"]: q for q in (await asyncio.to_thread(master.json, "/api/queues"))["queues"]}
-        assert queues.get("cpu", {}).get("pending") == 0, queues
+        # The master polls queue depths every 2 s: one taken while the job waited for the agent's pull
+        # still says 1 until the next poll, so wait for the poll that follows the pull.
+        await asyncio.to_thread(master.wait_json, "/api/queues", cpu_queue_empty, 10,
+                                "the cpu queue's pending count at 0 in /api/queues")
     finally:
         await watch.close()

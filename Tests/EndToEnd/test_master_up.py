@@ -8,6 +8,13 @@ from e2e_fleet import as_published, assert_valid, seconds_job
 from e2e_master import submit_with_cli, succeeded_event_stored
 
 
+def encoding_telemetry_and_succeeded_event_stored(detail: dict):
+    """A check for `wait_json` on /api/jobs/<id>: the document once its events end with `succeeded`
+    and its telemetry series holds a sample taken while ffmpeg was encoding (a frame count)."""
+    encoding = any((sample["frame"] or 0) > 0 for sample in detail.get("telemetry") or [])
+    return succeeded_event_stored(detail) if encoding else None
+
+
 def test_up_shows_a_jobs_result_events_telemetry_node_and_metrics(up):
     service = up()
     job = seconds_job("up-job-1", duration_s=6, labels={"suite": "master"})  # seconds of work: telemetry
@@ -23,9 +30,11 @@ def test_up_shows_a_jobs_result_events_telemetry_node_and_metrics(up):
     assert len(listed) == 1 and listed[0]["state"] == "succeeded" and listed[0]["node_id"] == node, listed
 
     # The agent publishes the `succeeded` event after its result and the confirmed ack, on another
-    # stream, so the master may store the result first: wait for the event rather than race it.
-    detail = service.wait_json(f"/api/jobs/{job['id']}", succeeded_event_stored, timeout=10,
-                               describe="the job's succeeded event")
+    # stream, so the master may store the result first; telemetry comes over core NATS, is decoded by
+    # lower-priority threads and stored in batches every second (one sample per job every 5 s), so the
+    # sample with frames may still be on its way too: wait for both rather than race them.
+    detail = service.wait_json(f"/api/jobs/{job['id']}", encoding_telemetry_and_succeeded_event_stored,
+                               timeout=15, describe="the job's succeeded event and a telemetry sample with frames")
     assert (detail["job_id"], detail["state"], detail["attempt"]) == (job["id"], "succeeded", 1), detail
     states = [event["state"] for event in detail["events"]]
     assert "started" in states and states[-1] == "succeeded", states

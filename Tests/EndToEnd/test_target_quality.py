@@ -29,6 +29,10 @@ def test_a_target_ssim_job_searches_crf_and_reports_every_probe(up):
     service.wait_json("/api/jobs?limit=10", lambda d: [j for j in d["jobs"]
                                                        if j["job_id"] == "target-1" and j["state"] == "succeeded"],
                       timeout=240, describe="the target-quality job to succeed")
+    # The job's state may come from its `succeeded` event (EVENTS), which the master can store before
+    # the result (RESULTS, another consumer): wait for the result that the CLI reads next.
+    service.wait_json("/api/results", lambda d: [r for r in d["results"] if r["job_id"] == "target-1"],
+                      timeout=15, describe="the target-quality job's result in /api/results")
     results = json.loads(cli("results", *master, "--json"))["results"]
     result = next(r for r in results if r["job_id"] == "target-1")
     search = result["target_search"]
