@@ -185,9 +185,12 @@ public enum MasterRows {
         public struct Job: Decodable, Sendable, Equatable {
             public var jobID: String
             public var state: String
+            /// 1 once the master stores the result of the job's attempt; nil from a master before it.
+            public var resultStored: Int?
             enum CodingKeys: String, CodingKey {
                 case state
                 case jobID = "job_id"
+                case resultStored = "result_stored"
             }
         }
         public var jobs: [Job]

@@ -130,11 +130,15 @@ extension MasterStore {
             """, id)
     }
 
-    /// The jobs of a run, in the order they were queued.
+    /// The jobs of a run, in the order they were queued. `result_stored` (0 or 1): whether the
+    /// result of the row's attempt is stored. A job's state also follows its events, which travel
+    /// apart from its result, so a job can show as finished a moment before its result is here.
     public func jobs(ofRun id: String) throws(SQLiteError) -> [Row] {
         try database.query(
             """
-            SELECT job_id, state, attempt, node_id, scenario, encoder, queued_at, started_at, finished_at
+            SELECT job_id, state, attempt, node_id, scenario, encoder, queued_at, started_at, finished_at,
+                EXISTS (SELECT 1 FROM results WHERE results.job_id = jobs.job_id AND results.attempt = jobs.attempt)
+                    AS result_stored
             FROM jobs WHERE run_id = ? ORDER BY queued_at, job_id
             """, id)
     }

@@ -9,7 +9,7 @@ import Support
 /// `ffrtmp submit --name NAME --confidence`: rounds of the same jobs (ids `…-r1`, `…-r2`…) until
 /// the run's summary has every configuration's J/frame with a coefficient of variation under
 /// `targetCV` (judged from round 2: one value has none), or `maximumRounds` rounds ran. After each
-/// round it waits until the master reports no job of the run pending.
+/// round it waits until the master reports no job of the run pending and each one's result stored.
 struct ConfidenceCampaign {
     static let targetCV = 0.05
     static let maximumRounds = 5
@@ -58,18 +58,42 @@ struct ConfidenceCampaign {
             + (reached ? ": under 5 % everywhere, done" : "")
     }
 
-    /// Polls the master until it knows every job sent and none of the run is pending.
+    /// Polls the master until it knows every job sent, none of the run is pending and each job's
+    /// result is stored. A job's state follows its events, which reach the master apart from its
+    /// result, so a finished state alone can come before the result the summary is computed from.
+    /// A result still missing `resultGraceSeconds` after its job finished (the master refused it,
+    /// or it is still spooled on its agent) is waited for no longer, and the round says so.
     private func waitForRun() throws {
+        var finishedSince: [String: UInt64] = [:]
         while true {
             let path = "/api/runs/\(run)"
             if let body = try? master.fetch(path) {
                 let detail = try master.decode(MasterRows.RunDetail.self, body, path: path)
-                let finished: Set<String> = ["succeeded", "failed", "timeout", "cancelled", "rejected"]
-                if detail.jobs.count >= sent && detail.jobs.allSatisfy({ finished.contains($0.state) }) { return }
+                let now = Clock.monotonicNanoseconds()
+                let finished = detail.jobs.filter { Self.finishedStates.contains($0.state) }
+                for job in finished where finishedSince[job.jobID] == nil { finishedSince[job.jobID] = now }
+                if detail.jobs.count >= sent && finished.count == detail.jobs.count {
+                    let missing = finished.filter { ($0.resultStored ?? 1) == 0 }
+                    let overdue = missing.filter {
+                        now - (finishedSince[$0.jobID] ?? now) >= UInt64(Self.resultGraceSeconds) * 1_000_000_000
+                    }
+                    if missing.isEmpty { return }
+                    if overdue.count == missing.count {
+                        print(
+                            "run \(run): \(missing.count) finished job(s) have no stored result after "
+                                + "\(Self.resultGraceSeconds) s (\(missing.map(\.jobID).joined(separator: ", "))); "
+                                + "judging the round on the results stored")
+                        return
+                    }
+                }
             } else {
                 _ = try master.fetch("/health")  // an unreachable master ends the campaign
             }
             usleep(500_000)
         }
     }
+
+    private static let finishedStates: Set<String> = ["succeeded", "failed", "timeout", "cancelled", "rejected"]
+    /// How long a finished job's result is waited for before the round is judged without it.
+    static let resultGraceSeconds = 30
 }

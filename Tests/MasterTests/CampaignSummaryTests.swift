@@ -124,6 +124,19 @@ final class CampaignSummaryTests: XCTestCase {
         XCTAssertEqual(row.count, 1)
     }
 
+    func testARunsJobFinishedByItsEventShowsItsResultStoredOnlyOnceTheResultIs() throws {
+        let store = try MasterStore(path: ":memory:")
+        let queued = QueuedJobEvent(job: Job(id: "e1", scenario: "720p30-h264", runID: "camp"), at: 1)
+        try store.record(JobEvent(jobID: "e1", state: .queued, at: 1), sequence: 1, queued: queued)
+        try store.record(JobEvent(jobID: "e1", nodeID: "node-1", state: .succeeded, at: 5, attempt: 1), sequence: 2)
+        let before = try XCTUnwrap(store.jobs(ofRun: "camp").first)
+        XCTAssertEqual(before["state"].string, "succeeded", "the event alone finishes the job")
+        XCTAssertEqual(before["result_stored"].int, 0)
+        let result = MasterFixtures.result("e1")
+        try store.record(result, json: json(result))
+        XCTAssertEqual(try store.jobs(ofRun: "camp").first?["result_stored"].int, 1)
+    }
+
     func testTheAPIServesRunsTheirSummaryAndAReport() throws {
         let store = try MasterStore(path: ":memory:")
         for index in 0..<2 {
