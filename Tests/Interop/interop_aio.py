@@ -1,4 +1,5 @@
-"""asyncio helpers for the nats-py suites (plain pytest: each test runs its own event loop)."""
+"""asyncio helpers for the nats-py suites (plain pytest: each test runs its own event loop), and the few
+the nats-py JetStream suites share (`js_connect`, `fetch_or_none`, `enum_value`)."""
 
 from __future__ import annotations
 
@@ -74,3 +75,22 @@ async def collect(sub, expected: int | None = None, timeout: float = 5.0, quiet:
             if expected is None or len(out) >= expected:
                 break
     return out
+
+
+async def js_connect(server):
+    """A connection and its ``nc.jetstream()`` context (5 s API timeout)."""
+    nc = await connect(server)
+    return nc, nc.jetstream(timeout=5)
+
+
+def enum_value(x):
+    """The plain value of a nats-py config field, which is an Enum or already a string."""
+    return getattr(x, "value", x)
+
+
+async def fetch_or_none(psub, batch=1, timeout=0.5):
+    """A pull subscription's fetch, or ``[]`` when nothing arrived within ``timeout``."""
+    try:
+        return await psub.fetch(batch, timeout=timeout)
+    except (nats.errors.TimeoutError, asyncio.TimeoutError):
+        return []

@@ -18,7 +18,7 @@ import nats
 import pytest
 
 import interop_servers as servers
-from interop_aio import connect, run_async
+from interop_aio import connect, enum_value, run_async
 
 CAPABILITIES = ("cpu", "nvenc", "qsv", "vaapi")
 # Priority classes: consumer name suffix and subject suffix (normal is the plain job.<capability>).
@@ -59,10 +59,6 @@ def run_setup(server, *extra, timeout: float = 60) -> subprocess.CompletedProces
 def js_target(request, server_factory):
     """The server setup runs against: the one under test, and nats-server (the reference)."""
     return server_factory.start(request.param, jetstream=True)
-
-
-def enum_value(x):
-    return getattr(x, "value", x)
 
 
 async def topology(nc) -> dict:
