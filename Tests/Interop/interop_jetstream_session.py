@@ -167,7 +167,6 @@ class Session:
         await self.nc.close()
 
 
-
 async def run_both(oracle, broker, scenario, **kwargs):
     async def one(server):
         nc = await connect(server)
@@ -179,7 +178,6 @@ async def run_both(oracle, broker, scenario, **kwargs):
         return session
 
     return await asyncio.gather(one(oracle), one(broker))
-
 
 
 def compare(oracle: Session, broker: Session):

@@ -52,7 +52,6 @@ async def stream_crud(s: Session):
     await s.api("INFO")
 
 
-
 async def stream_errors(s: Session):
     await s.api("STREAM.INFO.MISSING")
     await s.api("STREAM.CREATE.A", {"name": "A", "subjects": ["a.>"]})
@@ -69,7 +68,6 @@ async def stream_errors(s: Session):
     await s.api("CONSUMER.INFO.A.missing", label="missing consumer")
     await s.api("CONSUMER.DELETE.A.missing", label="delete missing consumer")
     await s.api("CONSUMER.CREATE.MISSING.c", consumer_request("MISSING", "c"), label="create on missing stream")
-
 
 
 async def publish_acks(s: Session):
@@ -103,7 +101,6 @@ async def publish_acks(s: Session):
     for i in range(5):
         await s.pub("ob", b"z" * 60)
     await s.state("OB")
-
 
 
 async def pull_statuses(s: Session):
@@ -145,7 +142,6 @@ async def pull_statuses(s: Session):
     s.record("bad body pull", b"{bad", [i.normalized() for i in await p.receive(count=None, timeout=1)])
 
 
-
 async def acks_and_redelivery(s: Session):
     """+ACK (twice), -NAK, +TERM, -NAK with delay, empty ack, +WPI; redelivery after ack_wait.
     The two redeliveries are 0.6 s apart so their order does not depend on timer granularity."""
@@ -179,7 +175,6 @@ async def acks_and_redelivery(s: Session):
     await s.pull("R", "c", 1, no_wait=True)
 
 
-
 async def ack_next(s: Session):
     await s.api("STREAM.CREATE.AN", {"name": "AN", "subjects": ["an"]})
     for i in range(3):
@@ -193,7 +188,6 @@ async def ack_next(s: Session):
         nxt = await p.receive(count=1, timeout=2)
         s.record("+NXT", None, [i.normalized() for i in nxt])
     await s.info("AN", "next")
-
 
 
 async def max_deliver_advisory(s: Session):
@@ -219,7 +213,6 @@ async def max_deliver_advisory(s: Session):
     await s.state("MD")
 
 
-
 async def backoff_schedule(s: Session):
     await s.api("STREAM.CREATE.BO", {"name": "BO", "subjects": ["bo"]}, label="create stream")
     await s.pub("bo", b"x")
@@ -228,7 +221,6 @@ async def backoff_schedule(s: Session):
     for _ in range(3):
         await s.pull("BO", "c", 1, expires=1.5)
     await s.pull("BO", "c", 1, expires=1.0)
-
 
 
 async def workqueue(s: Session):
@@ -266,7 +258,6 @@ async def workqueue(s: Session):
     await s.state("W2")
 
 
-
 async def filters_and_policies(s: Session):
     await s.api("STREAM.CREATE.F", {"name": "F", "subjects": ["f.>"]})
     for subj in ["f.a", "f.b", "f.a", "f.c", "f.b.x", "f.a"]:
@@ -289,7 +280,6 @@ async def filters_and_policies(s: Session):
         await s.pull("F", name, 10, expires=0.3)
     await s.api("CONSUMER.NAMES.F")
     await s.api("CONSUMER.LIST.F")
-
 
 
 async def consumer_crud(s: Session):

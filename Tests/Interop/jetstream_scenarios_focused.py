@@ -31,7 +31,6 @@ async def bytes_accounting(s: Session):
              all(abs(g - n) <= 4 for g, n in zip(growth, nats_growth)))
 
 
-
 async def expected_headers(s: Session):
     """Optimistic-concurrency publish headers (nats-py's ``stream=`` argument sends
     Nats-Expected-Stream)."""
@@ -46,13 +45,11 @@ async def expected_headers(s: Session):
     await s.state("X")
 
 
-
 async def update_retention_refused(s: Session):
     await s.api("STREAM.CREATE.UR", {"name": "UR", "subjects": ["ur"]})
     await s.api("STREAM.UPDATE.UR", {"name": "UR", "subjects": ["ur"], "retention": "workqueue"})
     await s.api("STREAM.CREATE.UW", {"name": "UW", "subjects": ["uw"], "retention": "workqueue"})
     await s.api("STREAM.UPDATE.UW", {"name": "UW", "subjects": ["uw"], "retention": "limits"})
-
 
 
 async def capture_all_subjects(s: Session):
@@ -61,7 +58,6 @@ async def capture_all_subjects(s: Session):
     await s.api("STREAM.CREATE.JS", {"name": "JS", "subjects": ["*.b"]})
     await s.api("STREAM.CREATE.ALL", {"name": "ALL", "subjects": [">"]})
     await s.api("STREAM.NAMES")
-
 
 
 async def ack_policy_all(s: Session):
@@ -75,7 +71,6 @@ async def ack_policy_all(s: Session):
     await s.info("AA", "all")
 
 
-
 async def ack_policy_none(s: Session):
     await s.api("STREAM.CREATE.AZ", {"name": "AZ", "subjects": ["az"]})
     for i in range(4):
@@ -83,7 +78,6 @@ async def ack_policy_none(s: Session):
     await s.api("CONSUMER.CREATE.AZ.none", consumer_request("AZ", "none", ack_policy="none"))
     await s.pull("AZ", "none", 4, expires=1.0)
     await s.info("AZ", "none")
-
 
 
 async def max_deliver_numbers(s: Session):
@@ -100,14 +94,12 @@ async def max_deliver_numbers(s: Session):
     await s.info("MN", "c")
 
 
-
 async def backoff_config(s: Session):
     """With backoff, nats-server reports ack_wait = backoff[0]."""
     await s.api("STREAM.CREATE.BC", {"name": "BC", "subjects": ["bc"]})
     await s.api("CONSUMER.CREATE.BC.c", consumer_request("BC", "c", ack_wait=ns(5), max_deliver=3,
                                                          backoff=[ns(0.3), ns(0.6)]))
     await s.api("CONSUMER.CREATE.BC.d", consumer_request("BC", "d", max_deliver=3, backoff=[ns(2)]))
-
 
 
 async def filtered_pending_token(s: Session):
@@ -120,7 +112,6 @@ async def filtered_pending_token(s: Session):
     await s.pull("FP", "a", 2, expires=0.5)
 
 
-
 async def filtered_ack_floor(s: Session):
     """consumer_info.ack_floor of a filtered consumer that has acked nothing yet."""
     await s.api("STREAM.CREATE.FF", {"name": "FF", "subjects": ["ff.*"]})
@@ -129,7 +120,6 @@ async def filtered_ack_floor(s: Session):
     await s.api("CONSUMER.CREATE.FF.b", consumer_request("FF", "b", filter_subject="ff.b"))
     await s.pull("FF", "b", 1, expires=0.5)
     await s.info("FF", "b")
-
 
 
 async def deliver_last_with_filter(s: Session):
@@ -142,7 +132,6 @@ async def deliver_last_with_filter(s: Session):
     await s.pull("DL", "lastc", 5, expires=0.3)
 
 
-
 async def filter_in_create_subject(s: Session):
     """CONSUMER.CREATE.<stream>.<name>.<filter> whose body has no (or another) filter."""
     await s.api("STREAM.CREATE.FC", {"name": "FC", "subjects": ["fc.*"]})
@@ -150,7 +139,6 @@ async def filter_in_create_subject(s: Session):
     await s.api("CONSUMER.CREATE.FC.d.fc.d", consumer_request("FC", "d", filter_subject="fc.x"),
                 label="other filter in body")
     await s.api("CONSUMER.NAMES.FC")
-
 
 
 async def max_msgs_per_subject(s: Session):
@@ -163,13 +151,11 @@ async def max_msgs_per_subject(s: Session):
     await s.api("STREAM.MSG.GET.C", {"seq": 1}, label="oldest c.a")
 
 
-
 async def max_consumers(s: Session):
     await s.api("STREAM.CREATE.MC", {"name": "MC", "subjects": ["mc"], "max_consumers": 1})
     await s.api("CONSUMER.CREATE.MC.a", consumer_request("MC", "a"))
     await s.api("CONSUMER.CREATE.MC.b", consumer_request("MC", "b"), label="second consumer")
     await s.api("CONSUMER.NAMES.MC")
-
 
 
 async def sealed_and_deny(s: Session):
@@ -181,12 +167,10 @@ async def sealed_and_deny(s: Session):
     await s.state("DD")
 
 
-
 async def no_ack_stream(s: Session):
     await s.api("STREAM.CREATE.NA", {"name": "NA", "subjects": ["na"], "no_ack": True})
     await s.pub("na", b"x", timeout=1.0)      # no_ack: nats-server stores it and does not answer
     await s.state("NA")
-
 
 
 async def ephemeral_consumer(s: Session):

@@ -59,7 +59,6 @@ async def test_ack_nak_term_in_progress(js_broker):
         await nc.close()
 
 
-
 @run_async
 async def test_nak_with_delay(js_broker):
     nc, js = await js_connect(js_broker)
@@ -78,7 +77,6 @@ async def test_nak_with_delay(js_broker):
         assert 0.8 <= elapsed < 2.5, elapsed
     finally:
         await nc.close()
-
 
 
 @run_async
@@ -100,7 +98,6 @@ async def test_in_progress_extends_ack_wait(js_broker):
         assert await fetch_or_none(psub, 1, 1.5) == []
     finally:
         await nc.close()
-
 
 
 @run_async
@@ -125,7 +122,6 @@ async def test_redelivery_after_ack_wait(js_broker):
         assert (info.num_redelivered, info.num_ack_pending) == (0, 0)
     finally:
         await nc.close()
-
 
 
 @run_async
@@ -159,7 +155,6 @@ async def test_max_deliver_then_advisory(js_broker):
         await nc.close()
 
 
-
 @run_async
 async def test_backoff_schedule(js_broker):
     nc, js = await js_connect(js_broker)
@@ -183,7 +178,6 @@ async def test_backoff_schedule(js_broker):
         await nc.close()
 
 
-
 @run_async
 async def test_max_ack_pending_limits_deliveries(js_broker):
     nc, js = await js_connect(js_broker)
@@ -202,7 +196,6 @@ async def test_max_ack_pending_limits_deliveries(js_broker):
         assert info.num_ack_pending == 2 and info.num_pending == 2
     finally:
         await nc.close()
-
 
 
 @run_async

@@ -63,7 +63,6 @@ async def test_pull_fetch_one_and_many(js_broker):
         await nc.close()
 
 
-
 @run_async
 async def test_ephemeral_pull_consumer(js_broker):
     nc, js = await js_connect(js_broker)
@@ -79,7 +78,6 @@ async def test_ephemeral_pull_consumer(js_broker):
         assert info.num_ack_pending == 3
     finally:
         await nc.close()
-
 
 
 @run_async
@@ -107,7 +105,6 @@ async def test_workqueue_removes_on_ack(js_broker):
         assert (await js.stream_info("WQ")).state.messages == 1
     finally:
         await nc.close()
-
 
 
 @run_async
@@ -146,7 +143,6 @@ async def test_two_pullers_share_one_consumer(js_broker):
         await nc2.close()
 
 
-
 @run_async
 async def test_message_held_by_one_puller_until_ack_wait(js_broker):
     nc, js = await js_connect(js_broker)
@@ -168,7 +164,6 @@ async def test_message_held_by_one_puller_until_ack_wait(js_broker):
     finally:
         await nc.close()
         await nc2.close()
-
 
 
 @run_async
@@ -205,7 +200,6 @@ async def test_filter_subjects(js_broker):
         await nc.close()
 
 
-
 @run_async
 async def test_deliver_policies(js_broker):
     nc, js = await js_connect(js_broker)
@@ -230,7 +224,6 @@ async def test_deliver_policies(js_broker):
         assert [m.data for m in await new.fetch(5, timeout=0.5)] == [b"fresh"]
     finally:
         await nc.close()
-
 
 
 @run_async
@@ -266,7 +259,6 @@ async def test_consumer_info_numbers(js_broker):
         await nc.close()
 
 
-
 @run_async
 async def test_delete_consumer_and_stream(js_broker):
     nc, js = await js_connect(js_broker)
@@ -290,7 +282,6 @@ async def test_delete_consumer_and_stream(js_broker):
         assert exc.value.err_code == 10059
     finally:
         await nc.close()
-
 
 
 @run_async
@@ -331,7 +322,6 @@ async def test_error_codes(js_broker):
             10099, "multiple non-filtered consumers not allowed on workqueue stream")
     finally:
         await nc.close()
-
 
 
 @run_async

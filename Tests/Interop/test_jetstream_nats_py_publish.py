@@ -39,7 +39,6 @@ async def test_publish_ack_sequences_and_no_stream(js_broker):
         await nc.close()
 
 
-
 @run_async
 async def test_publish_expected_stream_header(js_broker):
     """js.publish(..., stream=NAME) sends Nats-Expected-Stream; another stream must refuse."""
@@ -54,7 +53,6 @@ async def test_publish_expected_stream_header(js_broker):
         assert (await js.stream_info("P")).state.messages == 1
     finally:
         await nc.close()
-
 
 
 @run_async
@@ -75,7 +73,6 @@ async def test_dedup_with_msg_id(js_broker):
         await nc.close()
 
 
-
 @run_async
 async def test_dedup_window_expires(js_broker):
     nc, js = await js_connect(js_broker)
@@ -88,7 +85,6 @@ async def test_dedup_window_expires(js_broker):
         assert again.seq == 2 and not again.duplicate
     finally:
         await nc.close()
-
 
 
 @run_async
@@ -106,7 +102,6 @@ async def test_discard_new_max_msgs_refused(js_broker):
         assert (info.state.messages, info.state.last_seq) == (2, 2)
     finally:
         await nc.close()
-
 
 
 @run_async
@@ -127,7 +122,6 @@ async def test_discard_new_max_bytes_refused(js_broker):
         await nc.close()
 
 
-
 @run_async
 async def test_max_msg_size_refused(js_broker):
     nc, js = await js_connect(js_broker)
@@ -141,7 +135,6 @@ async def test_max_msg_size_refused(js_broker):
         assert (await js.stream_info("MS")).state.messages == 1
     finally:
         await nc.close()
-
 
 
 @run_async

@@ -31,7 +31,6 @@ async def test_account_info(js_broker):
         await nc.close()
 
 
-
 @run_async
 async def test_stream_create_info_update_purge_delete(js_broker):
     nc, js = await js_connect(js_broker)
@@ -91,7 +90,6 @@ async def test_stream_create_info_update_purge_delete(js_broker):
         await nc.close()
 
 
-
 @pytest.mark.parametrize("retention", ["limits", "workqueue"])
 @pytest.mark.parametrize("storage", ["file", "memory"])
 @run_async
@@ -117,7 +115,6 @@ async def test_stream_retention_and_storage(js_broker, retention, storage):
         await nc.close()
 
 
-
 @run_async
 async def test_interest_retention_refused_or_supported(js_broker):
     """interest retention is a documented broker deviation: refused with a clear description."""
@@ -135,7 +132,6 @@ async def test_interest_retention_refused_or_supported(js_broker):
         await nc.close()
 
 
-
 @run_async
 async def test_max_msgs_per_subject(js_broker):
     """ffrtmp setup's CONTROL stream keeps the last message per subject this way."""
@@ -151,7 +147,6 @@ async def test_max_msgs_per_subject(js_broker):
         assert last.data == b"2"
     finally:
         await nc.close()
-
 
 
 @run_async
