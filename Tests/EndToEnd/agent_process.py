@@ -99,11 +99,7 @@ class AgentProcess:
         if self.proc is not None and self.proc.poll() is None:
             raise RuntimeError(f"agent {self.name} already running")
         cmd = self.command()
-        with open(self.folder / "agent.stdout.log", "ab") as out:
-            out.write(f"=== {' '.join(cmd)}\n".encode())
-            out.flush()
-            self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
-                                         preexec_fn=servers._die_with_parent, close_fds=True)
+        self.proc = servers.spawn(cmd, self.folder / "agent.stdout.log")
         _live[self.proc.pid] = self
         if wait_pulling is not None:
             self.wait_for_log('msg="pulling jobs"', timeout=wait_pulling)

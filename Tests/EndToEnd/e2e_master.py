@@ -43,11 +43,7 @@ class MasterProcess:
 
     def start(self, timeout: float = 20.0) -> "MasterProcess":
         """Starts the process and waits until /health answers 200."""
-        with open(self.stdout_path, "ab") as out:
-            out.write(f"=== {' '.join(self.command)}\n".encode())
-            out.flush()
-            self.proc = subprocess.Popen(self.command, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
-                                         preexec_fn=servers._die_with_parent, close_fds=True)
+        self.proc = servers.spawn(self.command, self.stdout_path)
         _live[self.proc.pid] = self
         deadline = time.monotonic() + timeout
         while True:

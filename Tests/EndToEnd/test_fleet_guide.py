@@ -64,11 +64,7 @@ class Broker:
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout: float = 20.0) -> "Broker":
-        with open(self.log_path, "ab") as log:
-            log.write(f"=== {' '.join(self.command)}\n".encode())
-            log.flush()
-            self.proc = subprocess.Popen(self.command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                         preexec_fn=servers._die_with_parent, close_fds=True)
+        self.proc = servers.spawn(self.command, self.log_path)
         deadline = time.monotonic() + timeout
         while not self.listening():
             assert self.proc.poll() is None, f"broker exited with {self.proc.returncode}:\n{self.log_tail()}"

@@ -108,6 +108,16 @@ def _die_with_parent():
         pass
 
 
+def spawn(command: list[str], log_path: Path, header: str | None = None) -> subprocess.Popen:
+    """Starts ``command`` as a child that dies with the test process, stdin closed, stdout and
+    stderr appended to ``log_path`` after a line ``=== <header>`` (default: the command)."""
+    with open(log_path, "ab") as log:
+        log.write(f"=== {header if header is not None else ' '.join(command)}\n".encode())
+        log.flush()
+        return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                preexec_fn=_die_with_parent, close_fds=True)
+
+
 def _conf_value(key: str, value) -> str:
     if key in DURATION_OPTIONS:
         return f'"{value}"' if isinstance(value, str) else str(value)
@@ -183,12 +193,7 @@ class ServerProcess:
                 "set FFRTMP_BIN, or run the suites against nats-server with FFRTMP_UNDER_TEST=nats-server")
         cmd = self.command()
         self.starts += 1
-        log = open(self.log_path, "ab")
-        log.write(f"=== start #{self.starts}: {' '.join(cmd)}\n".encode())
-        log.flush()
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                     preexec_fn=_die_with_parent, close_fds=True)
-        log.close()
+        self.proc = spawn(cmd, self.log_path, header=f"start #{self.starts}: {' '.join(cmd)}")
         _live[self.proc.pid] = self
         self._wait_accepting(timeout)
         return self

@@ -11,6 +11,8 @@
   identity (its subject DN, ``CN=alice,OU=submitter``) whose permissions are that role's block cut
   from the same roles.conf, and the revoked identity is left out, which nats-server refuses the
   same way.
+* ``raw_tls_exchange(port, context)`` and ``read_line(sock)``: a TLS client over a raw socket, for
+  what nats-py cannot show (the TLS alert of a refusal, the INFO line before the upgrade).
 """
 
 from __future__ import annotations
@@ -124,6 +126,17 @@ def start_mtls(server_factory, kind: str, made: Certificates, **options):
 PING_AFTER_CONNECT = b'CONNECT {"verbose":false}\r\nPING\r\n'
 
 
+def read_line(sock: socket.socket) -> bytes:
+    """Reads until the data ends in CRLF or the peer closes (then what came, maybe b"")."""
+    data = b""
+    while not data.endswith(b"\r\n"):
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
 def raw_tls_exchange(port: int, context: ssl.SSLContext, send: bytes = PING_AFTER_CONNECT,
                      timeout: float = 5.0) -> tuple[str, bytes]:
     """Reads INFO in plaintext, upgrades, sends ``send`` and reads until the server answers or
@@ -131,12 +144,9 @@ def raw_tls_exchange(port: int, context: ssl.SSLContext, send: bytes = PING_AFTE
     With ``send=b""`` nothing is sent, so a refused client's alert is always read: data the
     server has not read when it closes would make its kernel answer with a reset instead."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as plain:
-        greeting = b""
-        while not greeting.endswith(b"\r\n"):
-            chunk = plain.recv(4096)
-            if not chunk:
-                return "closed before INFO", greeting
-            greeting += chunk
+        greeting = read_line(plain)
+        if not greeting.endswith(b"\r\n"):
+            return "closed before INFO", greeting
         try:
             with context.wrap_socket(plain, server_hostname="127.0.0.1") as secure:
                 if send:

@@ -2,9 +2,8 @@
 in_progress, redelivery after ack_wait, max_deliver and its advisory, backoff, max_ack_pending,
 and ack_policy all.
 
-Like every nats-py JetStream suite (test_jetstream_nats_py_*.py) this runs the unchanged client
-against the broker started with `-js` on a per-test store directory; FFRTMP_UNDER_TEST=nats-server
-runs the same tests against nats-server 2.15 -js, which is how they are validated.
+The unchanged client against the broker with `-js` on a per-test store directory (against
+nats-server 2.15 -js with FFRTMP_UNDER_TEST=nats-server, which is how the tests are validated).
 
 Timing: redelivery tests use ack_wait = 1 s and wait ack_wait + margin; nothing waits on a
 fixed sleep where a sync point (ack_sync, a barrier, consumer_info) can be used instead.

@@ -3,9 +3,8 @@ many, ephemeral consumers, work-queue removal, two pullers on one consumer, filt
 policies, consumer_info numbers, consumer and stream deletion, the API error codes, and push
 consumers (a documented broker refusal).
 
-Like every nats-py JetStream suite (test_jetstream_nats_py_*.py) this runs the unchanged client
-against the broker started with `-js` on a per-test store directory; FFRTMP_UNDER_TEST=nats-server
-runs the same tests against nats-server 2.15 -js, which is how they are validated.
+The unchanged client against the broker with `-js` on a per-test store directory (against
+nats-server 2.15 -js with FFRTMP_UNDER_TEST=nats-server, which is how the tests are validated).
 """
 
 from __future__ import annotations

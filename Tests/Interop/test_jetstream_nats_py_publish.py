@@ -2,9 +2,8 @@
 Nats-Expected-Stream, de-duplication by Nats-Msg-Id and its window, and the stream limits a
 publish runs into (discard new on max_msgs / max_bytes, max_msg_size, discard old, max_age).
 
-Like every nats-py JetStream suite (test_jetstream_nats_py_*.py) this runs the unchanged client
-against the broker started with `-js` on a per-test store directory; FFRTMP_UNDER_TEST=nats-server
-runs the same tests against nats-server 2.15 -js, which is how they are validated.
+The unchanged client against the broker with `-js` on a per-test store directory (against
+nats-server 2.15 -js with FFRTMP_UNDER_TEST=nats-server, which is how the tests are validated).
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ import pytest
 
 import interop_servers as servers
 from interop_aio import ErrorLog, barrier, collect, connect, run_async
-from interop_tls import REVOKED, client_context, raw_tls_exchange, start_mtls
+from interop_tls import REVOKED, client_context, raw_tls_exchange, read_line, start_mtls
 
 KINDS = ["broker", "nats-server"]
 
@@ -236,16 +236,6 @@ async def test_agent_speaks_only_for_itself(mtls_server, tls_certificates):
 # --------------------------------------------------------------------------------------------
 # Raw socket helpers
 # --------------------------------------------------------------------------------------------
-
-def read_line(sock) -> bytes:
-    data = b""
-    while not data.endswith(b"\r\n"):
-        chunk = sock.recv(4096)
-        if not chunk:
-            break
-        data += chunk
-    return data
-
 
 def read_until_closed(sock) -> bytes:
     data = b""

@@ -19,7 +19,7 @@ import time
 
 import pytest
 
-from interop_tls import client_context, raw_tls_exchange, start_mtls
+from interop_tls import client_context, raw_tls_exchange, read_line, start_mtls
 
 WAVE = 50
 ROUND = 1000
@@ -97,16 +97,6 @@ class Abuser:
             wave = [(abuse, self.open(abuse)) for abuse in (self.rng.choice(ABUSES) for _ in range(WAVE))]
             for abuse, sock in wave:
                 self.misbehave(sock, abuse)
-
-
-def read_line(sock: socket.socket) -> bytes:
-    data = b""
-    while not data.endswith(b"\r\n"):
-        chunk = sock.recv(4096)
-        if not chunk:
-            break
-        data += chunk
-    return data
 
 
 def close(sock: socket.socket, reset: bool) -> None:
