@@ -107,16 +107,6 @@ async def add_consumer(nc, stream: str, durable: str, **config) -> dict:
     return answer
 
 
-async def js_publish(nc, subject: str, payload: bytes, msg_id: str | None = None, headers=None,
-                     timeout: float = 5.0) -> dict:
-    """Publish with a reply inbox; the decoded publish ack."""
-    hdrs = dict(headers or {})
-    if msg_id is not None:
-        hdrs["Nats-Msg-Id"] = msg_id
-    msg = await nc.request(subject, payload, timeout=timeout, headers=hdrs or None)
-    return json.loads(msg.data)
-
-
 # --------------------------------------------------------------------------------------------
 # Pulls and acks
 # --------------------------------------------------------------------------------------------
