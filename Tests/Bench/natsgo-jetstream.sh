@@ -7,8 +7,11 @@
 # the fdatasync limit on the disk the stores are on (write + fdatasync of one small record in a loop,
 # appending, and overwriting zeros written beforehand), printed next to it with ffrtmp ÷ limit.
 # nats-server acknowledges before it syncs (it syncs every 2 minutes by default); the broker syncs
-# every message before its ack. The last row is the sequential bound: nats-server's unsynced round
-# trip followed by one sync, the most a server that syncs before its ack can reach one at a time.
+# every message before its ack. So mode "sync" also runs a second nats-server configured with
+# `jetstream { sync_interval: always }` (one fsync per write, before its ack: the broker's durability),
+# printed as its own row with ffrtmp ÷ that server. The last row is the sequential bound: nats-server's
+# unsynced round trip followed by one sync, the most a server that syncs before its ack could reach
+# one at a time if the client's round trip did not grow while the machine waits on the disk.
 # Not part of any test suite: run it by hand.
 #
 # Needs: apt-get install golang-go golang-github-nats-io-go-nats-dev linux-perf (perf: optional)
@@ -84,6 +87,12 @@ start_server() {
 start_server nats $NATS_SERVER_COMMAND -js -sd "$WORK/nats-store"
 start_server ffrtmp "$BROKER" broker -js -sd "$WORK/ffrtmp-store"
 echo "nats-server ($($NATS_SERVER_COMMAND --version)) on port $PORT_nats; ffrtmp on port $PORT_ffrtmp" >&2
+if [[ " $MODES " == *" sync "* ]]; then
+    printf 'jetstream { store_dir: "%s", sync_interval: always }\n' "$WORK/nats-sync-store" >"$WORK/nats-sync.conf"
+    # shellcheck disable=SC2086  # the command is a word list on purpose
+    start_server natssync $NATS_SERVER_COMMAND -c "$WORK/nats-sync.conf"
+    echo "nats-server with sync_interval: always on port $PORT_natssync" >&2
+fi
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 : >"$WORK/results"
@@ -91,8 +100,15 @@ for round in $(seq "$ROUNDS"); do
     for mode in $MODES; do
         # Alternate which server goes first, so neither always runs on a warmer machine.
         if ((round % 2 == 1)); then order="nats ffrtmp"; else order="ffrtmp nats"; fi
+        if [[ $mode == sync ]]; then
+            if ((round % 2 == 1)); then order="$order natssync"; else order="natssync $order"; fi
+        fi
         for side in $order; do
-            if [[ $side == nats ]]; then port=$PORT_nats; else port=$PORT_ffrtmp; fi
+            case $side in
+                nats) port=$PORT_nats ;;
+                natssync) port=$PORT_natssync ;;
+                *) port=$PORT_ffrtmp ;;
+            esac
             perf_pid=""
             if [[ $PERF == 1 && $side == ffrtmp && $mode == fetch ]]; then
                 perf record -g -o "$WORK/perf.data" -p "$PID_ffrtmp" 2>/dev/null &
@@ -147,6 +163,12 @@ for mode in $MODES; do
         *) label=$mode ;;
     esac
     printf '| %s | %s | %s | %s |\n' "$label" "$nats" "$ffrtmp" "$ratio"
+    if [[ $mode == sync ]]; then
+        synced=$(median natssync sync)
+        ratio=$(awk -v n="$synced" -v f="$ffrtmp" 'BEGIN { if (n + 0 <= 0 || f + 0 <= 0) print "-"; else printf "%.2f×", f / n }')
+        printf '| %s | %s | %s | %s |\n' "js.Publish one at a time, nats-server with sync_interval: always, msgs/s" \
+            "$synced" "$ffrtmp" "$ratio"
+    fi
 done
 if [[ " $MODES " == *" sync "* ]]; then
     ffrtmp=$(median ffrtmp sync)
