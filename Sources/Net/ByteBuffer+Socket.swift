@@ -10,8 +10,9 @@ public enum SocketWriteOutcome: Equatable {
 
 extension ByteBuffer {
     /// Writes readable bytes to `fd` until done or the socket is full, consuming what went out.
-    /// Once drained, a buffer that grew past 1 MiB shrinks back to `idleCapacity`.
-    public func write(to fd: Int32, idleCapacity: Int) -> SocketWriteOutcome {
+    /// Once drained, a buffer that grew past 1 MiB shrinks back to `idleCapacity` (nil: the caller
+    /// shrinks it itself, at its own pace).
+    public func write(to fd: Int32, idleCapacity: Int?) -> SocketWriteOutcome {
         var wrote = 0
         while !isEmpty {
             switch Socket.write(fd, readableBytes) {
@@ -23,7 +24,7 @@ extension ByteBuffer {
             case .failed(let error): return .failed("write: \(error)")
             }
         }
-        if capacity > 1 << 20 { shrink(to: idleCapacity) }
+        if let idleCapacity, capacity > 1 << 20 { shrink(to: idleCapacity) }
         return .drained(wrote: wrote)
     }
 }
