@@ -55,7 +55,14 @@ step "the master stored it: $JOB_ID as the dashboard's API shows it"
 RESULT=""
 for _ in $(seq 240); do
     RESULT="$(curl -fsS "http://$HTTP/api/jobs/$JOB_ID" 2>/dev/null || true)"
-    if printf '%s' "$RESULT" | grep -q '"results":\[{'; then break; fi
+    # The result and the job's final event reach the master apart (results and events are two
+    # streams): show the job once both are stored.
+    if RESULT="$RESULT" python3 -c '
+import json, os, sys
+job = json.loads(os.environ["RESULT"] or "{}")
+events = job.get("events") or []
+sys.exit(0 if job.get("results") and events and events[-1]["state"] in ("succeeded", "failed", "timeout", "cancelled", "rejected") else 1)
+' 2>/dev/null; then break; fi
     kill -0 "$UP_PID" 2>/dev/null || { echo "ffrtmp up stopped; its log:" >&2; tail -n 30 "$STATE/up.log" >&2; exit 1; }
     sleep 0.5
 done
