@@ -88,9 +88,14 @@ def enum_value(x):
     return getattr(x, "value", x)
 
 
+# What nats-py's fetch raises when nothing arrives in time: its own TimeoutError, or asyncio's plain
+# one when its deadline is already spent before it sends the waiting request (a loaded machine).
+FETCH_TIMED_OUT = (nats.errors.TimeoutError, asyncio.TimeoutError)
+
+
 async def fetch_or_none(psub, batch=1, timeout=0.5):
     """A pull subscription's fetch, or ``[]`` when nothing arrived within ``timeout``."""
     try:
         return await psub.fetch(batch, timeout=timeout)
-    except (nats.errors.TimeoutError, asyncio.TimeoutError):
+    except FETCH_TIMED_OUT:
         return []

@@ -14,11 +14,10 @@ import os
 import subprocess
 from pathlib import Path
 
-import nats
 import pytest
 
 import interop_servers as servers
-from interop_aio import connect, enum_value, run_async
+from interop_aio import FETCH_TIMED_OUT, connect, enum_value, run_async
 
 CAPABILITIES = ("cpu", "nvenc", "qsv", "vaapi")
 # Priority classes: consumer name suffix and subject suffix (normal is the plain job.<capability>).
@@ -119,7 +118,7 @@ async def test_setup_then_job_round_trip(js_target):
         assert (await js.stream_info("JOBS")).state.messages == 0
 
         await js.publish("job.nvenc", b'{"job":"j-2"}')
-        with pytest.raises(nats.errors.TimeoutError):
+        with pytest.raises(FETCH_TIMED_OUT):
             await cpu.fetch(1, timeout=0.7)
         assert (await js.stream_info("JOBS")).state.messages == 1
         nvenc_info = await js.consumer_info("JOBS", "nvenc")
