@@ -6,7 +6,6 @@ import Wire
 extension ClientConnection {
     func checkTimers(now: UInt64) {
         guard !isTornDown else { return }
-        shrinkDrainedOutput()
         let config = settings.config
         if let tls, tls.phase != .established, let settings = config.tls,
             now - openedAt > UInt64(settings.handshakeTimeout)
@@ -19,7 +18,11 @@ extension ClientConnection {
             protocolError(.authenticationTimeout)
             return
         }
-        let stalled = outboundLock.withLock { stalledSince }
+        // One lock for both: this runs for every connection twice a second.
+        let stalled = outboundLock.withLock { () -> UInt64 in
+            shrinkDrainedOutputLocked()
+            return stalledSince
+        }
         if stalled != 0 && now > stalled && now - stalled > UInt64(config.writeDeadline) {
             cutOffSlowConsumer(reason: "write deadline exceeded")
             return
