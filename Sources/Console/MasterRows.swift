@@ -192,6 +192,9 @@ public enum MasterRows {
                 case jobID = "job_id"
                 case resultStored = "result_stored"
             }
+
+            /// Whether the job's state is one it runs no more after (`JobState.finalStates`).
+            public var isFinished: Bool { JobState(rawValue: state).map(JobState.finalStates.contains) ?? false }
         }
         public var jobs: [Job]
         public var summary: [Summary]

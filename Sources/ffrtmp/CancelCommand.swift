@@ -111,7 +111,6 @@ enum CancelCommand: CLICommand {
         let master = try MasterClient(arguments: arguments, timeout: .nanoseconds(timeout))
         let path = "/api/runs/\(run)"
         let detail = try master.decode(MasterRows.RunDetail.self, try master.fetch(path), path: path)
-        let finished: Set<String> = ["succeeded", "failed", "timeout", "cancelled", "rejected"]
-        return detail.jobs.filter { !finished.contains($0.state) }.map(\.jobID)
+        return detail.jobs.filter { !$0.isFinished }.map(\.jobID)
     }
 }

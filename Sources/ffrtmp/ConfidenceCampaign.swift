@@ -70,7 +70,7 @@ struct ConfidenceCampaign {
             if let body = try? master.fetch(path) {
                 let detail = try master.decode(MasterRows.RunDetail.self, body, path: path)
                 let now = Clock.monotonicNanoseconds()
-                let finished = detail.jobs.filter { Self.finishedStates.contains($0.state) }
+                let finished = detail.jobs.filter(\.isFinished)
                 for job in finished where finishedSince[job.jobID] == nil { finishedSince[job.jobID] = now }
                 if detail.jobs.count >= sent && finished.count == detail.jobs.count {
                     let missing = finished.filter { ($0.resultStored ?? 1) == 0 }
@@ -93,7 +93,6 @@ struct ConfidenceCampaign {
         }
     }
 
-    private static let finishedStates: Set<String> = ["succeeded", "failed", "timeout", "cancelled", "rejected"]
     /// How long a finished job's result is waited for before the round is judged without it.
     static let resultGraceSeconds = 30
 }
