@@ -30,6 +30,7 @@ func main() {
 	pending := flag.Int("pending", 4096, "most publish acks outstanding")
 	directory := flag.String("dir", os.TempDir(), "fdatasync mode: where the probe file goes")
 	overwrite := flag.Bool("overwrite", false, "fdatasync mode: write the file with zeros first, then overwrite them")
+	memory := flag.Bool("memory", false, "a memory stream instead of a file stream (no disk, no sync)")
 	flag.Parse()
 
 	if *mode == "fdatasync" {
@@ -43,7 +44,11 @@ func main() {
 	js, err := nc.JetStream(nats.PublishAsyncMaxPending(*pending))
 	check(err)
 	_ = js.DeleteStream("BENCH")
-	_, err = js.AddStream(&nats.StreamConfig{Name: "BENCH", Subjects: []string{"bench.>"}, Storage: nats.FileStorage})
+	storage := nats.FileStorage
+	if *memory {
+		storage = nats.MemoryStorage
+	}
+	_, err = js.AddStream(&nats.StreamConfig{Name: "BENCH", Subjects: []string{"bench.>"}, Storage: storage})
 	check(err)
 	payload := make([]byte, *size)
 
